@@ -1,0 +1,70 @@
+/**
+ * boards/board.ts — what a board module states, and the check run when one is loaded.
+ *
+ * A board is the chip's memory map (from its datasheet / technical reference
+ * manual), the DeviceScript board ids that run on it, the DeviceScript program
+ * heap budget, and where bareheap's static heap region sits.
+ *
+ * On a board the region is a ds.Buffer inside DeviceScript's own GC heap, so
+ * its physical address is not ours to choose: `heap.base` is a plausible
+ * address inside the chip's data RAM, and pointers in logs are addresses in
+ * the chip's address space as the allocator sees it.
+ *
+ * Invariants a valid board keeps (validateBoard checks each, naming the field):
+ *   - every memory region has a name, a known kind, base ≥ 0, size > 0, and
+ *     ends at or below 2^32; regions do not overlap;
+ *   - heap.region names a data-RAM region ("sram") and [heap.base, heap.base +
+ *     heap.size) lies inside it;
+ *   - heap.base is aligned to MAX_ALIGN;
+ *   - heap.size ≤ the platform's largest Buffer (57,344 bytes, unless the board
+ *     is host-only and says so) and heap.size + RUNTIME_RESERVE ≤ programHeap.
+ */
+
+/** Kinds of memory in a chip's map. Only "sram" may hold the heap. */
+export type MemoryKind = "sram" | "iram" | "rom" | "flash" | "rtc" | "psram" | "periph"
+
+/** One range of the chip's address space. */
+export interface MemoryRegion {
+    /** Datasheet name, e.g. "SRAM0-3 (striped)" or "DRAM (SRAM1)". */
+    name: string
+    kind: MemoryKind
+    base: number
+    size: number
+    /** Where the numbers come from or what they alias. */
+    note?: string
+}
+
+/** Where the static heap region sits and why it fits. */
+export interface HeapPlacement {
+    /** Name of the MemoryRegion that contains it. */
+    region: string
+    base: number
+    size: number
+    /** Why this size fits beside the DeviceScript runtime on this chip. */
+    why: string
+}
+
+export interface Board {
+    /** bareheap's id, used by `npm start -- --board <id>`. */
+    id: string
+    /** Human name, e.g. "Raspberry Pi Pico". */
+    name: string
+    /** Chip, e.g. "RP2040". */
+    chip: string
+    /** DeviceScript's `_dcfgString("archId")` on this chip, e.g. "rp2040". */
+    archId: string
+    /** DeviceScript board ids (`devs flash --board <id>`) this definition covers. */
+    devsBoards: string[]
+    /** Bytes of DeviceScript's program GC heap (JD_GC_KB): 65,536, or 40,960 on ESP32-S2. */
+    programHeap: number
+    /** The chip's memory map, in address order. */
+    memory: MemoryRegion[]
+    heap: HeapPlacement
+    /**
+     * Host-only boards (simulation of large regions for trace replay) may set a
+     * larger region limit than a DeviceScript Buffer allows; real boards must not.
+     */
+    hostOnly?: boolean
+    /** Largest region for a hostOnly board. */
+    maxRegion?: number
+}

@@ -1,0 +1,151 @@
+/**
+ * sim/core.ts — the host's "@devicescript/core": exactly the subset that src/
+ * uses, behaving as DeviceScript's VM does (2.16.4, see shared/devicescript.md §3).
+ *
+ * vitest, tsc and tsx resolve "@devicescript/core" here by alias (tsconfig
+ * `paths`, vitest.config.ts), so firmware code never learns where it runs.
+ * Faithfulness rules (each tested in tests/shim.test.ts):
+ *   - getAt beyond the end → undefined; setAt beyond the end → RangeError;
+ *   - setAt saturates integers to the format's range (u32 −1 → 0) and rounds
+ *     fractions as trunc(v + 0.5); it never wraps;
+ *   - fillAt/blitAt clamp the length and are silent no-ops at a bad offset;
+ *   - little-endian; a Buffer is at most 0xE000 bytes (DEVS_MAX_ALLOC);
+ *   - getAt/setAt formats: u8 u16 u32 i8 i16 i32 f32 f64.
+ * Anything the VM lacks must not appear here: a shim that is kinder than the
+ * VM hides bugs until the firmware runs on a board.
+ */
+
+/** DEVS_MAX_ALLOC: the VM refuses a single allocation this large or larger. */
+const MAX_ALLOC = 0xe000
+
+type Fmt = "u8" | "u16" | "u32" | "i8" | "i16" | "i32" | "f32" | "f64"
+
+function width(fmt: string): number {
+    switch (fmt) {
+        case "u8":
+        case "i8":
+            return 1
+        case "u16":
+        case "i16":
+            return 2
+        case "u32":
+        case "i32":
+        case "f32":
+            return 4
+        case "f64":
+            return 8
+    }
+    throw new TypeError("unsupported buffer format in the host shim: " + fmt)
+}
+
+function saturate(v: number, lo: number, hi: number): number {
+    if (Number.isNaN(v)) return 0
+    const r = Math.trunc(v + 0.5)
+    return r < lo ? lo : r > hi ? hi : r
+}
+
+export class Buffer {
+    private readonly bytes: Uint8Array
+    private readonly view: DataView
+
+    private constructor(n: number) {
+        this.bytes = new Uint8Array(n)
+        this.view = new DataView(this.bytes.buffer)
+    }
+
+    static alloc(n: number): Buffer {
+        if (!(n >= 0)) throw new RangeError("invalid buffer size " + n)
+        if (n >= MAX_ALLOC) throw new RangeError("buffer too big")
+        return new Buffer(Math.floor(n))
+    }
+
+    get length(): number {
+        return this.bytes.length
+    }
+
+    getAt(offset: number, fmt: Fmt): number {
+        const w = width(fmt)
+        if (!(offset >= 0) || offset + w > this.bytes.length) return undefined as unknown as number
+        const v = this.view
+        switch (fmt) {
+            case "u8":
+                return v.getUint8(offset)
+            case "i8":
+                return v.getInt8(offset)
+            case "u16":
+                return v.getUint16(offset, true)
+            case "i16":
+                return v.getInt16(offset, true)
+            case "u32":
+                return v.getUint32(offset, true)
+            case "i32":
+                return v.getInt32(offset, true)
+            case "f32":
+                return v.getFloat32(offset, true)
+            default:
+                return v.getFloat64(offset, true)
+        }
+    }
+
+    setAt(offset: number, fmt: Fmt, value: number): void {
+        const w = width(fmt)
+        if (!(offset >= 0) || offset + w > this.bytes.length) throw new RangeError("buffer store out of range")
+        const v = this.view
+        switch (fmt) {
+            case "u8":
+                return v.setUint8(offset, saturate(value, 0, 0xff))
+            case "i8":
+                return v.setInt8(offset, saturate(value, -0x80, 0x7f))
+            case "u16":
+                return v.setUint16(offset, saturate(value, 0, 0xffff), true)
+            case "i16":
+                return v.setInt16(offset, saturate(value, -0x8000, 0x7fff), true)
+            case "u32":
+                return v.setUint32(offset, saturate(value, 0, 0xffffffff), true)
+            case "i32":
+                return v.setInt32(offset, saturate(value, -0x80000000, 0x7fffffff), true)
+            case "f32":
+                return v.setFloat32(offset, value, true)
+            default:
+                return v.setFloat64(offset, value, true)
+        }
+    }
+
+    fillAt(offset: number, length: number, value: number): void {
+        if (!(offset >= 0) || offset >= this.bytes.length || !(length > 0)) return
+        const end = Math.min(this.bytes.length, offset + length)
+        this.bytes.fill(value & 0xff, offset, end)
+    }
+
+    blitAt(dstOffset: number, src: Buffer, srcOffset: number, length: number): void {
+        if (!(dstOffset >= 0) || !(srcOffset >= 0) || !(length > 0)) return
+        if (dstOffset >= this.bytes.length || srcOffset >= src.bytes.length) return
+        const n = Math.min(length, this.bytes.length - dstOffset, src.bytes.length - srcOffset)
+        this.bytes.set(src.bytes.subarray(srcOffset, srcOffset + n), dstOffset)
+    }
+}
+
+const startedAt = Date.now()
+
+/** Milliseconds since start-up. */
+export function millis(): number {
+    return Date.now() - startedAt
+}
+
+/** Suspends the calling fiber (here: the async function) for ms milliseconds. */
+export function sleep(ms: number): Promise<void> {
+    return new Promise(resolve => setTimeout(resolve, ms))
+}
+
+/** What `_dcfgString("archId")` answers; the sim runner sets it to the simulated board's arch. */
+let simArch = "wasm"
+
+/** Host-only: the architecture id the simulated firmware sees (e.g. "rp2040"). */
+export function _simSetArch(arch: string): void {
+    simArch = arch
+}
+
+/** Device configuration strings; the host knows only "archId". */
+export function _dcfgString(key: string): string {
+    return key === "archId" ? simArch : undefined
+}

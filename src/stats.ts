@@ -1,0 +1,62 @@
+/**
+ * stats.ts — the statistics record every allocator keeps (o1heap's diagnostics).
+ *
+ * Allocators update the counters inline on their fast paths (field writes, no
+ * calls) and hand out a copy from stats(). Definitions, the same for every
+ * allocator so numbers compare:
+ *   capacity    bytes the allocator can ever hand out: region minus its metadata
+ *   free        bytes still available to future allocations (free ≤ capacity)
+ *   inUse       capacity − free: live blocks with their headers and rounding,
+ *               and for bump also dead blocks not yet reclaimed
+ *   requested   sum of the layout sizes of live blocks (the payload asked for)
+ *   peakInUse   the largest inUse ever seen
+ *   largestFree the largest single request (align 1) that would succeed now
+ *   liveBlocks  blocks allocated and not yet freed
+ *   allocs/frees/reallocs/failures  counts of successful calls and of nulls returned
+ * Invariants (checked by every allocator's check()):
+ *   inUse + free === capacity; largestFree ≤ free; requested ≤ inUse;
+ *   liveBlocks === allocs − frees (a realloc counts as neither).
+ */
+export class HeapStats {
+    capacity = 0
+    free = 0
+    inUse = 0
+    requested = 0
+    peakInUse = 0
+    largestFree = 0
+    liveBlocks = 0
+    allocs = 0
+    frees = 0
+    reallocs = 0
+    failures = 0
+
+    /** A copy, so a caller's snapshot does not change under it. */
+    copy(): HeapStats {
+        const s = new HeapStats()
+        s.capacity = this.capacity
+        s.free = this.free
+        s.inUse = this.inUse
+        s.requested = this.requested
+        s.peakInUse = this.peakInUse
+        s.largestFree = this.largestFree
+        s.liveBlocks = this.liveBlocks
+        s.allocs = this.allocs
+        s.frees = this.frees
+        s.reallocs = this.reallocs
+        s.failures = this.failures
+        return s
+    }
+
+    /** Problems with the record's own invariants, for check(); [] when consistent. */
+    problems(): string[] {
+        const out: string[] = []
+        if (this.inUse + this.free !== this.capacity)
+            out.push("stats: inUse " + this.inUse + " + free " + this.free + " != capacity " + this.capacity)
+        if (this.largestFree > this.free) out.push("stats: largestFree " + this.largestFree + " > free " + this.free)
+        if (this.requested > this.inUse) out.push("stats: requested " + this.requested + " > inUse " + this.inUse)
+        if (this.liveBlocks !== this.allocs - this.frees)
+            out.push("stats: liveBlocks " + this.liveBlocks + " != allocs " + this.allocs + " - frees " + this.frees)
+        if (this.peakInUse < this.inUse) out.push("stats: peakInUse " + this.peakInUse + " < inUse " + this.inUse)
+        return out
+    }
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config"
+import { fileURLToPath } from "node:url"
+
+export default defineConfig({
+    resolve: {
+        alias: { "@devicescript/core": fileURLToPath(new URL("./sim/core.ts", import.meta.url)) },
+    },
+    test: {
+        include: ["tests/**/*.test.ts"],
+        testTimeout: 120_000,
+        hookTimeout: 120_000,
+    },
+})
