@@ -20,6 +20,7 @@ import * as ds from "@devicescript/core"
 import { HeapError, HeapErrorCode } from "./errors"
 import { ptrText } from "./hex"
 import { MAX_ALIGN } from "./layout"
+import { Board } from "../boards/board"
 
 /** DeviceScript's largest single allocation (DEVS_MAX_ALLOC = 0xE000): a device region is at most this. */
 export const MAX_DEVICE_REGION = 57344
@@ -58,6 +59,18 @@ export class StaticRegion {
         this.base = base
         this.size = size
         this.buf = ds.Buffer.alloc(size)
+    }
+
+    /**
+     * The board's heap region (board.heap.base, board.heap.size). Only a
+     * host-only board may exceed the 57,344-byte Buffer limit.
+     *
+     * ```ts
+     * const region = StaticRegion.forBoard(PICO) // 32 KiB at 0x20020000
+     * ```
+     */
+    static forBoard(board: Board): StaticRegion {
+        return new StaticRegion(board.heap.base, board.heap.size, board.hostOnly ? board.maxRegion : undefined)
     }
 
     /** One past the last address of the region. */
