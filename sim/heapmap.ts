@@ -1,0 +1,70 @@
+/**
+ * sim/heapmap.ts — the host viewer's text renderings: a board's memory map
+ * with the heap region placed in it, and a heap map of blocks (from the event
+ * stream's shadow model or from an allocator's own walk).
+ *
+ * A heap map is rows of cells, each cell standing for `cellBytes` of the
+ * region: '#' all used, '+' partly used, '.' free. Rendering costs
+ * O(cells + blocks).
+ */
+import { Board } from "../boards/board"
+
+export interface MapBlock {
+    ptr: number
+    size: number
+}
+
+const hex8 = (n: number) => "0x" + n.toString(16).padStart(8, "0")
+
+/** Human size: "32 KiB", "512 B", "2 MiB". */
+export function sizeText(n: number): string {
+    if (n >= 1 << 20 && n % (1 << 20) === 0) return `${n >> 20} MiB`
+    if (n >= 1024 && n % 1024 === 0) return `${n >> 10} KiB`
+    return `${n} B`
+}
+
+/** The board's memory regions in address order, with the heap region marked in the one that holds it. */
+export function renderMemoryMap(board: Board): string {
+    const lines = [`${board.name} (${board.chip}) memory map — DeviceScript program heap ${sizeText(board.programHeap)}`]
+    for (const m of [...board.memory].sort((a, b) => a.base - b.base)) {
+        lines.push(`  ${hex8(m.base)}–${hex8(m.base + m.size - 1)}  ${sizeText(m.size).padStart(8)}  ${m.kind.padEnd(6)} ${m.name}`)
+        if (m.name === board.heap.region) {
+            const h = board.heap
+            lines.push(`    └ heap ${hex8(h.base)}–${hex8(h.base + h.size - 1)}  ${sizeText(h.size)} at offset 0x${(h.base - m.base).toString(16)} of ${m.name}`)
+        }
+    }
+    lines.push(`  heap size: ${board.heap.why}`)
+    return lines.join("\n")
+}
+
+/**
+ * Text heap map of [base, base + size) given the used blocks (any order).
+ * `width` cells per row; the cell size is chosen so the map has ≤ `maxRows` rows.
+ */
+export function renderHeapMap(base: number, size: number, used: MapBlock[], width = 64, maxRows = 8): string {
+    let cellBytes = 16
+    while (Math.ceil(size / cellBytes) > width * maxRows) cellBytes *= 2
+    const cells = Math.ceil(size / cellBytes)
+    const usedBytes = new Array<number>(cells).fill(0)
+    for (const b of used) {
+        let p = b.ptr - base
+        const end = Math.min(size, p + Math.max(1, b.size))
+        while (p < end) {
+            const cell = Math.floor(p / cellBytes)
+            const cellEnd = Math.min(end, (cell + 1) * cellBytes)
+            usedBytes[cell] += cellEnd - p
+            p = cellEnd
+        }
+    }
+    const rows: string[] = []
+    for (let r = 0; r * width < cells; r++) {
+        let line = ""
+        for (let c = r * width; c < Math.min(cells, (r + 1) * width); c++) {
+            const full = Math.min(cellBytes, size - c * cellBytes)
+            line += usedBytes[c] === 0 ? "." : usedBytes[c] >= full ? "#" : "+"
+        }
+        rows.push(`  ${hex8(base + r * width * cellBytes)} ${line}`)
+    }
+    rows.push(`  (one cell = ${cellBytes} B; '#' used, '+' partly used, '.' free)`)
+    return rows.join("\n")
+}

@@ -1,0 +1,135 @@
+/**
+ * sim/vm_loader.ts — DeviceScript's WASM VM, loaded in this Node process.
+ *
+ * `@devicescript/vm` is not published on npm, but the pinned CLI
+ * (@devicescript/cli 2.16.4) bundles the emscripten factory of the same VM
+ * between two marker comments. We evaluate that slice, so the host can run
+ * compiled firmware with GC-stress off (`devs run --test` always turns it on)
+ * and read its console lines as a board's serial port would carry them.
+ *
+ * Tied to the bundle's layout: if the markers move after a CLI upgrade this
+ * throws a clear error naming them (the version is pinned in package.json).
+ */
+import { execFileSync } from "node:child_process"
+import { readFileSync } from "node:fs"
+import { createRequire } from "node:module"
+import path from "node:path"
+
+const START = "// runtime/devicescript-vm/built/devicescript-vm.js"
+const END = "// dap/built/devicescript-dap.cjs"
+
+/** The parts of the emscripten VM instance we use. */
+export interface DevsVm {
+    dmesg: (line: string) => void
+    sendPacket: (pkt: Uint8Array) => void
+    panicHandler: (code: number) => void
+    flashLoad: unknown
+    flashSave: unknown
+    devsGcStress(on: boolean): void
+    devsSetDeviceId(id: string): void
+    devsStart(): void
+    devsStop(): void
+    devsDeploy(bytecode: Uint8Array): number
+}
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..")
+const cliDir = path.join(root, "node_modules", "@devicescript", "cli")
+
+/** The VM factory, evaluated from the CLI bundle (once per process). */
+let factory: (() => Promise<DevsVm>) | null = null
+
+function vmFactory(): () => Promise<DevsVm> {
+    if (factory) return factory
+    const bundle = readFileSync(path.join(cliDir, "built", "devicescript-cli.cjs"), "utf8")
+    const a = bundle.indexOf(START)
+    const b = bundle.indexOf(END, a)
+    if (a < 0 || b < 0) throw new Error(`cannot find the VM in the DeviceScript CLI bundle (markers "${START}" / "${END}"); was @devicescript/cli upgraded?`)
+    const slice = bundle.slice(a, b)
+    const req = createRequire(path.join(cliDir, "built", "devicescript-cli.cjs"))
+    // The slice is `var require_devicescript_vm = __commonJS({ "<path>"(exports, module2) { … } })`.
+    const body = `const __commonJS = (o) => () => { const m = { exports: {} }; o[Object.keys(o)[0]](m.exports, m); return m.exports };\n${slice}\nreturn require_devicescript_vm();`
+    const make = new Function("require", "__filename", "__dirname", "process", body)
+    factory = make(req, path.join(cliDir, "built", "devicescript-cli.cjs"), path.join(cliDir, "built"), process) as () => Promise<DevsVm>
+    return factory
+}
+
+/**
+ * Compiles a DeviceScript entry file with `devs build` and returns its
+ * bytecode. devs always writes .devicescript/bin/bytecode.devs, so builds
+ * must not run in parallel in one checkout.
+ */
+export function buildBytecode(entry: string): Uint8Array {
+    try {
+        execFileSync(process.execPath, [path.join(cliDir, "devicescript"), "--no-colors", "build", entry], { cwd: root, encoding: "utf8", stdio: "pipe" })
+    } catch (e) {
+        const err = e as { stdout?: string; stderr?: string }
+        throw new Error(`devs build ${entry} failed:\n${err.stdout ?? ""}${err.stderr ?? ""}`)
+    }
+    return readFileSync(path.join(root, ".devicescript", "bin", "bytecode.devs"))
+}
+
+export interface VmRun {
+    /** Console lines of the program, without the "> " dmesg prefix. */
+    lines: string[]
+    /** Other dmesg lines (runtime messages), verbatim. */
+    dmesg: string[]
+    /** Panic code if the program panicked or restarted (0 = restart), else null. */
+    panic: number | null
+    /** Wall time from deploy to stop, in ms. */
+    ms: number
+}
+
+export interface VmOptions {
+    /** GC-stress as in `devs run --test` (every allocation runs a full GC). Default false. */
+    gcStress?: boolean
+    /** Called for every console line as it arrives. */
+    onLine?: (line: string) => void
+    /** Stop when this returns true for a console line (the line is still recorded). */
+    stopWhen?: (line: string) => boolean
+    /** Give up after this many ms (default 60,000). */
+    timeoutMs?: number
+}
+
+/**
+ * Runs bytecode in a fresh VM until `stopWhen` matches, the program panics
+ * or restarts, or the timeout passes (then it rejects).
+ */
+export async function runInVm(bytecode: Uint8Array, opts: VmOptions = {}): Promise<VmRun> {
+    const inst = await vmFactory()()
+    const run: VmRun = { lines: [], dmesg: [], panic: null, ms: 0 }
+    const t0 = Date.now()
+    return new Promise<VmRun>((resolve, reject) => {
+        let done = false
+        const finish = (err?: Error) => {
+            if (done) return
+            done = true
+            clearTimeout(timer)
+            run.ms = Date.now() - t0
+            inst.devsStop()
+            if (err) reject(err)
+            else resolve(run)
+        }
+        const timer = setTimeout(() => finish(new Error(`VM run timed out after ${opts.timeoutMs ?? 60000} ms; last lines:\n${run.lines.slice(-5).join("\n")}`)), opts.timeoutMs ?? 60000)
+        inst.sendPacket = () => {}
+        inst.flashLoad = null
+        inst.flashSave = null
+        inst.dmesg = (s: string) => {
+            if (s.startsWith("> ")) {
+                const line = s.slice(2)
+                run.lines.push(line)
+                opts.onLine?.(line)
+                if (opts.stopWhen?.(line)) finish()
+            } else run.dmesg.push(s)
+        }
+        inst.panicHandler = (code: number) => {
+            run.panic = code
+            finish(code === 0 ? undefined : new Error(`VM panic ${code}; last lines:\n${[...run.dmesg.slice(-5), ...run.lines.slice(-5)].join("\n")}`))
+        }
+        inst.devsStop()
+        inst.devsGcStress(!!opts.gcStress)
+        inst.devsSetDeviceId("12abdd2289421234")
+        inst.devsStart()
+        const r = inst.devsDeploy(bytecode)
+        if (r) finish(new Error(`VM refused the bytecode (deploy error ${r})`))
+    })
+}

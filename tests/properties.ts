@@ -1,0 +1,125 @@
+/**
+ * tests/properties.ts — property-based test of the GlobalAlloc contract with
+ * fast-check: random programs of alloc / allocZeroed / dealloc / realloc with
+ * random layouts, run against a shadow model of the live blocks.
+ *
+ * After every operation: the allocator's check() is clean and its stats agree
+ * with the model. Every block carries a fill pattern, checked on each free and
+ * realloc (and all blocks every 64 ops), so overlap or a lost copy fails.
+ * Written once, run for every allocator; each run executes ≥ 10,000 ops.
+ */
+import fc from "fast-check"
+import { expect, test } from "vitest"
+import { HeapAllocator } from "../src/global_alloc"
+import { Layout } from "../src/layout"
+import { expectConsistent, expectPattern, fillPattern } from "./helpers"
+
+interface Op {
+    kind: number
+    a: number
+    b: number
+    c: number
+}
+
+const opArb: fc.Arbitrary<Op> = fc.record({
+    kind: fc.integer({ min: 0, max: 9 }),
+    a: fc.nat({ max: 1 << 20 }),
+    b: fc.nat({ max: 1 << 20 }),
+    c: fc.nat({ max: 1 << 20 }),
+})
+
+/** A size with a realistic spread: mostly small, some medium, a few large. */
+function sizeOf(b: number, capacity: number): number {
+    const r = b % 100
+    if (r < 60) return b % 65 // 0..64, zero-size included
+    if (r < 90) return 65 + (b % 448)
+    return 513 + (b % Math.max(1, Math.min(4096, capacity >> 2)))
+}
+
+function alignOf(c: number): number {
+    const r = c % 16
+    return r < 12 ? 1 << (r % 4) : 1 << (4 + (r % 5)) // 1..8 mostly, 16..256 sometimes
+}
+
+interface Live {
+    ptr: number
+    layout: Layout
+    seed: number
+}
+
+/** Runs one random program; returns how many operations it executed. */
+function runProgram(heap: HeapAllocator, ops: Op[]): number {
+    const live: Live[] = []
+    const capacity = heap.stats().capacity
+    let seed = 1
+    let requested = 0
+    let n = 0
+    for (const op of ops) {
+        n++
+        const what = `op ${n} (${JSON.stringify(op)})`
+        if (op.kind <= 4) {
+            const layout = Layout.fromSizeAlign(sizeOf(op.b, capacity), alignOf(op.c))
+            const zeroed = op.kind === 4
+            const p = zeroed ? heap.allocZeroed(layout) : heap.alloc(layout)
+            if (p !== 0) {
+                expect(p % layout.align).toBe(0)
+                if (zeroed) for (let i = 0; i < layout.size; i++) expect(heap.region.buf.getAt(p - heap.region.base + i, "u8")).toBe(0)
+                const blk = { ptr: p, layout, seed: seed++ }
+                fillPattern(heap, p, layout.size, blk.seed)
+                live.push(blk)
+                requested += layout.size
+            }
+        } else if (op.kind <= 7 && live.length > 0) {
+            // Bias a third of the frees to the newest block (stack-like use, as firmware often does).
+            const i = op.a % 3 === 0 ? live.length - 1 : op.a % live.length
+            const blk = live[i]
+            expectPattern(heap, blk.ptr, blk.layout.size, blk.seed, `block freed by ${what}`)
+            heap.dealloc(blk.ptr, blk.layout)
+            live.splice(i, 1)
+            requested -= blk.layout.size
+        } else if (live.length > 0) {
+            const i = op.a % live.length
+            const blk = live[i]
+            const newSize = sizeOf(op.b, capacity)
+            const p = heap.realloc(blk.ptr, blk.layout, newSize)
+            if (p === 0) {
+                expectPattern(heap, blk.ptr, blk.layout.size, blk.seed, `block kept by failed realloc ${what}`)
+            } else {
+                expect(p % blk.layout.align).toBe(0)
+                expectPattern(heap, p, Math.min(newSize, blk.layout.size), blk.seed, `block moved by ${what}`)
+                requested += newSize - blk.layout.size
+                blk.ptr = p
+                blk.layout = Layout.fromSizeAlign(newSize, blk.layout.align)
+                fillPattern(heap, p, newSize, blk.seed)
+            }
+        }
+        expectConsistent(heap, what)
+        const s = heap.stats()
+        expect(s.liveBlocks).toBe(live.length)
+        expect(s.requested).toBe(requested)
+        if (n % 64 === 0) for (const blk of live) expectPattern(heap, blk.ptr, blk.layout.size, blk.seed, `live block at ${what}`)
+    }
+    for (const blk of live) expectPattern(heap, blk.ptr, blk.layout.size, blk.seed, "live block at the end")
+    // Free everything: the heap must be back to its initial free space.
+    for (const blk of live) heap.dealloc(blk.ptr, blk.layout)
+    expectConsistent(heap, "freeing every block")
+    expect(heap.stats().liveBlocks).toBe(0)
+    return n
+}
+
+/** Registers the property test for one allocator. */
+export function propertySuite(name: string, make: () => HeapAllocator): void {
+    test(`random programs keep the contract: ${name} (≥ 10,000 ops)`, () => {
+        let total = 0
+        fc.assert(
+            fc.property(fc.array(opArb, { minLength: 150, maxLength: 250 }), ops => {
+                const heap = make()
+                const initialFree = heap.stats().free
+                total += runProgram(heap, ops)
+                expect(heap.stats().free).toBe(initialFree)
+            }),
+            { numRuns: 60 },
+        )
+        expect(total).toBeGreaterThanOrEqual(10_000)
+    })
+}
