@@ -1,0 +1,52 @@
+/**
+ * boards/host.ts — a host-only board for replaying large traces in the host
+ * simulator (Node), where a region may be megabytes.
+ *
+ * It is no chip: its one memory region is a simulated data RAM at 0x20000000
+ * (an ARM-style SRAM address, so pointers look like a microcontroller's), and
+ * no DeviceScript firmware runs it, so `devsBoards` is empty and validation
+ * insists on that (a host-only board naming a real board would invite
+ * flashing it). `archId` "host" is what the simulator sets through
+ * `_simSetArch` when it runs this board, so `boardForArch("host")` finds it.
+ *
+ * Limits: `maxRegion` (16 MiB) replaces the 57,344-byte DeviceScript Buffer
+ * limit; the default region is 4 MiB at the base of the simulated RAM, and a
+ * maxRegion-sized region at heap.base still fits inside it. `programHeap` is
+ * the VM's 64 KiB plus maxRegion, as if DeviceScript's GC heap were enlarged
+ * to hold the region, so the RUNTIME_RESERVE rule holds as on real boards.
+ *
+ * Caveat: the host shim (sim/core.ts) refuses Buffers of 0xE000 bytes or more,
+ * exactly like the VM, so `StaticRegion.forBoard(HOST)` currently throws
+ * RangeError("buffer too big"); using this board needs a host-only way to
+ * allocate a larger Buffer in the simulator.
+ *
+ * ```ts
+ * import { HOST } from "./host"
+ * HOST.hostOnly === true && HOST.maxRegion === 16 * 1024 * 1024
+ * ```
+ */
+import { Board } from "./board"
+
+/** 16 MiB: the largest region a trace replay may ask for on the host. */
+const HOST_MAX_REGION = 16777216
+
+/** Host-only simulation board, archId "host". */
+export const HOST: Board = {
+    id: "host",
+    name: "Host simulator (large regions)",
+    chip: "none (simulated)",
+    archId: "host",
+    devsBoards: [],
+    programHeap: 65536 + HOST_MAX_REGION,
+    hostOnly: true,
+    maxRegion: HOST_MAX_REGION,
+    memory: [
+        { name: "Host RAM (simulated)", kind: "sram", base: 0x20000000, size: HOST_MAX_REGION, note: "not a chip: a simulated 16 MiB data RAM" },
+    ],
+    heap: {
+        region: "Host RAM (simulated)",
+        base: 0x20000000,
+        size: 4194304,
+        why: "host-only: Node holds megabytes; 4 MiB by default, up to maxRegion (16 MiB) for a trace replay",
+    },
+}
