@@ -11,6 +11,10 @@
  *   - fillAt/blitAt clamp the length and are silent no-ops at a bad offset;
  *   - little-endian; a Buffer is at most 0xE000 bytes (DEVS_MAX_ALLOC);
  *   - getAt/setAt formats: u8 u16 u32 i8 i16 i32 f32 f64.
+ * One deliberate difference: a negative offset. The VM does not check it
+ * (getAt(-1) reads before the buffer, setAt(-1) corrupts its GC heap); the
+ * shim treats it as out of range, so a test fails loudly where a board would
+ * silently corrupt memory. Firmware must never pass a negative offset.
  * Anything the VM lacks must not appear here: a shim that is kinder than the
  * VM hides bugs until the firmware runs on a board.
  */
@@ -39,8 +43,10 @@ function width(fmt: string): number {
 }
 
 function saturate(v: number, lo: number, hi: number): number {
-    if (Number.isNaN(v)) return 0
-    const r = Math.trunc(v + 0.5)
+    // The VM stores NaN as the format's minimum (0 for unsigned, -2^31 for i32).
+    if (Number.isNaN(v)) return lo
+    // Whole numbers are exact; only fractions round, as trunc(v + 0.5).
+    const r = v === Math.floor(v) ? v : Math.trunc(v + 0.5)
     return r < lo ? lo : r > hi ? hi : r
 }
 

@@ -1,31 +1,27 @@
 /**
- * The conformance and property suites, run against every allocator on the
- * regions of real boards and on an odd-sized region.
+ * The conformance cases (tests/contract/conformance.ts) and the property
+ * suite (tests/properties.ts), run against every allocator on the regions of
+ * real boards and on an odd-sized region.
  */
-import { BOARDS } from "../boards/index"
-import { BuddyAllocator } from "../src/buddy"
-import { BumpAllocator } from "../src/bump"
-import { HeapAllocator } from "../src/global_alloc"
+import { describe, test } from "vitest"
+import { boardById } from "../boards/index"
+import { ALLOCATOR_KINDS, makeAllocator } from "../src/allocators"
 import { StaticRegion } from "../src/region"
-import { conformanceSuite } from "./conformance"
+import { CONFORMANCE_CASES } from "./contract/conformance"
 import { propertySuite } from "./properties"
 
-const ALLOCATORS: { kind: string; make: (r: StaticRegion) => HeapAllocator; reuses: boolean }[] = [
-    { kind: "bump", make: r => new BumpAllocator(r), reuses: false },
-    { kind: "buddy", make: r => new BuddyAllocator(r), reuses: true },
-]
-
 const REGIONS: { name: string; region: () => StaticRegion }[] = [
-    ...BOARDS.filter(b => !b.hostOnly && (b.id === "pico" || b.id === "esp32s2")).map(b => ({
-        name: `${b.id} (${b.heap.size} B at 0x${b.heap.base.toString(16)})`,
-        region: () => StaticRegion.forBoard(b),
-    })),
-    { name: "odd 24,000-byte region", region: () => new StaticRegion(0x3fca0000, 24000) },
+    { name: "pico (32 KiB)", region: () => StaticRegion.forBoard(boardById("pico")) },
+    { name: "esp32s2 (16 KiB)", region: () => StaticRegion.forBoard(boardById("esp32s2")) },
+    { name: "an odd 24,000-byte region", region: () => new StaticRegion(0x3fca0000, 24000) },
 ]
 
-for (const a of ALLOCATORS) {
+for (const kind of ALLOCATOR_KINDS) {
     for (const r of REGIONS) {
-        conformanceSuite({ name: `${a.kind} on ${r.name}`, make: () => a.make(r.region()), reusesFreedMemory: a.reuses })
+        describe(`GlobalAlloc conformance: ${kind} on ${r.name}`, () => {
+            const target = { name: `${kind} on ${r.name}`, make: () => makeAllocator(kind, r.region()) }
+            for (const c of CONFORMANCE_CASES) test(c.name, () => c.run(target))
+        })
     }
-    propertySuite(`${a.kind} on pico`, () => a.make(REGIONS[0].region()))
+    propertySuite(`${kind} on pico`, () => makeAllocator(kind, StaticRegion.forBoard(boardById("pico"))))
 }

@@ -12,7 +12,22 @@ import fc from "fast-check"
 import { expect, test } from "vitest"
 import { HeapAllocator } from "../src/global_alloc"
 import { Layout } from "../src/layout"
-import { expectConsistent, expectPattern, fillPattern } from "./helpers"
+import { expectConsistent, patternByte } from "./contract/check"
+import { HeapAllocator as Heap } from "../src/global_alloc"
+
+/** Synchronous pattern helpers: fast-check properties run synchronously on the host. */
+function fillPattern(heap: Heap, ptr: number, len: number, seed: number): void {
+    const off = ptr - heap.region.base
+    for (let i = 0; i < len; i++) heap.region.buf.setAt(off + i, "u8", patternByte(seed, i))
+}
+
+function expectPattern(heap: Heap, ptr: number, len: number, seed: number, what: string): void {
+    const off = ptr - heap.region.base
+    for (let i = 0; i < len; i++) {
+        const got = heap.region.buf.getAt(off + i, "u8")
+        if (got !== patternByte(seed, i)) throw new Error(`${what} at 0x${ptr.toString(16)}: byte ${i} is ${got}`)
+    }
+}
 
 interface Op {
     kind: number

@@ -1,0 +1,86 @@
+/**
+ * tests/contract/check.ts — portable test mechanics shared by the host suites
+ * (vitest) and the in-VM self-tests (@devicescript/test): assertions that
+ * throw an Error with a specific message, payload patterns written into
+ * blocks and checked later, and a deterministic random generator.
+ *
+ * Portable means: compiles under devs and tsc, uses only ds.Buffer access,
+ * and yields (`await ds.sleep(0)`) during long byte loops so a VM fiber stays
+ * far below the 131,072-opcode limit.
+ */
+import * as ds from "@devicescript/core"
+import { HeapAllocator } from "../../src/global_alloc"
+import { ptrText } from "../../src/hex"
+
+/** Throws `Error(message)` unless cond holds. */
+export function assert(cond: boolean, message: string): void {
+    if (!cond) throw new Error(message)
+}
+
+/** Throws unless a === b, naming both. */
+export function assertEq(a: number, b: number, what: string): void {
+    if (a !== b) throw new Error(what + ": got " + a + ", expected " + b)
+}
+
+/** Bytes touched since the last yield; ~10 VM opcodes each. */
+let work = 0
+
+/** Records `bytes` of work and yields once enough has piled up. */
+export async function tick(bytes: number): Promise<void> {
+    work += bytes
+    if (work > 6000) {
+        work = 0
+        await ds.sleep(0)
+    }
+}
+
+/** The byte a block with this seed holds at index i. */
+export function patternByte(seed: number, i: number): number {
+    return (seed * 31 + i * 7 + 1) & 0xff
+}
+
+/** Writes the seed's pattern into [ptr, ptr + len). */
+export async function fillPattern(heap: HeapAllocator, ptr: number, len: number, seed: number): Promise<void> {
+    const buf = heap.region.buf
+    const off = ptr - heap.region.base
+    for (let i = 0; i < len; i++) buf.setAt(off + i, "u8", (seed * 31 + i * 7 + 1) & 0xff)
+    await tick(len)
+}
+
+/** Throws naming the first byte of [ptr, ptr + len) that lost the seed's pattern. */
+export async function expectPattern(heap: HeapAllocator, ptr: number, len: number, seed: number, what: string): Promise<void> {
+    const buf = heap.region.buf
+    const off = ptr - heap.region.base
+    for (let i = 0; i < len; i++) {
+        const got = buf.getAt(off + i, "u8")
+        const want = (seed * 31 + i * 7 + 1) & 0xff
+        if (got !== want) throw new Error(what + " at " + ptrText(ptr) + ": byte " + i + " is " + got + ", expected " + want)
+    }
+    await tick(len)
+}
+
+/** Throws unless every invariant of the heap holds. */
+export function expectConsistent(heap: HeapAllocator, after: string): void {
+    const problems = heap.check()
+    if (problems.length > 0) throw new Error(heap.kind + " heap inconsistent after " + after + ": " + problems.join("; "))
+}
+
+/** Deterministic pseudo-random numbers in [0, 1) (xorshift32). */
+export class Rng {
+    private s: number
+    constructor(seed: number) {
+        this.s = seed >>> 0 === 0 ? 1 : seed >>> 0
+    }
+    next(): number {
+        let s = this.s
+        s = (s ^ (s << 13)) >>> 0
+        s = (s ^ (s >>> 17)) >>> 0
+        s = (s ^ (s << 5)) >>> 0
+        this.s = s
+        return s / 4294967296
+    }
+    /** A whole number in [0, n). */
+    below(n: number): number {
+        return Math.floor(this.next() * n)
+    }
+}

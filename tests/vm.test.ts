@@ -1,0 +1,37 @@
+/**
+ * The firmware inside DeviceScript's WASM VM: `devs build` of the firmware
+ * entry and the in-VM self-tests, each run as
+ *   devs run <file> --test --test-self-exit
+ * (without --test-self-exit nothing runs and the VM reports a false "test OK").
+ * A file passes only if the runner exits 0 AND prints "tests: N, pass: N, error: 0"
+ * with N > 0. devs writes .devicescript/bin, so these run one after another.
+ */
+import { spawnSync } from "node:child_process"
+import { describe, expect, test } from "vitest"
+
+const DEVS = ["node_modules/@devicescript/cli/devicescript", "--no-colors"]
+
+function devs(args: string[], timeoutMs: number) {
+    const r = spawnSync("node", [...DEVS, ...args], { encoding: "utf8", timeout: timeoutMs })
+    return { status: r.status, out: (r.stdout ?? "") + (r.stderr ?? "") }
+}
+
+describe.sequential("DeviceScript VM", () => {
+    test("devs build src/main.ts compiles the firmware", () => {
+        const r = devs(["build", "src/main.ts"], 120_000)
+        expect(r.out).not.toMatch(/error/i)
+        expect(r.status, r.out).toBe(0)
+    })
+
+    for (const file of ["tests/vm/selftest_core.ts", "tests/vm/selftest_alloc.ts"]) {
+        test(`self-tests pass in the VM: ${file}`, () => {
+            const r = devs(["run", file, "--test", "--test-self-exit", "-T", "240000"], 300_000)
+            const m = /tests: (\d+), pass: (\d+), error: (\d+)/.exec(r.out)
+            expect(m, `no test summary in the VM output:\n${r.out.slice(-3000)}`).not.toBeNull()
+            const [, total, pass, errors] = m.map(Number)
+            expect(total).toBeGreaterThan(0)
+            expect({ pass, errors }, r.out.slice(-3000)).toEqual({ pass: total, errors: 0 })
+            expect(r.status, r.out.slice(-3000)).toBe(0)
+        })
+    }
+})
