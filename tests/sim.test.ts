@@ -1,0 +1,71 @@
+/**
+ * `npm start` as a user runs it: the firmware's main job in the host
+ * simulator for each board and allocator, its summary, and its errors.
+ */
+import { spawnSync } from "node:child_process"
+import { describe, expect, test } from "vitest"
+import { StreamDecoder, stripTransport } from "../sim/decoder"
+
+function start(args: string[]) {
+    const r = spawnSync("node", ["node_modules/tsx/dist/cli.mjs", "sim/run.ts", ...args], { encoding: "utf8", timeout: 120_000 })
+    return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" }
+}
+
+describe("npm start (sim/run.ts)", () => {
+    test("default: pico with buddy streams a strictly decodable protocol and prints the maps", () => {
+        const r = start([])
+        expect(r.status, r.stderr).toBe(0)
+        const lines = r.stdout.split("\n")
+        const decoder = new StreamDecoder()
+        let events = 0
+        lines.forEach((l, i) => {
+            if (l.startsWith("~") && decoder.push(stripTransport(l), i + 1)) events++
+        })
+        expect(events).toBeGreaterThan(200)
+        expect(decoder.header.board).toBe("pico")
+        expect(decoder.header.allocator).toBe("buddy")
+        expect(decoder.blocks()).toHaveLength(0)
+        expect(decoder.anomalies).toHaveLength(0)
+        expect(r.stdout).toContain("Raspberry Pi Pico (RP2040) memory map")
+        expect(r.stdout).toContain("└ heap 0x20020000–0x20027fff")
+        expect(r.stdout).toMatch(/heap at phase "coalesce": 24 live blocks/)
+    })
+
+    test.each([
+        ["esp32c3", "bump"],
+        ["esp32s2", "buddy"],
+        ["esp32", "bump"],
+    ])("--board %s --allocator %s", (board, allocator) => {
+        const r = start(["--board", board, "--allocator", allocator, "--quiet"])
+        expect(r.status, r.stderr).toBe(0)
+        expect(r.stdout).not.toMatch(/^~/m)
+        expect(r.stdout).toContain(`allocator ${allocator}`)
+        expect(r.stdout).toMatch(/0 gaps, 0 anomalies/)
+    })
+
+    test("--help explains the options", () => {
+        const r = start(["--help"])
+        expect(r.status).toBe(0)
+        expect(r.stdout).toContain("--board <id>")
+        expect(r.stdout).toContain("--allocator <kind>")
+    })
+
+    test("an unknown board is a clear error listing the known ones", () => {
+        const r = start(["--board", "arduino"])
+        expect(r.status).toBe(2)
+        expect(r.stderr).toContain('unknown board "arduino"')
+        expect(r.stderr).toContain("pico, pico_w, esp32")
+    })
+
+    test("an unknown allocator is a clear error", () => {
+        const r = start(["--allocator", "malloc"])
+        expect(r.status).toBe(2)
+        expect(r.stderr).toContain('unknown allocator "malloc"; known allocators: buddy, bump')
+    })
+
+    test("a bad option is a clear error", () => {
+        const r = start(["--stats-every", "-3"])
+        expect(r.status).toBe(2)
+        expect(r.stderr).toContain("--stats-every must be a whole number")
+    })
+})
