@@ -35,8 +35,10 @@ function fail(message: string): never {
     process.exit(2)
 }
 
+/** The live blocks at the moment a phase had the most bytes live (its most telling picture). */
 interface Snapshot {
     phase: string
+    bytes: number
     blocks: { ptr: number; size: number }[]
 }
 
@@ -76,7 +78,16 @@ async function main(): Promise<void> {
         bytes += line.length + 3 // as on a board: "> " prefix and "\n"
         if (!args.quiet) console.log(line)
         const ev = decoder.push(line, lineNo)
-        if (ev && ev.type === "phase") snapshots.push({ phase: ev.name, blocks: decoder.blocks().map(b => ({ ptr: b.ptr, size: b.size })) })
+        if (!ev) return
+        if (ev.type === "phase") snapshots.push({ phase: ev.name, bytes: -1, blocks: [] })
+        const snap = snapshots[snapshots.length - 1]
+        if (!snap) return
+        const blocks = decoder.blocks()
+        const liveBytes = blocks.reduce((n, b) => n + b.size, 0)
+        if (liveBytes > snap.bytes) {
+            snap.bytes = liveBytes
+            snap.blocks = blocks.map(b => ({ ptr: b.ptr, size: b.size }))
+        }
     }
     const heap = await runFirmware(board, args.allocator, { emit, statsEvery })
 
@@ -84,9 +95,9 @@ async function main(): Promise<void> {
     const out: string[] = ["", "=== summary ===", renderMemoryMap(board), ""]
     out.push(`allocator ${args.allocator}: region ${sizeText(heap.region.size)} at 0x${heap.region.base.toString(16)}, capacity ${s.capacity} B`)
     for (const snap of snapshots) {
-        const used = snap.blocks.reduce((n, b) => n + b.size, 0)
-        out.push("", `heap at phase "${snap.phase}": ${snap.blocks.length} live blocks, ${used} B requested`)
-        out.push(renderHeapMap(heap.region.base, heap.region.size, snap.blocks))
+        if (snap.bytes <= 0) continue
+        out.push("", `heap at the peak of phase "${snap.phase}": ${snap.blocks.length} live blocks, ${snap.bytes} B requested`)
+        out.push(renderHeapMap(heap.region.base, heap.region.size, snap.blocks, 64, 4))
     }
     out.push("")
     out.push(`stats: peak in use ${s.peakInUse} B, ${s.allocs} allocs, ${s.frees} frees, ${s.reallocs} reallocs, ${s.failures} failures, ${s.liveBlocks} live`)

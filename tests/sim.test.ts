@@ -28,7 +28,8 @@ describe("npm start (sim/run.ts)", () => {
         expect(decoder.anomalies).toHaveLength(0)
         expect(r.stdout).toContain("Raspberry Pi Pico (RP2040) memory map")
         expect(r.stdout).toContain("└ heap 0x20020000–0x20027fff")
-        expect(r.stdout).toMatch(/heap at phase "coalesce": 24 live blocks/)
+        expect(r.stdout).toMatch(/heap at the peak of phase "fragment": 48 live blocks, 1152 B requested/)
+        expect(r.stdout).toMatch(/heap at the peak of phase "coalesce": 24 live blocks/)
     })
 
     test.each([
