@@ -105,7 +105,9 @@ export async function runInVm(bytecode: Uint8Array, opts: VmOptions = {}): Promi
             done = true
             clearTimeout(timer)
             run.ms = Date.now() - t0
-            inst.devsStop()
+            // finish() runs inside the VM's step (a dmesg or panic callback);
+            // the step re-arms its timer when it returns, so stop after it.
+            setTimeout(() => inst.devsStop(), 0)
             if (err) reject(err)
             else resolve(run)
         }
