@@ -1,0 +1,592 @@
+/**
+ * sim/decoder.ts — host-side decoder of the bareheap event stream
+ * (docs/protocol.md, version 1) and the shadow heap model it keeps.
+ *
+ * Two kinds of finding, kept apart on purpose:
+ *   - ProtocolError (thrown): the *stream* is wrong — a malformed "~" line,
+ *     an unknown letter or version, a sequence number that goes backwards or
+ *     repeats, a gap (unless allowGaps), an event before the header, a kind
+ *     the header did not announce. Decoding cannot be trusted past it, so it
+ *     is never a silent skip. The message names the line number, the line and
+ *     what was expected.
+ *   - Anomaly (recorded in `anomalies`): the stream is fine but the *heap* it
+ *     describes is not — a block outside the region, misaligned, overlapping a
+ *     live block, a free of an unknown block, a layout mismatch, a ~S line that
+ *     disagrees with the model, a misuse the firmware reported (~E).
+ *
+ * Shadow model invariants (while `synced`): `blocks()` is exactly the set of
+ * blocks the firmware's allocator has live, sorted by address, each with the
+ * size and align of its last alloc/realloc. The model is kept only when the
+ * header's mask carries A, Z, F and R (MASK_MODEL); after a gap (allowGaps) or
+ * when the header says blocks were already live, it is "unsynced": it still
+ * tracks what it sees but no longer flags what lost lines could explain
+ * (unknown frees, layout mismatches, overlaps with stale blocks, ~S live
+ * counts). A new ~H line restarts the stream and the model.
+ *
+ * Cost: O(fields) per line to parse; O(log n) to find a block and O(n) to
+ * insert/remove it in the sorted array (n = live blocks, a few thousand at most).
+ * Host-only: may use any Node/TypeScript feature.
+ */
+import { heapErrorName } from "../src/errors"
+import { EventKind, MASK_MODEL, MAX_ID_LENGTH, MAX_PHASE_LENGTH, PROTOCOL_VERSION } from "../src/logging"
+
+/** A stream error: the line at `lineNo` is not what the protocol allows there. */
+export class ProtocolError extends Error {
+    constructor(
+        readonly lineNo: number,
+        readonly line: string,
+        readonly expected: string,
+    ) {
+        super(`line ${lineNo}: ${JSON.stringify(line)}: ${expected}`)
+        this.name = "ProtocolError"
+    }
+}
+
+/** Options of StreamDecoder. */
+export interface DecoderOptions {
+    /**
+     * Record a sequence gap (lost lines) in `gaps` and go on with the model
+     * unsynced, instead of throwing ProtocolError. Default false.
+     */
+    allowGaps?: boolean
+}
+
+interface Base {
+    seq: number
+    lineNo: number
+}
+export interface HeaderEvent extends Base {
+    type: "header"
+    version: number
+    board: string
+    allocator: string
+    base: number
+    size: number
+    maxAlign: number
+    mask: number
+    /** Blocks already live when the stream started (normally 0). */
+    live: number
+}
+export interface AllocEvent extends Base {
+    type: "alloc" | "zeroed"
+    ptr: number
+    size: number
+    align: number
+}
+export interface DeallocEvent extends Base {
+    type: "dealloc"
+    ptr: number
+    size: number
+    align: number
+}
+export interface ReallocEvent extends Base {
+    type: "realloc"
+    old: number
+    ptr: number
+    oldSize: number
+    size: number
+    align: number
+    inPlace: boolean
+}
+export interface FailEvent extends Base {
+    type: "fail"
+    op: "alloc" | "zeroed" | "realloc"
+    size: number
+    align: number
+    /** The block realloc was asked to resize (still live); 0 for alloc/zeroed. */
+    ptr: number
+}
+export interface ErrorEvent extends Base {
+    type: "error"
+    code: number
+    /** heapErrorName(code): "double-free", … */
+    name: string
+    ptr: number
+    op: "alloc" | "zeroed" | "dealloc" | "realloc"
+}
+export interface StatsEvent extends Base {
+    type: "stats"
+    inUse: number
+    free: number
+    peak: number
+    largestFree: number
+    live: number
+    allocs: number
+    frees: number
+    failures: number
+}
+export interface PhaseEvent extends Base {
+    type: "phase"
+    name: string
+}
+export type DecodedEvent = HeaderEvent | AllocEvent | DeallocEvent | ReallocEvent | FailEvent | ErrorEvent | StatsEvent | PhaseEvent
+
+/** A live block of the shadow model. */
+export interface ShadowBlock {
+    ptr: number
+    size: number
+    align: number
+}
+
+export type AnomalyKind =
+    | "outside-region"
+    | "misaligned"
+    | "overlap"
+    | "unknown-block"
+    | "double-free"
+    | "layout-mismatch"
+    | "stats-mismatch"
+    | "misuse"
+
+/** Something wrong with the heap the stream describes (not with the stream). */
+export interface Anomaly {
+    kind: AnomalyKind
+    lineNo: number
+    seq: number
+    ptr: number
+    message: string
+}
+
+/** Lines lost between two received lines: seqs from..to inclusive. */
+export interface Gap {
+    from: number
+    to: number
+    /** Line number of the first line after the gap. */
+    lineNo: number
+}
+
+/** Counters of the model since the last header. */
+export interface ModelCounts {
+    allocs: number
+    zeroed: number
+    deallocs: number
+    reallocsInPlace: number
+    reallocsMoved: number
+    failures: number
+    errors: number
+    liveBlocks: number
+    liveBytes: number
+    peakLiveBytes: number
+}
+
+/** One phase marker seen since the last header. */
+export interface PhaseMark {
+    name: string
+    seq: number
+    lineNo: number
+}
+
+// Matches ANSI CSI sequences (colours, erase) that `devs run` writes around lines.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g
+
+/**
+ * Removes what the transport adds around a console line: ANSI colour codes
+ * (devs run colours its output), a trailing "\r" (serial CRLF), the "WASM> "
+ * prefix of `devs run` / the simulator and the "> " prefix the device's dmesg
+ * gives console.log lines.
+ *
+ * ```ts
+ * stripTransport("\x1b[36mWASM> \x1b[0m~A 2 20020000 c 4") === "~A 2 20020000 c 4"
+ * stripTransport("> ~P 1 boxes\r") === "~P 1 boxes"
+ * ```
+ */
+export function stripTransport(line: string): string {
+    let s = line.replace(ANSI, "")
+    if (s.endsWith("\n")) s = s.slice(0, -1)
+    if (s.endsWith("\r")) s = s.slice(0, -1)
+    if (s.startsWith("WASM> ")) s = s.slice(6)
+    if (s.startsWith("> ")) s = s.slice(2)
+    return s
+}
+
+const HEX = /^(0|[1-9a-f][0-9a-f]{0,12})$/
+const ID = new RegExp(`^[A-Za-z0-9._-]{1,${MAX_ID_LENGTH}}$`)
+const PHASE = new RegExp(`^[a-z0-9_-]{1,${MAX_PHASE_LENGTH}}$`)
+
+/** Fields after the letter and before the optional ones: [required, optional]. */
+const ARITY: Record<string, [number, number]> = {
+    H: [9, 0],
+    A: [4, 0],
+    Z: [4, 0],
+    F: [4, 0],
+    R: [6, 0],
+    X: [4, 1],
+    E: [4, 0],
+    S: [9, 0],
+    P: [2, 0],
+}
+
+const KIND_BIT: Record<string, number> = {
+    A: EventKind.Alloc,
+    Z: EventKind.Zeroed,
+    F: EventKind.Dealloc,
+    R: EventKind.Realloc,
+    X: EventKind.Fail,
+    E: EventKind.Error,
+    S: EventKind.Stats,
+    P: EventKind.Phase,
+}
+
+const OPS: Record<string, "alloc" | "zeroed" | "dealloc" | "realloc"> = { A: "alloc", Z: "zeroed", F: "dealloc", R: "realloc" }
+
+function isPow2(x: number): boolean {
+    return x >= 1 && x <= 0x40000000 && (x & (x - 1)) === 0
+}
+
+/** x mod m for 0 ≤ x < 2^53 without int32 truncation (no % on large values, as on the device). */
+function modSafe(x: number, m: number): number {
+    return x - Math.floor(x / m) * m
+}
+
+function hexText(n: number): string {
+    return "0x" + n.toString(16)
+}
+
+/**
+ * Strict, incremental decoder of one console stream (possibly several
+ * firmware runs, each starting with ~H).
+ *
+ * ```ts
+ * const d = new StreamDecoder()
+ * for (const [i, raw] of text.split("\n").entries()) d.push(raw, i + 1) // throws ProtocolError on a bad line
+ * d.blocks()     // live blocks, sorted by address
+ * d.anomalies    // heap problems found
+ * ```
+ */
+export class StreamDecoder {
+    /** The current stream's header; null before the first ~H. */
+    header: HeaderEvent | null = null
+    /** Heap anomalies found so far (kept across restarts). */
+    readonly anomalies: Anomaly[] = []
+    /** Sequence gaps recorded with allowGaps (kept across restarts). */
+    readonly gaps: Gap[] = []
+    /** The last ~S line of the current stream; null if none yet. */
+    stats: StatsEvent | null = null
+    /** Phase markers of the current stream, in order. */
+    phases: PhaseMark[] = []
+    /** Protocol lines decoded, over all streams. */
+    events = 0
+    /** Non-protocol lines passed through (other console output). */
+    passed = 0
+    /** Streams started (~H lines seen). */
+    restarts = 0
+    /** Counters of the current stream's model. */
+    counts: ModelCounts = StreamDecoder.zeroCounts()
+    /** False after a gap, or when the header says blocks were live before it. */
+    synced = true
+
+    private readonly allowGaps: boolean
+    private lastSeq = -1
+    private lineCounter = 0
+    /** Live block starts, ascending; `byPtr` holds their records. */
+    private ptrs: number[] = []
+    private byPtr = new Map<number, ShadowBlock>()
+    /** Pointers freed and not handed out again since: a second free is a double free. */
+    private freed = new Set<number>()
+    /** Largest extent of any block added since the header: bounds the backward overlap scan. */
+    private maxExtent = 1
+
+    constructor(options?: DecoderOptions) {
+        this.allowGaps = options?.allowGaps ?? false
+    }
+
+    private static zeroCounts(): ModelCounts {
+        return { allocs: 0, zeroed: 0, deallocs: 0, reallocsInPlace: 0, reallocsMoved: 0, failures: 0, errors: 0, liveBlocks: 0, liveBytes: 0, peakLiveBytes: 0 }
+    }
+
+    /** True when the current header announces every kind the block model needs. */
+    get modelled(): boolean {
+        return this.header !== null && (this.header.mask & MASK_MODEL) === MASK_MODEL
+    }
+
+    /** The model's live blocks, sorted by address (copies). */
+    blocks(): ShadowBlock[] {
+        return this.ptrs.map(p => ({ ...(this.byPtr.get(p) as ShadowBlock) }))
+    }
+
+    /** The live block starting at ptr, if any. */
+    block(ptr: number): ShadowBlock | undefined {
+        const b = this.byPtr.get(ptr)
+        return b === undefined ? undefined : { ...b }
+    }
+
+    /**
+     * Decodes one console line. Transport prefixes are stripped first
+     * (stripTransport). Returns null for a line that is not a protocol line
+     * (does not start with "~": other console output, passed through), the
+     * decoded event otherwise. Throws ProtocolError for a bad protocol line.
+     * lineNo defaults to the count of lines pushed so far (1-based).
+     */
+    push(line: string, lineNo?: number): DecodedEvent | null {
+        this.lineCounter++
+        const no = lineNo ?? this.lineCounter
+        const text = stripTransport(line)
+        if (!text.startsWith("~")) {
+            this.passed++
+            return null
+        }
+        const ev = this.parse(text, no)
+        this.sequence(ev, text, no)
+        this.events++
+        this.apply(ev)
+        return ev
+    }
+
+    /** Decodes every line of a text (split on \n); returns the protocol events. */
+    pushText(text: string): DecodedEvent[] {
+        const out: DecodedEvent[] = []
+        const lines = text.split("\n")
+        if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop()
+        for (const l of lines) {
+            const ev = this.push(l)
+            if (ev !== null) out.push(ev)
+        }
+        return out
+    }
+
+    // ---- syntax ---------------------------------------------------------
+
+    private parse(text: string, no: number): DecodedEvent {
+        const err = (expected: string) => new ProtocolError(no, text, expected)
+        const letter = text.length >= 2 ? text[1] : ""
+        const arity = ARITY[letter]
+        if (arity === undefined) throw err(`unknown line type "~${letter}": expected one of ~H ~A ~Z ~F ~R ~X ~E ~S ~P`)
+        if (text.length > 2 && text[2] !== " ") throw err(`expected a space after "~${letter}"`)
+        const f = text.length > 3 ? text.slice(3).split(" ") : []
+        const [need, optional] = arity
+        if (f.length < need || f.length > need + optional) {
+            const want = optional === 0 ? `${need}` : `${need} or ${need + optional}`
+            throw err(`~${letter} needs ${want} fields after the letter, got ${f.length}${f.includes("") ? " (fields are separated by exactly one space)" : ""}`)
+        }
+        const num = (i: number, name: string): number => {
+            const s = f[i]
+            if (!HEX.test(s)) throw err(`field ${i + 1} (${name}) must be canonical lowercase hex (1-13 digits, no prefix, no leading zeros), got "${s}"`)
+            return parseInt(s, 16)
+        }
+        const align = (i: number): number => {
+            const a = num(i, "align")
+            if (!isPow2(a)) throw err(`field ${i + 1} (align) must be a power of two, got ${hexText(a)}`)
+            if (this.header !== null && a > this.header.maxAlign)
+                throw err(`field ${i + 1} (align) ${hexText(a)} exceeds the header's maxalign ${hexText(this.header.maxAlign)}`)
+            return a
+        }
+        const seq = num(0, "seq")
+        const at = { seq, lineNo: no }
+        switch (letter) {
+            case "H": {
+                const version = num(1, "version")
+                if (version !== PROTOCOL_VERSION) throw err(`unknown protocol version ${version}: this decoder reads version ${PROTOCOL_VERSION}`)
+                if (!ID.test(f[2])) throw err(`field 3 (board) must be 1-${MAX_ID_LENGTH} characters of [A-Za-z0-9._-], got "${f[2]}"`)
+                if (!ID.test(f[3])) throw err(`field 4 (allocator) must be 1-${MAX_ID_LENGTH} characters of [A-Za-z0-9._-], got "${f[3]}"`)
+                const base = num(4, "base")
+                const size = num(5, "size")
+                const maxAlign = num(6, "maxalign")
+                const mask = num(7, "mask")
+                const live = num(8, "live")
+                if (!isPow2(maxAlign)) throw err(`field 7 (maxalign) must be a power of two, got ${hexText(maxAlign)}`)
+                if (modSafe(base, maxAlign) !== 0) throw err(`field 5 (base) ${hexText(base)} must be aligned to maxalign ${hexText(maxAlign)}`)
+                if (size === 0 || base + size > 0x100000000) throw err(`region ${hexText(base)}+${hexText(size)} must be non-empty and end at or below 2^32`)
+                if (mask > 0xff) throw err(`field 8 (mask) must be 0..ff, got ${f[7]}`)
+                return { type: "header", ...at, version, board: f[2], allocator: f[3], base, size, maxAlign, mask, live }
+            }
+            case "A":
+            case "Z":
+            case "F": {
+                const ptr = num(1, "ptr")
+                const size = num(2, "size")
+                const a = align(3)
+                if (letter === "F") return { type: "dealloc", ...at, ptr, size, align: a }
+                return { type: letter === "A" ? "alloc" : "zeroed", ...at, ptr, size, align: a }
+            }
+            case "R": {
+                const old = num(1, "old ptr")
+                const ptr = num(2, "new ptr")
+                const oldSize = num(3, "old size")
+                const size = num(4, "new size")
+                const a = align(5)
+                return { type: "realloc", ...at, old, ptr, oldSize, size, align: a, inPlace: old === ptr }
+            }
+            case "X": {
+                const op = f[1]
+                if (op !== "A" && op !== "Z" && op !== "R") throw err(`field 2 (op) must be A, Z or R, got "${op}"`)
+                const size = num(2, "size")
+                const a = align(3)
+                if (op === "R" && f.length !== 5) throw err(`~X R needs the old pointer as field 5`)
+                if (op !== "R" && f.length !== 4) throw err(`~X ${op} has exactly 4 fields (no pointer)`)
+                const ptr = op === "R" ? num(4, "old ptr") : 0
+                return { type: "fail", ...at, op: op === "A" ? "alloc" : op === "Z" ? "zeroed" : "realloc", size, align: a, ptr }
+            }
+            case "E": {
+                const code = num(1, "code")
+                const ptr = num(2, "ptr")
+                const op = OPS[f[3]]
+                if (op === undefined) throw err(`field 4 (op) must be A, Z, F or R, got "${f[3]}"`)
+                return { type: "error", ...at, code, name: heapErrorName(code), ptr, op }
+            }
+            case "S": {
+                const v = [1, 2, 3, 4, 5, 6, 7, 8].map(i => num(i, ["", "inuse", "free", "peak", "largest", "live", "allocs", "frees", "fails"][i]))
+                return { type: "stats", ...at, inUse: v[0], free: v[1], peak: v[2], largestFree: v[3], live: v[4], allocs: v[5], frees: v[6], failures: v[7] }
+            }
+            default: {
+                // "P"
+                if (!PHASE.test(f[1])) throw err(`field 2 (phase name) must be 1-${MAX_PHASE_LENGTH} characters of [a-z0-9_-], got "${f[1]}"`)
+                return { type: "phase", ...at, name: f[1] }
+            }
+        }
+    }
+
+    // ---- sequence -------------------------------------------------------
+
+    private sequence(ev: DecodedEvent, text: string, no: number): void {
+        const err = (expected: string) => new ProtocolError(no, text, expected)
+        if (ev.type === "header") {
+            if (ev.seq !== 0) throw err(`a header (~H) always has seq 0, got ${hexText(ev.seq)}`)
+            return
+        }
+        if (this.header === null) throw err(`expected the stream header (~H) before any event`)
+        const bit = KIND_BIT[text[1]]
+        if ((this.header.mask & bit) === 0) throw err(`~${text[1]} lines are not in the header's event mask ${hexText(this.header.mask)}`)
+        const expected = this.lastSeq + 1
+        if (ev.seq === this.lastSeq) throw err(`duplicate line: seq ${hexText(ev.seq)} was the previous line's; expected ${hexText(expected)}`)
+        if (ev.seq < this.lastSeq) throw err(`out of order: seq ${hexText(ev.seq)} after ${hexText(this.lastSeq)}; expected ${hexText(expected)}`)
+        if (ev.seq > expected) {
+            if (!this.allowGaps)
+                throw err(`gap: expected seq ${hexText(expected)}, got ${hexText(ev.seq)} (${ev.seq - expected} line(s) lost; decode with allowGaps to go on)`)
+            this.gaps.push({ from: expected, to: ev.seq - 1, lineNo: no })
+            this.synced = false
+        }
+    }
+
+    // ---- model ------------------------------------------------------------
+
+    private apply(ev: DecodedEvent): void {
+        this.lastSeq = ev.seq
+        switch (ev.type) {
+            case "header":
+                this.header = ev
+                this.restarts++
+                this.stats = null
+                this.phases = []
+                this.counts = StreamDecoder.zeroCounts()
+                this.ptrs = []
+                this.byPtr.clear()
+                this.freed.clear()
+                this.maxExtent = 1
+                this.synced = ev.live === 0
+                return
+            case "alloc":
+            case "zeroed":
+                if (ev.type === "alloc") this.counts.allocs++
+                else this.counts.zeroed++
+                if (this.modelled) this.add(ev, ev.ptr, ev.size, ev.align)
+                return
+            case "dealloc":
+                this.counts.deallocs++
+                if (this.modelled) this.remove(ev, ev.ptr, ev.size, ev.align, "dealloc")
+                return
+            case "realloc":
+                if (ev.inPlace) this.counts.reallocsInPlace++
+                else this.counts.reallocsMoved++
+                if (this.modelled) {
+                    this.remove(ev, ev.old, ev.oldSize, ev.align, "realloc")
+                    this.add(ev, ev.ptr, ev.size, ev.align)
+                }
+                return
+            case "fail":
+                this.counts.failures++
+                if (this.modelled && ev.op === "realloc" && this.synced && !this.byPtr.has(ev.ptr))
+                    this.anomaly("unknown-block", ev, ev.ptr, `failed realloc of ${hexText(ev.ptr)}, which is not a live block`)
+                return
+            case "error":
+                this.counts.errors++
+                this.anomaly("misuse", ev, ev.ptr, `firmware reported ${ev.name} (code ${ev.code}) at ${hexText(ev.ptr)} during ${ev.op}`)
+                return
+            case "stats":
+                this.stats = ev
+                if (this.modelled && this.synced && ev.live !== this.counts.liveBlocks)
+                    this.anomaly("stats-mismatch", ev, 0, `~S says ${ev.live} live block(s), the model has ${this.counts.liveBlocks}`)
+                return
+            case "phase":
+                this.phases.push({ name: ev.name, seq: ev.seq, lineNo: ev.lineNo })
+                return
+        }
+    }
+
+    private anomaly(kind: AnomalyKind, ev: DecodedEvent, ptr: number, message: string): void {
+        this.anomalies.push({ kind, lineNo: ev.lineNo, seq: ev.seq, ptr, message: `line ${ev.lineNo} (seq ${hexText(ev.seq)}): ${message}` })
+    }
+
+    /** Index of the first live block start ≥ ptr. */
+    private lowerBound(ptr: number): number {
+        let lo = 0
+        let hi = this.ptrs.length
+        while (lo < hi) {
+            const mid = (lo + hi) >>> 1
+            if (this.ptrs[mid] < ptr) lo = mid + 1
+            else hi = mid
+        }
+        return lo
+    }
+
+    /** Records a new live block, checking region, alignment and overlap (a realloc's old block is already removed). */
+    private add(ev: DecodedEvent, ptr: number, size: number, align: number): void {
+        const h = this.header as HeaderEvent
+        // A zero-size block is served as 1 byte (global_alloc.ts): it owns one address.
+        const extent = Math.max(size, 1)
+        if (ptr < h.base || ptr + extent > h.base + h.size)
+            this.anomaly("outside-region", ev, ptr, `block ${hexText(ptr)}+${hexText(size)} is outside the region ${hexText(h.base)}..${hexText(h.base + h.size)}`)
+        if (modSafe(ptr, align) !== 0) this.anomaly("misaligned", ev, ptr, `block ${hexText(ptr)} is not aligned to ${align}`)
+        // Overlap: blocks starting before us that reach into us (at most
+        // maxExtent back), and blocks starting inside us.
+        const clash: ShadowBlock[] = []
+        const i = this.lowerBound(ptr)
+        for (let j = i - 1; j >= 0 && this.ptrs[j] + this.maxExtent > ptr; j--) {
+            const b = this.byPtr.get(this.ptrs[j]) as ShadowBlock
+            if (b.ptr + Math.max(b.size, 1) > ptr) clash.push(b)
+        }
+        for (let j = i; j < this.ptrs.length && this.ptrs[j] < ptr + extent; j++) clash.push(this.byPtr.get(this.ptrs[j]) as ShadowBlock)
+        for (const c of clash) {
+            if (this.synced) {
+                this.anomaly("overlap", ev, ptr, `block ${hexText(ptr)}+${hexText(size)} overlaps live block ${hexText(c.ptr)}+${hexText(c.size)}`)
+                // Both stay live (the program holds both), except a block at the
+                // very same address, which the new one replaces.
+                if (c.ptr === ptr) this.drop(c.ptr)
+            } else {
+                // Unsynced: the clashing block's free was most likely lost: forget it.
+                this.drop(c.ptr)
+            }
+        }
+        this.ptrs.splice(this.lowerBound(ptr), 0, ptr)
+        if (extent > this.maxExtent) this.maxExtent = extent
+        this.byPtr.set(ptr, { ptr, size, align })
+        this.freed.delete(ptr)
+        this.counts.liveBlocks++
+        this.counts.liveBytes += size
+        if (this.counts.liveBytes > this.counts.peakLiveBytes) this.counts.peakLiveBytes = this.counts.liveBytes
+    }
+
+    private drop(ptr: number): ShadowBlock | undefined {
+        const b = this.byPtr.get(ptr)
+        if (b === undefined) return undefined
+        this.byPtr.delete(ptr)
+        this.ptrs.splice(this.lowerBound(ptr), 1)
+        this.counts.liveBlocks--
+        this.counts.liveBytes -= b.size
+        return b
+    }
+
+    /** Removes a block on dealloc / realloc, checking it was live with that layout. */
+    private remove(ev: DecodedEvent, ptr: number, size: number, align: number, what: string): void {
+        const b = this.drop(ptr)
+        if (b === undefined) {
+            if (!this.synced) return // its alloc may have been lost
+            if (this.freed.has(ptr)) this.anomaly("double-free", ev, ptr, `${what} of ${hexText(ptr)}, which was already freed`)
+            else this.anomaly("unknown-block", ev, ptr, `${what} of ${hexText(ptr)}, which is not a live block`)
+            return
+        }
+        this.freed.add(ptr)
+        if (this.synced && (b.size !== size || b.align !== align))
+            this.anomaly("layout-mismatch", ev, ptr, `${what} of ${hexText(ptr)} with size ${size} align ${align}, but the block has size ${b.size} align ${b.align}`)
+    }
+}

@@ -1,0 +1,817 @@
+/**
+ * tests/protocol.test.ts — the allocation event stream (docs/protocol.md):
+ * the encoder (src/logging.ts LoggingAllocator), the strict host decoder and
+ * its shadow heap model (sim/decoder.ts), and round trips over real allocators
+ * where the decoded model must equal the allocator's live blocks after every
+ * operation.
+ */
+import * as ds from "@devicescript/core"
+import { describe, expect, test } from "vitest"
+import { BuddyAllocator } from "../src/buddy"
+import { BumpAllocator } from "../src/bump"
+import { HeapError, HeapErrorCode } from "../src/errors"
+import { BlockVisitor, HeapAllocator, checkNewSize } from "../src/global_alloc"
+import { Layout, LayoutError } from "../src/layout"
+import { hex } from "../src/hex"
+import { EventKind, LoggingAllocator, MASK_ALL, MASK_QUIET, hex32 } from "../src/logging"
+import { StaticRegion } from "../src/region"
+import { HeapStats } from "../src/stats"
+import { AnomalyKind, ProtocolError, StreamDecoder, stripTransport } from "../sim/decoder"
+
+// ---------------------------------------------------------------------------
+// A test-only allocator: fixed 64-byte slots, sizes kept in a side buffer
+// (0 = free, else size + 1). Same behaviour as the throwaway allocator that was
+// run in the DeviceScript VM to produce VM_OUTPUT below. realloc shrinks in
+// place and grows by moving to another slot, so both realloc shapes occur.
+// ---------------------------------------------------------------------------
+class SlotAllocator implements HeapAllocator {
+    readonly kind = "slots"
+    readonly region: StaticRegion
+    private sizes: ds.Buffer
+    private n: number
+    protected st = new HeapStats()
+    constructor(region: StaticRegion) {
+        this.region = region
+        this.n = Math.floor(region.size / 64)
+        this.sizes = ds.Buffer.alloc(this.n * 4)
+        this.st.capacity = this.n * 64
+        this.st.free = this.st.capacity
+    }
+    alloc(layout: Layout): number {
+        if (layout.size > 64 || layout.align > 64) {
+            this.st.failures++
+            return 0
+        }
+        for (let i = 0; i < this.n; i++) {
+            if (this.sizes.getAt(i * 4, "u32") === 0) {
+                this.sizes.setAt(i * 4, "u32", layout.size + 1)
+                this.st.allocs++
+                this.st.liveBlocks++
+                this.st.inUse += 64
+                this.st.free -= 64
+                this.st.requested += layout.size
+                if (this.st.inUse > this.st.peakInUse) this.st.peakInUse = this.st.inUse
+                return this.region.base + i * 64
+            }
+        }
+        this.st.failures++
+        return 0
+    }
+    allocZeroed(layout: Layout): number {
+        const p = this.alloc(layout)
+        if (p !== 0) this.region.fill(p, 64, 0)
+        return p
+    }
+    private slot(ptr: number, layout: Layout): number {
+        if (!this.region.contains(ptr, 1)) throw new HeapError(HeapErrorCode.OutOfRegion, ptr, "outside")
+        const off = ptr - this.region.base
+        if ((off & 63) !== 0) throw new HeapError(HeapErrorCode.Misaligned, ptr, "not a slot start")
+        const i = off >> 6
+        const s = this.sizes.getAt(i * 4, "u32")
+        if (s === 0) throw new HeapError(HeapErrorCode.DoubleFree, ptr, "slot is free")
+        if (s !== layout.size + 1) throw new HeapError(HeapErrorCode.WrongLayout, ptr, "size differs")
+        return i
+    }
+    dealloc(ptr: number, layout: Layout): void {
+        const i = this.slot(ptr, layout)
+        this.sizes.setAt(i * 4, "u32", 0)
+        this.st.frees++
+        this.st.liveBlocks--
+        this.st.inUse -= 64
+        this.st.free += 64
+        this.st.requested -= layout.size
+    }
+    realloc(ptr: number, layout: Layout, newSize: number): number {
+        checkNewSize(newSize, layout.align)
+        const i = this.slot(ptr, layout)
+        if (newSize > 64) {
+            this.st.failures++
+            return 0
+        }
+        this.st.reallocs++
+        if (newSize <= layout.size) {
+            this.sizes.setAt(i * 4, "u32", newSize + 1)
+            this.st.requested += newSize - layout.size
+            return ptr
+        }
+        const q = this.alloc(Layout.fromSizeAlign(newSize, layout.align))
+        if (q === 0) return 0
+        this.region.copy(q, ptr, layout.size)
+        this.st.allocs--
+        this.dealloc(ptr, layout)
+        this.st.frees--
+        return q
+    }
+    stats(): HeapStats {
+        const s = this.st.copy()
+        s.largestFree = s.free > 0 ? 64 : 0
+        return s
+    }
+    check(): string[] {
+        return this.stats().problems()
+    }
+    walk(visit: BlockVisitor): void {
+        for (let i = 0; i < this.n; i++) visit(this.region.base + i * 64, 64, this.sizes.getAt(i * 4, "u32") !== 0)
+    }
+}
+
+/** Slots whose stats report the largest 32-bit values (to measure the longest ~S line). */
+class HugeStatsSlots extends SlotAllocator {
+    override stats(): HeapStats {
+        const s = new HeapStats()
+        s.capacity = s.free = s.inUse = s.requested = s.peakInUse = s.largestFree = 0xffffffff
+        s.liveBlocks = s.allocs = s.frees = s.reallocs = s.failures = 0xffffffff
+        return s
+    }
+}
+
+const BASE = 0x20020000
+
+function slots(size = 1024, base = BASE): SlotAllocator {
+    return new SlotAllocator(new StaticRegion(base, size))
+}
+
+/** A LoggingAllocator over inner whose lines go into the returned array. */
+function logged(inner: HeapAllocator, options: { mask?: number; statsEvery?: number; header?: boolean } = {}) {
+    const lines: string[] = []
+    const heap = new LoggingAllocator(inner, "pico", { ...options, emit: l => lines.push(l) })
+    return { heap, lines }
+}
+
+function decode(lines: string[], allowGaps = false): StreamDecoder {
+    const d = new StreamDecoder({ allowGaps })
+    lines.forEach((l, i) => d.push(l, i + 1))
+    return d
+}
+
+/** The ProtocolError that decoding `lines` throws (fails the test if none). */
+function protocolError(lines: string[], allowGaps = false): ProtocolError {
+    try {
+        decode(lines, allowGaps)
+    } catch (e) {
+        if (e instanceof ProtocolError) return e
+        throw e
+    }
+    throw new Error("expected a ProtocolError for:\n" + lines.join("\n"))
+}
+
+const HDR = "~H 0 1 pico slots 20020000 400 1000 ff 0"
+const L = (size: number, align: number) => Layout.fromSizeAlign(size, align)
+
+// ---------------------------------------------------------------------------
+describe("hex32: the encoder's fast hex", () => {
+    test("same text as hex() at every digit-count boundary, above 2^31 and for the fallbacks", () => {
+        const vals = [0, 1, 9, 10, 15, 0xdeadbeef, 0x7fffffff, 0x80000000, 0xffffffff, 0x100000000, 2 ** 52 - 1, -1, 1.5, NaN]
+        for (let k = 1; k <= 8; k++) vals.push(16 ** k - 1, 16 ** k, 16 ** k + 1)
+        for (const v of vals) expect(hex32(v)).toBe(hex(v))
+        const rnd = prng(5)
+        for (let i = 0; i < 2000; i++) {
+            const v = Math.floor(rnd() * 2 ** (1 + (i % 32)))
+            expect(hex32(v)).toBe(v.toString(16))
+        }
+    })
+})
+
+describe("encoder: LoggingAllocator lines", () => {
+    test("header, every event kind, exact text", () => {
+        const { heap, lines } = logged(slots())
+        heap.phase("boxes")
+        const a = heap.alloc(L(12, 4))
+        const z = heap.allocZeroed(L(0, 1))
+        const a2 = heap.realloc(a, L(12, 4), 8) // shrink: in place
+        const a3 = heap.realloc(a2, L(8, 4), 40) // grow: moves
+        expect(heap.alloc(L(100, 4))).toBe(0)
+        expect(heap.allocZeroed(L(8, 128))).toBe(0)
+        expect(heap.realloc(a3, L(40, 4), 100)).toBe(0)
+        heap.dealloc(a3, L(40, 4))
+        heap.dealloc(z, L(0, 1))
+        heap.emitStats()
+        expect(lines).toEqual([
+            HDR,
+            "~P 1 boxes",
+            "~A 2 20020000 c 4",
+            "~Z 3 20020040 0 1",
+            "~R 4 20020000 20020000 c 8 4",
+            "~R 5 20020000 20020080 8 28 4",
+            "~X 6 A 64 4",
+            "~X 7 Z 8 80",
+            "~X 8 R 64 4 20020080",
+            "~F 9 20020080 28 4",
+            "~F a 20020040 0 1",
+            "~S b 0 400 c0 40 0 2 2 3",
+        ])
+        const d = decode(lines)
+        expect(d.anomalies).toEqual([])
+        expect(d.blocks()).toEqual([])
+        expect(d.counts).toMatchObject({ allocs: 1, zeroed: 1, deallocs: 2, reallocsInPlace: 1, reallocsMoved: 1, failures: 3, peakLiveBytes: 40 })
+        expect(d.phases.map(p => p.name)).toEqual(["boxes"])
+        expect(d.stats).toMatchObject({ inUse: 0, free: 0x400, peak: 0xc0, largestFree: 0x40, live: 0, allocs: 2, frees: 2, failures: 3 })
+    })
+
+    test("forwards kind, region, stats, check and walk to the inner allocator", () => {
+        const inner = slots()
+        const { heap } = logged(inner)
+        const p = heap.alloc(L(4, 4))
+        expect(heap.kind).toBe("slots")
+        expect(heap.region).toBe(inner.region)
+        expect(heap.stats()).toEqual(inner.stats())
+        expect(heap.check()).toEqual([])
+        const used: number[] = []
+        heap.walk((ptr, _s, u) => u && used.push(ptr))
+        expect(used).toEqual([p])
+    })
+
+    test("a misuse is emitted as ~E and the same HeapError reaches the caller; the heap is untouched", () => {
+        const { heap, lines } = logged(slots())
+        const p = heap.alloc(L(16, 8))
+        heap.dealloc(p, L(16, 8))
+        const before = heap.stats()
+        let caught: unknown = null
+        try {
+            heap.dealloc(p, L(16, 8))
+        } catch (e) {
+            caught = e
+        }
+        expect(caught).toBeInstanceOf(HeapError)
+        expect((caught as HeapError).code).toBe(HeapErrorCode.DoubleFree)
+        expect(() => heap.realloc(BASE + 3, L(4, 1), 8)).toThrow(/misaligned/)
+        expect(() => heap.dealloc(0xffffffff, L(4, 1))).toThrow(/out-of-region/)
+        expect(heap.stats()).toEqual(before)
+        expect(lines.slice(3)).toEqual(["~E 3 4 20020000 F", "~E 4 2 20020003 R", "~E 5 1 ffffffff F"])
+        const d = decode(lines)
+        expect(d.anomalies.map(a => a.kind)).toEqual(["misuse", "misuse", "misuse"])
+        expect(d.anomalies[0].message).toMatch(/double-free \(code 4\) at 0x20020000 during dealloc/)
+        expect(d.counts.errors).toBe(3)
+    })
+
+    test("a LayoutError passes through without a line", () => {
+        const { heap, lines } = logged(slots())
+        const p = heap.alloc(L(4, 4))
+        expect(() => heap.realloc(p, L(4, 4), -1)).toThrow(LayoutError)
+        expect(() => heap.realloc(p, L(4, 4), 1.5)).toThrow(LayoutError)
+        expect(lines.length).toBe(2)
+    })
+
+    test("mask: only failures and stats; seq stays contiguous and the header announces the mask", () => {
+        const { heap, lines } = logged(slots(), { mask: EventKind.Fail | EventKind.Stats, statsEvery: 3 })
+        const a = heap.alloc(L(8, 8))
+        heap.alloc(L(200, 8)) // fails
+        heap.dealloc(a, L(8, 8)) // third call: ~S
+        heap.phase("masked-out")
+        expect(() => heap.dealloc(a, L(8, 8))).toThrow(HeapError) // ~E masked out
+        expect(lines).toEqual(["~H 0 1 pico slots 20020000 400 1000 50 0", "~X 1 A c8 8", "~S 2 0 400 40 40 0 1 1 1"])
+        const d = decode(lines)
+        expect(d.modelled).toBe(false)
+        expect(d.events).toBe(3)
+        expect(d.counts.failures).toBe(1)
+    })
+
+    test("MASK_QUIET keeps failures, errors, stats and phases; MASK_ALL everything", () => {
+        expect(MASK_QUIET).toBe(EventKind.Fail | EventKind.Error | EventKind.Stats | EventKind.Phase)
+        expect(MASK_ALL).toBe(0xff)
+        const { heap, lines } = logged(slots(), { mask: MASK_QUIET })
+        const p = heap.alloc(L(8, 8))
+        heap.phase("quiet")
+        expect(() => heap.dealloc(p, L(9, 8))).toThrow(HeapError)
+        expect(lines.map(l => l.slice(0, 2))).toEqual(["~H", "~P", "~E"])
+        expect(decode(lines).anomalies.map(a => a.kind)).toEqual(["misuse"])
+    })
+
+    test("statsEvery counts allocator calls, including failed, thrown and masked ones", () => {
+        const { heap, lines } = logged(slots(), { mask: EventKind.Stats, statsEvery: 2 })
+        const p = heap.alloc(L(4, 4))
+        expect(lines.length).toBe(1)
+        heap.alloc(L(1000, 4)) // 2nd call (fails) -> ~S 1
+        expect(() => heap.dealloc(p + 1, L(4, 4))).toThrow(HeapError) // 3rd
+        expect(() => heap.realloc(p, L(4, 4), -5)).toThrow(LayoutError) // 4th -> ~S 2
+        heap.dealloc(p, L(4, 4)) // 5th
+        expect(lines).toEqual(["~H 0 1 pico slots 20020000 400 1000 40 0", "~S 1 40 3c0 40 40 1 1 0 1", "~S 2 40 3c0 40 40 1 1 0 1"])
+        expect(heap.nextSeq()).toBe(3)
+    })
+
+    test("statsEvery 0 never emits stats by itself; emitStats() does", () => {
+        const { heap, lines } = logged(slots())
+        for (let i = 0; i < 10; i++) heap.dealloc(heap.alloc(L(4, 4)), L(4, 4))
+        expect(lines.filter(l => l.startsWith("~S"))).toEqual([])
+        heap.emitStats()
+        expect(lines[lines.length - 1]).toBe("~S 15 0 400 40 40 0 a a 0")
+    })
+
+    test("header: false is silent until start(); the header counts blocks already live", () => {
+        const { heap, lines } = logged(slots(), { header: false })
+        const p = heap.alloc(L(4, 4))
+        heap.phase("early")
+        heap.emitStats()
+        expect(lines).toEqual([])
+        expect(heap.nextSeq()).toBe(0)
+        heap.start()
+        heap.dealloc(p, L(4, 4))
+        expect(lines).toEqual(["~H 0 1 pico slots 20020000 400 1000 ff 1", "~F 1 20020000 4 4"])
+        const d = decode(lines)
+        expect(d.synced).toBe(false) // it cannot know the block freed at seq 1
+        expect(d.anomalies).toEqual([])
+    })
+
+    test("start() again restarts the stream at seq 0 and the decoder resets its model", () => {
+        const { heap, lines } = logged(slots())
+        heap.alloc(L(4, 4))
+        heap.phase("one")
+        heap.start()
+        heap.alloc(L(8, 4))
+        expect(lines).toEqual([HDR, "~A 1 20020000 4 4", "~P 2 one", "~H 0 1 pico slots 20020000 400 1000 ff 1", "~A 1 20020040 8 4"])
+        const d = decode(lines)
+        expect(d.restarts).toBe(2)
+        expect(d.blocks()).toEqual([{ ptr: BASE + 0x40, size: 8, align: 4 }])
+        expect(d.phases).toEqual([])
+        expect(d.counts.allocs).toBe(1)
+    })
+
+    test("bad constructor arguments and phase names are HeapError(BadArgument), nothing emitted", () => {
+        const lines: string[] = []
+        const emit = (l: string) => lines.push(l)
+        const bad = (f: () => unknown, re: RegExp) => {
+            let e: unknown = null
+            try {
+                f()
+            } catch (x) {
+                e = x
+            }
+            expect(e).toBeInstanceOf(HeapError)
+            expect((e as HeapError).code).toBe(HeapErrorCode.BadArgument)
+            expect((e as Error).message).toMatch(re)
+        }
+        bad(() => new LoggingAllocator(slots(), "my board", { emit }), /board id 'my board'/)
+        bad(() => new LoggingAllocator(slots(), "", { emit }), /board id ''/)
+        bad(() => new LoggingAllocator(slots(), "x".repeat(25), { emit }), /1\.\.24/)
+        bad(() => new LoggingAllocator(slots(), "pico", { emit, mask: 0x100 }), /event mask 256/)
+        bad(() => new LoggingAllocator(slots(), "pico", { emit, mask: -1 }), /event mask -1/)
+        bad(() => new LoggingAllocator(slots(), "pico", { emit, statsEvery: -1 }), /statsEvery -1/)
+        bad(() => new LoggingAllocator(slots(), "pico", { emit, statsEvery: 2.5 }), /statsEvery 2.5/)
+        expect(lines).toEqual([])
+        const heap = new LoggingAllocator(slots(), "pico", { emit })
+        bad(() => heap.phase("Boxes"), /phase name 'Boxes'/)
+        bad(() => heap.phase(""), /phase name ''/)
+        bad(() => heap.phase("a b"), /phase name 'a b'/)
+        bad(() => heap.phase("p".repeat(25)), /1\.\.24/)
+        heap.phase("p".repeat(24))
+        heap.phase("vec-grow_2")
+        expect(lines).toEqual([HDR, "~P 1 " + "p".repeat(24), "~P 2 vec-grow_2"])
+    })
+
+    test("every line stays < 150 characters at extreme values", () => {
+        const lines: string[] = []
+        const id = "b".repeat(24)
+        // The last 4 KiB of the 32-bit address space, stats of 0xffffffff, a 13-digit seq.
+        const inner = new HugeStatsSlots(new StaticRegion(0xfffff000, 4096))
+        Object.defineProperty(inner, "kind", { value: "k".repeat(24) })
+        const heap = new LoggingAllocator(inner, id, { emit: l => lines.push(l) })
+        // seq reaches 13 hex digits after 2^48 lines; set it so the 8 lines below use the widest seqs.
+        ;(heap as unknown as { seq: number }).seq = 2 ** 52 - 8
+        const p = heap.alloc(L(64, 64))
+        heap.realloc(p, L(64, 64), 32)
+        heap.alloc(L(0x7fffffff - 4095, 4096))
+        heap.realloc(p, L(32, 64), 0x7fffffc0)
+        expect(() => heap.dealloc(0xffffffff, L(4, 4))).toThrow(HeapError)
+        heap.phase("p".repeat(24))
+        heap.emitStats()
+        heap.dealloc(p, L(32, 64))
+        expect(lines.length).toBe(9)
+        const longest = Math.max(...lines.map(l => l.length))
+        expect(lines.find(l => l.startsWith("~S"))).toBe("~S ffffffffffffe " + Array(8).fill("ffffffff").join(" "))
+        expect(longest).toBeLessThan(150)
+        // With the device's "> " prefix it still fits the 160-byte dmesg line buffer.
+        expect(longest + 2).toBeLessThan(160)
+        expect(lines[0]).toBe(`~H 0 1 ${id} ${"k".repeat(24)} fffff000 1000 1000 ff ffffffff`)
+    })
+})
+
+// ---------------------------------------------------------------------------
+describe("decoder: strict stream errors", () => {
+    const cases: [string, string[], RegExp][] = [
+        ["event before header", ["~A 1 20020000 4 4"], /line 1: "~A 1 20020000 4 4": expected the stream header \(~H\) before any event/],
+        ["unknown letter", [HDR, "~Q 1 2"], /line 2: "~Q 1 2": unknown line type "~Q": expected one of ~H ~A/],
+        ["a lone tilde", [HDR, "~"], /line 2: "~": unknown line type "~"/],
+        ["lowercase letter", [HDR, "~a 1 20020000 4 4"], /unknown line type "~a"/],
+        ["no space after the letter", [HDR, "~A1 20020000 4 4"], /expected a space after "~A"/],
+        ["too few fields", [HDR, "~A 1 20020000 4"], /line 2: "~A 1 20020000 4": ~A needs 4 fields after the letter, got 3/],
+        ["too many fields", [HDR, "~F 1 20020000 4 4 4"], /~F needs 4 fields after the letter, got 5/],
+        ["double space", [HDR, "~A 1  20020000 4 4"], /got 5 \(fields are separated by exactly one space\)/],
+        ["trailing space", [HDR, "~P 1 boxes "], /~P needs 2 fields.*exactly one space/],
+        ["header field count", ["~H 0 1 pico slots 20020000 400 1000 ff"], /~H needs 9 fields after the letter, got 8/],
+        ["bad hex", [HDR, "~A 1 2002zz00 4 4"], /field 2 \(ptr\) must be canonical lowercase hex.*got "2002zz00"/],
+        ["uppercase hex", [HDR, "~A 1 2002AB00 4 4"], /field 2 \(ptr\) must be canonical lowercase hex/],
+        ["0x prefix", [HDR, "~A 1 0x20020000 4 4"], /got "0x20020000"/],
+        ["leading zero", [HDR, "~A 01 20020000 4 4"], /field 1 \(seq\) must be canonical lowercase hex.*got "01"/],
+        ["14 hex digits", [HDR, "~A 1 20020000 10000000000000 4"], /field 3 \(size\)/],
+        ["negative number", [HDR, "~A 1 20020000 -4 4"], /field 3 \(size\).*got "-4"/],
+        ["align not a power of two", [HDR, "~A 1 20020000 4 3"], /field 4 \(align\) must be a power of two, got 0x3/],
+        ["align above maxalign", [HDR, "~A 1 20020000 4 2000"], /align\) 0x2000 exceeds the header's maxalign 0x1000/],
+        ["bad phase name", [HDR, "~P 1 Boxes"], /field 2 \(phase name\) must be 1-24 characters of \[a-z0-9_-\], got "Boxes"/],
+        ["phase name too long", [HDR, "~P 1 " + "a".repeat(25)], /phase name/],
+        ["unknown version", ["~H 0 2 pico slots 20020000 400 1000 ff 0"], /line 1: .*unknown protocol version 2: this decoder reads version 1/],
+        ["header with seq ≠ 0", ["~H 5 1 pico slots 20020000 400 1000 ff 0"], /a header \(~H\) always has seq 0, got 0x5/],
+        ["bad board id", ["~H 0 1 pi/co slots 20020000 400 1000 ff 0"], /field 3 \(board\)/],
+        ["mask above ff", ["~H 0 1 pico slots 20020000 400 1000 100 0"], /field 8 \(mask\) must be 0..ff/],
+        ["base not aligned", ["~H 0 1 pico slots 20020010 400 1000 ff 0"], /field 5 \(base\) 0x20020010 must be aligned to maxalign 0x1000/],
+        ["region past 2^32", ["~H 0 1 pico slots fffff000 2000 1000 ff 0"], /must be non-empty and end at or below 2\^32/],
+        ["failure op", [HDR, "~X 1 F 4 4"], /field 2 \(op\) must be A, Z or R, got "F"/],
+        ["failed realloc without pointer", [HDR, "~X 1 R 4 4"], /~X R needs the old pointer as field 5/],
+        ["failed alloc with pointer", [HDR, "~X 1 A 4 4 20020000"], /~X A has exactly 4 fields/],
+        ["error op", [HDR, "~E 1 4 20020000 Q"], /field 4 \(op\) must be A, Z, F or R, got "Q"/],
+        ["kind not in the mask", ["~H 0 1 pico slots 20020000 400 1000 f0 0", "~A 1 20020000 4 4"], /line 2: .*~A lines are not in the header's event mask 0xf0/],
+        ["duplicate", [HDR, "~A 1 20020000 4 4", "~A 1 20020000 4 4"], /line 3: .*duplicate line: seq 0x1 was the previous line's; expected 0x2/],
+        ["out of order", [HDR, "~P 1 a", "~P 2 b", "~P 1 c"], /line 4: "~P 1 c": out of order: seq 0x1 after 0x2; expected 0x3/],
+        ["gap", [HDR, "~P 1 a", "~P 4 b"], /line 3: "~P 4 b": gap: expected seq 0x2, got 0x4 \(2 line\(s\) lost; decode with allowGaps to go on\)/],
+    ]
+    for (const [name, lines, re] of cases) {
+        test(name, () => {
+            const e = protocolError(lines)
+            expect(e.message).toMatch(re)
+            expect(e.lineNo).toBe(lines.length)
+            expect(e.line).toBe(lines[lines.length - 1])
+            expect(e.name).toBe("ProtocolError")
+        })
+    }
+
+    test("the error names the caller's line number and the stripped line", () => {
+        const d = new StreamDecoder()
+        d.push("WASM> " + HDR, 40)
+        expect(() => d.push("> ~A 1 20020000 4", 41)).toThrow(/^line 41: "~A 1 20020000 4": ~A needs 4 fields/)
+    })
+
+    test("line numbers default to the count of pushed lines", () => {
+        const d = new StreamDecoder()
+        d.push("booting")
+        d.push(HDR)
+        expect(() => d.push("~P 1 X")).toThrow(/^line 3: /)
+    })
+
+    test("non-protocol lines pass through as null and are counted", () => {
+        const d = new StreamDecoder()
+        expect(d.push("hello from the firmware")).toBeNull()
+        expect(d.push("")).toBeNull()
+        expect(d.push("> tests: 4, pass: 4")).toBeNull()
+        expect(d.push(HDR)).toMatchObject({ type: "header", board: "pico", allocator: "slots", base: BASE, size: 0x400, maxAlign: 0x1000, mask: 0xff, live: 0 })
+        expect(d.push("20020000 4 4")).toBeNull() // the tail of a line cut by a ring overwrite is not a protocol line...
+        expect(d.passed).toBe(4)
+        expect(d.events).toBe(1)
+        expect(() => d.push("~P 3 x")).toThrow(/gap/) // ...but the seq numbers show the loss
+    })
+
+    test("allowGaps records each gap, goes on, and marks the model unsynced", () => {
+        const d = decode([HDR, "~A 1 20020000 4 4", "~A 3 20020040 4 4", "~F 4 20020080 4 4", "~P 9 x"], true)
+        expect(d.gaps).toEqual([
+            { from: 2, to: 2, lineNo: 3 },
+            { from: 5, to: 8, lineNo: 5 },
+        ])
+        expect(d.synced).toBe(false)
+        expect(d.anomalies).toEqual([]) // the free of 0x20020080 may be of a block whose ~A was lost
+        expect(d.blocks().map(b => b.ptr)).toEqual([BASE, BASE + 0x40])
+        // Order errors are still errors with allowGaps.
+        expect(protocolError([HDR, "~P 1 a", "~P 1 a"], true).message).toMatch(/duplicate/)
+    })
+
+    test("a new header resets the model and stats but keeps anomalies and gaps", () => {
+        const d = decode([HDR, "~A 1 20020000 4 4", "~F 2 20020040 4 4", "~S 3 40 3c0 40 40 1 1 0 0", "~P 4 x", HDR, "~A 1 20020080 4 4"])
+        expect(d.restarts).toBe(2)
+        expect(d.blocks()).toEqual([{ ptr: BASE + 0x80, size: 4, align: 4 }])
+        expect(d.stats).toBeNull()
+        expect(d.phases).toEqual([])
+        expect(d.anomalies.map(a => a.kind)).toEqual(["unknown-block"])
+    })
+})
+
+// ---------------------------------------------------------------------------
+describe("decoder: shadow model anomalies", () => {
+    function anomalies(lines: string[], allowGaps = false): { kind: AnomalyKind; message: string }[] {
+        return decode([HDR, ...lines], allowGaps).anomalies.map(a => ({ kind: a.kind, message: a.message }))
+    }
+
+    test("outside-region: below the base, past the end, straddling the end", () => {
+        const a = anomalies(["~A 1 1000 4 4", "~A 2 20020500 4 4", "~Z 3 200203fc 8 4", "~R 4 200203fc 20030000 8 4 4"])
+        expect(a.map(x => x.kind)).toEqual(["outside-region", "outside-region", "outside-region", "outside-region"])
+        expect(a[0].message).toBe("line 2 (seq 0x1): block 0x1000+0x4 is outside the region 0x20020000..0x20020400")
+    })
+
+    test("a zero-size block owns one address: at the very end it is outside", () => {
+        expect(anomalies(["~A 1 200203ff 0 1"])).toEqual([])
+        expect(anomalies(["~A 1 20020400 0 1"]).map(x => x.kind)).toEqual(["outside-region"])
+    })
+
+    test("misaligned, with arithmetic that is safe above 2^31", () => {
+        const a = anomalies(["~A 1 20020004 4 8", "~A 2 20020010 4 10"])
+        expect(a.map(x => x.kind)).toEqual(["misaligned"])
+        expect(a[0].message).toMatch(/block 0x20020004 is not aligned to 8/)
+        const high = decode(["~H 0 1 pico slots fffff000 1000 1000 ff 0", "~A 1 fffffff0 4 10", "~A 2 fffffff8 4 10"]).anomalies
+        expect(high.map(x => [x.kind, x.ptr])).toEqual([["misaligned", 0xfffffff8]])
+    })
+
+    test("overlap with the block before, the block after, and the same start", () => {
+        const a = anomalies(["~A 1 20020100 40 4", "~A 2 20020120 8 4", "~A 3 200200f0 20 4", "~A 4 20020200 4 4", "~A 5 20020200 4 4"])
+        expect(a.map(x => x.kind)).toEqual(["overlap", "overlap", "overlap"])
+        expect(a[0].message).toMatch(/block 0x20020120\+0x8 overlaps live block 0x20020100\+0x40/)
+        expect(a[1].message).toMatch(/block 0x200200f0\+0x20 overlaps live block 0x20020100\+0x40/)
+        expect(a[2].message).toMatch(/block 0x20020200\+0x4 overlaps live block 0x20020200\+0x4/)
+        // Overlapping blocks both stay live (the program holds both); the same address is replaced.
+        const d = decode([HDR, "~A 1 20020100 40 4", "~A 2 20020120 8 4", "~A 3 20020120 4 4", "~F 4 20020100 40 4"])
+        expect(d.blocks()).toEqual([{ ptr: BASE + 0x120, size: 4, align: 4 }])
+        // Adjacent blocks do not overlap.
+        expect(anomalies(["~A 1 20020100 40 4", "~A 2 20020140 4 4", "~A 3 200200f0 10 4"])).toEqual([])
+    })
+
+    test("a realloc may grow into its own old block but not into a neighbour", () => {
+        expect(anomalies(["~A 1 20020000 10 4", "~R 2 20020000 20020000 10 30 4", "~R 3 20020000 20020008 30 8 4"])).toEqual([])
+        const a = anomalies(["~A 1 20020000 10 4", "~A 2 20020020 10 4", "~R 3 20020000 20020000 10 30 4"])
+        expect(a.map(x => x.kind)).toEqual(["overlap"])
+    })
+
+    test("unknown-block: free, realloc or failed realloc of a block never allocated", () => {
+        const a = anomalies(["~F 1 20020000 4 4", "~R 2 20020040 20020080 4 8 4", "~X 3 R 8 4 200200c0"])
+        expect(a.map(x => x.kind)).toEqual(["unknown-block", "unknown-block", "unknown-block"])
+        expect(a[0].message).toMatch(/dealloc of 0x20020000, which is not a live block/)
+        expect(a[1].message).toMatch(/realloc of 0x20020040, which is not a live block/)
+    })
+
+    test("double-free: a freed (or moved-away) block freed again", () => {
+        const a = anomalies(["~A 1 20020000 4 4", "~F 2 20020000 4 4", "~F 3 20020000 4 4", "~A 4 20020040 4 4", "~R 5 20020040 20020080 4 8 4", "~F 6 20020040 4 4"])
+        expect(a.map(x => x.kind)).toEqual(["double-free", "double-free"])
+        expect(a[0].message).toMatch(/dealloc of 0x20020000, which was already freed/)
+        // Handed out again, it can be freed again.
+        expect(anomalies(["~A 1 20020000 4 4", "~F 2 20020000 4 4", "~A 3 20020000 4 4", "~F 4 20020000 4 4"])).toEqual([])
+    })
+
+    test("layout-mismatch on dealloc and realloc", () => {
+        const a = anomalies(["~A 1 20020000 4 4", "~F 2 20020000 8 4", "~A 3 20020040 4 4", "~R 4 20020040 20020040 4 8 8"])
+        expect(a.map(x => x.kind)).toEqual(["layout-mismatch", "layout-mismatch"])
+        expect(a[0].message).toMatch(/dealloc of 0x20020000 with size 8 align 4, but the block has size 4 align 4/)
+    })
+
+    test("stats-mismatch: a ~S live count different from the model's", () => {
+        const a = anomalies(["~A 1 20020000 4 4", "~S 2 40 3c0 40 40 1 1 0 0", "~S 3 40 3c0 40 40 2 1 0 0"])
+        expect(a).toEqual([{ kind: "stats-mismatch", message: "line 4 (seq 0x3): ~S says 2 live block(s), the model has 1" }])
+    })
+
+    test("misuse: each ~E line, with the error's name", () => {
+        const a = anomalies(["~E 1 4 20020000 F", "~E 2 5 20020040 R", "~E 3 63 0 A"])
+        expect(a.map(x => x.kind)).toEqual(["misuse", "misuse", "misuse"])
+        expect(a[1].message).toMatch(/wrong-layout \(code 5\) at 0x20020040 during realloc/)
+        expect(a[2].message).toMatch(/unknown \(code 99\)/)
+    })
+
+    test("unsynced (after a gap): lost lines explain unknown frees, stale overlaps, layouts and ~S counts", () => {
+        const a = anomalies(
+            [
+                "~A 1 20020000 4 4",
+                // seq 2 lost (say ~F 2 20020000 4 4)
+                "~A 3 20020000 8 4", // same start as a live block: the stale one is forgotten
+                "~F 4 20020100 4 4", // unknown block: its ~A may have been lost
+                "~F 5 20020000 4 4", // size differs from the model's 8: a lost realloc could explain it
+                "~S 6 0 400 40 40 7 1 0 0", // live count differs from the model's
+                "~A 7 20030000 4 4", // outside the region: nothing explains that
+            ],
+            true,
+        )
+        // Only what no lost line can explain is still flagged.
+        expect(a.map(x => x.kind)).toEqual(["outside-region"])
+    })
+
+    test("a header with live blocks starts unsynced", () => {
+        const d = decode(["~H 0 1 pico slots 20020000 400 1000 ff 2", "~F 1 20020000 4 4", "~S 2 0 400 40 40 1 0 0 0"])
+        expect(d.synced).toBe(false)
+        expect(d.anomalies).toEqual([])
+    })
+
+    test("without the model kinds in the mask no block model is kept", () => {
+        const d = decode(["~H 0 1 pico slots 20020000 400 1000 f7 0", "~A 1 20020000 4 4", "~A 2 20020000 4 4", "~S 3 40 3c0 40 40 9 1 0 0"])
+        expect(d.modelled).toBe(false)
+        expect(d.blocks()).toEqual([])
+        expect(d.anomalies).toEqual([])
+    })
+})
+
+// ---------------------------------------------------------------------------
+describe("stripTransport", () => {
+    test("removes the VM's colours and prefix, the device's '> ', CR/LF", () => {
+        expect(stripTransport("WASM> \x1b[95m~A 2 20020000 c 4\x1b[0m")).toBe("~A 2 20020000 c 4")
+        expect(stripTransport("> ~P 1 boxes\r\n")).toBe("~P 1 boxes")
+        expect(stripTransport("> ~P 1 boxes\r")).toBe("~P 1 boxes")
+        expect(stripTransport("WASM> > ~P 1 boxes")).toBe("~P 1 boxes")
+        expect(stripTransport("\x1b[1;33mWASM> \x1b[0mhello")).toBe("hello")
+        expect(stripTransport("~S 1 0 0 0 0 0 0 0 0")).toBe("~S 1 0 0 0 0 0 0 0 0")
+        expect(stripTransport("plain text")).toBe("plain text")
+        expect(stripTransport(">~P 1 a")).toBe(">~P 1 a") // not the console prefix
+    })
+})
+
+// ---------------------------------------------------------------------------
+// The same calls, run in the DeviceScript VM (`devs run --test`, a throwaway
+// entry wrapping the slot allocator above) printed these lines, colours and
+// all. Node must print the same protocol lines for the same calls.
+const VM_OUTPUT = [
+    "WASM> \x1b[33mDeviceScript Simulator (WASM) v2.16.4; file v2.16.4\x1b[0m",
+    "WASM> \x1b[95m~H 0 1 pico slots 20020000 400 1000 ff 0\x1b[0m",
+    "WASM> \x1b[95m~P 1 boxes\x1b[0m",
+    "WASM> \x1b[95m~A 2 20020000 c 4\x1b[0m",
+    "WASM> \x1b[95m~Z 3 20020040 0 1\x1b[0m",
+    "WASM> \x1b[95m~R 4 20020000 20020000 c 8 4\x1b[0m",
+    "WASM> \x1b[95m~R 5 20020000 20020080 8 28 4\x1b[0m",
+    "WASM> \x1b[95m~X 6 A 64 4\x1b[0m",
+    "WASM> \x1b[95m~S 7 80 380 c0 40 2 2 0 1\x1b[0m",
+    "WASM> \x1b[95m~X 8 R 64 4 20020080\x1b[0m",
+    "WASM> \x1b[95m~F 9 20020080 28 4\x1b[0m",
+    "WASM> \x1b[95m~E a 4 20020080 F\x1b[0m",
+    "WASM> \x1b[95mcaught double-free: slot is free\x1b[0m",
+    "WASM> \x1b[95m~E b 2 20020001 F\x1b[0m",
+    "WASM> \x1b[95mcaught misaligned: not a slot start\x1b[0m",
+    "WASM> \x1b[95m~S c 40 3c0 c0 40 1 2 1 2\x1b[0m",
+    "WASM> \x1b[95mcaught layout LayoutError\x1b[0m",
+    "WASM> \x1b[95m~F d 20020040 0 1\x1b[0m",
+    "WASM> \x1b[95m~S e 0 400 c0 40 0 2 2 2\x1b[0m",
+    "WASM> \x1b[95m~P f done\x1b[0m",
+]
+
+describe("the VM and Node emit the same stream", () => {
+    test("same calls, same lines; the VM's output decodes", () => {
+        const { heap, lines } = logged(slots(), { statsEvery: 5 })
+        heap.phase("boxes")
+        const l12 = L(12, 4)
+        const a = heap.alloc(l12)
+        const b = heap.allocZeroed(L(0, 1))
+        const c = heap.realloc(a, l12, 8)
+        const d = heap.realloc(c, L(8, 4), 40)
+        heap.alloc(L(100, 4))
+        heap.realloc(d, L(40, 4), 100)
+        heap.dealloc(d, L(40, 4))
+        expect(() => heap.dealloc(d, L(40, 4))).toThrow(HeapError)
+        expect(() => heap.dealloc(0x20020001, L(4, 4))).toThrow(HeapError)
+        expect(() => heap.realloc(b, L(0, 1), -1)).toThrow(LayoutError)
+        heap.dealloc(b, L(0, 1))
+        heap.emitStats()
+        heap.phase("done")
+        const vmProtocol = VM_OUTPUT.map(stripTransport).filter(l => l.startsWith("~"))
+        expect(lines).toEqual(vmProtocol)
+        const dec = new StreamDecoder()
+        dec.pushText(VM_OUTPUT.join("\n") + "\n")
+        expect(dec.passed).toBe(4)
+        expect(dec.events).toBe(16)
+        expect(dec.blocks()).toEqual([])
+        expect(dec.anomalies.map(x => x.kind)).toEqual(["misuse", "misuse"])
+        expect(dec.phases.map(p => p.name)).toEqual(["boxes", "done"])
+    })
+})
+
+// ---------------------------------------------------------------------------
+// Round trips: a random workload through LoggingAllocator over a real
+// allocator; after every call the decoded shadow model must equal the live
+// blocks the test itself tracks, and the allocator's own live count.
+
+function prng(seed: number): () => number {
+    let s = seed >>> 0 || 1
+    return () => {
+        s ^= s << 13
+        s >>>= 0
+        s ^= s >>> 17
+        s ^= s << 5
+        s >>>= 0
+        return s / 0x100000000
+    }
+}
+
+interface Live {
+    size: number
+    align: number
+}
+
+function roundTrip(make: () => HeapAllocator, seed: number, steps: number, maxSize: number, statsEvery = 7) {
+    const inner = make()
+    const { heap, lines } = logged(inner, { statsEvery })
+    const dec = new StreamDecoder()
+    let fed = 0
+    const feed = () => {
+        while (fed < lines.length) {
+            dec.push(lines[fed], fed + 1)
+            fed++
+        }
+    }
+    const live = new Map<number, Live>()
+    const rnd = prng(seed)
+    const pick = () => [...live.keys()][Math.floor(rnd() * live.size)]
+    let misuses = 0
+    for (let step = 0; step < steps; step++) {
+        const r = rnd()
+        const size = Math.floor(rnd() * rnd() * maxSize)
+        const align = 1 << Math.floor(rnd() * 6)
+        if (step % 50 === 0) heap.phase("step-" + step)
+        if (live.size === 0 || r < 0.4) {
+            const zeroed = r < 0.1
+            const p = zeroed ? heap.allocZeroed(L(size, align)) : heap.alloc(L(size, align))
+            if (p !== 0) {
+                expect(live.has(p)).toBe(false)
+                live.set(p, { size, align })
+            }
+        } else if (r < 0.7) {
+            const p = pick()
+            const b = live.get(p) as Live
+            heap.dealloc(p, L(b.size, b.align))
+            live.delete(p)
+        } else if (r < 0.97) {
+            const p = pick()
+            const b = live.get(p) as Live
+            const q = heap.realloc(p, L(b.size, b.align), size)
+            if (q !== 0) {
+                live.delete(p)
+                live.set(q, { size, align: b.align })
+            }
+        } else {
+            // A misuse: free a live block with a wrong size (detected by every
+            // allocator here when the size class differs) or a pointer off by one.
+            const p = pick()
+            expect(() => heap.dealloc(p + 1, L(1, 1))).toThrow(HeapError)
+            misuses++
+        }
+        feed()
+        const want = [...live.entries()].map(([ptr, b]) => ({ ptr, size: b.size, align: b.align })).sort((x, y) => x.ptr - y.ptr)
+        expect(dec.blocks()).toEqual(want)
+        expect(inner.stats().liveBlocks).toBe(live.size)
+        expect(dec.counts.liveBlocks).toBe(live.size)
+    }
+    heap.emitStats()
+    feed()
+    // Every decoded block lies inside a used block of the allocator's own walk.
+    const used: [number, number][] = []
+    inner.walk((p, s, u) => {
+        if (u) used.push([p, s])
+    })
+    // (Walks report payload sizes, so a zero-size block may be reported with size 0 at its own address.)
+    for (const b of dec.blocks()) {
+        const inside = used.some(([p, s]) => b.ptr >= p && b.ptr + b.size <= p + s && (b.ptr < p + s || b.ptr === p))
+        expect(inside, `decoded block 0x${b.ptr.toString(16)}+${b.size} inside a used block of ${inner.kind}'s walk`).toBe(true)
+    }
+    expect(dec.anomalies.filter(a => a.kind !== "misuse")).toEqual([])
+    expect(dec.anomalies.length).toBe(misuses)
+    expect(dec.stats?.live).toBe(live.size)
+    expect(dec.counts.failures).toBe(inner.stats().failures)
+    expect(heap.check()).toEqual([])
+    return { lines, dec }
+}
+
+function meanEventLine(lines: string[]): number {
+    const ev = lines.filter(l => "AZFRX".includes(l[1]))
+    return ev.reduce((n, l) => n + l.length, 0) / ev.length
+}
+
+describe("round trip: decoded shadow model equals the allocator's live blocks", () => {
+    test("test-only slot allocator", () => {
+        for (const seed of [1, 2, 3]) roundTrip(() => slots(4096), seed, 600, 96)
+    })
+    test("BumpAllocator (src/bump.ts)", () => {
+        for (const seed of [4, 5, 6]) roundTrip(() => new BumpAllocator(new StaticRegion(BASE, 8192)), seed, 600, 256)
+    })
+    test("BuddyAllocator (src/buddy.ts)", () => {
+        for (const seed of [7, 8, 9]) roundTrip(() => new BuddyAllocator(new StaticRegion(BASE, 16384)), seed, 1000, 512)
+    })
+    test("BuddyAllocator on a high region (0xfffe0000)", () => {
+        roundTrip(() => new BuddyAllocator(new StaticRegion(0xfffe0000, 16384)), 10, 400, 512)
+    })
+    test("mean event line ≤ 24 bytes for a typical workload, every line < 150", () => {
+        const { lines } = roundTrip(() => new BuddyAllocator(new StaticRegion(BASE, 32768)), 11, 2000, 256, 16)
+        const mean = meanEventLine(lines)
+        expect(mean).toBeLessThanOrEqual(24)
+        expect(Math.max(...lines.map(l => l.length))).toBeLessThan(150)
+    })
+})
+
+describe("loss on the way: a ring buffer that overwrites lines", () => {
+    test("every lost line is reported as a gap; nothing the loss explains is flagged", () => {
+        const { lines } = roundTrip(() => new BuddyAllocator(new StaticRegion(BASE, 16384)), 12, 800, 512)
+        const rnd = prng(99)
+        // As received over serial: "> " prefix, CRLF; 5% of the lines after the header lost,
+        // a few more cut in the middle (only their tail arrives).
+        const received: string[] = []
+        const lost: number[] = []
+        lines.forEach((l, i) => {
+            const r = rnd()
+            if (i > 0 && r < 0.05) lost.push(i)
+            else if (i > 0 && r < 0.07) {
+                lost.push(i)
+                received.push(l.slice(Math.floor(l.length / 2)) + "\r")
+            } else received.push("> " + l + "\r")
+        })
+        expect(lost.length).toBeGreaterThan(30)
+        const d = new StreamDecoder({ allowGaps: true })
+        received.forEach((l, i) => d.push(l, i + 1))
+        // The header has seq 0 and seq i is line i of the stream, so the lost seqs are the lost indexes.
+        const gapSeqs = d.gaps.flatMap(g => Array.from({ length: g.to - g.from + 1 }, (_, k) => g.from + k))
+        const trailingLost = lost.filter(i => i > d.events + gapSeqs.length - 1) // lost after the last received line: undetectable
+        expect(gapSeqs).toEqual(lost.filter(i => !trailingLost.includes(i)))
+        expect(d.synced).toBe(false)
+        expect(d.anomalies.filter(a => a.kind !== "misuse")).toEqual([])
+        // Strict by default: the first loss stops decoding, naming the line.
+        const first = lost[0]
+        let j = first
+        while (!received[j].startsWith("> ~")) j++ // a cut line's tail passes through as ordinary output
+        const e = protocolError(received.slice(0, j + 1))
+        expect(e.lineNo).toBe(j + 1)
+        expect(e.message).toMatch(new RegExp(`^line ${j + 1}: .*gap: expected seq 0x${first.toString(16)}, got 0x`))
+    })
+})
