@@ -4,8 +4,7 @@
  * specified in docs/protocol.md, decoded on the host by sim/decoder.ts).
  *
  * Lines, one per event, fields separated by one space, numbers in canonical
- * lowercase hex (no prefix, no leading zeros), built with hex32() below (the
- * same text as src/hex.ts hex(), cheaper) because the VM has no toString(16):
+ * lowercase hex (no prefix, no leading zeros), built with hex() from src/hex.ts because the VM has no toString(16):
  *
  *   ~H <seq=0> <version> <board> <allocator> <base> <size> <maxalign> <mask> <live>
  *   ~A <seq> <ptr> <size> <align>                     alloc returned ptr
@@ -33,12 +32,12 @@
  *     (a HeapError is reported as ~E and rethrown, a LayoutError just passes).
  *
  * Cost per event: the call into the inner allocator, one string build (a
- * template literal of up to six hex32() results) and one call of `emit`. No
+ * template literal of up to six hex() results) and one call of `emit`. No
  * arrays or objects are built per event. A masked-out event costs one bit test.
  * Measured in the WASM VM (GC-stress off, buddy, alloc+dealloc of 24 bytes,
  * 20,000 calls, noisy host): the bare allocator 9–11 µs per call; wrapped with
  * MASK_QUIET, < 1 µs more; with every line built (emit a no-op), 9–12 µs more
- * (21 µs with hex(), hence hex32). console.log adds little in the VM; on a
+ * (21 µs with hex()'s first, division-based version, hence its bit-operation fast path). console.log adds little in the VM; on a
  * device its formatting and the dmesg copy come on top.
  * The mean event line of the demo workload is 19.4 characters, 22.4 bytes on
  * the wire with "> " and "\n" (docs/protocol.md, "Byte budget").
@@ -141,48 +140,6 @@ function isToken(s: string, max: number, lower: boolean): boolean {
     return true
 }
 
-/**
- * hex(n) for the encoder's hot path: the same text as src/hex.ts hex() (tested
- * for equality), about 3× cheaper in the VM for 32-bit values (measured, GC-stress
- * off: ~4 µs instead of ~8–12 µs for an 8-digit pointer). For 0 ≤ n < 2^32,
- * `n & 15` and `n >>> k` are exact (ToInt32/ToUint32 keep the low 32 bits; it is
- * `%` that the VM computes wrongly above 2^31), and one native
- * String.fromCharCode call (≤ 8 arguments) builds the digits instead of one
- * string concatenation and one Math.floor call per digit. Anything else
- * (a seq past 2^32, a non-integer) falls back to hex().
- *
- * ```ts
- * hex32(0x20020010) === "20020010"; hex32(0) === "0"; hex32(0xffffffff) === "ffffffff"
- * ```
- */
-export function hex32(n: number): string {
-    // (n >>> 0) === n exactly when n is an integer in [0, 2^32).
-    if (n >>> 0 !== n) return hex(n)
-    let d = n & 15
-    const c0 = d < 10 ? d + 48 : d + 87
-    if (n < 0x10) return String.fromCharCode(c0)
-    d = (n >>> 4) & 15
-    const c1 = d < 10 ? d + 48 : d + 87
-    if (n < 0x100) return String.fromCharCode(c1, c0)
-    d = (n >>> 8) & 15
-    const c2 = d < 10 ? d + 48 : d + 87
-    if (n < 0x1000) return String.fromCharCode(c2, c1, c0)
-    d = (n >>> 12) & 15
-    const c3 = d < 10 ? d + 48 : d + 87
-    if (n < 0x10000) return String.fromCharCode(c3, c2, c1, c0)
-    d = (n >>> 16) & 15
-    const c4 = d < 10 ? d + 48 : d + 87
-    if (n < 0x100000) return String.fromCharCode(c4, c3, c2, c1, c0)
-    d = (n >>> 20) & 15
-    const c5 = d < 10 ? d + 48 : d + 87
-    if (n < 0x1000000) return String.fromCharCode(c5, c4, c3, c2, c1, c0)
-    d = (n >>> 24) & 15
-    const c6 = d < 10 ? d + 48 : d + 87
-    if (n < 0x10000000) return String.fromCharCode(c6, c5, c4, c3, c2, c1, c0)
-    d = n >>> 28
-    const c7 = d < 10 ? d + 48 : d + 87
-    return String.fromCharCode(c7, c6, c5, c4, c3, c2, c1, c0)
-}
 
 /**
  * A HeapAllocator that forwards every call to `inner` and streams it as an
@@ -284,7 +241,7 @@ export class LoggingAllocator implements HeapAllocator {
             const p = e.ptr
             const ptr = typeof p === "number" && p >= 0 && p < 0x10000000000000 && p === Math.floor(p) ? p : 0
             const code = typeof e.code === "number" && e.code >= 0 && e.code === Math.floor(e.code) ? e.code : 0
-            this.out(`~E ${hex32(this.seq++)} ${hex32(code)} ${hex32(ptr)} ${op}`)
+            this.out(`~E ${hex(this.seq++)} ${hex(code)} ${hex(ptr)} ${op}`)
         }
         if (this.statsEvery > 0) this.tick()
     }
@@ -303,9 +260,9 @@ export class LoggingAllocator implements HeapAllocator {
         }
         if (p !== 0) {
             if ((this.on & EventKind.Alloc) !== 0)
-                this.out(`~A ${hex32(this.seq++)} ${hex32(p)} ${hex32(layout.size)} ${hex32(layout.align)}`)
+                this.out(`~A ${hex(this.seq++)} ${hex(p)} ${hex(layout.size)} ${hex(layout.align)}`)
         } else if ((this.on & EventKind.Fail) !== 0) {
-            this.out(`~X ${hex32(this.seq++)} A ${hex32(layout.size)} ${hex32(layout.align)}`)
+            this.out(`~X ${hex(this.seq++)} A ${hex(layout.size)} ${hex(layout.align)}`)
         }
         if (this.statsEvery > 0) this.tick()
         return p
@@ -322,9 +279,9 @@ export class LoggingAllocator implements HeapAllocator {
         }
         if (p !== 0) {
             if ((this.on & EventKind.Zeroed) !== 0)
-                this.out(`~Z ${hex32(this.seq++)} ${hex32(p)} ${hex32(layout.size)} ${hex32(layout.align)}`)
+                this.out(`~Z ${hex(this.seq++)} ${hex(p)} ${hex(layout.size)} ${hex(layout.align)}`)
         } else if ((this.on & EventKind.Fail) !== 0) {
-            this.out(`~X ${hex32(this.seq++)} Z ${hex32(layout.size)} ${hex32(layout.align)}`)
+            this.out(`~X ${hex(this.seq++)} Z ${hex(layout.size)} ${hex(layout.align)}`)
         }
         if (this.statsEvery > 0) this.tick()
         return p
@@ -342,7 +299,7 @@ export class LoggingAllocator implements HeapAllocator {
             throw e
         }
         if ((this.on & EventKind.Dealloc) !== 0)
-            this.out(`~F ${hex32(this.seq++)} ${hex32(ptr)} ${hex32(layout.size)} ${hex32(layout.align)}`)
+            this.out(`~F ${hex(this.seq++)} ${hex(ptr)} ${hex(layout.size)} ${hex(layout.align)}`)
         if (this.statsEvery > 0) this.tick()
     }
 
@@ -361,9 +318,9 @@ export class LoggingAllocator implements HeapAllocator {
         }
         if (p !== 0) {
             if ((this.on & EventKind.Realloc) !== 0)
-                this.out(`~R ${hex32(this.seq++)} ${hex32(ptr)} ${hex32(p)} ${hex32(layout.size)} ${hex32(newSize)} ${hex32(layout.align)}`)
+                this.out(`~R ${hex(this.seq++)} ${hex(ptr)} ${hex(p)} ${hex(layout.size)} ${hex(newSize)} ${hex(layout.align)}`)
         } else if ((this.on & EventKind.Fail) !== 0) {
-            this.out(`~X ${hex32(this.seq++)} R ${hex32(newSize)} ${hex32(layout.align)} ${hex32(ptr)}`)
+            this.out(`~X ${hex(this.seq++)} R ${hex(newSize)} ${hex(layout.align)} ${hex(ptr)}`)
         }
         if (this.statsEvery > 0) this.tick()
         return p
@@ -381,7 +338,7 @@ export class LoggingAllocator implements HeapAllocator {
     phase(name: string): void {
         if (!isToken(name, MAX_PHASE_LENGTH, true))
             throw new HeapError(HeapErrorCode.BadArgument, 0, "phase name '" + name + "' must be 1.." + MAX_PHASE_LENGTH + " characters of a-z 0-9 _ -")
-        if ((this.on & EventKind.Phase) !== 0) this.out(`~P ${hex32(this.seq++)} ${name}`)
+        if ((this.on & EventKind.Phase) !== 0) this.out(`~P ${hex(this.seq++)} ${name}`)
     }
 
     /**
@@ -397,8 +354,8 @@ export class LoggingAllocator implements HeapAllocator {
         const s = this.inner.stats()
         this.out(
             // Nine values: more than a template literal may hold in devs (≤ 7), so two parts.
-            `~S ${hex32(this.seq++)} ${hex32(s.inUse)} ${hex32(s.free)} ${hex32(s.peakInUse)} ${hex32(s.largestFree)} ` +
-                `${hex32(s.liveBlocks)} ${hex32(s.allocs)} ${hex32(s.frees)} ${hex32(s.failures)}`
+            `~S ${hex(this.seq++)} ${hex(s.inUse)} ${hex(s.free)} ${hex(s.peakInUse)} ${hex(s.largestFree)} ` +
+                `${hex(s.liveBlocks)} ${hex(s.allocs)} ${hex(s.frees)} ${hex(s.failures)}`
         )
     }
 
