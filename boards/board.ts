@@ -16,7 +16,7 @@
  *   - heap.region names a data-RAM region ("sram") and [heap.base, heap.base +
  *     heap.size) lies inside it;
  *   - heap.base is aligned to MAX_ALIGN;
- *   - heap.size ≤ the platform's largest Buffer (57,344 bytes, unless the board
+ *   - heap.size ≤ the platform's largest Buffer (57,343 bytes: below DEVS_MAX_ALLOC, unless the board
  *     is host-only and says so) and heap.size + RUNTIME_RESERVE ≤ programHeap.
  */
 

@@ -22,8 +22,12 @@ import { ptrText } from "./hex"
 import { MAX_ALIGN } from "./layout"
 import { Board } from "../boards/board"
 
-/** DeviceScript's largest single allocation (DEVS_MAX_ALLOC = 0xE000): a device region is at most this. */
-export const MAX_DEVICE_REGION = 57344
+/**
+ * The largest device region: one Buffer must stay below DeviceScript's
+ * DEVS_MAX_ALLOC (0xE000 = 57,344 bytes, header included): Buffer.alloc(57344)
+ * panics with OutOfMemory in the VM, and the shim refuses it too.
+ */
+export const MAX_DEVICE_REGION = 57343
 
 /**
  * The heap's bytes and where they sit in the chip's address space.
@@ -45,7 +49,7 @@ export class StaticRegion {
 
     /**
      * Allocates the region's Buffer. `maxSize` is the largest region the
-     * platform allows (a DeviceScript Buffer: 57,344 bytes); only a host-only
+     * platform allows (a DeviceScript Buffer: < 57,344 bytes); only a host-only
      * board may pass a larger one.
      */
     constructor(base: number, size: number, maxSize?: number) {
@@ -63,7 +67,7 @@ export class StaticRegion {
 
     /**
      * The board's heap region (board.heap.base, board.heap.size). Only a
-     * host-only board may exceed the 57,344-byte Buffer limit.
+     * host-only board may exceed the device Buffer limit (MAX_DEVICE_REGION).
      *
      * ```ts
      * const region = StaticRegion.forBoard(PICO) // 32 KiB at 0x20020000

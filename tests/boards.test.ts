@@ -265,11 +265,11 @@ describe("validation rejects each broken rule, naming the field", () => {
         }
     })
 
-    test("heap.size over the largest DeviceScript Buffer (57,344)", () => {
+    test("heap.size over the largest DeviceScript Buffer (57,343)", () => {
         const b = copy(PICO)
         b.programHeap = 1 << 20 // so that only the Buffer rule can fire
         b.heap.size = MAX_DEVICE_REGION + 1
-        expectRejected(b, "heap.size 57345 exceeds the largest DeviceScript Buffer (57344 bytes)")
+        expectRejected(b, "heap.size 57344 exceeds the largest DeviceScript Buffer (57343 bytes)")
         b.heap.size = MAX_DEVICE_REGION
         expect(() => validateBoard(b)).not.toThrow()
     })

@@ -374,9 +374,9 @@ describe("StaticRegion", () => {
         expectError(HeapError, () => new StaticRegion(BASE + 4, 4096), "region base 0x20020004")
     })
 
-    test("constructor: size must be 1..57344 (or 1..maxSize)", () => {
+    test("constructor: size must be 1..57343 (or 1..maxSize)", () => {
         for (const size of [0, -1, 100.5, NaN, MAX_DEVICE_REGION + 1]) {
-            const e = expectError(HeapError, () => new StaticRegion(BASE, size), `region size ${size}`, "must be 1..57344 bytes")
+            const e = expectError(HeapError, () => new StaticRegion(BASE, size), `region size ${size}`, "must be 1..57343 bytes")
             expect(e.code).toBe(HeapErrorCode.BadArgument)
         }
         expect(new StaticRegion(BASE, 1).size).toBe(1)
