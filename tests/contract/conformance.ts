@@ -14,7 +14,7 @@ import { HeapAllocator } from "../../src/global_alloc"
 import { ptrText } from "../../src/hex"
 import { Layout, LayoutError, MAX_ALIGN } from "../../src/layout"
 import { HeapStats } from "../../src/stats"
-import { assert, assertEq, expectConsistent, expectPattern, fillPattern, Rng } from "./check"
+import { assert, assertEq, expectConsistent, expectPattern, fillPattern, Rng, settle } from "./check"
 
 export interface ConformanceTarget {
     /** e.g. "buddy on pico". */
@@ -45,6 +45,7 @@ async function take(heap: HeapAllocator, live: Live[], size: number, align: numb
 
 async function expectAllIntact(heap: HeapAllocator, live: Live[], after: string): Promise<void> {
     for (const b of live) await expectPattern(heap, b.ptr, b.layout.size, b.seed, "live block after " + after)
+    await settle()
     expectConsistent(heap, after)
 }
 

@@ -11,6 +11,7 @@ import { describe, expect, test } from "@devicescript/test"
 import { boardById } from "../../boards/index"
 import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators"
 import { runFirmware } from "../../src/firmware"
+import { setGlobalAllocator } from "../../src/global_alloc"
 import { StaticRegion } from "../../src/region"
 import { CONFORMANCE_CASES, ConformanceCase, ConformanceTarget } from "../contract/conformance"
 
@@ -40,6 +41,8 @@ function registerDemo(kind: string): void {
         expect(heap.check().length).toBe(0)
         expect(lines.length > 100).toBe(true)
         expect(lines[0].slice(0, 2)).toBe("~H")
+        // Unregister, so the next demo's 32 KiB region fits in the VM's 64 KiB heap.
+        setGlobalAllocator(null)
     })
 }
 
