@@ -1,0 +1,54 @@
+/**
+ * sim/view.ts — `npm run view -- <log>`: the heap viewer over a captured
+ * console log — a board's serial output saved to a file, `devs run` output,
+ * or `npm start` output — or standard input. Other console lines are passed
+ * over; protocol lines are decoded strictly. On a board the 4 KB dmesg ring
+ * can drop lines: `--allow-gaps` records them and keeps going.
+ *
+ *   npm start > run.log && npm run view -- run.log
+ */
+import { readFileSync } from "node:fs"
+import { parseArgs } from "node:util"
+import { ProtocolError } from "./decoder"
+import { HeapViewer } from "./viewer"
+
+const HELP = `Usage: npm run view -- [--allow-gaps] [<log file>]   (reads standard input without a file)
+
+Decodes a bareheap event stream (docs/protocol.md) from a captured console log
+and prints the board's memory map, heap maps and statistics.`
+
+function main(): void {
+    let parsed
+    try {
+        parsed = parseArgs({ options: { "allow-gaps": { type: "boolean", default: false }, help: { type: "boolean", default: false } }, allowPositionals: true, strict: true })
+    } catch (e) {
+        console.error(`error: ${(e as Error).message}\n\n${HELP}`)
+        process.exit(2)
+    }
+    if (parsed.values.help) {
+        console.log(HELP)
+        return
+    }
+    const file = parsed.positionals[0]
+    let text: string
+    try {
+        text = readFileSync(file ?? 0, "utf8")
+    } catch (e) {
+        console.error(`error: cannot read ${file ?? "standard input"}: ${(e as Error).message}`)
+        process.exit(2)
+    }
+    const viewer = new HeapViewer({ allowGaps: parsed.values["allow-gaps"] })
+    try {
+        for (const line of text.split("\n")) viewer.push(line.replace(/\r$/, ""))
+    } catch (e) {
+        if (e instanceof ProtocolError) {
+            console.error(`error: ${file ?? "stdin"}: ${e.message}`)
+            process.exit(1)
+        }
+        throw e
+    }
+    console.log(viewer.render())
+    if (viewer.decoder.anomalies.length > 0) process.exit(1)
+}
+
+main()

@@ -1,0 +1,85 @@
+/**
+ * sim/viewer.ts — the host heap viewer: feeds an event stream (from the host
+ * simulator, the WASM VM or a board's serial log) through the strict
+ * decoder and keeps, for every phase, the heap as it was when the phase had
+ * the most bytes live — its most telling picture. Then renders a summary:
+ * the board's memory map with the heap region, one heap map per phase, the
+ * stream's size and every anomaly.
+ *
+ * Cost: O(live blocks) per event to measure live bytes (host-only; streams
+ * are thousands of lines).
+ */
+import { Board } from "../boards/board"
+import { BOARDS } from "../boards/index"
+import { DecodedEvent, DecoderOptions, StreamDecoder, stripTransport } from "./decoder"
+import { renderHeapMap, renderMemoryMap } from "./heapmap"
+
+/** The live blocks at the moment a phase had the most bytes live. */
+export interface PhasePeak {
+    phase: string
+    bytes: number
+    blocks: { ptr: number; size: number }[]
+}
+
+export class HeapViewer {
+    readonly decoder: StreamDecoder
+    readonly peaks: PhasePeak[] = []
+    /** Protocol lines seen, and their bytes on a board's wire ("> " + line + "\n"). */
+    lines = 0
+    wireBytes = 0
+    private lineNo = 0
+
+    constructor(options: DecoderOptions = {}) {
+        this.decoder = new StreamDecoder(options)
+    }
+
+    /** One console line (any transport prefix); returns the decoded event or null for other output. */
+    push(line: string): DecodedEvent | null {
+        this.lineNo++
+        const ev = this.decoder.push(line, this.lineNo)
+        if (!ev) return null
+        this.lines++
+        this.wireBytes += stripTransport(line).length + 3
+        if (ev.type === "header") this.peaks.length = 0
+        if (ev.type === "phase") this.peaks.push({ phase: ev.name, bytes: -1, blocks: [] })
+        const peak = this.peaks[this.peaks.length - 1]
+        if (peak) {
+            const blocks = this.decoder.blocks()
+            const live = blocks.reduce((n, b) => n + b.size, 0)
+            if (live > peak.bytes) {
+                peak.bytes = live
+                peak.blocks = blocks.map(b => ({ ptr: b.ptr, size: b.size }))
+            }
+        }
+        return ev
+    }
+
+    /** The board the stream's header names, if bareheap knows it. */
+    board(): Board | undefined {
+        const h = this.decoder.header
+        return h ? BOARDS.find(b => b.id === h.board) : undefined
+    }
+
+    /** The summary: memory map, a heap map per phase peak, stream size and anomalies. */
+    render(): string {
+        const h = this.decoder.header
+        if (!h) return "no bareheap stream found (no ~H header line)"
+        const board = this.board()
+        const out: string[] = [board ? renderMemoryMap(board) : `board "${h.board}" (not one bareheap knows)`, ""]
+        out.push(`allocator ${h.allocator}: region ${h.size} B at 0x${h.base.toString(16)}`)
+        for (const p of this.peaks) {
+            if (p.bytes <= 0) continue
+            out.push("", `heap at the peak of phase "${p.phase}": ${p.blocks.length} live blocks, ${p.bytes} B requested`)
+            out.push(renderHeapMap(h.base, h.size, p.blocks, 64, 4))
+        }
+        const live = this.decoder.blocks()
+        out.push("", `at the end: ${live.length} live blocks`)
+        if (live.length > 0) out.push(renderHeapMap(h.base, h.size, live, 64, 4))
+        const s = this.decoder.stats
+        if (s) out.push(`last stats: in use ${s.inUse} B, free ${s.free} B, peak ${s.peak} B, largest free ${s.largestFree} B, ${s.allocs} allocs, ${s.frees} frees, ${s.failures} failures`)
+        const d = this.decoder
+        out.push(`stream: ${this.lines} lines, mean ${(this.wireBytes / Math.max(1, this.lines)).toFixed(1)} B/line on the wire ("> " and newline included), ${d.gaps.length} gaps, ${d.anomalies.length} anomalies`)
+        for (const a of d.anomalies) out.push(`  anomaly (line ${a.lineNo}): ${a.kind}: ${a.message}`)
+        return out.join("\n")
+    }
+}
