@@ -34,6 +34,9 @@ function fail(message: string): never {
     process.exit(2)
 }
 
+// Piped into `head` and the like: a closed stdout ends the run quietly.
+process.stdout.on("error", e => process.exit((e as NodeJS.ErrnoException).code === "EPIPE" ? 0 : 1))
+
 async function main(): Promise<void> {
     let args
     try {

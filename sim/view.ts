@@ -17,6 +17,9 @@ const HELP = `Usage: npm run view -- [--allow-gaps] [<log file>]   (reads standa
 Decodes a bareheap event stream (docs/protocol.md) from a captured console log
 and prints the board's memory map, heap maps and statistics.`
 
+// Piped into `head` and the like: a closed stdout ends the run quietly.
+process.stdout.on("error", e => process.exit((e as NodeJS.ErrnoException).code === "EPIPE" ? 0 : 1))
+
 function main(): void {
     let parsed
     try {

@@ -15,6 +15,9 @@ const HELP = `Usage: npm run vm -- [--quiet] [--gc-stress]
 Builds src/main.ts with devs, runs it in DeviceScript's WASM VM (GC-stress
 off unless --gc-stress), prints its event stream and the heap viewer's summary.`
 
+// Piped into `head` and the like: a closed stdout ends the run quietly.
+process.stdout.on("error", e => process.exit((e as NodeJS.ErrnoException).code === "EPIPE" ? 0 : 1))
+
 async function main(): Promise<void> {
     let values
     try {
