@@ -1,0 +1,675 @@
+/**
+ * BuddyAllocator: splitting and coalescing, alignment, realloc in place and
+ * moving, exhaustion, every misuse case (code, message, and that nothing else
+ * changed), odd region sizes, and check() catching deliberate damage to the
+ * metadata bytes in region.buf.
+ */
+import { describe, expect, test } from "vitest"
+import { BUDDY_HEADS, BUDDY_MAGIC, BUDDY_NIL, BuddyAllocator } from "../src/buddy"
+import { HeapError, HeapErrorCode } from "../src/errors"
+import { ptrText } from "../src/hex"
+import { Layout, LayoutError } from "../src/layout"
+import { StaticRegion } from "../src/region"
+import { HeapStats } from "../src/stats"
+
+const BASE = 0x20020000
+
+function heap(size: number): BuddyAllocator {
+    return new BuddyAllocator(new StaticRegion(BASE, size))
+}
+
+/** Bit of (order k, block at offset off) in a bitmap, per the documented layout. */
+function bitOf(h: BuddyAllocator, k: number, off: number): number {
+    const twoN = (16 << h.maxOrder) / 8
+    return twoN - (twoN >> k) + (off >> (4 + k))
+}
+function getBit(h: BuddyAllocator, map: number, k: number, off: number): boolean {
+    const b = bitOf(h, k, off)
+    return (h.region.buf.getAt(map + (b >> 3), "u8") & (1 << (b & 7))) !== 0
+}
+function flipBit(h: BuddyAllocator, map: number, k: number, off: number): void {
+    const b = bitOf(h, k, off)
+    const a = map + (b >> 3)
+    h.region.buf.setAt(a, "u8", h.region.buf.getAt(a, "u8") ^ (1 << (b & 7)))
+}
+function head(h: BuddyAllocator, k: number): number {
+    return h.region.buf.getAt(BUDDY_HEADS + 4 * k, "u32")
+}
+
+/** Fills n bytes at p with a pattern of the tag (not of the address, so a moved block still matches). */
+function stamp(h: BuddyAllocator, p: number, n: number, tag: number): void {
+    for (let i = 0; i < n; i++) h.region.buf.setAt(p - BASE + i, "u8", (i * 7 + tag * 31 + 1) & 0xff)
+}
+function intact(h: BuddyAllocator, p: number, n: number, tag: number): boolean {
+    for (let i = 0; i < n; i++) if (h.region.buf.getAt(p - BASE + i, "u8") !== ((i * 7 + tag * 31 + 1) & 0xff)) return false
+    return true
+}
+
+function plainStats(s: HeapStats) {
+    return { ...s }
+}
+
+/** Metadata bytes (header, heads, both bitmaps). */
+function meta(h: BuddyAllocator): number[] {
+    const out: number[] = []
+    for (let i = 0; i < h.metaEnd; i++) out.push(h.region.buf.getAt(i, "u8"))
+    return out
+}
+
+/** A small deterministic PRNG (mulberry32). */
+function rng(seed: number): () => number {
+    let a = seed >>> 0
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0
+        let t = a
+        t = Math.imul(t ^ (t >>> 15), t | 1)
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    }
+}
+
+function expectHeapError(f: () => unknown, code: HeapErrorCode, ...fragments: string[]): HeapError {
+    let caught: unknown = null
+    try {
+        f()
+    } catch (e) {
+        caught = e
+    }
+    expect(caught).toBeInstanceOf(HeapError)
+    const e = caught as HeapError
+    expect(e.code).toBe(code)
+    for (const f of fragments) expect(e.message).toContain(f)
+    return e
+}
+
+describe("construction and layout of the metadata", () => {
+    test("a 32 KiB region: header, capacity, one free block per maximal aligned piece", () => {
+        const h = heap(32768)
+        const buf = h.region.buf
+        expect(h.kind).toBe("buddy")
+        expect(buf.getAt(0, "u32")).toBe(BUDDY_MAGIC)
+        expect(buf.getAt(4, "u32")).toBe(32768)
+        expect(buf.getAt(8, "u32")).toBe(h.metaEnd)
+        expect(buf.getAt(12, "u8")).toBe(h.maxOrder + 1)
+        expect(h.maxOrder).toBe(11) // 16 << 11 = 32768
+        expect(h.metaEnd).toBe(1088) // 16 + 48 heads + 2 × 512 bitmap bytes
+        const s = h.stats()
+        expect(s.capacity).toBe(32768 - 1088)
+        expect(s.free).toBe(s.capacity)
+        expect(s.inUse).toBe(0)
+        expect(s.largestFree).toBe(16384)
+        expect(h.check()).toEqual([])
+        // The free blocks tile [metaEnd, size) with no two buddies.
+        const blocks: number[][] = []
+        h.walk((p, size, used) => blocks.push([p - BASE, size, used ? 1 : 0]))
+        let off = h.metaEnd
+        for (const [o, size, used] of blocks) {
+            expect(o).toBe(off)
+            expect(used).toBe(0)
+            expect(o % size).toBe(0)
+            off += size
+        }
+        expect(off).toBe(32768)
+    })
+
+    test("non-power-of-two regions work and hand out exactly their capacity", () => {
+        for (const size of [24576, 40000, 40008, 57000, 4096 + 48, 600]) {
+            const h = heap(size)
+            expect(h.check()).toEqual([])
+            const cap = h.stats().capacity
+            expect(cap).toBe(size - (size % 16) - h.metaEnd)
+            const l = Layout.fromSizeAlign(16, 1)
+            const ptrs: number[] = []
+            for (;;) {
+                const p = h.alloc(l)
+                if (p === 0) break
+                expect(p + 16).toBeLessThanOrEqual(BASE + size)
+                ptrs.push(p)
+            }
+            expect(ptrs.length * 16).toBe(cap)
+            expect(h.stats().free).toBe(0)
+            expect(h.stats().largestFree).toBe(0)
+            expect(h.check()).toEqual([])
+            for (const p of ptrs) h.dealloc(p, l)
+            expect(h.check()).toEqual([])
+            expect(h.stats().free).toBe(cap)
+        }
+    })
+
+    test("the arena past the region end is never touched", () => {
+        // 40000 bytes: the arena is 64 KiB; a buddy beyond the end must never coalesce.
+        const h = heap(40000)
+        const before = h.stats().largestFree
+        const l = Layout.fromSizeAlign(before, 1)
+        const p = h.alloc(l)
+        expect(p).not.toBe(0)
+        h.dealloc(p, l)
+        expect(h.stats().largestFree).toBe(before)
+        expect(h.alloc(Layout.fromSizeAlign(before * 2, 1))).toBe(0)
+        expect(h.check()).toEqual([])
+    })
+
+    test("a region too small for its metadata is a BadArgument HeapError", () => {
+        expectHeapError(() => heap(64), HeapErrorCode.BadArgument, "metadata")
+    })
+})
+
+describe("alloc and dealloc", () => {
+    test("orders, alignment up to 4096 and the zero-size rule", () => {
+        const h = heap(32768)
+        const cases: [number, number, number][] = [
+            [0, 1, 16],
+            [1, 1, 16],
+            [16, 1, 16],
+            [17, 1, 32],
+            [24, 8, 32],
+            [100, 4, 128],
+            [8, 64, 64],
+            [1, 256, 256],
+            [10, 1024, 1024],
+            [1, 4096, 4096],
+        ]
+        const live: [number, Layout, number][] = []
+        for (const [size, align, block] of cases) {
+            const l = Layout.fromSizeAlign(size, align)
+            const inUse = h.stats().inUse
+            const p = h.alloc(l)
+            expect(p).not.toBe(0)
+            expect(p % align).toBe(0)
+            expect(p % block).toBe(0)
+            expect(h.stats().inUse - inUse).toBe(block)
+            stamp(h, p, block, size)
+            live.push([p, l, block])
+        }
+        for (const [p, l, block] of live) expect(intact(h, p, block, l.size)).toBe(true)
+        // Zero-size blocks are real and distinct.
+        const z = Layout.fromSizeAlign(0, 1)
+        const a = h.alloc(z)
+        const b = h.alloc(z)
+        expect(a).not.toBe(0)
+        expect(b).not.toBe(a)
+        expect(h.check()).toEqual([])
+        h.dealloc(a, z)
+        h.dealloc(b, z)
+        for (const [p, l] of live) h.dealloc(p, l)
+        expect(h.stats().inUse).toBe(0)
+        expect(h.check()).toEqual([])
+    })
+
+    test("splitting and coalescing return to the initial state (stats and bitmaps)", () => {
+        const h = heap(32768)
+        const s0 = plainStats(h.stats())
+        const m0 = meta(h)
+        const r = rng(7)
+        const live: [number, Layout][] = []
+        for (let i = 0; i < 300; i++) {
+            const l = Layout.fromSizeAlign(1 + Math.floor(r() * 200), 1 << Math.floor(r() * 5))
+            const p = h.alloc(l)
+            if (p !== 0) live.push([p, l])
+        }
+        expect(live.length).toBeGreaterThan(100)
+        expect(h.check()).toEqual([])
+        // Free in a shuffled order.
+        for (let i = live.length - 1; i > 0; i--) {
+            const j = Math.floor(r() * (i + 1))
+            const t = live[i]
+            live[i] = live[j]
+            live[j] = t
+        }
+        for (const [p, l] of live) h.dealloc(p, l)
+        expect(h.check()).toEqual([])
+        const s1 = plainStats(h.stats())
+        expect(s1.largestFree).toBe(s0.largestFree)
+        expect({ ...s1, allocs: 0, frees: 0, peakInUse: 0, failures: 0 }).toEqual({ ...s0, allocs: 0, frees: 0, peakInUse: 0, failures: 0 })
+        expect(s1.allocs).toBe(live.length)
+        expect(s1.failures).toBe(300 - live.length)
+        expect(s1.frees).toBe(live.length)
+        // Same free blocks as at construction: both bitmaps and the header are byte-identical.
+        const m1 = meta(h)
+        expect(m1.slice(h.freeMap)).toEqual(m0.slice(h.freeMap))
+    })
+
+    test("a split pushes the upper halves and a dealloc merges them back", () => {
+        const h = heap(32768)
+        const big = h.stats().largestFree // 16384 at offset 16384
+        const l = Layout.fromSizeAlign(16, 1)
+        const p = h.alloc(l)
+        // The 16-byte block came from splitting: every list from 16 B up has gained a half.
+        expect(h.check()).toEqual([])
+        h.dealloc(p, l)
+        expect(h.stats().largestFree).toBe(big)
+        expect(h.check()).toEqual([])
+        expect(getBit(h, h.freeMap, h.maxOrder - 1, 16384)).toBe(true)
+    })
+
+    test("exhaustion returns 0, counts failures and corrupts nothing", () => {
+        const h = heap(8192)
+        const l = Layout.fromSizeAlign(48, 8)
+        const live: number[] = []
+        for (;;) {
+            const p = h.alloc(l)
+            if (p === 0) break
+            stamp(h, p, 48, 3)
+            live.push(p)
+        }
+        const failures = h.stats().failures
+        expect(h.alloc(l)).toBe(0)
+        expect(h.alloc(Layout.fromSizeAlign(16, 1))).toBe(0)
+        expect(h.alloc(Layout.fromSizeAlign(1 << 20, 1))).toBe(0) // larger than the arena
+        expect(h.allocZeroed(l)).toBe(0)
+        expect(h.stats().failures).toBe(failures + 4)
+        for (const p of live) expect(intact(h, p, 48, 3)).toBe(true)
+        expect(h.check()).toEqual([])
+    })
+
+    test("allocZeroed zeroes a dirty block", () => {
+        const h = heap(4096)
+        const l = Layout.fromSizeAlign(100, 4)
+        const p = h.alloc(l)
+        h.region.fill(p, 128, 0xaa)
+        h.dealloc(p, l)
+        const q = h.allocZeroed(l)
+        expect(q).toBe(p)
+        for (let i = 0; i < 100; i++) expect(h.region.readU8(q + i)).toBe(0)
+        expect(h.check()).toEqual([])
+    })
+
+    test("walk visits every block in address order", () => {
+        const h = heap(16384)
+        const l = Layout.fromSizeAlign(40, 8)
+        const ps = [h.alloc(l), h.alloc(l), h.alloc(l)]
+        h.dealloc(ps[1], l)
+        let last = 0
+        let total = 0
+        const used: number[] = []
+        h.walk((p, size, u) => {
+            expect(p).toBeGreaterThan(last)
+            last = p
+            total += size
+            if (u) used.push(p)
+        })
+        expect(total).toBe(h.stats().capacity)
+        expect(used).toEqual([ps[0], ps[2]].sort((a, b) => a - b))
+    })
+
+    test("random workload keeps every invariant and every block's contents", () => {
+        const h = heap(8192)
+        const r = rng(42)
+        const live: [number, Layout, number][] = []
+        for (let step = 0; step < 1500; step++) {
+            const op = r()
+            if (op < 0.45 || live.length === 0) {
+                const l = Layout.fromSizeAlign(Math.floor(r() * 300), 1 << Math.floor(r() * 7))
+                const p = r() < 0.2 ? h.allocZeroed(l) : h.alloc(l)
+                if (p !== 0) {
+                    expect(p % l.align).toBe(0)
+                    stamp(h, p, l.size, step)
+                    live.push([p, l, step])
+                }
+            } else if (op < 0.75) {
+                const i = Math.floor(r() * live.length)
+                const [p, l, tag] = live[i]
+                expect(intact(h, p, l.size, tag)).toBe(true)
+                h.dealloc(p, l)
+                live[i] = live[live.length - 1]
+                live.pop()
+            } else {
+                const i = Math.floor(r() * live.length)
+                const [p, l, tag] = live[i]
+                const n = Math.floor(r() * 400)
+                const q = h.realloc(p, l, n)
+                if (q !== 0) {
+                    expect(intact(h, q, Math.min(n, l.size), tag)).toBe(true)
+                    const nl = Layout.fromSizeAlign(n, l.align)
+                    stamp(h, q, n, step)
+                    live[i] = [q, nl, step]
+                } else expect(intact(h, p, l.size, tag)).toBe(true)
+            }
+            if (step % 25 === 0) expect(h.check()).toEqual([])
+        }
+        for (const [p, l, tag] of live) expect(intact(h, p, l.size, tag)).toBe(true)
+        expect(h.check()).toEqual([])
+    })
+})
+
+describe("realloc", () => {
+    test("grows in place when the block is the left buddy and the buddies are free", () => {
+        const h = heap(32768)
+        // Usable space starts at 0x440 (metaEnd 1088): a 64-byte block takes 0x440..0x480,
+        // so the next 16-byte block comes from splitting the 128-byte block at 0x480.
+        const first = h.alloc(Layout.fromSizeAlign(64, 1))
+        expect(first).toBe(BASE + 0x440)
+        const l = Layout.fromSizeAlign(16, 4)
+        const p = h.alloc(l)
+        expect(p).toBe(BASE + 0x480)
+        stamp(h, p, 16, 1)
+        const q = h.realloc(p, l, 100) // 16 → 128: merges the free 16- and 32- and 64-byte buddies
+        expect(q).toBe(p)
+        expect(intact(h, q, 16, 1)).toBe(true)
+        expect(h.stats().inUse).toBe(64 + 128)
+        expect(h.stats().reallocs).toBe(1)
+        expect(h.check()).toEqual([])
+        // 128 → 256 would need 0x480 to be a left buddy of order 7: it is not, so it moves.
+        const r = h.realloc(q, Layout.fromSizeAlign(100, 4), 200)
+        expect(r).not.toBe(q)
+        expect(intact(h, r, 16, 1)).toBe(true)
+        h.dealloc(r, Layout.fromSizeAlign(200, 4))
+        h.dealloc(first, Layout.fromSizeAlign(64, 1))
+        expect(h.stats().inUse).toBe(0)
+        expect(h.check()).toEqual([])
+    })
+
+    test("shrinks in place and frees the upper halves", () => {
+        const h = heap(32768)
+        const l = Layout.fromSizeAlign(1000, 8)
+        const p = h.alloc(l)
+        stamp(h, p, 1000, 2)
+        const q = h.realloc(p, l, 20)
+        expect(q).toBe(p)
+        expect(intact(h, q, 20, 2)).toBe(true)
+        expect(h.stats().inUse).toBe(32)
+        expect(h.check()).toEqual([])
+        // The freed halves are usable right away.
+        const r = h.alloc(Layout.fromSizeAlign(512, 1))
+        expect(r).toBe(p + 512)
+        expect(h.check()).toEqual([])
+    })
+
+    test("same size class: nothing moves, requested follows the new size", () => {
+        const h = heap(4096)
+        const l = Layout.fromSizeAlign(20, 4)
+        const p = h.alloc(l)
+        expect(h.realloc(p, l, 30)).toBe(p)
+        expect(h.stats().requested).toBe(30)
+        expect(h.stats().inUse).toBe(32)
+        expect(h.check()).toEqual([])
+    })
+
+    test("moves when the buddy is live, preserving the contents", () => {
+        const h = heap(32768)
+        const l = Layout.fromSizeAlign(32, 4)
+        const a = h.alloc(l)
+        const b = h.alloc(l) // a's buddy: a cannot grow in place
+        expect(b).toBe(a + 32)
+        stamp(h, a, 32, 5)
+        stamp(h, b, 32, 6)
+        const q = h.realloc(a, l, 100)
+        expect(q).not.toBe(a)
+        expect(q % 128).toBe(0)
+        expect(intact(h, q, 32, 5)).toBe(true)
+        expect(intact(h, b, 32, 6)).toBe(true)
+        expect(h.stats().liveBlocks).toBe(2)
+        expect(h.stats().inUse).toBe(128 + 32)
+        expect(h.check()).toEqual([])
+        // The old block is free again: a fresh 32-byte request gets it back.
+        expect(h.alloc(l)).toBe(a)
+    })
+
+    test("a right buddy cannot grow in place and moves", () => {
+        const h = heap(32768)
+        const l = Layout.fromSizeAlign(16, 1)
+        const a = h.alloc(l)
+        const b = h.alloc(l)
+        h.dealloc(a, l) // b's left buddy is free, but b is the right buddy
+        stamp(h, b, 16, 9)
+        const q = h.realloc(b, l, 32)
+        expect(q).not.toBe(b)
+        expect(intact(h, q, 16, 9)).toBe(true)
+        expect(h.check()).toEqual([])
+    })
+
+    test("failure returns 0 and leaves the old block valid and unchanged", () => {
+        const h = heap(8192)
+        const l = Layout.fromSizeAlign(64, 8)
+        const p = h.alloc(l)
+        stamp(h, p, 64, 7)
+        const filler: number[] = []
+        const f = Layout.fromSizeAlign(16, 1)
+        for (;;) {
+            const x = h.alloc(f)
+            if (x === 0) break
+            filler.push(x)
+        }
+        const before = plainStats(h.stats())
+        const m = meta(h)
+        expect(h.realloc(p, l, 2048)).toBe(0)
+        expect(h.realloc(p, l, 1 << 20)).toBe(0) // beyond the arena
+        expect(intact(h, p, 64, 7)).toBe(true)
+        expect(meta(h)).toEqual(m)
+        expect(h.stats().failures).toBe(before.failures + 2)
+        expect(h.stats().reallocs).toBe(before.reallocs)
+        expect(h.check()).toEqual([])
+        h.dealloc(p, l) // still valid with its old layout
+        expect(h.check()).toEqual([])
+    })
+
+    test("newSize is validated like a Layout", () => {
+        const h = heap(4096)
+        const l = Layout.fromSizeAlign(8, 8)
+        const p = h.alloc(l)
+        expect(() => h.realloc(p, l, -1)).toThrow(LayoutError)
+        expect(() => h.realloc(p, l, 1.5)).toThrow(LayoutError)
+        expect(() => h.realloc(p, l, 0x7fffffff)).toThrow(LayoutError)
+        expect(h.check()).toEqual([])
+    })
+})
+
+describe("misuse is detected before any state change", () => {
+    /**
+     * Sets up a heap with live stamped blocks, runs `bad`, checks the code and
+     * message, then that the metadata bytes, stats and contents are unchanged.
+     */
+    function misuse(bad: (h: BuddyAllocator, live: number[]) => unknown, code: HeapErrorCode, ...fragments: string[]) {
+        const h = heap(32768)
+        const sizes = [16, 64, 32, 256, 16]
+        const live: number[] = []
+        for (let i = 0; i < sizes.length; i++) {
+            const p = h.alloc(Layout.fromSizeAlign(sizes[i], 8))
+            stamp(h, p, sizes[i], i)
+            live.push(p)
+        }
+        // A freed block that did not coalesce (its buddy live[0]... is live).
+        const freed = h.alloc(Layout.fromSizeAlign(16, 8))
+        h.dealloc(freed, Layout.fromSizeAlign(16, 8))
+        live.push(freed)
+        const m = meta(h)
+        const s = plainStats(h.stats())
+        const e = expectHeapError(() => bad(h, live), code, ...fragments)
+        expect(meta(h)).toEqual(m)
+        expect(plainStats(h.stats())).toEqual(s)
+        for (let i = 0; i < sizes.length; i++) expect(intact(h, live[i], sizes[i], i)).toBe(true)
+        expect(h.check()).toEqual([])
+        return e
+    }
+    const L16 = Layout.fromSizeAlign(16, 8)
+    const L64 = Layout.fromSizeAlign(64, 8)
+    // The fixture is deterministic: its pointers, for the expected messages.
+    const FIX: number[] = (() => {
+        const f = heap(32768)
+        const ps = [16, 64, 32, 256, 16].map(s => f.alloc(Layout.fromSizeAlign(s, 8)))
+        ps.push(f.alloc(Layout.fromSizeAlign(16, 8)))
+        return ps
+    })()
+
+    test("null pointer → NotAllocated", () => {
+        misuse(h => h.dealloc(0, L16), HeapErrorCode.NotAllocated, "dealloc: null pointer")
+        misuse(h => h.realloc(0, L16, 32), HeapErrorCode.NotAllocated, "realloc: null pointer")
+    })
+
+    test("outside the region → OutOfRegion", () => {
+        misuse(h => h.dealloc(BASE - 16, L16), HeapErrorCode.OutOfRegion, ptrText(BASE - 16), "outside the region")
+        misuse(h => h.dealloc(BASE + 32768, L16), HeapErrorCode.OutOfRegion, ptrText(BASE + 32768))
+        misuse(h => h.realloc(0xdeadbee0, L16, 8), HeapErrorCode.OutOfRegion, "0xdeadbee0")
+        misuse(h => h.dealloc(NaN, L16), HeapErrorCode.OutOfRegion)
+    })
+
+    test("misaligned → Misaligned", () => {
+        misuse((h, live) => h.dealloc(live[0] + 8, L16), HeapErrorCode.Misaligned, ptrText(FIX[0] + 8), "multiple of 16")
+        misuse((h, live) => h.dealloc(live[0] + 1, L16), HeapErrorCode.Misaligned, "multiple of 16")
+        misuse((h, live) => h.dealloc(live[0] + 0.5, L16), HeapErrorCode.Misaligned, "whole address")
+        // 16-aligned but not to the layout's 64.
+        misuse((h, live) => h.dealloc(live[1] + 16, Layout.fromSizeAlign(64, 64)), HeapErrorCode.Misaligned, "align 64")
+    })
+
+    test("not the start of a live block → NotAllocated, naming the enclosing block", () => {
+        misuse((h, live) => h.dealloc(live[3] + 32, L16), HeapErrorCode.NotAllocated, "32 bytes into the live 256-byte block", ptrText(FIX[3]))
+        misuse(h => h.dealloc(BASE + 16, L16), HeapErrorCode.NotAllocated, "metadata")
+        misuse(h => h.realloc(BASE + 16384 + 4096, L16, 8), HeapErrorCode.NotAllocated, "free 16384-byte block")
+    })
+
+    test("the start of a free block → DoubleFree", () => {
+        // The fixture's freed block merged with its free buddy into a 64-byte free block starting at it.
+        misuse((h, live) => h.dealloc(live[5], L16), HeapErrorCode.DoubleFree, ptrText(FIX[5]), "free 64-byte block", "already freed")
+        // A freed block whose buddy is live stays a free 16-byte block.
+        const h = heap(4096)
+        const l = Layout.fromSizeAlign(16, 1)
+        const a = h.alloc(l)
+        const b = h.alloc(l)
+        stamp(h, a, 16, 4)
+        h.dealloc(b, l)
+        const m = meta(h)
+        expectHeapError(() => h.dealloc(b, l), HeapErrorCode.DoubleFree, ptrText(b), "free 16-byte block")
+        expect(meta(h)).toEqual(m)
+        expect(intact(h, a, 16, 4)).toBe(true)
+        expect(h.check()).toEqual([])
+        misuse((h, live) => h.realloc(live[5], L16, 100), HeapErrorCode.DoubleFree, "realloc")
+    })
+
+    test("a double free after coalescing is seen inside the merged free block", () => {
+        const h = heap(32768)
+        const l = Layout.fromSizeAlign(16, 1)
+        const a = h.alloc(l)
+        const b = h.alloc(l)
+        h.dealloc(b, l)
+        h.dealloc(a, l) // a and b merge into one free block starting at a
+        expectHeapError(() => h.dealloc(a, l), HeapErrorCode.DoubleFree, "free")
+        expectHeapError(() => h.dealloc(b, l), HeapErrorCode.NotAllocated, "16 bytes into the free")
+        expect(h.check()).toEqual([])
+    })
+
+    test("a live block with another size class → WrongLayout naming both", () => {
+        misuse((h, live) => h.dealloc(live[1], L16), HeapErrorCode.WrongLayout, "live 64-byte block", "16-byte size class", "(size 16, align 8)")
+        misuse((h, live) => h.dealloc(live[0], L64), HeapErrorCode.WrongLayout, "live 16-byte block", "64-byte size class")
+        misuse((h, live) => h.realloc(live[3], L64, 300), HeapErrorCode.WrongLayout, "live 256-byte block")
+        misuse((h, live) => h.dealloc(live[0], Layout.fromSizeAlign(1 << 20, 8)), HeapErrorCode.WrongLayout, "larger than the arena")
+    })
+
+    test("a pointer into the unusable tail of an odd-sized region → NotAllocated", () => {
+        const h = heap(40008) // the last 8 bytes can hold no block
+        expectHeapError(() => h.dealloc(BASE + 40000, Layout.fromSizeAlign(8, 8)), HeapErrorCode.NotAllocated, ptrText(BASE + 40000))
+        expect(h.check()).toEqual([])
+    })
+
+    test("a layout of the same size class is not detectable (documented)", () => {
+        const h = heap(4096)
+        const p = h.alloc(Layout.fromSizeAlign(20, 4))
+        expect(() => h.dealloc(p, Layout.fromSizeAlign(30, 8))).not.toThrow()
+        expect(h.stats().liveBlocks).toBe(0)
+    })
+})
+
+describe("check() detects damage to the metadata in region.buf", () => {
+    /** A heap with live and free blocks of several orders. */
+    function busy(): { h: BuddyAllocator; live: number[] } {
+        const h = heap(16384)
+        const live: number[] = []
+        const sizes = [16, 16, 48, 200, 16, 1000, 32, 16]
+        for (const s of sizes) live.push(h.alloc(Layout.fromSizeAlign(s, 1)))
+        h.dealloc(live[1], Layout.fromSizeAlign(16, 1))
+        h.dealloc(live[4], Layout.fromSizeAlign(16, 1))
+        expect(h.check()).toEqual([])
+        return { h, live }
+    }
+    function someFree(h: BuddyAllocator): [number, number] {
+        for (let k = 0; k <= h.maxOrder; k++) if (head(h, k) !== BUDDY_NIL) return [k, head(h, k)]
+        throw new Error("no free block")
+    }
+    function expectProblem(h: BuddyAllocator, fragment: string) {
+        const problems = h.check()
+        expect(problems.length).toBeGreaterThan(0)
+        expect(problems.join("\n")).toContain(fragment)
+    }
+
+    test("a cleared FREE bit", () => {
+        const { h } = busy()
+        const [k, off] = someFree(h)
+        flipBit(h, h.freeMap, k, off)
+        expectProblem(h, "no block covers " + ptrText(BASE + off))
+        expectProblem(h, "FREE bit is clear")
+    })
+
+    test("a cleared USED bit", () => {
+        const { h, live } = busy()
+        flipBit(h, h.usedMap, 0, live[0] - BASE)
+        expectProblem(h, "no block covers " + ptrText(live[0]))
+        expectProblem(h, "stats: liveBlocks")
+    })
+
+    test("FREE and USED both set", () => {
+        const { h, live } = busy()
+        flipBit(h, h.freeMap, 0, live[0] - BASE)
+        expectProblem(h, "has both its FREE and USED bits set")
+    })
+
+    test("a stray head bit nested inside a live block", () => {
+        const { h, live } = busy()
+        // live[5] is a 1024-byte block; mark a 16-byte block inside it as used.
+        flipBit(h, h.usedMap, 0, live[5] - BASE + 64)
+        expectProblem(h, "lies inside the live 1024-byte block at " + ptrText(live[5]))
+    })
+
+    test("a head bit outside the usable range", () => {
+        const { h } = busy()
+        flipBit(h, h.usedMap, 0, 0) // block 0 lies in the metadata
+        expectProblem(h, "outside the usable range")
+    })
+
+    test("two free buddies (coalescing not done)", () => {
+        const { h, live } = busy()
+        // Mark live[0]'s block free by hand on both sides of the pair: its buddy live[1] is free.
+        flipBit(h, h.usedMap, 0, live[0] - BASE)
+        flipBit(h, h.freeMap, 0, live[0] - BASE)
+        expectProblem(h, "and its buddy are both free")
+    })
+
+    test("a broken next link", () => {
+        const { h } = busy()
+        const [, off] = someFree(h)
+        h.region.buf.setAt(off, "u32", 0x123)
+        expectProblem(h, "inside the usable range")
+    })
+
+    test("a broken prev link", () => {
+        const { h } = busy()
+        const [, off] = someFree(h)
+        h.region.buf.setAt(off + 4, "u32", 0x400)
+        expectProblem(h, "prev link is 1024")
+    })
+
+    test("a cycle in a free list ends the walk and is reported", () => {
+        const { h } = busy()
+        const [k, off] = someFree(h)
+        h.region.buf.setAt(off, "u32", off) // next points to itself
+        expectProblem(h, "free list " + k)
+        expect(h.check().join("\n")).toMatch(/cycle|prev link/)
+    })
+
+    test("a list head dropped", () => {
+        const { h } = busy()
+        const [k] = someFree(h)
+        h.region.buf.setAt(BUDDY_HEADS + 4 * k, "u32", BUDDY_NIL)
+        expectProblem(h, "but its FREE row has")
+    })
+
+    test("a damaged header", () => {
+        const { h } = busy()
+        h.region.buf.setAt(0, "u32", 0)
+        expectProblem(h, "header")
+    })
+
+    test("walk() refuses a region whose bitmaps leave a gap", () => {
+        const { h, live } = busy()
+        flipBit(h, h.usedMap, 0, live[0] - BASE)
+        expectHeapError(() => h.walk(() => {}), HeapErrorCode.Corrupt, ptrText(live[0]))
+    })
+})
