@@ -8,7 +8,9 @@
 import { describe, expect, test } from "@devicescript/test"
 import { BOARDS, boardForArch, boardById } from "../../boards/index"
 import { validateBoard } from "../../boards/validate"
+import { BuddyAllocator } from "../../src/buddy"
 import { HeapError, HeapErrorCode } from "../../src/errors"
+import { AllocFailedError, alloc, dealloc, handleAllocError, setGlobalAllocator } from "../../src/global_alloc"
 import { hex, parseHex } from "../../src/hex"
 import { Layout, LayoutError } from "../../src/layout"
 import { StaticRegion } from "../../src/region"
@@ -103,5 +105,27 @@ describe("boards", () => {
     test("the simulator's arch runs the default board", () => {
         expect(boardForArch("wasm").id).toBe("pico")
         expect(boardForArch("esp32s2").id).toBe("esp32s2")
+    })
+})
+
+describe("global allocator", () => {
+    test("alloc goes to the registered allocator; handleAllocError throws AllocFailedError", () => {
+        const heap = new BuddyAllocator(new StaticRegion(0x20020000, 1024))
+        setGlobalAllocator(heap)
+        const l = Layout.fromSizeAlign(40, 8)
+        const p = alloc(l)
+        expect(heap.region.contains(p, 40)).toBe(true)
+        dealloc(p, l)
+        const big = Layout.fromSizeAlign(4096, 8)
+        expect(alloc(big)).toBe(0)
+        let message = ""
+        try {
+            handleAllocError(big)
+        } catch (e) {
+            if (e instanceof AllocFailedError) message = e.message
+        }
+        expect(message).toBe("memory allocation of 4096 bytes (align 8) failed")
+        expect(heap.stats().failures).toBe(1)
+        setGlobalAllocator(null)
     })
 })
