@@ -1,5 +1,6 @@
 import { defineConfig } from "vitest/config"
 import { fileURLToPath } from "node:url"
+import { SummaryReporter } from "./tests/summary_reporter"
 
 export default defineConfig({
     resolve: {
@@ -7,6 +8,7 @@ export default defineConfig({
     },
     test: {
         include: ["tests/**/*.test.ts"],
+        reporters: ["default", new SummaryReporter()],
         testTimeout: 120_000,
         hookTimeout: 120_000,
     },
