@@ -28,6 +28,7 @@ export {
     AllocErrorHandler,
     AllocFailedError,
 } from "./global_alloc"
+export { Allocator, AllocError, Block, GlobalAllocAdapter, Global, byRef } from "./allocator_api"
 export { BumpAllocator } from "./bump"
 export { BuddyAllocator } from "./buddy"
 export { ALLOCATOR_KINDS, DEFAULT_ALLOCATOR, makeAllocator } from "./allocators"

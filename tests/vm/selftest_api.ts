@@ -1,0 +1,31 @@
+/**
+ * In-VM self-tests of the Allocator API (src/allocator_api.ts): the same
+ * portable cases the host runs (tests/contract/allocator_api.ts), here inside
+ * DeviceScript's VM via @devicescript/test, for every allocator kind on an
+ * 8 KiB region (GC-stress makes every call cost ~40 µs).
+ *
+ * Run by tests/vm.test.ts as `devs run tests/vm/selftest_api.ts --test --test-self-exit`.
+ */
+import { describe, test } from "@devicescript/test"
+import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators"
+import { StaticRegion } from "../../src/region"
+import { ALLOCATOR_API_CASES } from "../contract/allocator_api"
+import { ConformanceCase, ConformanceTarget } from "../contract/conformance"
+
+function registerCase(target: ConformanceTarget, c: ConformanceCase): void {
+    test(c.name, async () => {
+        await c.run(target)
+    })
+}
+
+function registerAllocator(kind: string): void {
+    describe("Allocator API: " + kind, () => {
+        const target: ConformanceTarget = {
+            name: kind + " on 8 KiB",
+            make: () => makeAllocator(kind, new StaticRegion(0x20020000, 8192)),
+        }
+        ALLOCATOR_API_CASES.forEach(c => registerCase(target, c))
+    })
+}
+
+ALLOCATOR_KINDS.forEach(registerAllocator)
