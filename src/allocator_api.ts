@@ -38,6 +38,9 @@
  * deallocates the old block and returns the dangling pointer of the new
  * alignment. The inner allocator never sees a size-0 request from here.
  *
+ * Beyond Rust's trait, region() names the StaticRegion the blocks live in, so
+ * a container can reach its bytes (see Allocator.region).
+ *
  * Costs: one call into the inner allocator per operation, plus one Block object
  * per allocate/grow/shrink (the result). growZeroed fills the new tail;
  * changing the alignment copies min(old, new) bytes (alloc + copy + dealloc).
@@ -97,6 +100,12 @@ export interface Allocator {
     grow(ptr: number, oldLayout: Layout, newLayout: Layout): Block
     growZeroed(ptr: number, oldLayout: Layout, newLayout: Layout): Block
     shrink(ptr: number, oldLayout: Layout, newLayout: Layout): Block
+    /**
+     * The region whose bytes the blocks are. Rust needs no such method (a
+     * pointer is dereferenceable); here memory is a Buffer seen through
+     * addresses, so containers (Box) read and write blocks through it.
+     */
+    region(): StaticRegion
 }
 
 /** HeapError(NotAllocated) unless a zero-size block's ptr is its dangling pointer. */
@@ -134,6 +143,10 @@ function checkDangling(ptr: number, layout: Layout, op: string): void {
  */
 export class GlobalAllocAdapter implements Allocator {
     constructor(public heap: HeapAllocator) {}
+
+    region(): StaticRegion {
+        return this.heap.region
+    }
 
     allocate(layout: Layout): Block {
         if (layout.size === 0) return new Block(layout.align, 0)
@@ -252,6 +265,9 @@ export class Global implements Allocator {
         return this.adapter
     }
 
+    region(): StaticRegion {
+        return this.current().heap.region
+    }
     allocate(layout: Layout): Block {
         return this.current().allocate(layout)
     }
@@ -275,6 +291,9 @@ export class Global implements Allocator {
 /** The forwarding view byRef returns. */
 class ByRef implements Allocator {
     constructor(public target: Allocator) {}
+    region(): StaticRegion {
+        return this.target.region()
+    }
     allocate(layout: Layout): Block {
         return this.target.allocate(layout)
     }

@@ -29,6 +29,7 @@ export {
     AllocFailedError,
 } from "./global_alloc"
 export { Allocator, AllocError, Block, GlobalAllocAdapter, Global, byRef } from "./allocator_api"
+export { Box } from "./boxed"
 export { BumpAllocator } from "./bump"
 export { BuddyAllocator } from "./buddy"
 export { ALLOCATOR_KINDS, DEFAULT_ALLOCATOR, makeAllocator } from "./allocators"

@@ -362,6 +362,7 @@ export const ALLOCATOR_API_CASES: ConformanceCase[] = [
             const a = new GlobalAllocAdapter(heap)
             const v: Allocator = byRef(a)
             const vv = byRef(v)
+            assert(a.region() === heap.region && v.region() === heap.region && vv.region() === heap.region, "region() of the adapter and its views")
             const b = v.allocate(L(24, 8))
             await fillPattern(heap, b.ptr, 24, 5)
             assertEq(live(heap), 1, "live blocks after allocate through the view")
@@ -383,6 +384,7 @@ export const ALLOCATOR_API_CASES: ConformanceCase[] = [
             expectHeapError(thrown(() => g.allocate(L(8, 8))), HeapErrorCode.BadArgument, "Global without a registered allocator")
             setGlobalAllocator(heap)
             try {
+                assert(g.region() === heap.region, "Global.region() is the registered heap's region")
                 const b = g.allocate(L(40, 8))
                 expectBlock(heap, b, L(40, 8), "Global.allocate")
                 await fillPattern(heap, b.ptr, 40, 11)
