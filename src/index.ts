@@ -30,6 +30,8 @@ export {
 } from "./global_alloc"
 export { Allocator, AllocError, Block, GlobalAllocAdapter, Global, byRef } from "./allocator_api"
 export { Box } from "./boxed"
+export { Vec, ElemKind, elemWidth } from "./vec"
+export { HeapString, utf8Length } from "./heap_string"
 export { BumpAllocator } from "./bump"
 export { BuddyAllocator } from "./buddy"
 export { ALLOCATOR_KINDS, DEFAULT_ALLOCATOR, makeAllocator } from "./allocators"

@@ -1,7 +1,8 @@
 /**
- * In-VM self-tests of the Allocator API (src/allocator_api.ts) and of Box
- * (src/boxed.ts): the same portable cases the host runs
- * (tests/contract/allocator_api.ts, tests/contract/boxed.ts), here inside
+ * In-VM self-tests of the Allocator API (src/allocator_api.ts), Box
+ * (src/boxed.ts), Vec (src/vec.ts) and HeapString (src/heap_string.ts): the
+ * same portable cases the host runs (tests/contract/allocator_api.ts,
+ * tests/contract/boxed.ts, tests/contract/containers.ts), here inside
  * DeviceScript's VM via @devicescript/test, for every allocator kind on an
  * 8 KiB region (GC-stress makes every call cost ~40 µs).
  *
@@ -12,6 +13,7 @@ import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators"
 import { StaticRegion } from "../../src/region"
 import { ALLOCATOR_API_CASES } from "../contract/allocator_api"
 import { BOX_CASES } from "../contract/boxed"
+import { CONTAINER_CASES } from "../contract/containers"
 import { ConformanceCase, ConformanceTarget } from "../contract/conformance"
 
 function registerCase(target: ConformanceTarget, c: ConformanceCase): void {
@@ -34,6 +36,13 @@ function registerAllocator(kind: string): void {
             make: () => makeAllocator(kind, new StaticRegion(0x20020000, 8192)),
         }
         BOX_CASES.forEach(c => registerCase(target, c))
+    })
+    describe("Vec and HeapString: " + kind, () => {
+        const target: ConformanceTarget = {
+            name: kind + " on 8 KiB",
+            make: () => makeAllocator(kind, new StaticRegion(0x20020000, 8192)),
+        }
+        CONTAINER_CASES.forEach(c => registerCase(target, c))
     })
 }
 
