@@ -1,13 +1,17 @@
 /**
- * demo.ts — the firmware's demo workload: the four stories every heap tells,
- * run through the global allocator (so the logging wrapper streams them).
+ * demo.ts — the firmware's demo workload: the four stories every heap tells.
+ * The first three use the containers (Box, Vec, HeapString) through the
+ * Allocator API's `Global` handle; the burst uses the raw GlobalAlloc
+ * functions. Both end in the registered global allocator, so the logging
+ * wrapper streams every event.
  *
  *   boxes    Box-like single values: a u32, an f64 and a small struct laid out
  *            with Layout.extend, written, read back and dropped.
- *   vec      a vector of u32 that doubles its capacity with realloc (in place
- *            when the allocator can, moved otherwise) — 200 pushes.
- *   strings  ten strings copied into the heap as bytes, freed in the order
- *            they were made (FIFO: the hard case for a bump allocator).
+ *   vec      a Vec<u32> that doubles its capacity through grow → realloc (in
+ *            place when the allocator can, moved otherwise) — 200 pushes,
+ *            then shrinkToFit.
+ *   strings  ten HeapStrings (UTF-8 in the heap), dropped in the order they
+ *            were made (FIFO: the hard case for a bump allocator).
  *   burst    48 small blocks, every other one freed (fragmentation: free space
  *            but small holes), then the rest (coalescing gives it back).
  *
@@ -15,9 +19,13 @@
  * yield (`await ds.sleep(0)`) so no fiber runs near the VM's 131,072-opcode limit.
  */
 import * as ds from "@devicescript/core"
-import { alloc, allocZeroed, dealloc, handleAllocError, realloc } from "./global_alloc"
+import { Global } from "./allocator_api"
+import { Box } from "./boxed"
+import { alloc, dealloc, handleAllocError } from "./global_alloc"
+import { HeapString } from "./heap_string"
 import { Layout } from "./layout"
 import { StaticRegion } from "./region"
+import { ElemKind, Vec } from "./vec"
 
 /** Receives a phase name before each story (the logging wrapper turns it into a P line). */
 export type PhaseHook = (name: string) => void
@@ -33,78 +41,51 @@ function mustAlloc(layout: Layout): number {
     return p
 }
 
-async function boxes(r: StaticRegion): Promise<void> {
-    const u32 = Layout.scalar(4)
-    const f64 = Layout.scalar(8)
+async function boxes(heap: Global): Promise<void> {
     // struct Reading { tag: u8, id: u32, celsius: f32 } — repr(C) field offsets 0, 4, 8.
-    const tagField = Layout.fromSizeAlign(1, 1)
-    const withId = tagField.extend(Layout.scalar(4))
+    const withId = Layout.fromSizeAlign(1, 1).extend(Layout.scalar(4))
     const withTemp = withId.layout.extend(Layout.scalar(4))
     const reading = withTemp.layout.padToAlign()
     check(withId.offset === 4 && withTemp.offset === 8 && reading.size === 12, "struct layout")
 
-    const a = mustAlloc(u32)
-    r.writeU32(a, 0xdeadbeef)
-    const b = mustAlloc(f64)
-    r.writeF64(b, 3.25)
-    const c = allocZeroed(reading)
-    if (c === 0) handleAllocError(reading)
-    check(r.readU32(c + withId.offset) === 0, "zeroed struct")
-    r.writeU8(c, 7)
-    r.writeU32(c + withId.offset, 1234)
-    r.writeF32(c + withTemp.offset, 21.5)
-    check(r.readU32(a) === 0xdeadbeef && r.readF64(b) === 3.25, "box values")
-    check(r.readU8(c) === 7 && r.readU32(c + 4) === 1234 && r.readF32(c + 8) === 21.5, "struct fields")
-    dealloc(c, reading)
-    dealloc(b, f64)
-    dealloc(a, u32)
+    const a = Box.newIn(heap, Layout.scalar(4))
+    a.setU32(0, 0xdeadbeef)
+    const b = Box.newIn(heap, Layout.scalar(8))
+    b.setF64(0, 3.25)
+    const c = Box.newIn(heap, reading) // zeroed, like Box::new_zeroed_in
+    check(c.getU32(withId.offset) === 0, "zeroed struct")
+    c.setU8(0, 7)
+    c.setU32(withId.offset, 1234)
+    c.setF32(withTemp.offset, 21.5)
+    check(a.getU32(0) === 0xdeadbeef && b.getF64(0) === 3.25, "box values")
+    check(c.getU8(0) === 7 && c.getU32(4) === 1234 && c.getF32(8) === 21.5, "struct fields")
+    c.drop()
+    b.drop()
+    a.drop()
 }
 
-async function vec(r: StaticRegion): Promise<void> {
-    const elem = Layout.scalar(4)
-    let cap = 4
-    let layout = Layout.array(elem, cap)
-    let ptr = mustAlloc(layout)
+async function vec(heap: Global): Promise<void> {
+    const v = Vec.newIn(heap, ElemKind.U32)
     for (let i = 0; i < 200; i++) {
-        if (i === cap) {
-            const grown = realloc(ptr, layout, cap * 2 * 4)
-            if (grown === 0) handleAllocError(Layout.array(elem, cap * 2))
-            ptr = grown
-            cap = cap * 2
-            layout = Layout.array(elem, cap)
-            await ds.sleep(0)
-        }
-        r.writeU32(ptr + i * 4, i * i)
+        v.push(i * i)
+        if ((i & 63) === 63) await ds.sleep(0)
     }
-    let ok = true
-    for (let i = 0; i < 200; i++) if (r.readU32(ptr + i * 4) !== i * i) ok = false
+    let ok = v.length() === 200 && v.capacity() === 256
+    for (let i = 0; i < 200; i++) if (v.get(i) !== i * i) ok = false
     check(ok, "vector contents after growth")
-    // shrink_to_fit, then drop
-    const fitted = realloc(ptr, layout, 200 * 4)
-    check(fitted !== 0, "shrink to fit")
-    dealloc(fitted, Layout.array(elem, 200))
+    v.shrinkToFit()
+    check(v.capacity() === 200 && v.get(199) === 199 * 199, "shrink to fit")
+    v.drop()
 }
 
 const WORDS = ["alloc", "dealloc", "realloc", "buddy", "bump", "coalesce", "fragment", "region", "layout", "serial"]
 
-async function strings(r: StaticRegion): Promise<void> {
-    const ptrs: number[] = []
-    const layouts: Layout[] = []
+async function strings(heap: Global): Promise<void> {
+    const made: HeapString[] = []
+    for (let w = 0; w < WORDS.length; w++) made.push(HeapString.fromIn(heap, WORDS[w] + "-" + w))
     for (let w = 0; w < WORDS.length; w++) {
-        // A String's bytes: ASCII words, so one byte per character (UTF-8 of ASCII).
-        const text = WORDS[w] + "-" + w
-        const l = Layout.fromSizeAlign(text.length, 1)
-        const p = mustAlloc(l)
-        for (let i = 0; i < text.length; i++) r.writeU8(p + i, text.charCodeAt(i))
-        ptrs.push(p)
-        layouts.push(l)
-    }
-    for (let w = 0; w < WORDS.length; w++) {
-        const text = WORDS[w] + "-" + w
-        let same = true
-        for (let i = 0; i < text.length; i++) if (r.readU8(ptrs[w] + i) !== text.charCodeAt(i)) same = false
-        check(same, "string " + w)
-        dealloc(ptrs[w], layouts[w]) // freed in the order made
+        check(made[w].toJsString() === WORDS[w] + "-" + w, "string " + w)
+        made[w].drop() // freed in the order made
     }
 }
 
@@ -131,14 +112,15 @@ async function burst(r: StaticRegion, onPhase: PhaseHook): Promise<void> {
  * inside the burst, and "done" at the end).
  */
 export async function runDemo(region: StaticRegion, onPhase: PhaseHook): Promise<void> {
+    const heap = new Global()
     onPhase("boxes")
-    await boxes(region)
+    await boxes(heap)
     await ds.sleep(0)
     onPhase("vec")
-    await vec(region)
+    await vec(heap)
     await ds.sleep(0)
     onPhase("strings")
-    await strings(region)
+    await strings(heap)
     await ds.sleep(0)
     onPhase("fragment")
     await burst(region, onPhase)
