@@ -1,6 +1,7 @@
 /**
  * In-VM self-tests of the Allocator API (src/allocator_api.ts), Box
- * (src/boxed.ts), Vec (src/vec.ts) and HeapString (src/heap_string.ts): the
+ * (src/boxed.ts), Vec (src/vec.ts), HeapString (src/heap_string.ts) and the
+ * out-of-memory hook (src/oom_hook.ts): the
  * same portable cases the host runs (tests/contract/allocator_api.ts,
  * tests/contract/boxed.ts, tests/contract/containers.ts), here inside
  * DeviceScript's VM via @devicescript/test, for every allocator kind on an
@@ -14,6 +15,7 @@ import { StaticRegion } from "../../src/region"
 import { ALLOCATOR_API_CASES } from "../contract/allocator_api"
 import { BOX_CASES } from "../contract/boxed"
 import { CONTAINER_CASES } from "../contract/containers"
+import { OOM_CASES } from "../contract/oom_hook"
 import { ConformanceCase, ConformanceTarget } from "../contract/conformance"
 
 function registerCase(target: ConformanceTarget, c: ConformanceCase): void {
@@ -43,6 +45,13 @@ function registerAllocator(kind: string): void {
             make: () => makeAllocator(kind, new StaticRegion(0x20020000, 8192)),
         }
         CONTAINER_CASES.forEach(c => registerCase(target, c))
+    })
+    describe("OOM hook: " + kind, () => {
+        const target: ConformanceTarget = {
+            name: kind + " on 4 KiB",
+            make: () => makeAllocator(kind, new StaticRegion(0x20020000, 4096)),
+        }
+        OOM_CASES.forEach(c => registerCase(target, c))
     })
 }
 

@@ -1,0 +1,122 @@
+/**
+ * tests/contract/oom_hook.ts — the out-of-memory hook's rules as portable
+ * cases, run on the host for every allocator (tests/oom_hook.test.ts) and in
+ * the VM (tests/vm/selftest_api.ts).
+ */
+import { HeapError } from "../../src/errors"
+import { HeapAllocator } from "../../src/global_alloc"
+import { Layout } from "../../src/layout"
+import { OomHookAllocator } from "../../src/oom_hook"
+import { assert, assertEq, expectConsistent } from "./check"
+import { ConformanceCase } from "./conformance"
+
+
+/** Fills the heap with 64-byte blocks (newest last) until an alloc fails. */
+function fill(heap: HeapAllocator, l: Layout): number[] {
+    const ptrs: number[] = []
+    for (let i = 0; i < 4096; i++) {
+        const p = heap.alloc(l)
+        if (p === 0) break
+        ptrs.push(p)
+    }
+    return ptrs
+}
+
+export const OOM_CASES: ConformanceCase[] = [
+    {
+        name: "success never calls the hook",
+        run: async t => {
+            let calls = 0
+            const heap = new OomHookAllocator(t.make(), () => {
+                calls++
+                return false
+            })
+            const l = Layout.fromSizeAlign(32, 8)
+            heap.dealloc(heap.alloc(l), l)
+            assertEq(calls, 0, "hook calls")
+        },
+    },
+    {
+        name: "a hook that frees memory and asks for a retry turns a failure into success",
+        run: async t => {
+            const inner = t.make()
+            const l = Layout.fromSizeAlign(64, 8)
+            const ptrs = fill(inner, l)
+            assert(ptrs.length > 0, "nothing allocated")
+            const seen: number[] = []
+            const heap = new OomHookAllocator(inner, (layout, attempt) => {
+                seen.push(layout.size * 100 + attempt)
+                const p = ptrs.pop() // free the newest block: every allocator can reuse that
+                inner.dealloc(p, l)
+                return true
+            })
+            const q = heap.alloc(l)
+            assert(q !== 0, "retry after the hook freed a block failed")
+            assertEq(seen.length, 1, "hook calls")
+            assertEq(seen[0], 6401, "hook saw the layout and attempt 1")
+            assertEq(heap.recovered, 1, "recovered")
+            expectConsistent(inner, "a recovered allocation")
+        },
+    },
+    {
+        name: "a hook that gives up leaves the caller with null; retries are bounded",
+        run: async t => {
+            const inner = t.make()
+            const l = Layout.fromSizeAlign(64, 8)
+            fill(inner, l)
+            let calls = 0
+            const giveUp = new OomHookAllocator(inner, () => {
+                calls++
+                return false
+            })
+            assertEq(giveUp.alloc(l), 0, "alloc after giving up")
+            assertEq(calls, 1, "hook calls when giving up")
+            let asks = 0
+            const stubborn = new OomHookAllocator(inner, () => {
+                asks++
+                return true // asks again and again without freeing anything
+            }, 2)
+            assertEq(stubborn.allocZeroed(l), 0, "allocZeroed with a hook that never frees")
+            assertEq(asks, 2, "retries are capped at maxRetries")
+            expectConsistent(inner, "bounded retries")
+        },
+    },
+    {
+        name: "realloc: the hook sees the new size and the old block stays valid",
+        run: async t => {
+            const inner = t.make()
+            const l = Layout.fromSizeAlign(16, 8)
+            const p = inner.alloc(l)
+            inner.region.writeU32(p, 0x1234abcd)
+            let seenSize = 0
+            const heap = new OomHookAllocator(inner, layout => {
+                seenSize = layout.size
+                return false
+            })
+            const huge = inner.region.size * 2
+            assertEq(heap.realloc(p, l, huge), 0, "realloc beyond the region")
+            assertEq(seenSize, huge, "the hook's layout size")
+            assertEq(inner.region.readU32(p), 0x1234abcd, "old block contents")
+            heap.dealloc(p, l)
+            expectConsistent(inner, "dealloc after a failed realloc")
+        },
+    },
+    {
+        name: "misuse passes through without calling the hook",
+        run: async t => {
+            let calls = 0
+            const heap = new OomHookAllocator(t.make(), () => {
+                calls++
+                return true
+            })
+            let isHeapError = false
+            try {
+                heap.dealloc(heap.region.base - 64, Layout.fromSizeAlign(8, 8))
+            } catch (e) {
+                isHeapError = e instanceof HeapError
+            }
+            assert(isHeapError, "misuse should be a HeapError")
+            assertEq(calls, 0, "hook calls")
+        },
+    },
+]
