@@ -2,16 +2,13 @@
  * In-VM self-tests of the allocators: the same conformance cases the host
  * runs (tests/contract/conformance.ts), here inside DeviceScript's VM via
  * @devicescript/test, on an 8 KiB region (GC-stress makes every call cost
- * ~40 µs, so the region is smaller than a board's), plus the firmware's demo
- * on the default board's real region.
+ * ~40 µs, so the region is smaller than a board's). The firmware's demo on a
+ * board's real region is in selftest_demo.ts, a VM of its own.
  *
  * Run by tests/vm.test.ts as `devs run tests/vm/selftest_alloc.ts --test --test-self-exit`.
  */
 import { describe, expect, test } from "@devicescript/test"
-import { boardById } from "../../boards/index"
 import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators"
-import { runFirmware } from "../../src/firmware"
-import { setGlobalAllocator } from "../../src/global_alloc"
 import { StaticRegion } from "../../src/region"
 import { CONFORMANCE_CASES, ConformanceCase, ConformanceTarget } from "../contract/conformance"
 
@@ -32,20 +29,3 @@ function registerAllocator(kind: string): void {
 }
 
 ALLOCATOR_KINDS.forEach(registerAllocator)
-
-function registerDemo(kind: string): void {
-    test("demo workload with " + kind + " on pico: streams events and frees everything", async () => {
-        const lines: string[] = []
-        const heap = await runFirmware(boardById("pico"), kind, { emit: l => lines.push(l) })
-        expect(heap.stats().liveBlocks).toBe(0)
-        expect(heap.check().length).toBe(0)
-        expect(lines.length > 100).toBe(true)
-        expect(lines[0].slice(0, 2)).toBe("~H")
-        // Unregister, so the next demo's 32 KiB region fits in the VM's 64 KiB heap.
-        setGlobalAllocator(null)
-    })
-}
-
-describe("firmware", () => {
-    ALLOCATOR_KINDS.forEach(registerDemo)
-})
