@@ -7,9 +7,10 @@ import { BumpAllocator } from "./bump"
 import { HeapError, HeapErrorCode } from "./errors"
 import { HeapAllocator } from "./global_alloc"
 import { StaticRegion } from "./region"
+import { TlsfAllocator } from "./tlsf"
 
 /** Names accepted by makeAllocator, in the order help text lists them. */
-export const ALLOCATOR_KINDS = ["buddy", "bump"]
+export const ALLOCATOR_KINDS = ["buddy", "bump", "tlsf"]
 
 /** What the firmware uses when nobody chooses. */
 export const DEFAULT_ALLOCATOR = "buddy"
@@ -24,5 +25,6 @@ export const DEFAULT_ALLOCATOR = "buddy"
 export function makeAllocator(kind: string, region: StaticRegion): HeapAllocator {
     if (kind === "buddy") return new BuddyAllocator(region)
     if (kind === "bump") return new BumpAllocator(region)
+    if (kind === "tlsf") return new TlsfAllocator(region)
     throw new HeapError(HeapErrorCode.BadArgument, 0, "unknown allocator \"" + kind + "\"; known: " + ALLOCATOR_KINDS.join(", "))
 }
