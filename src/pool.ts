@@ -1,0 +1,909 @@
+/**
+ * pool.ts — a segregated pool allocator over a StaticRegion: fixed-size
+ * blocks in power-of-two size classes, each class a pool of 512-byte pages
+ * whose free blocks are linked inside themselves, with every byte of its
+ * metadata inside the region (a dump of `region.buf` is the whole truth).
+ *
+ * What it does
+ *   The region after the metadata is cut into pages of POOL_PAGE = 512 bytes,
+ *   each at a multiple of 512 from the region start (the region base is
+ *   4096-aligned, so a page is 512-aligned on the chip). A request of
+ *   Layout(size, align) with need = max(size, align, 1) ≤ 512 is served by the
+ *   size class c, the smallest with 16 << c ≥ need (16, 32, … 512 bytes; size
+ *   0 is served like 1, see global_alloc.ts). A page owned by class c holds
+ *   32 >> c blocks of 16 << c bytes, so every block is aligned to its own size
+ *   and alignment needs no padding. Pages are taken from a free-page list when
+ *   a class runs out, carved lazily (a page's `carved` count says how many of
+ *   its blocks were ever handed out; blocks past it are virgin and linked
+ *   nowhere), and given back to the free-page list the moment their last live
+ *   block is freed, so memory never stays stranded in one class.
+ *   A request with need > 512 gets a span: max(1, ⌈size / 512⌉) consecutive
+ *   free pages whose first page is aligned to layout.align, found by a
+ *   first-fit scan of the page table.
+ *
+ * Metadata (offsets from the region start; n = page count):
+ *
+ *     0        16      20         32                    32+16n  metaEnd              metaEnd+512n
+ *     ┌────────┬───────┬──────────┬─────────────────────┬──────┬────────┬────────┬───┬──────┐
+ *     │ header │ fpage │ heads[6] │ page table (16 B/pg)│▒▒▒▒▒▒│ page 0 │ page 1 │ … │ tail │
+ *     └────────┴───────┴──────────┴─────────────────────┴──────┴────────┴────────┴───┴──────┘
+ *     header  u32 magic 0x4C4F4F50 ("POOL"), u32 region size, u32 metaEnd,
+ *             u16 n, u8 class count (6), u8 layout version (1)
+ *     fpage   u16 first page of the free-page list (NIL = 0xFFFF), u16 0
+ *     heads   u16 per class: first page of the class's partial list (pages
+ *             with a block to hand out), NIL = 0xFFFF
+ *     entry i (page i, at 32 + 16i):
+ *       +0  u8  kind: class 0..5, 0xFF free page, 0xFE span head, 0xFD span tail
+ *       +1  u8  carved (class pages; 0 otherwise)
+ *       +2  u16 class page: in-page offset of its first free block (NIL 0xFFFF);
+ *               span head: its page count; span tail: its head's page index
+ *       +4  i32 LIVE bitmap: class page, bit b = block b is live; span head: 1
+ *       +8  i32 SHRUNK bitmap: bit b = block b was shrunk in place by realloc
+ *               to a smaller class (span head: bit 0, shrunk to ≤ 512 bytes)
+ *       +12 u16 next, +14 u16 prev page: the free-page list (free pages) or
+ *               the class's partial list (class pages with a block to hand out)
+ *     ▒▒ padding up to a multiple of 512; tail: the last size % 512 bytes, unused
+ *
+ *     a free block in a class page: +0 u16 in-page offset of the next free
+ *     block of that page (NIL 0xFFFF), rest unspecified
+ *     a live block or span: all of it belongs to the caller (no header)
+ *
+ * Invariants (check() verifies each):
+ *   P1 every page is exactly one of: free (on the free-page list, every other
+ *      field 0/NIL), a class page with LIVE ≠ 0, a span head with LIVE = 1 and
+ *      a count k ≥ 1 followed by k − 1 tails naming it;
+ *   P2 a class page's LIVE bits lie below `carved`, SHRUNK ⊆ LIVE, and its free
+ *      list holds exactly the blocks below `carved` whose LIVE bit is clear,
+ *      each once (so a page with 0 live blocks never exists: it was released);
+ *   P3 the partial list of class c holds exactly the class-c pages with a block
+ *      to hand out (a free-list entry or carved < 32 >> c), doubly linked; the
+ *      free-page list holds exactly the free pages, doubly linked;
+ *   P4 stats: inUse = Σ live block sizes + 512 × span pages, liveBlocks = live
+ *      blocks + spans, largestFree = 512 × the longest free-page run (or the
+ *      largest class with a partial page when no page is free), plus
+ *      HeapStats.problems().
+ *   Scalars in fields: region bounds, n, metaEnd, counters.
+ *
+ * Costs
+ *   alloc of a class block: O(1) — read one list head, pop one in-page free
+ *   block (or carve the next virgin one), set one LIVE bit; when the class has
+ *   no partial page, pop a page off the free-page list first (O(1)).
+ *   dealloc of a class block: O(1) — one LIVE-bit test, one push; releasing an
+ *   emptied page is two O(1) list operations. Spans: alloc is a first-fit scan
+ *   of the page table, O(n) (n ≤ 112 pages for 57,344 bytes), plus O(k) list
+ *   unlinks; dealloc is O(k). realloc: O(1) within a class and when shrinking a
+ *   block (it stays in place), O(k) for span grow/shrink in place, otherwise
+ *   alloc + one blitAt + dealloc. Metadata: 32 + 16n bytes rounded up to 512:
+ *   1,024 bytes (3.1 %, n = 62) for 32 KiB, 512 bytes (6.3 %, n = 15) for 8 KiB. Internal
+ *   fragmentation: a block is the next power of two ≥ need (≥ 16); a span is
+ *   whole pages.
+ *   In the VM (every expression node is an opcode; 131,072 per slice): an
+ *   alloc + dealloc pair of 16 bytes, loop included, costs ≈ 450 opcodes when
+ *   its page stays owned, ≈ 570 when each pair takes and releases the page; a
+ *   2-page span pair ≈ 1,450 on 8 KiB. A loop of them must yield every ~200.
+ *   check(): O(n + free blocks in class pages), synchronous; ≈ 63k opcodes
+ *   at worst for 32 KiB, ≈ 105k for 57,000 bytes (numbers at check()).
+ *   walk(): O(blocks).
+ *
+ * Fragmentation across classes
+ *   A page belongs to one class only while it holds a live block. One live
+ *   16-byte block pins its whole 512-byte page to class 0, so a workload that
+ *   frees all but one block per page strands up to 512 − 16 bytes per page in
+ *   that class: other classes and spans cannot use them until that block goes.
+ *   Spans need consecutive free pages; class pages scattered through the
+ *   region split the free pages into runs (largestFree says how long the
+ *   longest run is). Freed pages go to the front of the free-page list and
+ *   class pages come from its front, so recently used pages are reused first.
+ *
+ * Misuse detection (dealloc and realloc; throws HeapError before any change)
+ *   pointer 0                                  → NotAllocated ("null pointer")
+ *   outside [base, base + size)                → OutOfRegion
+ *   not a whole number or not a multiple of
+ *   layout.align                               → Misaligned
+ *   in the metadata or the unused tail, inside
+ *   a block or a span, or a virgin block       → NotAllocated (names the block)
+ *   a block whose LIVE bit is clear            → DoubleFree
+ *   in a free page, where the layout's block
+ *   could start (its page was released)        → DoubleFree ("already freed,
+ *                                                or never allocated")
+ *   a live block or span of another class or
+ *   page count                                 → WrongLayout (names the
+ *                                                layout's size and both sizes)
+ *   Cost: the valid case costs one LIVE-bit test; diagnosing costs O(1).
+ *   Exact guarantee: a second dealloc of a block is DoubleFree as long as its
+ *   page was not handed out again (to its class it is DoubleFree while the
+ *   block stays free; once reused by a later alloc it is that block's owner's,
+ *   as in every allocator without per-block tags; reused by a span, it is
+ *   NotAllocated or WrongLayout). Not detectable: a layout of the block's own
+ *   class (freeing a 20-byte block as 30 bytes: both are the 32-byte class),
+ *   and, for a block shrunk in place by realloc (its SHRUNK bit), a layout of
+ *   any class up to the block's own (the exact smaller class is not stored).
+ *   `requested` trusts layout.size.
+ */
+import * as ds from "@devicescript/core"
+import { HeapError, HeapErrorCode } from "./errors"
+import { BlockVisitor, HeapAllocator, checkNewSize } from "./global_alloc"
+import { ptrText } from "./hex"
+import { Layout } from "./layout"
+import { StaticRegion } from "./region"
+import { HeapStats } from "./stats"
+
+/** "POOL" as a little-endian u32 at offset 0 of a pool region. */
+export const POOL_MAGIC = 0x4c4f4f50
+/** Version of the metadata layout described in the header comment. */
+export const POOL_VERSION = 1
+/** Bytes per page: the unit carved into class blocks or joined into spans. */
+export const POOL_PAGE = 512
+/** Size classes 16 << c for c < POOL_CLASSES: 16 … 512 bytes. */
+export const POOL_CLASSES = 6
+/** End of a page list or in-page free list. */
+export const POOL_NIL = 0xffff
+/** Page-table kind of a free page (on the free-page list). Kinds 0..5 are size classes. */
+export const POOL_FREE_PAGE = 0xff
+/** Page-table kind of a span's first page (its u16 at +2 is the page count). */
+export const POOL_SPAN_HEAD = 0xfe
+/** Page-table kind of a span's other pages (its u16 at +2 is the head's page index). */
+export const POOL_SPAN_TAIL = 0xfd
+/** Offset of the free-page list head (u16). */
+export const POOL_FPAGE = 16
+/** Offset of heads[0] (u16 per class). */
+export const POOL_HEADS = 20
+/** Offset of page 0's page-table entry; entry i is at POOL_TABLE + 16i. */
+export const POOL_TABLE = 32
+
+/**
+ * Segregated pool allocator; see the header comment for layout and costs.
+ *
+ * ```ts
+ * const heap = new PoolAllocator(new StaticRegion(0x20020000, 32768))
+ * const l = Layout.fromSizeAlign(24, 8)
+ * const p = heap.alloc(l)            // a 32-byte block in a 32-byte-class page
+ * heap.dealloc(p, l)                 // O(1); its page goes back to the free pages
+ * heap.check()                       // [] — every invariant holds
+ * ```
+ */
+export class PoolAllocator implements HeapAllocator {
+    readonly kind: string = "pool"
+    readonly region: StaticRegion
+    /** Number of pages. */
+    readonly pages: number
+    /** Offset of page 0: everything below is metadata. */
+    readonly metaEnd: number
+
+    private buf: ds.Buffer
+    private base: number
+    private size: number
+    private capacity: number
+    // Counters (HeapStats definitions), updated inline on the fast paths.
+    private inUse = 0
+    private requested = 0
+    private peakInUse = 0
+    private allocs = 0
+    private frees = 0
+    private reallocs = 0
+    private failures = 0
+
+    /**
+     * Lays the metadata out at the start of the region; every page is free.
+     * HeapError(BadArgument) when the region cannot hold the metadata and one page.
+     *
+     * ```ts
+     * const heap = new PoolAllocator(new StaticRegion(0x20020000, 8192)) // 15 pages
+     * ```
+     */
+    constructor(region: StaticRegion) {
+        this.region = region
+        this.buf = region.buf
+        this.base = region.base
+        const size = region.size
+        this.size = size
+        let n = Math.floor(size / POOL_PAGE)
+        if (n > 0xfffe) n = 0xfffe
+        while (n > 0 && Math.ceil((POOL_TABLE + 16 * n) / POOL_PAGE) * POOL_PAGE + n * POOL_PAGE > size) n--
+        if (n < 1)
+            throw new HeapError(HeapErrorCode.BadArgument, region.base, "pool: a region of " + size + " bytes cannot hold its metadata and one " + POOL_PAGE + "-byte page")
+        const metaEnd = Math.ceil((POOL_TABLE + 16 * n) / POOL_PAGE) * POOL_PAGE
+        this.pages = n
+        this.metaEnd = metaEnd
+        this.capacity = n * POOL_PAGE
+        const buf = this.buf
+        buf.fillAt(0, metaEnd, 0)
+        buf.setAt(0, "u32", POOL_MAGIC)
+        buf.setAt(4, "u32", size)
+        buf.setAt(8, "u32", metaEnd)
+        buf.setAt(12, "u16", n)
+        buf.setAt(14, "u8", POOL_CLASSES)
+        buf.setAt(15, "u8", POOL_VERSION)
+        buf.setAt(POOL_FPAGE, "u16", 0)
+        for (let c = 0; c < POOL_CLASSES; c++) buf.setAt(POOL_HEADS + 2 * c, "u16", POOL_NIL)
+        // Free-page list in address order, so the lowest pages are used first.
+        for (let i = 0; i < n; i++) {
+            const e = POOL_TABLE + 16 * i
+            buf.setAt(e, "u8", POOL_FREE_PAGE)
+            buf.setAt(e + 2, "u16", POOL_NIL)
+            buf.setAt(e + 12, "u16", i + 1 < n ? i + 1 : POOL_NIL)
+            buf.setAt(e + 14, "u16", i > 0 ? i - 1 : POOL_NIL)
+        }
+    }
+
+    /**
+     * Rust's GlobalAlloc::alloc. A class block in O(1), a span by a first-fit
+     * scan of the page table; 0 when nothing fits.
+     *
+     * ```ts
+     * const p = heap.alloc(Layout.fromSizeAlign(100, 4)) // a 128-byte block; p % 128 === 0
+     * ```
+     */
+    alloc(layout: Layout): number {
+        const size = layout.size
+        let need = layout.align
+        if (size > need) need = size
+        if (need > POOL_PAGE) {
+            let k = Math.ceil(size / POOL_PAGE)
+            if (k < 1) k = 1
+            const pg = this.takeSpan(k, layout.align)
+            if (pg < 0) {
+                this.failures++
+                return 0
+            }
+            this.allocs++
+            this.requested += size
+            const inUse = this.inUse + k * POOL_PAGE
+            this.inUse = inUse
+            if (inUse > this.peakInUse) this.peakInUse = inUse
+            return this.base + this.metaEnd + pg * POOL_PAGE
+        }
+        let c = 0
+        while (16 << c < need) c++
+        const buf = this.buf
+        const ha = POOL_HEADS + 2 * c
+        let pg = buf.getAt(ha, "u16")
+        if (pg === POOL_NIL) {
+            // No partial page: pop a free page and make it the class's only partial page.
+            pg = buf.getAt(POOL_FPAGE, "u16")
+            if (pg === POOL_NIL) {
+                this.failures++
+                return 0
+            }
+            const fe = POOL_TABLE + 16 * pg
+            const nx = buf.getAt(fe + 12, "u16")
+            buf.setAt(POOL_FPAGE, "u16", nx)
+            if (nx !== POOL_NIL) buf.setAt(POOL_TABLE + 16 * nx + 14, "u16", POOL_NIL)
+            buf.setAt(fe, "u8", c)
+            buf.setAt(fe + 12, "u16", POOL_NIL) // carved 0, free head NIL, LIVE/SHRUNK 0, prev NIL already
+            buf.setAt(ha, "u16", pg)
+        }
+        const e = POOL_TABLE + 16 * pg
+        const pageOff = this.metaEnd + pg * POOL_PAGE
+        let head = buf.getAt(e + 2, "u16")
+        let carved = buf.getAt(e + 1, "u8")
+        let boff = 0
+        if (head !== POOL_NIL) {
+            boff = head
+            head = buf.getAt(pageOff + boff, "u16")
+            buf.setAt(e + 2, "u16", head)
+        } else {
+            boff = carved << (4 + c)
+            carved++
+            buf.setAt(e + 1, "u8", carved)
+        }
+        buf.setAt(e + 4, "i32", buf.getAt(e + 4, "i32") | (1 << (boff >> (4 + c))))
+        if (head === POOL_NIL && carved === 32 >> c) {
+            // Full: off the partial list (it is the head, so its prev is NIL).
+            const nx = buf.getAt(e + 12, "u16")
+            buf.setAt(ha, "u16", nx)
+            if (nx !== POOL_NIL) buf.setAt(POOL_TABLE + 16 * nx + 14, "u16", POOL_NIL)
+            buf.setAt(e + 12, "u16", POOL_NIL)
+        }
+        this.allocs++
+        this.requested += size
+        const inUse = this.inUse + (16 << c)
+        this.inUse = inUse
+        if (inUse > this.peakInUse) this.peakInUse = inUse
+        return this.base + pageOff + boff
+    }
+
+    /**
+     * Rust's GlobalAlloc::alloc_zeroed: alloc, then one fillAt over layout.size bytes.
+     *
+     * ```ts
+     * const p = heap.allocZeroed(Layout.fromSizeAlign(64, 4)) // 64 bytes reading 0
+     * ```
+     */
+    allocZeroed(layout: Layout): number {
+        const p = this.alloc(layout)
+        if (p !== 0 && layout.size > 0) this.buf.fillAt(p - this.base, layout.size, 0)
+        return p
+    }
+
+    /**
+     * Rust's GlobalAlloc::dealloc. O(1) for a class block (an emptied page goes
+     * back to the free pages), O(k) for a span. Misuse (see the header) throws
+     * HeapError before anything changes.
+     *
+     * ```ts
+     * const l = Layout.fromSizeAlign(32, 4)
+     * const p = heap.alloc(l)
+     * heap.dealloc(p, l)
+     * heap.dealloc(p, l) // throws HeapError double-free
+     * ```
+     */
+    dealloc(ptr: number, layout: Layout): void {
+        const size = layout.size
+        let need = layout.align
+        if (size > need) need = size
+        const off = ptr - this.base
+        const metaEnd = this.metaEnd
+        const buf = this.buf
+        if (need <= POOL_PAGE && off >= metaEnd && off < metaEnd + this.capacity && (off | 0) === off) {
+            let c = 0
+            while (16 << c < need) c++
+            const rel = off - metaEnd
+            const pg = rel >> 9
+            const e = POOL_TABLE + 16 * pg
+            const boff = rel & 511
+            const m = 1 << (boff >> (4 + c))
+            const live = buf.getAt(e + 4, "i32")
+            // Fast path: the page is of this class, off is a block start, its LIVE bit is set.
+            if (buf.getAt(e, "u8") === c && (boff & ((16 << c) - 1)) === 0 && (live & m) !== 0) {
+                this.freeBlock(pg, boff, c, live, m)
+                this.frees++
+                this.inUse -= 16 << c
+                this.requested -= size
+                return
+            }
+        }
+        const pg = this.find(ptr, layout, "dealloc")
+        const bytes = this.blockBytes(pg, off - metaEnd - pg * POOL_PAGE)
+        this.release(pg, off - metaEnd - pg * POOL_PAGE)
+        this.frees++
+        this.inUse -= bytes
+        this.requested -= size
+    }
+
+    /**
+     * Rust's GlobalAlloc::realloc. Stays in place when the new size maps to
+     * the block's class or span size, and whenever it shrinks (a class block
+     * keeps its class and gets its SHRUNK bit; a span gives its tail pages
+     * back); a span grows in place when the pages after it are free. Otherwise
+     * allocates, copies min(old, new) bytes and frees the old block. On failure
+     * returns 0 and the old block is valid and unchanged. newSize is validated
+     * like a Layout (LayoutError); misuse throws HeapError.
+     *
+     * ```ts
+     * const l = Layout.fromSizeAlign(20, 4)
+     * const p = heap.alloc(l)           // 32-byte class
+     * heap.realloc(p, l, 30) === p      // same class: in place
+     * ```
+     */
+    realloc(ptr: number, layout: Layout, newSize: number): number {
+        const align = layout.align
+        checkNewSize(newSize, align)
+        const pg = this.find(ptr, layout, "realloc")
+        const buf = this.buf
+        const metaEnd = this.metaEnd
+        const off = ptr - this.base
+        const boff = off - metaEnd - pg * POOL_PAGE
+        const e = POOL_TABLE + 16 * pg
+        const kind = buf.getAt(e, "u8")
+        const oldBytes = this.blockBytes(pg, boff)
+        let need = align
+        if (newSize > need) need = newSize
+        // The new block's size: a class block (≤ 512) or k pages.
+        let k = 0
+        let newBytes = 0
+        if (need <= POOL_PAGE) {
+            newBytes = 16
+            while (newBytes < need) newBytes <<= 1
+        } else {
+            k = Math.ceil(newSize / POOL_PAGE)
+            if (k < 1) k = 1
+            newBytes = k * POOL_PAGE
+        }
+        if (newBytes > this.capacity) {
+            this.failures++
+            return 0
+        }
+        if (kind < POOL_CLASSES) {
+            if (k === 0 && newBytes <= oldBytes) {
+                // Same class or smaller: in place; SHRUNK says a smaller class's layout is accepted.
+                const m = 1 << (boff >> (4 + kind))
+                const sh = buf.getAt(e + 8, "i32")
+                buf.setAt(e + 8, "i32", newBytes < oldBytes ? sh | m : sh & ~m)
+                return this.reallocDone(ptr, layout.size, newSize, 0)
+            }
+        } else {
+            const count = buf.getAt(e + 2, "u16")
+            const want = k === 0 ? 1 : k
+            if (want < count) {
+                for (let i = count - 1; i >= want; i--) this.pushFreePage(pg + i)
+                buf.setAt(e + 2, "u16", want)
+            } else if (want > count) {
+                let fits = pg + want <= this.pages
+                for (let i = count; fits && i < want; i++) fits = buf.getAt(POOL_TABLE + 16 * (pg + i), "u8") === POOL_FREE_PAGE
+                if (fits) {
+                    for (let i = count; i < want; i++) this.claimFreePage(pg + i, POOL_SPAN_TAIL, pg)
+                    buf.setAt(e + 2, "u16", want)
+                }
+            }
+            if (buf.getAt(e + 2, "u16") === want) {
+                buf.setAt(e + 8, "i32", k === 0 && newBytes < POOL_PAGE ? 1 : 0)
+                return this.reallocDone(ptr, layout.size, newSize, want * POOL_PAGE - oldBytes)
+            }
+        }
+        // Move: take the new block first, so a failure changes nothing.
+        let npg = 0
+        let nboff = 0
+        if (k === 0) {
+            let c = 0
+            while (16 << c < need) c++
+            const got = this.takeBlock(c)
+            if (got < 0) {
+                this.failures++
+                return 0
+            }
+            npg = got >> 9
+            nboff = got & 511
+        } else {
+            npg = this.takeSpan(k, align)
+            if (npg < 0) {
+                this.failures++
+                return 0
+            }
+        }
+        const noff = metaEnd + npg * POOL_PAGE + nboff
+        const n = layout.size < newSize ? layout.size : newSize
+        if (n > 0) buf.blitAt(noff, buf, off, n) // both blocks live, so disjoint
+        this.release(pg, boff)
+        return this.reallocDone(this.base + noff, layout.size, newSize, newBytes - oldBytes)
+    }
+
+    /**
+     * A snapshot of the statistics (stats.ts). largestFree is 512 × the
+     * longest run of free pages, or, when no page is free, the largest class
+     * with a partial page: O(n).
+     *
+     * ```ts
+     * heap.stats().largestFree // 31,744 for a fresh 32 KiB region (62 pages)
+     * ```
+     */
+    stats(): HeapStats {
+        const s = new HeapStats()
+        s.capacity = this.capacity
+        s.inUse = this.inUse
+        s.free = this.capacity - this.inUse
+        s.requested = this.requested
+        s.peakInUse = this.peakInUse
+        s.largestFree = this.largestFreeNow()
+        s.liveBlocks = this.allocs - this.frees
+        s.allocs = this.allocs
+        s.frees = this.frees
+        s.reallocs = this.reallocs
+        s.failures = this.failures
+        return s
+    }
+
+    /**
+     * Verifies P1–P4 (header comment) and returns every problem as a
+     * sentence, [] when the heap is consistent (at most ~50 are listed). One
+     * pass over the page table, each class page's in-page free list (bounded
+     * by its block count, so a cycle cannot hang it), the free-page list and
+     * the partial lists (bounded by n), then the counters.
+     *
+     * Cost: O(n + free blocks in class pages). Measured in the VM (131,072
+     * opcodes per slice): see the numbers in the tests' notes; call it right
+     * after an `await`.
+     *
+     * ```ts
+     * expect(heap.check()).toEqual([])
+     * ```
+     */
+    check(): string[] {
+        const out: string[] = []
+        const buf = this.buf
+        const n = this.pages
+        const metaEnd = this.metaEnd
+        if (buf.getAt(0, "u32") !== POOL_MAGIC || buf.getAt(4, "u32") !== this.size || buf.getAt(8, "u32") !== metaEnd || buf.getAt(12, "u16") !== n || buf.getAt(14, "u8") !== POOL_CLASSES || buf.getAt(15, "u8") !== POOL_VERSION)
+            out.push("header: expected magic POOL, size " + this.size + ", metaEnd " + metaEnd + ", " + n + " pages, " + POOL_CLASSES + " classes, version " + POOL_VERSION + " at offsets 0..15")
+        let freePages = 0
+        let usedBytes = 0
+        let liveCount = 0
+        const partial: number[] = []
+        for (let c = 0; c < POOL_CLASSES; c++) partial.push(0)
+        let run = 0
+        let longest = 0
+        let i = 0
+        while (i < n && out.length < 50) {
+            const e = POOL_TABLE + 16 * i
+            const kind = buf.getAt(e, "u8")
+            const carved = buf.getAt(e + 1, "u8")
+            const w2 = buf.getAt(e + 2, "u16")
+            const live = buf.getAt(e + 4, "i32")
+            const shrunk = buf.getAt(e + 8, "i32")
+            if (kind === POOL_FREE_PAGE) {
+                freePages++
+                run++
+                if (run > longest) longest = run
+                if ((carved | live | shrunk) !== 0 || w2 !== POOL_NIL) out.push(this.pageText(i) + ": a free page with carved " + carved + ", free head " + w2 + ", LIVE " + (live >>> 0) + ", SHRUNK " + (shrunk >>> 0) + " (expected 0, NIL, 0, 0)")
+                i++
+                continue
+            }
+            run = 0
+            if (kind === POOL_SPAN_HEAD) {
+                if (w2 < 1 || i + w2 > n) {
+                    out.push(this.pageText(i) + ": a span of " + w2 + " pages does not fit in the " + n + " pages")
+                    i++
+                    continue
+                }
+                if (live !== 1 || (shrunk & ~1) !== 0 || carved !== 0) out.push(this.pageText(i) + ": span head with LIVE " + (live >>> 0) + ", SHRUNK " + (shrunk >>> 0) + ", carved " + carved + " (expected 1, 0 or 1, 0)")
+                if (buf.getAt(e + 12, "u16") !== POOL_NIL || buf.getAt(e + 14, "u16") !== POOL_NIL) out.push(this.pageText(i) + ": a span head is linked into a page list")
+                for (let j = 1; j < w2; j++) {
+                    const t = POOL_TABLE + 16 * (i + j)
+                    if (buf.getAt(t, "u8") !== POOL_SPAN_TAIL || buf.getAt(t + 2, "u16") !== i)
+                        out.push("page " + (i + j) + ": expected a tail of the " + w2 + "-page span at page " + i + ", found kind " + buf.getAt(t, "u8") + " naming " + buf.getAt(t + 2, "u16"))
+                }
+                usedBytes += w2 * POOL_PAGE
+                liveCount++
+                i += w2
+                continue
+            }
+            if (kind >= POOL_CLASSES) {
+                out.push(this.pageText(i) + ": kind " + kind + " is no class, free page or span head (a span tail without its head?)")
+                i++
+                continue
+            }
+            const bpp = 32 >> kind
+            const bs = 16 << kind
+            const all = bpp === 32 ? -1 : (1 << bpp) - 1
+            const below = carved >= 32 ? -1 : (1 << carved) - 1
+            if (carved > bpp) out.push(this.pageText(i) + ": carved " + carved + " > its " + bpp + " blocks of " + bs + " bytes")
+            if (live === 0) out.push(this.pageText(i) + ": a " + bs + "-byte class page with no live block (it should have been released)")
+            if ((live & ~below & all) !== 0 || (live & ~all) !== 0) out.push(this.pageText(i) + ": LIVE bits " + (live >>> 0) + " outside the " + carved + " carved blocks")
+            if ((shrunk & ~live) !== 0) out.push(this.pageText(i) + ": SHRUNK bits " + (shrunk >>> 0) + " on blocks that are not live")
+            // Live blocks: SWAR popcount of the LIVE word (no loop per bit).
+            let x = live - ((live >>> 1) & 0x55555555)
+            x = (x & 0x33333333) + ((x >>> 2) & 0x33333333)
+            x = (x + (x >>> 4)) & 0x0f0f0f0f
+            x = x + (x >>> 8)
+            const lc = (x + (x >>> 16)) & 0x3f
+            // The in-page free list: `taken` starts as LIVE and gains each entry's
+            // bit, so a live block, a repeat (which also ends a cycle) or an entry
+            // past the carved blocks stops the walk; at its end `taken` must be
+            // exactly the carved blocks (none lost). ≈ 30 VM opcodes per entry.
+            const pageOff = metaEnd + i * POOL_PAGE
+            const sh = 4 + kind
+            const msk = bs - 1
+            const lim = carved << sh
+            let b = w2
+            let taken = live
+            while (b !== 0xffff) {
+                const m = 1 << (b >> sh)
+                // One test, no short-circuits (fewer opcodes): (lim − 1 − b) >> 31 is −1 iff b ≥ lim.
+                if (((b & msk) | (taken & m) | ((lim - 1 - b) >> 31)) !== 0) break
+                taken |= m
+                b = buf.getAt(pageOff + b, "u16")
+            }
+            if (b !== POOL_NIL) out.push(this.pageText(i) + ": free-list entry at in-page offset " + b + " is not a carved, free " + bs + "-byte block, or is listed twice")
+            else if (taken !== below) out.push(this.pageText(i) + ": the free list and the LIVE bits cover blocks " + (taken >>> 0) + " of the " + carved + " carved ones (" + (below >>> 0) + "): a lost free block")
+            if (w2 !== POOL_NIL || carved < bpp) partial[kind]++
+            usedBytes += lc * bs
+            liveCount += lc
+            i++
+        }
+        // The free-page list, then each partial list: doubly linked, right kind, right count.
+        let p = buf.getAt(POOL_FPAGE, "u16")
+        let prev = POOL_NIL
+        let count = 0
+        while (p !== POOL_NIL && count <= n) {
+            const e = POOL_TABLE + 16 * p
+            if (p >= n || buf.getAt(e, "u8") !== POOL_FREE_PAGE || buf.getAt(e + 14, "u16") !== prev) break
+            prev = p
+            p = buf.getAt(e + 12, "u16")
+            count++
+        }
+        if (p !== POOL_NIL) out.push("free-page list: entry " + count + " (page " + p + ") is not a free page, or its prev link is not " + prev + " (a cycle?)")
+        else if (count !== freePages) out.push("free-page list: " + count + " entries, but " + freePages + " pages are free")
+        for (let c = 0; c < POOL_CLASSES; c++) {
+            p = buf.getAt(POOL_HEADS + 2 * c, "u16")
+            prev = POOL_NIL
+            count = 0
+            while (p !== POOL_NIL && count <= n) {
+                const e = POOL_TABLE + 16 * p
+                if (p >= n || buf.getAt(e, "u8") !== c || buf.getAt(e + 14, "u16") !== prev || (buf.getAt(e + 2, "u16") === POOL_NIL && buf.getAt(e + 1, "u8") >= 32 >> c)) break
+                prev = p
+                p = buf.getAt(e + 12, "u16")
+                count++
+            }
+            if (p !== POOL_NIL) out.push("partial list " + c + " (" + (16 << c) + " B): entry " + count + " (page " + p + ") is not a " + (16 << c) + "-byte page with a free block, or its prev link is not " + prev)
+            else if (count !== partial[c]) out.push("partial list " + c + " (" + (16 << c) + " B): " + count + " entries, but " + partial[c] + " pages of that class have a free block")
+        }
+        const s = this.stats()
+        if (usedBytes !== s.inUse) out.push("stats: inUse " + s.inUse + " but the page table describes " + usedBytes + " bytes in live blocks")
+        if (liveCount !== s.liveBlocks) out.push("stats: liveBlocks " + s.liveBlocks + " but the page table has " + liveCount + " live blocks")
+        let largest = longest * POOL_PAGE
+        for (let c = POOL_CLASSES - 1; largest === 0 && c >= 0; c--) if (partial[c] > 0) largest = 16 << c
+        if (largest !== s.largestFree) out.push("stats: largestFree " + s.largestFree + " but the page table gives " + largest)
+        if (s.requested < 0) out.push("stats: requested " + s.requested + " < 0 (a dealloc passed a larger size than allocated)")
+        const more = s.problems()
+        for (let j = 0; j < more.length; j++) out.push(more[j])
+        return out
+    }
+
+    /**
+     * Calls visit(ptr, size, used) for every block in address order: a free
+     * page is one free 512-byte block, a span one block of its pages, a class
+     * page its 32 >> c blocks (virgin ones count as free). Throws
+     * HeapError(Corrupt) on a page kind it cannot decode.
+     *
+     * ```ts
+     * heap.walk((p, size, used) => console.log(ptrText(p), size, used))
+     * ```
+     */
+    walk(visit: BlockVisitor): void {
+        const buf = this.buf
+        const n = this.pages
+        let i = 0
+        while (i < n) {
+            const e = POOL_TABLE + 16 * i
+            const kind = buf.getAt(e, "u8")
+            const p = this.base + this.metaEnd + i * POOL_PAGE
+            if (kind === POOL_FREE_PAGE) {
+                visit(p, POOL_PAGE, false)
+                i++
+            } else if (kind === POOL_SPAN_HEAD) {
+                const k = buf.getAt(e + 2, "u16")
+                if (k < 1 || i + k > n) throw new HeapError(HeapErrorCode.Corrupt, p, "pool walk: the span at " + ptrText(p) + " claims " + k + " pages; run check()")
+                visit(p, k * POOL_PAGE, true)
+                i += k
+            } else if (kind < POOL_CLASSES) {
+                const live = buf.getAt(e + 4, "i32")
+                const bs = 16 << kind
+                for (let b = 0; b < 32 >> kind; b++) visit(p + b * bs, bs, ((live >> b) & 1) !== 0)
+                i++
+            } else throw new HeapError(HeapErrorCode.Corrupt, p, "pool walk: page " + i + " at " + ptrText(p) + " has kind " + kind + "; run check()")
+        }
+    }
+
+    // ---- slow paths and helpers (spans, realloc, misuse) ----
+
+    /** The class-block half of dealloc once validated: clears LIVE/SHRUNK, pushes, releases an emptied page. */
+    private freeBlock(pg: number, boff: number, c: number, live: number, m: number): void {
+        const buf = this.buf
+        const e = POOL_TABLE + 16 * pg
+        const head = buf.getAt(e + 2, "u16")
+        const wasFull = head === POOL_NIL && buf.getAt(e + 1, "u8") === 32 >> c
+        live &= ~m
+        if (live === 0) {
+            // Last live block: off the partial list (if on it), back to the free pages.
+            if (!wasFull) {
+                const nx = buf.getAt(e + 12, "u16")
+                const pv = buf.getAt(e + 14, "u16")
+                if (pv === POOL_NIL) buf.setAt(POOL_HEADS + 2 * c, "u16", nx)
+                else buf.setAt(POOL_TABLE + 16 * pv + 12, "u16", nx)
+                if (nx !== POOL_NIL) buf.setAt(POOL_TABLE + 16 * nx + 14, "u16", pv)
+            }
+            this.pushFreePage(pg)
+            return
+        }
+        buf.setAt(e + 4, "i32", live)
+        buf.setAt(e + 8, "i32", buf.getAt(e + 8, "i32") & ~m)
+        buf.setAt(this.metaEnd + pg * POOL_PAGE + boff, "u16", head)
+        buf.setAt(e + 2, "u16", boff)
+        if (wasFull) {
+            // It has a block to hand out again: front of its class's partial list.
+            const ha = POOL_HEADS + 2 * c
+            const h = buf.getAt(ha, "u16")
+            buf.setAt(e + 12, "u16", h)
+            buf.setAt(e + 14, "u16", POOL_NIL)
+            if (h !== POOL_NIL) buf.setAt(POOL_TABLE + 16 * h + 14, "u16", pg)
+            buf.setAt(ha, "u16", pg)
+        }
+    }
+
+    /** Frees the validated live block at (pg, boff): a class block or a whole span. No counters. */
+    private release(pg: number, boff: number): void {
+        const buf = this.buf
+        const e = POOL_TABLE + 16 * pg
+        const kind = buf.getAt(e, "u8")
+        if (kind === POOL_SPAN_HEAD) {
+            // Last page first, so the span's first page ends up at the list's front.
+            for (let i = buf.getAt(e + 2, "u16") - 1; i >= 0; i--) this.pushFreePage(pg + i)
+            return
+        }
+        this.freeBlock(pg, boff, kind, buf.getAt(e + 4, "i32"), 1 << (boff >> (4 + kind)))
+    }
+
+    /** Resets page pg's entry to a free page and pushes it on the free-page list. */
+    private pushFreePage(pg: number): void {
+        const buf = this.buf
+        const e = POOL_TABLE + 16 * pg
+        const h = buf.getAt(POOL_FPAGE, "u16")
+        buf.setAt(e, "u8", POOL_FREE_PAGE)
+        buf.setAt(e + 1, "u8", 0)
+        buf.setAt(e + 2, "u16", POOL_NIL)
+        buf.setAt(e + 4, "i32", 0)
+        buf.setAt(e + 8, "i32", 0)
+        buf.setAt(e + 12, "u16", h)
+        buf.setAt(e + 14, "u16", POOL_NIL)
+        if (h !== POOL_NIL) buf.setAt(POOL_TABLE + 16 * h + 14, "u16", pg)
+        buf.setAt(POOL_FPAGE, "u16", pg)
+    }
+
+    /** Unlinks the free page pg from the free-page list in O(1) and gives it `kind` (span head or tail) and `w2`. */
+    private claimFreePage(pg: number, kind: number, w2: number): void {
+        const buf = this.buf
+        const e = POOL_TABLE + 16 * pg
+        const nx = buf.getAt(e + 12, "u16")
+        const pv = buf.getAt(e + 14, "u16")
+        if (pv === POOL_NIL) buf.setAt(POOL_FPAGE, "u16", nx)
+        else buf.setAt(POOL_TABLE + 16 * pv + 12, "u16", nx)
+        if (nx !== POOL_NIL) buf.setAt(POOL_TABLE + 16 * nx + 14, "u16", pv)
+        buf.setAt(e, "u8", kind)
+        buf.setAt(e + 2, "u16", w2)
+        buf.setAt(e + 4, "i32", kind === POOL_SPAN_HEAD ? 1 : 0)
+        buf.setAt(e + 12, "u16", POOL_NIL)
+        buf.setAt(e + 14, "u16", POOL_NIL)
+    }
+
+    /**
+     * First fit: the lowest k free pages in a row whose first page is aligned
+     * to `align`, claimed as a span; its first page index, or -1. O(n) page
+     * table reads plus k unlinks.
+     */
+    private takeSpan(k: number, align: number): number {
+        const buf = this.buf
+        const n = this.pages
+        const metaEnd = this.metaEnd
+        // Pages between aligned starts (align > 512 only); the first aligned page.
+        const step = align > POOL_PAGE ? align / POOL_PAGE : 1
+        let i = 0
+        while (((metaEnd + i * POOL_PAGE) & (align - 1)) !== 0 && i < n) i++
+        while (i + k <= n) {
+            let j = 0
+            while (j < k && buf.getAt(POOL_TABLE + 16 * (i + j), "u8") === POOL_FREE_PAGE) j++
+            if (j === k) {
+                this.claimFreePage(i, POOL_SPAN_HEAD, k)
+                for (let t = 1; t < k; t++) this.claimFreePage(i + t, POOL_SPAN_TAIL, i)
+                return i
+            }
+            // Page i + j is taken: the next start is the first aligned page after it.
+            i += (Math.floor(j / step) + 1) * step
+        }
+        return -1
+    }
+
+    /** alloc's class path for realloc: a live block of class c as pg * 512 + boff, or -1. No counters. */
+    private takeBlock(c: number): number {
+        const buf = this.buf
+        const ha = POOL_HEADS + 2 * c
+        let pg = buf.getAt(ha, "u16")
+        if (pg === POOL_NIL) {
+            pg = buf.getAt(POOL_FPAGE, "u16")
+            if (pg === POOL_NIL) return -1
+            this.claimFreePage(pg, c, POOL_NIL)
+            buf.setAt(ha, "u16", pg)
+        }
+        const e = POOL_TABLE + 16 * pg
+        let head = buf.getAt(e + 2, "u16")
+        let carved = buf.getAt(e + 1, "u8")
+        let boff = 0
+        if (head !== POOL_NIL) {
+            boff = head
+            head = buf.getAt(this.metaEnd + pg * POOL_PAGE + boff, "u16")
+            buf.setAt(e + 2, "u16", head)
+        } else {
+            boff = carved << (4 + c)
+            carved++
+            buf.setAt(e + 1, "u8", carved)
+        }
+        buf.setAt(e + 4, "i32", buf.getAt(e + 4, "i32") | (1 << (boff >> (4 + c))))
+        if (head === POOL_NIL && carved === 32 >> c) {
+            const nx = buf.getAt(e + 12, "u16")
+            buf.setAt(ha, "u16", nx)
+            if (nx !== POOL_NIL) buf.setAt(POOL_TABLE + 16 * nx + 14, "u16", POOL_NIL)
+            buf.setAt(e + 12, "u16", POOL_NIL)
+        }
+        return pg * POOL_PAGE + boff
+    }
+
+    /** Counters after a successful realloc; returns ptr. */
+    private reallocDone(ptr: number, oldSize: number, newSize: number, grown: number): number {
+        this.reallocs++
+        this.requested += newSize - oldSize
+        const inUse = this.inUse + grown
+        this.inUse = inUse
+        if (inUse > this.peakInUse) this.peakInUse = inUse
+        return ptr
+    }
+
+    /** "page 3 (0x20020800)" for check()'s messages (built only on a problem: it costs a hex conversion). */
+    private pageText(i: number): string {
+        return "page " + i + " (" + ptrText(this.base + this.metaEnd + i * POOL_PAGE) + ")"
+    }
+
+    /** Bytes of the live block at (pg, boff): its class size or its span's pages. */
+    private blockBytes(pg: number, boff: number): number {
+        const e = POOL_TABLE + 16 * pg
+        const kind = this.buf.getAt(e, "u8")
+        if (kind === POOL_SPAN_HEAD) return this.buf.getAt(e + 2, "u16") * POOL_PAGE
+        return 16 << kind
+    }
+
+    /** 512 × the longest run of free pages, else the largest class with a partial page, else 0. O(n). */
+    private largestFreeNow(): number {
+        const buf = this.buf
+        let run = 0
+        let longest = 0
+        for (let i = 0; i < this.pages; i++) {
+            if (buf.getAt(POOL_TABLE + 16 * i, "u8") === POOL_FREE_PAGE) {
+                run++
+                if (run > longest) longest = run
+            } else run = 0
+        }
+        if (longest > 0) return longest * POOL_PAGE
+        for (let c = POOL_CLASSES - 1; c >= 0; c--) if (buf.getAt(POOL_HEADS + 2 * c, "u16") !== POOL_NIL) return 16 << c
+        return 0
+    }
+
+    /**
+     * Validates ptr as a live block that `layout` may free (header table) and
+     * returns its page index; otherwise throws the HeapError that names what
+     * is wrong, in the order of the header's table. O(1).
+     */
+    private find(ptr: number, layout: Layout, op: string): number {
+        const p = ptrText(ptr)
+        const base = this.base
+        const size = this.size
+        const buf = this.buf
+        if (ptr === 0) throw new HeapError(HeapErrorCode.NotAllocated, 0, op + ": null pointer")
+        if (typeof ptr !== "number" || !(ptr >= base && ptr < base + size))
+            throw new HeapError(HeapErrorCode.OutOfRegion, ptr, `${op}: pointer ${p} is outside the region ${ptrText(base)}..${ptrText(base + size)}`)
+        const off = ptr - base
+        if (off !== Math.floor(off)) throw new HeapError(HeapErrorCode.Misaligned, ptr, `${op}: pointer ${p} is not a whole address`)
+        if ((off & (layout.align - 1)) !== 0) throw new HeapError(HeapErrorCode.Misaligned, ptr, `${op}: pointer ${p} is not aligned to the layout's align ${layout.align}`)
+        const metaEnd = this.metaEnd
+        if (off < metaEnd) throw new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} lies in the allocator's metadata (${ptrText(base)}..${ptrText(base + metaEnd)}), not in a block`)
+        if (off >= metaEnd + this.capacity) throw new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} lies in the unused tail after the last page, not in a block`)
+        let need = layout.align
+        if (layout.size > need) need = layout.size
+        // The layout's block size: a class size, or whole pages.
+        let lbytes = 16
+        if (need <= POOL_PAGE) while (lbytes < need) lbytes <<= 1
+        else lbytes = Math.max(1, Math.ceil(layout.size / POOL_PAGE)) * POOL_PAGE
+        const lay = `the layout (size ${layout.size}, align ${layout.align}) maps to ${need <= POOL_PAGE ? "the " + lbytes + "-byte class" : "a span of " + lbytes / POOL_PAGE + " pages"}`
+        let pg = (off - metaEnd) >> 9
+        const boff = (off - metaEnd) & 511
+        const e = POOL_TABLE + 16 * pg
+        const kind = buf.getAt(e, "u8")
+        const pageAt = ptrText(base + metaEnd + pg * POOL_PAGE)
+        if (kind === POOL_FREE_PAGE) {
+            if (need <= POOL_PAGE ? (boff & (lbytes - 1)) === 0 : boff === 0)
+                throw new HeapError(HeapErrorCode.DoubleFree, ptr, `${op}: pointer ${p} lies in the free page at ${pageAt}: it was already freed (and its page released), or never allocated`)
+            throw new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} lies in the free page at ${pageAt} and is not where a block of ${lbytes} bytes could start`)
+        }
+        if (kind === POOL_SPAN_TAIL) {
+            pg = buf.getAt(e + 2, "u16")
+            throw new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} is not the start of a block: it lies inside the live span at ${ptrText(base + metaEnd + pg * POOL_PAGE)}`)
+        }
+        const shrunk = buf.getAt(e + 8, "i32")
+        if (kind === POOL_SPAN_HEAD) {
+            const k = buf.getAt(e + 2, "u16")
+            if (boff !== 0) throw new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} is not the start of a block: it lies ${boff} bytes into the live ${k * POOL_PAGE}-byte span at ${pageAt}`)
+            if (lbytes === k * POOL_PAGE || ((shrunk & 1) !== 0 && lbytes < POOL_PAGE)) return pg
+            throw new HeapError(HeapErrorCode.WrongLayout, ptr, `${op}: pointer ${p} is a live span of ${k} pages (${k * POOL_PAGE} bytes), but ${lay}`)
+        }
+        if (kind >= POOL_CLASSES) throw new HeapError(HeapErrorCode.Corrupt, ptr, `${op}: the page of ${p} has kind ${kind}; run check()`)
+        const sh = 4 + kind
+        const bs = 1 << sh
+        const b = boff >> sh
+        const live = buf.getAt(e + 4, "i32")
+        if ((boff & (bs - 1)) !== 0)
+            throw new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} is not the start of a block: it lies ${boff & (bs - 1)} bytes into the ${((live >> b) & 1) !== 0 ? "live" : "free"} ${bs}-byte block at ${ptrText(ptr - (boff & (bs - 1)))}`)
+        if (((live >> b) & 1) === 0) {
+            if (b >= buf.getAt(e + 1, "u8")) throw new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} is a ${bs}-byte block that was never handed out`)
+            throw new HeapError(HeapErrorCode.DoubleFree, ptr, `${op}: pointer ${p} is a free ${bs}-byte block: it was already freed`)
+        }
+        if (lbytes === bs || (((shrunk >> b) & 1) !== 0 && lbytes < bs)) return pg
+        throw new HeapError(HeapErrorCode.WrongLayout, ptr, `${op}: pointer ${p} is a live ${bs}-byte block, but ${lay}`)
+    }
+}
