@@ -32,7 +32,7 @@ describe.sequential("DeviceScript VM", () => {
         expect(r.stdout).toMatch(/0 gaps, 0 anomalies/)
     })
 
-    for (const file of ["tests/vm/selftest_core.ts", "tests/vm/selftest_alloc.ts", "tests/vm/selftest_demo.ts", "tests/vm/selftest_api.ts"]) {
+    for (const file of ["tests/vm/selftest_core.ts", "tests/vm/selftest_alloc.ts", "tests/vm/selftest_demo.ts", "tests/vm/selftest_api.ts", "tests/vm/selftest_containers.ts"]) {
         test(`self-tests pass in the VM: ${file}`, () => {
             const r = devs(["run", file, "--test", "--test-self-exit", "-T", "240000"], 300_000)
             const m = /tests: (\d+), pass: (\d+), error: (\d+)/.exec(r.out)

@@ -1,11 +1,11 @@
 /**
- * In-VM self-tests of the Allocator API (src/allocator_api.ts), Box
- * (src/boxed.ts), Vec (src/vec.ts), HeapString (src/heap_string.ts) and the
- * out-of-memory hook (src/oom_hook.ts): the
- * same portable cases the host runs (tests/contract/allocator_api.ts,
- * tests/contract/boxed.ts, tests/contract/containers.ts), here inside
+ * In-VM self-tests of the Allocator API (src/allocator_api.ts) and Box
+ * (src/boxed.ts): the same portable cases the host runs
+ * (tests/contract/allocator_api.ts, tests/contract/boxed.ts), here inside
  * DeviceScript's VM via @devicescript/test, for every allocator kind on an
- * 8 KiB region (GC-stress makes every call cost ~40 µs).
+ * 8 KiB region (GC-stress makes every call cost ~40 µs). Vec, HeapString
+ * and the OOM hook are in selftest_containers.ts: one program must stay under
+ * DeviceScript's 64 KB of function bytecode.
  *
  * Run by tests/vm.test.ts as `devs run tests/vm/selftest_api.ts --test --test-self-exit`.
  */
@@ -14,8 +14,6 @@ import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators"
 import { StaticRegion } from "../../src/region"
 import { ALLOCATOR_API_CASES } from "../contract/allocator_api"
 import { BOX_CASES } from "../contract/boxed"
-import { CONTAINER_CASES } from "../contract/containers"
-import { OOM_CASES } from "../contract/oom_hook"
 import { ConformanceCase, ConformanceTarget } from "../contract/conformance"
 
 function registerCase(target: ConformanceTarget, c: ConformanceCase): void {
@@ -38,20 +36,6 @@ function registerAllocator(kind: string): void {
             make: () => makeAllocator(kind, new StaticRegion(0x20020000, 8192)),
         }
         BOX_CASES.forEach(c => registerCase(target, c))
-    })
-    describe("Vec and HeapString: " + kind, () => {
-        const target: ConformanceTarget = {
-            name: kind + " on 8 KiB",
-            make: () => makeAllocator(kind, new StaticRegion(0x20020000, 8192)),
-        }
-        CONTAINER_CASES.forEach(c => registerCase(target, c))
-    })
-    describe("OOM hook: " + kind, () => {
-        const target: ConformanceTarget = {
-            name: kind + " on 4 KiB",
-            make: () => makeAllocator(kind, new StaticRegion(0x20020000, 4096)),
-        }
-        OOM_CASES.forEach(c => registerCase(target, c))
     })
 }
 
