@@ -6,11 +6,12 @@ import { BuddyAllocator } from "./buddy"
 import { BumpAllocator } from "./bump"
 import { HeapError, HeapErrorCode } from "./errors"
 import { HeapAllocator } from "./global_alloc"
+import { PoolAllocator } from "./pool"
 import { StaticRegion } from "./region"
 import { TlsfAllocator } from "./tlsf"
 
 /** Names accepted by makeAllocator, in the order help text lists them. */
-export const ALLOCATOR_KINDS = ["buddy", "bump", "tlsf"]
+export const ALLOCATOR_KINDS = ["buddy", "bump", "tlsf", "pool"]
 
 /** What the firmware uses when nobody chooses. */
 export const DEFAULT_ALLOCATOR = "buddy"
@@ -26,5 +27,6 @@ export function makeAllocator(kind: string, region: StaticRegion): HeapAllocator
     if (kind === "buddy") return new BuddyAllocator(region)
     if (kind === "bump") return new BumpAllocator(region)
     if (kind === "tlsf") return new TlsfAllocator(region)
+    if (kind === "pool") return new PoolAllocator(region)
     throw new HeapError(HeapErrorCode.BadArgument, 0, "unknown allocator \"" + kind + "\"; known: " + ALLOCATOR_KINDS.join(", "))
 }

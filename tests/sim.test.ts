@@ -61,7 +61,7 @@ describe("npm start (sim/run.ts)", () => {
     test("an unknown allocator is a clear error", () => {
         const r = start(["--allocator", "malloc"])
         expect(r.status).toBe(2)
-        expect(r.stderr).toContain('unknown allocator "malloc"; known allocators: buddy, bump, tlsf')
+        expect(r.stderr).toContain('unknown allocator "malloc"; known allocators: buddy, bump, tlsf, pool')
     })
 
     test("a bad option is a clear error", () => {
