@@ -531,20 +531,14 @@ export class BumpAllocator implements HeapAllocator {
      * ```
      */
     stats(): HeapStats {
-        const s = new HeapStats()
-        s.capacity = this.size
-        s.free = this.size - this.top
-        s.inUse = this.top
-        s.requested = this.requested
-        s.peakInUse = this.peak
         const lf = this.size - ((this.top + 3) & ~3) - 8
-        s.largestFree = lf > 0 ? lf : 0
-        s.liveBlocks = this.liveCount
-        s.allocs = this.allocs
-        s.frees = this.frees
-        s.reallocs = this.reallocs
-        s.failures = this.failures
-        return s
+        return HeapStats.of(this.size, this.size - this.top, this.requested, this.peak, lf > 0 ? lf : 0).counted(
+            this.liveCount,
+            this.allocs,
+            this.frees,
+            this.reallocs,
+            this.failures,
+        )
     }
 
     /**

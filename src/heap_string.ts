@@ -12,7 +12,7 @@
  *   - block ownership, growth, use after drop and double drop are the inner
  *     Vec's rules (see vec.ts), with errors naming "HeapString".
  *
- * Why the codec is written by hand: the host shim has no Buffer.from(string)
+ * Why the codec is written by hand: the host shim has no ds.Buffer.from(string)
  * or toString("utf8"), and the two runtimes see strings differently —
  * Node's are UTF-16 (charCodeAt gives surrogate halves, fromCharCode takes
  * 16-bit units) while DeviceScript's are UTF-8 indexed by code point

@@ -24,7 +24,7 @@ import { Board } from "../boards/board"
 
 /**
  * The largest device region: one Buffer must stay below DeviceScript's
- * DEVS_MAX_ALLOC (0xE000 = 57,344 bytes, header included): Buffer.alloc(57344)
+ * DEVS_MAX_ALLOC (0xE000 = 57,344 bytes, header included): ds.Buffer.alloc(57344)
  * panics with OutOfMemory in the VM, and the shim refuses it too.
  */
 export const MAX_DEVICE_REGION = 57343

@@ -30,6 +30,37 @@ export class HeapStats {
     reallocs = 0
     failures = 0
 
+    /**
+     * A snapshot from an allocator's own counters (inUse = capacity − free);
+     * every allocator's stats() is this one call, so the definitions above are
+     * kept in one place. Split in two calls because DeviceScript allows at
+     * most 8 arguments.
+     *
+     * ```ts
+     * return HeapStats.of(cap, free, requested, peak, largest).counted(live, allocs, frees, reallocs, failures)
+     * ```
+     */
+    static of(capacity: number, free: number, requested: number, peakInUse: number, largestFree: number): HeapStats {
+        const s = new HeapStats()
+        s.capacity = capacity
+        s.free = free
+        s.inUse = capacity - free
+        s.requested = requested
+        s.peakInUse = peakInUse
+        s.largestFree = largestFree
+        return s
+    }
+
+    /** Sets the block and call counts; returns this. */
+    counted(liveBlocks: number, allocs: number, frees: number, reallocs: number, failures: number): HeapStats {
+        this.liveBlocks = liveBlocks
+        this.allocs = allocs
+        this.frees = frees
+        this.reallocs = reallocs
+        this.failures = failures
+        return this
+    }
+
     /** A copy, so a caller's snapshot does not change under it. */
     copy(): HeapStats {
         const s = new HeapStats()
