@@ -10,11 +10,11 @@
  * a leak or a clobbered neighbour fails the case.
  */
 import { AllocError, Allocator, Block, byRef, Global, GlobalAllocAdapter } from "../../src/allocator_api"
-import { HeapError, HeapErrorCode, heapErrorName } from "../../src/errors"
+import { HeapError, HeapErrorCode } from "../../src/errors"
 import { HeapAllocator, setGlobalAllocator } from "../../src/global_alloc"
 import { ptrText } from "../../src/hex"
 import { Layout } from "../../src/layout"
-import { assert, assertEq, expectConsistent, expectPattern, fillPattern, settle } from "./check"
+import { assert, assertEq, expectConsistent, expectHeapError, thrown, expectPattern, fillPattern, settle } from "./check"
 import { ConformanceCase, ConformanceTarget } from "./conformance"
 
 function L(size: number, align: number): Layout {
@@ -40,21 +40,6 @@ function expectZero(heap: HeapAllocator, ptr: number, len: number, what: string)
         const v = heap.region.buf.getAt(off + i, "u8")
         if (v !== 0) throw new Error(what + ": byte " + i + " of " + ptrText(ptr) + " is " + v + ", expected 0")
     }
-}
-
-/** Runs f and returns what it threw (null if nothing). */
-function thrown(f: () => void): any {
-    try {
-        f()
-    } catch (e) {
-        return e
-    }
-    return null
-}
-
-function expectHeapError(e: any, code: HeapErrorCode, what: string): void {
-    assert(e instanceof HeapError, what + ": expected HeapError " + heapErrorName(code) + ", got " + (e === null ? "no error" : "" + e))
-    assert((e as HeapError).code === code, what + ": expected " + heapErrorName(code) + ", got " + (e as HeapError).message)
 }
 
 function expectAllocError(e: any, layout: Layout, what: string): void {
@@ -215,8 +200,8 @@ export const ALLOCATOR_API_CASES: ConformanceCase[] = [
             assertEq(live(heap), 0, "live blocks")
             // A zero-size block that is not its dangling pointer is misuse.
             const p = a.allocate(L(8, 8)).ptr
-            expectHeapError(thrown(() => a.deallocate(p, L(0, 8))), HeapErrorCode.NotAllocated, "deallocate(real ptr, size 0)")
-            expectHeapError(thrown(() => a.grow(16, L(0, 8), L(8, 8))), HeapErrorCode.NotAllocated, "grow(wrong dangling ptr)")
+            expectHeapError(thrown(() => a.deallocate(p, L(0, 8))), HeapErrorCode.NotAllocated, 0, "deallocate(real ptr, size 0)")
+            expectHeapError(thrown(() => a.grow(16, L(0, 8), L(8, 8))), HeapErrorCode.NotAllocated, 0, "grow(wrong dangling ptr)")
             assertEq(live(heap), 1, "live blocks after rejected zero-size calls")
             a.deallocate(p, L(8, 8))
             expectConsistent(heap, "zero-size requests")
@@ -299,10 +284,10 @@ export const ALLOCATOR_API_CASES: ConformanceCase[] = [
             const heap = r.bed.heap
             const before = heap.stats()
             const e1 = thrown(() => r.bed.a.grow(r.b.ptr, L(64, 8), L(63, 8)))
-            expectHeapError(e1, HeapErrorCode.BadArgument, "grow 64 → 63")
+            expectHeapError(e1, HeapErrorCode.BadArgument, 0, "grow 64 → 63")
             assert((e1 as HeapError).message.indexOf(ptrText(r.b.ptr)) >= 0, "message does not name the pointer: " + (e1 as HeapError).message)
-            expectHeapError(thrown(() => r.bed.a.growZeroed(r.b.ptr, L(64, 8), L(8, 16))), HeapErrorCode.BadArgument, "growZeroed 64 → 8")
-            expectHeapError(thrown(() => r.bed.a.shrink(r.b.ptr, L(64, 8), L(65, 8))), HeapErrorCode.BadArgument, "shrink 64 → 65")
+            expectHeapError(thrown(() => r.bed.a.growZeroed(r.b.ptr, L(64, 8), L(8, 16))), HeapErrorCode.BadArgument, 0, "growZeroed 64 → 8")
+            expectHeapError(thrown(() => r.bed.a.shrink(r.b.ptr, L(64, 8), L(65, 8))), HeapErrorCode.BadArgument, 0, "shrink 64 → 65")
             const after = heap.stats()
             assert(after.allocs === before.allocs && after.frees === before.frees && after.reallocs === before.reallocs && after.inUse === before.inUse, "stats changed by rejected calls")
             await expectPattern(heap, r.b.ptr, 64, 7, "subject after rejected calls")
@@ -337,9 +322,9 @@ export const ALLOCATOR_API_CASES: ConformanceCase[] = [
             const heap = r.bed.heap
             const a = r.bed.a
             const outside = heap.region.base + heap.region.size + 64
-            expectHeapError(thrown(() => a.deallocate(outside, L(32, 8))), HeapErrorCode.OutOfRegion, "deallocate outside the region")
-            expectHeapError(thrown(() => a.grow(outside, L(32, 8), L(64, 64))), HeapErrorCode.OutOfRegion, "moving grow of a pointer outside the region")
-            expectHeapError(thrown(() => a.shrink(r.b.ptr + 4, L(28, 8), L(8, 16))), HeapErrorCode.Misaligned, "moving shrink of a misaligned pointer")
+            expectHeapError(thrown(() => a.deallocate(outside, L(32, 8))), HeapErrorCode.OutOfRegion, 0, "deallocate outside the region")
+            expectHeapError(thrown(() => a.grow(outside, L(32, 8), L(64, 64))), HeapErrorCode.OutOfRegion, 0, "moving grow of a pointer outside the region")
+            expectHeapError(thrown(() => a.shrink(r.b.ptr + 4, L(28, 8), L(8, 16))), HeapErrorCode.Misaligned, 0, "moving shrink of a misaligned pointer")
             await r.bed.intact("rejected misuse")
             const n = live(heap)
             a.deallocate(r.b.ptr, L(32, 8))
@@ -381,7 +366,7 @@ export const ALLOCATOR_API_CASES: ConformanceCase[] = [
             const heap = t.make()
             const g = new Global()
             setGlobalAllocator(null)
-            expectHeapError(thrown(() => g.allocate(L(8, 8))), HeapErrorCode.BadArgument, "Global without a registered allocator")
+            expectHeapError(thrown(() => g.allocate(L(8, 8))), HeapErrorCode.BadArgument, 0, "Global without a registered allocator")
             setGlobalAllocator(heap)
             try {
                 assert(g.region() === heap.region, "Global.region() is the registered heap's region")

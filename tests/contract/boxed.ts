@@ -7,28 +7,12 @@
  */
 import { AllocError, byRef, Global, GlobalAllocAdapter } from "../../src/allocator_api"
 import { Box } from "../../src/boxed"
-import { HeapError, HeapErrorCode, heapErrorName } from "../../src/errors"
+import { HeapError, HeapErrorCode } from "../../src/errors"
 import { HeapAllocator, setGlobalAllocator } from "../../src/global_alloc"
 import { ptrText } from "../../src/hex"
 import { Layout } from "../../src/layout"
-import { assert, assertEq, expectConsistent, settle } from "./check"
+import { assert, assertEq, expectConsistent, expectHeapError, thrown, settle } from "./check"
 import { ConformanceCase, ConformanceTarget } from "./conformance"
-
-function thrown(f: () => void): any {
-    try {
-        f()
-    } catch (e) {
-        return e
-    }
-    return null
-}
-
-function expectHeapError(e: any, code: HeapErrorCode, ptr: number, what: string): void {
-    assert(e instanceof HeapError, what + ": expected HeapError " + heapErrorName(code) + ", got " + (e === null ? "no error" : "" + e))
-    const h = e as HeapError
-    assert(h.code === code, what + ": expected " + heapErrorName(code) + ", got " + h.message)
-    assert(h.message.indexOf(ptrText(ptr)) >= 0, what + ": message does not name " + ptrText(ptr) + ": " + h.message)
-}
 
 function byte(heap: HeapAllocator, ptr: number): number {
     return heap.region.buf.getAt(ptr - heap.region.base, "u8")

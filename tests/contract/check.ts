@@ -9,6 +9,7 @@
  * far below the 131,072-opcode limit.
  */
 import * as ds from "@devicescript/core"
+import { HeapError, HeapErrorCode, heapErrorName } from "../../src/errors"
 import { HeapAllocator } from "../../src/global_alloc"
 import { ptrText } from "../../src/hex"
 
@@ -20,6 +21,27 @@ export function assert(cond: boolean, message: string): void {
 /** Throws unless a === b, naming both. */
 export function assertEq(a: number, b: number, what: string): void {
     if (a !== b) throw new Error(what + ": got " + a + ", expected " + b)
+}
+
+/** Runs f and returns what it threw (null if nothing). */
+export function thrown(f: () => void): any {
+    try {
+        f()
+    } catch (e) {
+        return e
+    }
+    return null
+}
+
+/**
+ * Throws unless e is a HeapError with `code` whose message names `ptr`
+ * (ptr 0: the error concerns no particular block, so no pointer is required).
+ */
+export function expectHeapError(e: any, code: HeapErrorCode, ptr: number, what: string): void {
+    assert(e instanceof HeapError, what + ": expected HeapError " + heapErrorName(code) + ", got " + (e === null ? "no error" : "" + e))
+    const h = e as HeapError
+    assert(h.code === code, what + ": expected " + heapErrorName(code) + ", got " + h.message)
+    assert(ptr === 0 || h.message.indexOf(ptrText(ptr)) >= 0, what + ": message does not name " + ptrText(ptr) + ": " + h.message)
 }
 
 /**

@@ -7,25 +7,12 @@
  *
  * Run by tests/vm.test.ts as `devs run tests/vm/selftest_alloc.ts --test --test-self-exit`.
  */
-import { describe, expect, test } from "@devicescript/test"
-import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators"
-import { StaticRegion } from "../../src/region"
-import { CONFORMANCE_CASES, ConformanceCase, ConformanceTarget } from "../contract/conformance"
-
-function registerCase(target: ConformanceTarget, c: ConformanceCase): void {
-    test(c.name, async () => {
-        await c.run(target)
-    })
-}
+import { ALLOCATOR_KINDS } from "../../src/allocators"
+import { CONFORMANCE_CASES } from "../contract/conformance"
+import { registerCases } from "./register"
 
 function registerAllocator(kind: string): void {
-    describe("conformance: " + kind, () => {
-        const target: ConformanceTarget = {
-            name: kind + " on 8 KiB",
-            make: () => makeAllocator(kind, new StaticRegion(0x20020000, 8192)),
-        }
-        CONFORMANCE_CASES.forEach(c => registerCase(target, c))
-    })
+    registerCases("conformance", kind, 8192, CONFORMANCE_CASES)
 }
 
 ALLOCATOR_KINDS.forEach(registerAllocator)

@@ -9,34 +9,14 @@
  *
  * Run by tests/vm.test.ts as `devs run tests/vm/selftest_api.ts --test --test-self-exit`.
  */
-import { describe, test } from "@devicescript/test"
-import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators"
-import { StaticRegion } from "../../src/region"
+import { ALLOCATOR_KINDS } from "../../src/allocators"
 import { ALLOCATOR_API_CASES } from "../contract/allocator_api"
 import { BOX_CASES } from "../contract/boxed"
-import { ConformanceCase, ConformanceTarget } from "../contract/conformance"
-
-function registerCase(target: ConformanceTarget, c: ConformanceCase): void {
-    test(c.name, async () => {
-        await c.run(target)
-    })
-}
+import { registerCases } from "./register"
 
 function registerAllocator(kind: string): void {
-    describe("Allocator API: " + kind, () => {
-        const target: ConformanceTarget = {
-            name: kind + " on 8 KiB",
-            make: () => makeAllocator(kind, new StaticRegion(0x20020000, 8192)),
-        }
-        ALLOCATOR_API_CASES.forEach(c => registerCase(target, c))
-    })
-    describe("Box: " + kind, () => {
-        const target: ConformanceTarget = {
-            name: kind + " on 8 KiB",
-            make: () => makeAllocator(kind, new StaticRegion(0x20020000, 8192)),
-        }
-        BOX_CASES.forEach(c => registerCase(target, c))
-    })
+    registerCases("Allocator API", kind, 8192, ALLOCATOR_API_CASES)
+    registerCases("Box", kind, 8192, BOX_CASES)
 }
 
 ALLOCATOR_KINDS.forEach(registerAllocator)

@@ -8,34 +8,14 @@
  *
  * Run by tests/vm.test.ts as `devs run tests/vm/selftest_containers.ts --test --test-self-exit`.
  */
-import { describe, test } from "@devicescript/test"
-import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators"
-import { StaticRegion } from "../../src/region"
-import { ConformanceCase, ConformanceTarget } from "../contract/conformance"
+import { ALLOCATOR_KINDS } from "../../src/allocators"
 import { CONTAINER_CASES } from "../contract/containers"
 import { OOM_CASES } from "../contract/oom_hook"
-
-function registerCase(target: ConformanceTarget, c: ConformanceCase): void {
-    test(c.name, async () => {
-        await c.run(target)
-    })
-}
+import { registerCases } from "./register"
 
 function registerAllocator(kind: string): void {
-    describe("Vec and HeapString: " + kind, () => {
-        const target: ConformanceTarget = {
-            name: kind + " on 8 KiB",
-            make: () => makeAllocator(kind, new StaticRegion(0x20020000, 8192)),
-        }
-        CONTAINER_CASES.forEach(c => registerCase(target, c))
-    })
-    describe("OOM hook: " + kind, () => {
-        const target: ConformanceTarget = {
-            name: kind + " on 4 KiB",
-            make: () => makeAllocator(kind, new StaticRegion(0x20020000, 4096)),
-        }
-        OOM_CASES.forEach(c => registerCase(target, c))
-    })
+    registerCases("Vec and HeapString", kind, 8192, CONTAINER_CASES)
+    registerCases("OOM hook", kind, 4096, OOM_CASES)
 }
 
 ALLOCATOR_KINDS.forEach(registerAllocator)
