@@ -145,6 +145,8 @@ export class BuddyAllocator implements HeapAllocator {
     private frees = 0
     private reallocs = 0
     private failures = 0
+    /** Largest size ever asked of alloc/allocZeroed/realloc (stats().peakRequest). */
+    private peakRequest = 0
 
     /**
      * Lays the metadata out at the start of the region and frees the rest.
@@ -216,6 +218,7 @@ export class BuddyAllocator implements HeapAllocator {
      */
     alloc(layout: Layout): number {
         const size = layout.size
+        if (size > this.peakRequest) this.peakRequest = size
         let need = layout.align
         if (size > need) need = size
         if (need > this.arena) {
@@ -375,6 +378,7 @@ export class BuddyAllocator implements HeapAllocator {
         const align = layout.align
         checkNewSize(newSize, align)
         const k = this.liveOrder(ptr, layout, "realloc")
+        if (newSize > this.peakRequest) this.peakRequest = newSize
         const off = ptr - this.base
         let need = align
         if (newSize > need) need = newSize
@@ -433,7 +437,7 @@ export class BuddyAllocator implements HeapAllocator {
      */
     stats(): HeapStats {
         // liveBlocks is allocs − frees: one field write less per call.
-        return HeapStats.of(this.capacity, this.capacity - this.inUse, this.requested, this.peakInUse, this.largestFreeBlock()).counted(
+        return HeapStats.of(this.capacity, this.capacity - this.inUse, this.requested, this.peakInUse, this.largestFreeBlock(), this.peakRequest).counted(
             this.allocs - this.frees,
             this.allocs,
             this.frees,

@@ -208,6 +208,8 @@ export class BumpAllocator implements HeapAllocator {
     private frees = 0
     private reallocs = 0
     private failures = 0
+    /** Largest size ever asked of alloc/allocZeroed/realloc (stats().peakRequest). */
+    private peakRequest = 0
 
     /**
      * A bump allocator over the whole region (at most BUMP_MAX_REGION bytes).
@@ -235,6 +237,7 @@ export class BumpAllocator implements HeapAllocator {
      */
     alloc(layout: Layout): number {
         const size = layout.size
+        if (size > this.peakRequest) this.peakRequest = size
         const align = layout.align
         const need = size === 0 ? 1 : size
         // The payload is the first offset ≥ top + 8 aligned to max(align, 4);
@@ -346,6 +349,7 @@ export class BumpAllocator implements HeapAllocator {
         if ((w & TAG1_LIVE_MASK) !== TAG1_LIVE || (w & SIZE) !== layout.size || (1 << ((w & ALIGN_MASK) >> ALIGN_SHIFT)) !== layout.align || (w0 & W0_TAG_MASK) !== this.w0Tag)
             this.reject(ptr, layout, "realloc")
         checkNewSize(newSize, layout.align)
+        if (newSize > this.peakRequest) this.peakRequest = newSize
         const h = off - 8
         const oldSize = w & SIZE
         const newNeed = newSize === 0 ? 1 : newSize
@@ -532,7 +536,7 @@ export class BumpAllocator implements HeapAllocator {
      */
     stats(): HeapStats {
         const lf = this.size - ((this.top + 3) & ~3) - 8
-        return HeapStats.of(this.size, this.size - this.top, this.requested, this.peak, lf > 0 ? lf : 0).counted(
+        return HeapStats.of(this.size, this.size - this.top, this.requested, this.peak, lf > 0 ? lf : 0, this.peakRequest).counted(
             this.liveCount,
             this.allocs,
             this.frees,

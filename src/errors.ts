@@ -28,6 +28,13 @@ export const enum HeapErrorCode {
     Corrupt = 6,
     /** An argument other than a layout is invalid (e.g. a bump mark from elsewhere). */
     BadArgument = 7,
+    /**
+     * Debug mode (debug.ts): a canary next to a block was overwritten — the
+     * program wrote past the block's end (tail) or before its start (head).
+     */
+    CanaryClobbered = 8,
+    /** Debug mode "full" (debug.ts): a freed block's fill pattern changed: something wrote to it after free. */
+    WriteAfterFree = 9,
 }
 
 /** Short names for codes, as printed in messages and protocol lines. */
@@ -47,6 +54,10 @@ export function heapErrorName(code: number): string {
             return "corrupt"
         case HeapErrorCode.BadArgument:
             return "bad-argument"
+        case HeapErrorCode.CanaryClobbered:
+            return "canary-clobbered"
+        case HeapErrorCode.WriteAfterFree:
+            return "write-after-free"
     }
     return "unknown"
 }

@@ -182,6 +182,8 @@ export class PoolAllocator implements HeapAllocator {
     private frees = 0
     private reallocs = 0
     private failures = 0
+    /** Largest size ever asked of alloc/allocZeroed/realloc (stats().peakRequest). */
+    private peakRequest = 0
 
     /**
      * Lays the metadata out at the start of the region; every page is free.
@@ -236,6 +238,7 @@ export class PoolAllocator implements HeapAllocator {
      */
     alloc(layout: Layout): number {
         const size = layout.size
+        if (size > this.peakRequest) this.peakRequest = size
         let need = layout.align
         if (size > need) need = size
         if (need > POOL_PAGE) {
@@ -380,6 +383,7 @@ export class PoolAllocator implements HeapAllocator {
         const align = layout.align
         checkNewSize(newSize, align)
         const pg = this.find(ptr, layout, "realloc")
+        if (newSize > this.peakRequest) this.peakRequest = newSize
         const buf = this.buf
         const metaEnd = this.metaEnd
         const off = ptr - this.base
@@ -469,7 +473,7 @@ export class PoolAllocator implements HeapAllocator {
      */
     stats(): HeapStats {
         // liveBlocks is allocs − frees: one field write less per call.
-        return HeapStats.of(this.capacity, this.capacity - this.inUse, this.requested, this.peakInUse, this.largestFreeNow()).counted(
+        return HeapStats.of(this.capacity, this.capacity - this.inUse, this.requested, this.peakInUse, this.largestFreeNow(), this.peakRequest).counted(
             this.allocs - this.frees,
             this.allocs,
             this.frees,

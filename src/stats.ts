@@ -13,9 +13,20 @@
  *   largestFree the largest single request (align 1) that would succeed now
  *   liveBlocks  blocks allocated and not yet freed
  *   allocs/frees/reallocs/failures  counts of successful calls and of nulls returned
+ *   minFree     the smallest free ever seen: capacity − peakInUse (derived, as
+ *               free = capacity − inUse at every moment)
+ *   peakRequest the largest size ever asked of alloc, allocZeroed or realloc,
+ *               whether or not it was served (o1heap's peak_request_size)
+ *   fragmentation  umm_malloc's figure, 0..100: 100 − 100·√(Σ fᵢ²) / Σ fᵢ over
+ *               the sizes fᵢ of the free blocks walk() reports. 0 = all free
+ *               memory is one block; it approaches 100 as free memory splits
+ *               into many equal small blocks (n equal blocks: 100 − 100/√n).
+ *               Needs a walk of every block, so stats() leaves it −1 ("not
+ *               computed") and diagnostics() (diagnostics.ts) fills it in.
  * Invariants (checked by every allocator's check()):
  *   inUse + free === capacity; largestFree ≤ free; requested ≤ inUse;
- *   liveBlocks === allocs − frees (a realloc counts as neither).
+ *   liveBlocks === allocs − frees (a realloc counts as neither);
+ *   minFree === capacity − peakInUse; fragmentation is −1 or in 0..100.
  */
 export class HeapStats {
     capacity = 0
@@ -29,6 +40,9 @@ export class HeapStats {
     frees = 0
     reallocs = 0
     failures = 0
+    minFree = 0
+    peakRequest = 0
+    fragmentation = -1
 
     /**
      * A snapshot from an allocator's own counters (inUse = capacity − free);
@@ -37,10 +51,10 @@ export class HeapStats {
      * most 8 arguments.
      *
      * ```ts
-     * return HeapStats.of(cap, free, requested, peak, largest).counted(live, allocs, frees, reallocs, failures)
+     * return HeapStats.of(cap, free, requested, peak, largest, peakReq).counted(live, allocs, frees, reallocs, failures)
      * ```
      */
-    static of(capacity: number, free: number, requested: number, peakInUse: number, largestFree: number): HeapStats {
+    static of(capacity: number, free: number, requested: number, peakInUse: number, largestFree: number, peakRequest: number): HeapStats {
         const s = new HeapStats()
         s.capacity = capacity
         s.free = free
@@ -48,6 +62,8 @@ export class HeapStats {
         s.requested = requested
         s.peakInUse = peakInUse
         s.largestFree = largestFree
+        s.minFree = capacity - peakInUse
+        s.peakRequest = peakRequest
         return s
     }
 
@@ -75,6 +91,9 @@ export class HeapStats {
         s.frees = this.frees
         s.reallocs = this.reallocs
         s.failures = this.failures
+        s.minFree = this.minFree
+        s.peakRequest = this.peakRequest
+        s.fragmentation = this.fragmentation
         return s
     }
 
@@ -88,6 +107,10 @@ export class HeapStats {
         if (this.liveBlocks !== this.allocs - this.frees)
             out.push("stats: liveBlocks " + this.liveBlocks + " != allocs " + this.allocs + " - frees " + this.frees)
         if (this.peakInUse < this.inUse) out.push("stats: peakInUse " + this.peakInUse + " < inUse " + this.inUse)
+        if (this.minFree !== this.capacity - this.peakInUse)
+            out.push("stats: minFree " + this.minFree + " != capacity " + this.capacity + " - peakInUse " + this.peakInUse)
+        if (this.fragmentation !== -1 && !(this.fragmentation >= 0 && this.fragmentation <= 100))
+            out.push("stats: fragmentation " + this.fragmentation + " is neither -1 nor in 0..100")
         return out
     }
 }

@@ -265,6 +265,8 @@ export class TlsfAllocator implements HeapAllocator {
     private frees = 0
     private reallocs = 0
     private failures = 0
+    /** Largest size ever asked of alloc/allocZeroed/realloc (stats().peakRequest). */
+    private peakRequest = 0
 
     /**
      * Lays the control structure out at the start of the region and makes the
@@ -318,6 +320,7 @@ export class TlsfAllocator implements HeapAllocator {
      */
     alloc(layout: Layout): number {
         const size = layout.size
+        if (size > this.peakRequest) this.peakRequest = size
         if (size > this.capacity) {
             this.failures++
             return 0
@@ -402,6 +405,7 @@ export class TlsfAllocator implements HeapAllocator {
     realloc(ptr: number, layout: Layout, newSize: number): number {
         checkNewSize(newSize, layout.align)
         const b = this.liveBlock(ptr, layout, "realloc")
+        if (newSize > this.peakRequest) this.peakRequest = newSize
         const buf = this.buf
         if (newSize > this.capacity) {
             this.failures++
@@ -466,7 +470,7 @@ export class TlsfAllocator implements HeapAllocator {
      */
     stats(): HeapStats {
         // liveBlocks is allocs − frees: one field write less per call.
-        return HeapStats.of(this.capacity, this.capacity - this.inUse, this.requested, this.peakInUse, this.largestFreeBlock()).counted(
+        return HeapStats.of(this.capacity, this.capacity - this.inUse, this.requested, this.peakInUse, this.largestFreeBlock(), this.peakRequest).counted(
             this.allocs - this.frees,
             this.allocs,
             this.frees,
