@@ -9,6 +9,7 @@
  * overlap, clobbered byte, lost copy or broken metadata — not only on a
  * wrong return value. Cases are async because pattern loops yield in the VM.
  */
+import { diagnostics } from "../../src/diagnostics"
 import { HeapError, HeapErrorCode, heapErrorName } from "../../src/errors"
 import { HeapAllocator } from "../../src/global_alloc"
 import { ptrText } from "../../src/hex"
@@ -57,7 +58,8 @@ function sameStats(a: HeapStats, b: HeapStats, what: string): void {
     assert(
         a.capacity === b.capacity && a.free === b.free && a.inUse === b.inUse && a.requested === b.requested &&
             a.peakInUse === b.peakInUse && a.largestFree === b.largestFree && a.liveBlocks === b.liveBlocks &&
-            a.allocs === b.allocs && a.frees === b.frees && a.reallocs === b.reallocs && a.failures === b.failures,
+            a.allocs === b.allocs && a.frees === b.frees && a.reallocs === b.reallocs && a.failures === b.failures &&
+            a.minFree === b.minFree && a.peakRequest === b.peakRequest,
         "stats changed by " + what,
     )
 }
@@ -306,6 +308,63 @@ export const CONFORMANCE_CASES: ConformanceCase[] = [
             assertEq(heap.allocZeroed(Layout.fromSizeAlign(heap.region.size, 4)), 0, "allocZeroed of the whole region")
             assertEq(heap.stats().failures, 7, "stats.failures")
             await expectAllIntact(heap, live, "exhaustion")
+        },
+    },
+    {
+        name: "diagnostics: peakRequest counts every request, served or not; minFree is the low-water mark",
+        run: async t => {
+            const heap = t.make()
+            const live: Live[] = []
+            const fresh = heap.stats()
+            assertEq(fresh.peakRequest, 0, "peakRequest of a fresh heap")
+            assertEq(fresh.minFree, fresh.free, "minFree of a fresh heap")
+            await take(heap, live, 24, 4)
+            assertEq(heap.stats().peakRequest, 24, "peakRequest after alloc(24)")
+            const big = await take(heap, live, 700, 8)
+            const afterBig = heap.stats()
+            assertEq(afterBig.minFree, afterBig.free, "minFree at the peak")
+            heap.dealloc(big.ptr, big.layout)
+            live.pop()
+            const s = heap.stats()
+            assertEq(s.minFree, afterBig.free, "minFree keeps the low-water mark after a free")
+            assert(s.free > s.minFree, "free " + s.free + " back above minFree " + s.minFree)
+            // A request that fails still counts (o1heap's peak_request_size).
+            const huge = heap.region.size * 2
+            assertEq(heap.alloc(Layout.fromSizeAlign(huge, 1)), 0, "alloc(2 × region)")
+            assertEq(heap.stats().peakRequest, huge, "peakRequest after a failed request")
+            // realloc's new size counts too.
+            const b = live[0]
+            const q = heap.realloc(b.ptr, b.layout, 30)
+            assert(q !== 0, "realloc 24 → 30")
+            b.ptr = q
+            b.layout = Layout.fromSizeAlign(30, 4)
+            await fillPattern(heap, q, 30, b.seed)
+            assertEq(heap.stats().peakRequest, huge, "peakRequest is a maximum")
+            await expectAllIntact(heap, live, "diagnostics")
+        },
+    },
+    {
+        name: "diagnostics: fragmentation is 0..100, grows when free memory is split and is computed only by diagnostics()",
+        run: async t => {
+            const heap = t.make()
+            assertEq(heap.stats().fragmentation, -1, "stats() leaves fragmentation uncomputed")
+            const fresh = diagnostics(heap).fragmentation
+            assert(fresh >= 0 && fresh < 100, "fragmentation of a fresh heap " + fresh)
+            // A checkerboard: free every other 64-byte block, so free memory
+            // is many small holes between live blocks.
+            const live: Live[] = []
+            for (let i = 0; i < 24; i++) await take(heap, live, 64, 8)
+            const holes: Live[] = []
+            for (let i = 0; i < live.length; i += 2) {
+                heap.dealloc(live[i].ptr, live[i].layout)
+                holes.push(live[i])
+            }
+            const kept = live.filter(b => holes.indexOf(b) < 0)
+            const d = diagnostics(heap)
+            assert(d.fragmentation > fresh, "fragmentation " + d.fragmentation + " with 12 holes should exceed the fresh heap's " + fresh)
+            assert(d.fragmentation < 100, "fragmentation " + d.fragmentation + " < 100")
+            assertEq(d.problems().length, 0, "diagnostics record invariants: " + d.problems().join("; "))
+            await expectAllIntact(heap, kept, "checkerboard")
         },
     },
     {
