@@ -11,7 +11,7 @@
  */
 import { parseArgs } from "node:util"
 import { BOARDS, DEFAULT_BOARD_ID } from "../boards/index"
-import { ALLOCATOR_KINDS, DEFAULT_ALLOCATOR } from "../src/allocators"
+import { ALLOCATOR_KINDS, DEFAULT_ALLOCATOR, makeAllocator } from "../src/allocators"
 import { runFirmware } from "../src/firmware"
 import { _simSetArch } from "./core"
 import { HeapViewer } from "./viewer"
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
         if (!args.quiet) console.log(line)
         viewer.push(line)
     }
-    const heap = await runFirmware(board, args.allocator, { emit, statsEvery })
+    const heap = await runFirmware(board, region => makeAllocator(args.allocator, region), { emit, statsEvery })
     const s = heap.stats()
     console.log(["", "=== summary ===", viewer.render(), `allocator's own count: peak in use ${s.peakInUse} B, ${s.allocs} allocs, ${s.frees} frees, ${s.reallocs} reallocs, ${s.failures} failures, ${s.liveBlocks} live`].join("\n"))
     if (viewer.decoder.anomalies.length > 0) process.exit(1)

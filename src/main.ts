@@ -1,12 +1,19 @@
 /**
  * main.ts — the firmware entry point. On a board (or DeviceScript's WASM VM)
  * it finds its board from the chip's architecture, then runs the firmware's
- * main job (firmware.ts) with the default allocator, streaming events on the
- * console. The bytecode is the same for every board.
+ * main job (firmware.ts) with the default allocator (DEFAULT_ALLOCATOR in
+ * allocators.ts: buddy), streaming events on the console. The bytecode is the
+ * same for every board.
+ *
+ * It names BuddyAllocator directly instead of going through makeAllocator,
+ * so the device build links one allocator, not four: DeviceScript refuses a
+ * program with 64 KB of function bytecode or more. To flash another one,
+ * change the factory, e.g. `region => new TlsfAllocator(region)`, or wrap it:
+ * `region => new DebugAllocator(new BuddyAllocator(region), DebugLevel.Light)`.
  */
 import * as ds from "@devicescript/core"
 import { boardForArch } from "../boards/index"
-import { DEFAULT_ALLOCATOR } from "./allocators"
+import { BuddyAllocator } from "./buddy"
 import { runFirmware } from "./firmware"
 
-await runFirmware(boardForArch(ds._dcfgString("archId")), DEFAULT_ALLOCATOR, {})
+await runFirmware(boardForArch(ds._dcfgString("archId")), region => new BuddyAllocator(region), {})

@@ -8,7 +8,7 @@
  */
 import { describe, expect, test } from "@devicescript/test"
 import { boardById } from "../../boards/index"
-import { ALLOCATOR_KINDS } from "../../src/allocators"
+import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators"
 import { runFirmware } from "../../src/firmware"
 import { setGlobalAllocator } from "../../src/global_alloc"
 
@@ -18,7 +18,7 @@ function registerDemo(kind: string): void {
         // half of the VM's 64 KiB heap.
         let count = 0
         let first = ""
-        const heap = await runFirmware(boardById("pico"), kind, {
+        const heap = await runFirmware(boardById("pico"), region => makeAllocator(kind, region), {
             emit: l => {
                 if (count === 0) first = l
                 count++
