@@ -1,6 +1,11 @@
 /**
  * sim/decoder.ts — host-side decoder of the bareheap event stream
- * (docs/protocol.md, version 1) and the shadow heap model it keeps.
+ * (docs/protocol.md: version 2, and version 1 streams as before) and the
+ * shadow heap model it keeps.
+ *
+ * Each stream is read with the grammar of its header's version: in a
+ * version-1 stream the version-2 letters (~O ~C ~L) and a 10-field ~S are
+ * errors; in a version-2 stream ~S has 10 fields (the last is peakreq).
  *
  * Two kinds of finding, kept apart on purpose:
  *   - ProtocolError (thrown): the *stream* is wrong — a malformed "~" line,
@@ -12,7 +17,14 @@
  *   - Anomaly (recorded in `anomalies`): the stream is fine but the *heap* it
  *     describes is not — a block outside the region, misaligned, overlapping a
  *     live block, a free of an unknown block, a layout mismatch, a ~S line that
- *     disagrees with the model, a misuse the firmware reported (~E).
+ *     disagrees with the model or with the requests seen, a misuse the
+ *     firmware reported (~E), a debug check that failed (~C), a leak report
+ *     entry (~L) that is not a live block of the model.
+ *
+ * Beyond the model it keeps what the protocol reports about the heap's life:
+ * realloc resize classes (grow / shrink, in place / moved, same size), OOM
+ * hook calls and the requests they recovered, failed debug checks, and the
+ * last leak report grouped by container kind.
  *
  * Shadow model invariants (while `synced`): `blocks()` is exactly the set of
  * blocks the firmware's allocator has live, sorted by address, each with the
@@ -28,7 +40,7 @@
  * Host-only: may use any Node/TypeScript feature.
  */
 import { heapErrorName } from "../src/errors"
-import { EventKind, MASK_MODEL, MAX_ID_LENGTH, MAX_PHASE_LENGTH, PROTOCOL_VERSION } from "../src/logging"
+import { EventKind, MASK_ALL, MASK_MODEL, MAX_ID_LENGTH, MAX_PHASE_LENGTH, PROTOCOL_VERSION } from "../src/logging"
 
 /** A stream error: the line at `lineNo` is not what the protocol allows there. */
 export class ProtocolError extends Error {
@@ -79,6 +91,8 @@ export interface DeallocEvent extends Base {
     size: number
     align: number
 }
+/** What a successful realloc did: the "grow/shrink in place or moved" events. */
+export type ResizeClass = "grow-in-place" | "grow-moved" | "shrink-in-place" | "shrink-moved" | "same-size"
 export interface ReallocEvent extends Base {
     type: "realloc"
     old: number
@@ -87,6 +101,7 @@ export interface ReallocEvent extends Base {
     size: number
     align: number
     inPlace: boolean
+    resize: ResizeClass
 }
 export interface FailEvent extends Base {
     type: "fail"
@@ -114,12 +129,43 @@ export interface StatsEvent extends Base {
     allocs: number
     frees: number
     failures: number
+    /** The largest request ever asked of the allocator (version 2); null in a version-1 stream. */
+    peakRequest: number | null
 }
 export interface PhaseEvent extends Base {
     type: "phase"
     name: string
 }
-export type DecodedEvent = HeaderEvent | AllocEvent | DeallocEvent | ReallocEvent | FailEvent | ErrorEvent | StatsEvent | PhaseEvent
+/** ~O: an out-of-memory hook was called (version 2). */
+export interface OomEvent extends Base {
+    type: "oom"
+    op: "alloc" | "zeroed" | "realloc"
+    /** The request (for realloc the new size). */
+    size: number
+    align: number
+    /** Counts from 1 for each request. */
+    attempt: number
+    /** The hook's answer: true = it asked for a retry. */
+    retry: boolean
+}
+/** ~C: a debug check failed outside a call (version 2). */
+export interface CheckEvent extends Base {
+    type: "check"
+    code: number
+    /** heapErrorName(code): "canary-clobbered", "write-after-free", … */
+    name: string
+    ptr: number
+}
+/** ~L: one live block of a leak report (version 2). */
+export interface LeakEvent extends Base {
+    type: "leak"
+    ptr: number
+    size: number
+    align: number
+    /** The container kind that allocated it: "raw", "box", "vec", … */
+    kind: string
+}
+export type DecodedEvent = HeaderEvent | AllocEvent | DeallocEvent | ReallocEvent | FailEvent | ErrorEvent | StatsEvent | PhaseEvent | OomEvent | CheckEvent | LeakEvent
 
 /** A live block of the shadow model. */
 export interface ShadowBlock {
@@ -137,6 +183,8 @@ export type AnomalyKind =
     | "layout-mismatch"
     | "stats-mismatch"
     | "misuse"
+    | "check-failed"
+    | "leak-mismatch"
 
 /** Something wrong with the heap the stream describes (not with the stream). */
 export interface Anomaly {
@@ -167,6 +215,40 @@ export interface ModelCounts {
     liveBlocks: number
     liveBytes: number
     peakLiveBytes: number
+    /** ~O lines: hook calls; requests that called the hook (attempt 1); requests that then succeeded. */
+    oomCalls: number
+    oomRequests: number
+    oomRecovered: number
+    /** ~C lines. */
+    checkFailures: number
+    /** The largest request size (A, Z, X, R new size, O) seen: ~S peakreq may not be smaller. */
+    maxRequest: number
+}
+
+/** Successful reallocs of the current stream by ResizeClass. */
+export interface ResizeCounts {
+    growInPlace: number
+    growMoved: number
+    shrinkInPlace: number
+    shrinkMoved: number
+    sameSize: number
+}
+
+/** One kind's share of a leak report. */
+export interface LeakKind {
+    kind: string
+    blocks: number
+    bytes: number
+}
+
+/** A leak report: a run of consecutive ~L lines. */
+export interface LeakReport {
+    /** seq and line of its first ~L. */
+    seq: number
+    lineNo: number
+    entries: LeakEvent[]
+    /** Per kind, sorted by kind name. */
+    byKind: LeakKind[]
 }
 
 /** One phase marker seen since the last header. */
@@ -205,7 +287,7 @@ const ID = new RegExp(`^[A-Za-z0-9._-]{1,${MAX_ID_LENGTH}}$`)
 const PHASE = new RegExp(`^[a-z0-9_-]{1,${MAX_PHASE_LENGTH}}$`)
 
 /** Fields after the letter and before the optional ones: [required, optional]. */
-const ARITY: Record<string, [number, number]> = {
+const ARITY_V1: Record<string, [number, number]> = {
     H: [9, 0],
     A: [4, 0],
     Z: [4, 0],
@@ -215,6 +297,13 @@ const ARITY: Record<string, [number, number]> = {
     E: [4, 0],
     S: [9, 0],
     P: [2, 0],
+}
+/** Version 2: ~S gains peakreq; ~O, ~C and ~L are new. */
+const ARITY_V2: Record<string, [number, number]> = { ...ARITY_V1, S: [10, 0], O: [6, 0], C: [3, 0], L: [5, 0] }
+/** Per protocol version this decoder reads: its line arities and the largest header mask. */
+const GRAMMAR: Record<number, { arity: Record<string, [number, number]>; maxMask: number }> = {
+    1: { arity: ARITY_V1, maxMask: 0xff },
+    2: { arity: ARITY_V2, maxMask: MASK_ALL },
 }
 
 const KIND_BIT: Record<string, number> = {
@@ -226,9 +315,19 @@ const KIND_BIT: Record<string, number> = {
     E: EventKind.Error,
     S: EventKind.Stats,
     P: EventKind.Phase,
+    O: EventKind.Oom,
+    C: EventKind.Check,
+    L: EventKind.Leak,
 }
 
 const OPS: Record<string, "alloc" | "zeroed" | "dealloc" | "realloc"> = { A: "alloc", Z: "zeroed", F: "dealloc", R: "realloc" }
+const REQUEST_OPS: Record<string, "alloc" | "zeroed" | "realloc"> = { A: "alloc", Z: "zeroed", R: "realloc" }
+
+function resizeClass(inPlace: boolean, oldSize: number, size: number): ResizeClass {
+    if (size === oldSize) return "same-size"
+    if (size > oldSize) return inPlace ? "grow-in-place" : "grow-moved"
+    return inPlace ? "shrink-in-place" : "shrink-moved"
+}
 
 function isPow2(x: number): boolean {
     return x >= 1 && x <= 0x40000000 && (x & (x - 1)) === 0
@@ -275,6 +374,14 @@ export class StreamDecoder {
     counts: ModelCounts = StreamDecoder.zeroCounts()
     /** False after a gap, or when the header says blocks were live before it. */
     synced = true
+    /** Successful reallocs of the current stream by class. */
+    resizes: ResizeCounts = StreamDecoder.zeroResizes()
+    /** ~O lines of the current stream. */
+    ooms: OomEvent[] = []
+    /** ~C lines of the current stream (each is also an anomaly). */
+    checks: CheckEvent[] = []
+    /** The current stream's last leak report (a run of consecutive ~L lines); null if none. */
+    leakReport: LeakReport | null = null
 
     private readonly allowGaps: boolean
     private lastSeq = -1
@@ -286,13 +393,37 @@ export class StreamDecoder {
     private freed = new Set<number>()
     /** Largest extent of any block added since the header: bounds the backward overlap scan. */
     private maxExtent = 1
+    /** The OOM request whose hook asked for a retry and whose outcome is not seen yet. */
+    private pendingOom: OomEvent | null = null
+    /** The type of the previous protocol line (a run of ~L lines is one leak report). */
+    private lastType = ""
 
     constructor(options?: DecoderOptions) {
         this.allowGaps = options?.allowGaps ?? false
     }
 
     private static zeroCounts(): ModelCounts {
-        return { allocs: 0, zeroed: 0, deallocs: 0, reallocsInPlace: 0, reallocsMoved: 0, failures: 0, errors: 0, liveBlocks: 0, liveBytes: 0, peakLiveBytes: 0 }
+        return {
+            allocs: 0,
+            zeroed: 0,
+            deallocs: 0,
+            reallocsInPlace: 0,
+            reallocsMoved: 0,
+            failures: 0,
+            errors: 0,
+            liveBlocks: 0,
+            liveBytes: 0,
+            peakLiveBytes: 0,
+            oomCalls: 0,
+            oomRequests: 0,
+            oomRecovered: 0,
+            checkFailures: 0,
+            maxRequest: 0,
+        }
+    }
+
+    private static zeroResizes(): ResizeCounts {
+        return { growInPlace: 0, growMoved: 0, shrinkInPlace: 0, shrinkMoved: 0, sameSize: 0 }
     }
 
     /** True when the current header announces every kind the block model needs. */
@@ -350,14 +481,19 @@ export class StreamDecoder {
     private parse(text: string, no: number): DecodedEvent {
         const err = (expected: string) => new ProtocolError(no, text, expected)
         const letter = text.length >= 2 ? text[1] : ""
-        const arity = ARITY[letter]
-        if (arity === undefined) throw err(`unknown line type "~${letter}": expected one of ~H ~A ~Z ~F ~R ~X ~E ~S ~P`)
+        // The grammar of the current stream's version (the newest before any header).
+        const version = this.header === null ? PROTOCOL_VERSION : this.header.version
+        const arities = GRAMMAR[version].arity
+        const arity = arities[letter]
+        if (arity === undefined)
+            throw err(`unknown line type "~${letter}": expected one of ${Object.keys(arities).map(k => "~" + k).join(" ")} (protocol version ${version})`)
         if (text.length > 2 && text[2] !== " ") throw err(`expected a space after "~${letter}"`)
         const f = text.length > 3 ? text.slice(3).split(" ") : []
         const [need, optional] = arity
         if (f.length < need || f.length > need + optional) {
             const want = optional === 0 ? `${need}` : `${need} or ${need + optional}`
-            throw err(`~${letter} needs ${want} fields after the letter, got ${f.length}${f.includes("") ? " (fields are separated by exactly one space)" : ""}`)
+            const why = f.includes("") ? " (fields are separated by exactly one space)" : letter === "S" ? ` (protocol version ${version})` : ""
+            throw err(`~${letter} needs ${want} fields after the letter, got ${f.length}${why}`)
         }
         const num = (i: number, name: string): number => {
             const s = f[i]
@@ -376,7 +512,8 @@ export class StreamDecoder {
         switch (letter) {
             case "H": {
                 const version = num(1, "version")
-                if (version !== PROTOCOL_VERSION) throw err(`unknown protocol version ${version}: this decoder reads version ${PROTOCOL_VERSION}`)
+                const grammar = GRAMMAR[version]
+                if (grammar === undefined) throw err(`unknown protocol version ${version}: this decoder reads versions 1 and ${PROTOCOL_VERSION}`)
                 if (!ID.test(f[2])) throw err(`field 3 (board) must be 1-${MAX_ID_LENGTH} characters of [A-Za-z0-9._-], got "${f[2]}"`)
                 if (!ID.test(f[3])) throw err(`field 4 (allocator) must be 1-${MAX_ID_LENGTH} characters of [A-Za-z0-9._-], got "${f[3]}"`)
                 const base = num(4, "base")
@@ -387,7 +524,7 @@ export class StreamDecoder {
                 if (!isPow2(maxAlign)) throw err(`field 7 (maxalign) must be a power of two, got ${hexText(maxAlign)}`)
                 if (modSafe(base, maxAlign) !== 0) throw err(`field 5 (base) ${hexText(base)} must be aligned to maxalign ${hexText(maxAlign)}`)
                 if (size === 0 || base + size > 0x100000000) throw err(`region ${hexText(base)}+${hexText(size)} must be non-empty and end at or below 2^32`)
-                if (mask > 0xff) throw err(`field 8 (mask) must be 0..ff, got ${f[7]}`)
+                if (mask > grammar.maxMask) throw err(`field 8 (mask) must be 0..${grammar.maxMask.toString(16)} in protocol version ${version}, got ${f[7]}`)
                 return { type: "header", ...at, version, board: f[2], allocator: f[3], base, size, maxAlign, mask, live }
             }
             case "A":
@@ -405,7 +542,7 @@ export class StreamDecoder {
                 const oldSize = num(3, "old size")
                 const size = num(4, "new size")
                 const a = align(5)
-                return { type: "realloc", ...at, old, ptr, oldSize, size, align: a, inPlace: old === ptr }
+                return { type: "realloc", ...at, old, ptr, oldSize, size, align: a, inPlace: old === ptr, resize: resizeClass(old === ptr, oldSize, size) }
             }
             case "X": {
                 const op = f[1]
@@ -425,8 +562,31 @@ export class StreamDecoder {
                 return { type: "error", ...at, code, name: heapErrorName(code), ptr, op }
             }
             case "S": {
-                const v = [1, 2, 3, 4, 5, 6, 7, 8].map(i => num(i, ["", "inuse", "free", "peak", "largest", "live", "allocs", "frees", "fails"][i]))
-                return { type: "stats", ...at, inUse: v[0], free: v[1], peak: v[2], largestFree: v[3], live: v[4], allocs: v[5], frees: v[6], failures: v[7] }
+                const names = ["seq", "inuse", "free", "peak", "largest", "live", "allocs", "frees", "fails", "peakreq"]
+                const v = f.map((_, i) => num(i, names[i]))
+                const peakRequest = v.length > 9 ? v[9] : null
+                return { type: "stats", ...at, inUse: v[1], free: v[2], peak: v[3], largestFree: v[4], live: v[5], allocs: v[6], frees: v[7], failures: v[8], peakRequest }
+            }
+            case "O": {
+                const op = REQUEST_OPS[f[1]]
+                if (op === undefined) throw err(`field 2 (op) must be A, Z or R, got "${f[1]}"`)
+                const size = num(2, "size")
+                const a = align(3)
+                const attempt = num(4, "attempt")
+                if (attempt < 1) throw err(`field 5 (attempt) counts from 1, got ${hexText(attempt)}`)
+                if (f[5] !== "0" && f[5] !== "1") throw err(`field 6 (retry) must be 0 or 1, got "${f[5]}"`)
+                return { type: "oom", ...at, op, size, align: a, attempt, retry: f[5] === "1" }
+            }
+            case "C": {
+                const code = num(1, "code")
+                return { type: "check", ...at, code, name: heapErrorName(code), ptr: num(2, "ptr") }
+            }
+            case "L": {
+                const ptr = num(1, "ptr")
+                const size = num(2, "size")
+                const a = align(3)
+                if (!PHASE.test(f[4])) throw err(`field 5 (kind) must be 1-${MAX_PHASE_LENGTH} characters of [a-z0-9_-], got "${f[4]}"`)
+                return { type: "leak", ...at, ptr, size, align: a, kind: f[4] }
             }
             default: {
                 // "P"
@@ -462,6 +622,8 @@ export class StreamDecoder {
 
     private apply(ev: DecodedEvent): void {
         this.lastSeq = ev.seq
+        const previous = this.lastType
+        this.lastType = ev.type
         switch (ev.type) {
             case "header":
                 this.header = ev
@@ -474,11 +636,17 @@ export class StreamDecoder {
                 this.freed.clear()
                 this.maxExtent = 1
                 this.synced = ev.live === 0
+                this.resizes = StreamDecoder.zeroResizes()
+                this.ooms = []
+                this.checks = []
+                this.leakReport = null
+                this.pendingOom = null
                 return
             case "alloc":
             case "zeroed":
                 if (ev.type === "alloc") this.counts.allocs++
                 else this.counts.zeroed++
+                this.request(ev.type, ev.size, true)
                 if (this.modelled) this.add(ev, ev.ptr, ev.size, ev.align)
                 return
             case "dealloc":
@@ -488,6 +656,8 @@ export class StreamDecoder {
             case "realloc":
                 if (ev.inPlace) this.counts.reallocsInPlace++
                 else this.counts.reallocsMoved++
+                this.countResize(ev.resize)
+                this.request("realloc", ev.size, true)
                 if (this.modelled) {
                     this.remove(ev, ev.old, ev.oldSize, ev.align, "realloc")
                     this.add(ev, ev.ptr, ev.size, ev.align)
@@ -495,6 +665,7 @@ export class StreamDecoder {
                 return
             case "fail":
                 this.counts.failures++
+                this.request(ev.op, ev.size, false)
                 if (this.modelled && ev.op === "realloc" && this.synced && !this.byPtr.has(ev.ptr))
                     this.anomaly("unknown-block", ev, ev.ptr, `failed realloc of ${hexText(ev.ptr)}, which is not a live block`)
                 return
@@ -506,11 +677,69 @@ export class StreamDecoder {
                 this.stats = ev
                 if (this.modelled && this.synced && ev.live !== this.counts.liveBlocks)
                     this.anomaly("stats-mismatch", ev, 0, `~S says ${ev.live} live block(s), the model has ${this.counts.liveBlocks}`)
+                // peakRequest only grows and counts every request, so no lost line can explain a smaller one.
+                if (ev.peakRequest !== null && ev.peakRequest < this.counts.maxRequest)
+                    this.anomaly("stats-mismatch", ev, 0, `~S says the peak request is ${ev.peakRequest} B, but a request of ${this.counts.maxRequest} B was seen`)
                 return
             case "phase":
                 this.phases.push({ name: ev.name, seq: ev.seq, lineNo: ev.lineNo })
                 return
+            case "oom":
+                this.counts.oomCalls++
+                if (ev.attempt === 1) this.counts.oomRequests++
+                this.ooms.push(ev)
+                if (ev.size > this.counts.maxRequest) this.counts.maxRequest = ev.size
+                // After a retry the request's next ~A/~Z/~R (same op and size) means the hook recovered it.
+                this.pendingOom = ev.retry ? ev : null
+                return
+            case "check":
+                this.counts.checkFailures++
+                this.checks.push(ev)
+                this.anomaly("check-failed", ev, ev.ptr, `debug check failed: ${ev.name} (code ${ev.code}) at ${hexText(ev.ptr)}`)
+                return
+            case "leak":
+                this.leak(ev, previous !== "leak")
+                return
         }
+    }
+
+    /** Notes a request of `size` (peakreq bound) and settles a pending OOM retry of the same op. */
+    private request(op: "alloc" | "zeroed" | "realloc", size: number, served: boolean): void {
+        if (size > this.counts.maxRequest) this.counts.maxRequest = size
+        const p = this.pendingOom
+        if (p !== null && p.op === op && p.size === size) {
+            if (served) this.counts.oomRecovered++
+            this.pendingOom = null
+        }
+    }
+
+    private countResize(c: ResizeClass): void {
+        const r = this.resizes
+        if (c === "grow-in-place") r.growInPlace++
+        else if (c === "grow-moved") r.growMoved++
+        else if (c === "shrink-in-place") r.shrinkInPlace++
+        else if (c === "shrink-moved") r.shrinkMoved++
+        else r.sameSize++
+    }
+
+    /** One ~L entry: starts a new report after any other line, and must name a live block of the model. */
+    private leak(ev: LeakEvent, starts: boolean): void {
+        if (starts || this.leakReport === null) this.leakReport = { seq: ev.seq, lineNo: ev.lineNo, entries: [], byKind: [] }
+        const r = this.leakReport
+        r.entries.push(ev)
+        let k = r.byKind.find(x => x.kind === ev.kind)
+        if (k === undefined) {
+            k = { kind: ev.kind, blocks: 0, bytes: 0 }
+            r.byKind.push(k)
+            r.byKind.sort((x, y) => (x.kind < y.kind ? -1 : x.kind > y.kind ? 1 : 0))
+        }
+        k.blocks++
+        k.bytes += ev.size
+        if (!this.modelled || !this.synced) return // an unseen ~A could explain any entry
+        const b = this.byPtr.get(ev.ptr)
+        if (b === undefined) this.anomaly("leak-mismatch", ev, ev.ptr, `leak report names ${hexText(ev.ptr)}, which is not a live block`)
+        else if (b.size !== ev.size || b.align !== ev.align)
+            this.anomaly("leak-mismatch", ev, ev.ptr, `leak report names ${hexText(ev.ptr)} with size ${ev.size} align ${ev.align}, but the block has size ${b.size} align ${b.align}`)
     }
 
     private anomaly(kind: AnomalyKind, ev: DecodedEvent, ptr: number, message: string): void {

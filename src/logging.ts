@@ -1,7 +1,10 @@
 /**
  * logging.ts — LoggingAllocator: wraps any HeapAllocator and streams every
- * allocation event as one text line of the bareheap event protocol (version 1,
- * specified in docs/protocol.md, decoded on the host by sim/decoder.ts).
+ * allocation event as one text line of the bareheap event protocol (version 2,
+ * specified in docs/protocol.md, decoded on the host by sim/decoder.ts). It
+ * is also the HeapEvents (events.ts) that wrapper layers report to: an OOM
+ * hook call (~O), a debug check that failed outside a call (~C), a leak
+ * report's blocks (~L).
  *
  * Lines, one per event, fields separated by one space, numbers in canonical
  * lowercase hex (no prefix, no leading zeros), built with hex() from src/hex.ts because the VM has no toString(16):
@@ -13,8 +16,11 @@
  *   ~R <seq> <old> <new> <oldsize> <newsize> <align>  realloc (new === old: in place)
  *   ~X <seq> <A|Z|R> <size> <align> [<old ptr>]       returned null (size = new size for R)
  *   ~E <seq> <code> <ptr> <A|Z|F|R>                   HeapError thrown by the allocator
- *   ~S <seq> <inuse> <free> <peak> <largest> <live> <allocs> <frees> <fails>
+ *   ~S <seq> <inuse> <free> <peak> <largest> <live> <allocs> <frees> <fails> <peakreq>
  *   ~P <seq> <name>                                   phase marker, name [a-z0-9_-]{1,24}
+ *   ~O <seq> <A|Z|R> <size> <align> <attempt> <0|1>   OOM hook called (1: it asked for a retry)
+ *   ~C <seq> <code> <ptr>                             a debug check failed outside a call
+ *   ~L <seq> <ptr> <size> <align> <kind>              one live block of a leak report
  *
  * Invariants:
  *   - the first line of a stream is ~H with seq 0; every later protocol line
@@ -25,8 +31,9 @@
  *   - nothing is emitted before the header: with `header: false` the wrapper is
  *     silent until start();
  *   - every line is < 150 characters (the device's dmesg line buffer is 160
- *     including the "> " prefix): the longest, ~S with nine 32-bit values and a
- *     13-digit seq, is 88; ~H with 24-character ids is ≤ 91;
+ *     including the "> " prefix): the longest, ~S with ten 32-bit values and a
+ *     13-digit seq, is 97; ~H with 24-character ids is ≤ 93; ~L with a
+ *     24-character kind ≤ 64;
  *   - the wrapper changes no allocator behaviour: results, null returns and
  *     errors reach the caller exactly as the inner allocator produced them
  *     (a HeapError is reported as ~E and rethrown, a LayoutError just passes).
@@ -42,6 +49,7 @@
  * The mean event line of the demo workload is 19.4 characters, 22.4 bytes on
  * the wire with "> " and "\n" (docs/protocol.md, "Byte budget").
  */
+import { HeapEvents } from "./events"
 import { BlockVisitor, HeapAllocator } from "./global_alloc"
 import { HeapError, HeapErrorCode } from "./errors"
 import { hex } from "./hex"
@@ -50,7 +58,7 @@ import { StaticRegion } from "./region"
 import { HeapStats } from "./stats"
 
 /** The protocol version this encoder writes (the ~H line's third field). */
-export const PROTOCOL_VERSION = 1
+export const PROTOCOL_VERSION = 2
 
 /**
  * Bits of the header's event mask: which line kinds a stream carries.
@@ -78,17 +86,28 @@ export const enum EventKind {
     Stats = 0x40,
     /** ~P phase marker. */
     Phase = 0x80,
+    /** ~O an out-of-memory hook was called (version 2). */
+    Oom = 0x100,
+    /** ~C a debug check failed outside a call (version 2). */
+    Check = 0x200,
+    /** ~L one block of a leak report (version 2). */
+    Leak = 0x400,
 }
 
 /** Every kind: a full event stream. */
-export const MASK_ALL = 0xff
+export const MASK_ALL = 0x7ff
 /**
  * The kinds the host's shadow heap model needs (A, Z, F, R). A stream whose
  * mask lacks any of them is decoded, but the decoder keeps no block model.
  */
 export const MASK_MODEL = 0x0f
-/** Failures, misuse errors, stats and phases only: the cheap "summary" stream. */
-export const MASK_QUIET = 0xf0
+/**
+ * Failures, misuse errors, stats, phases, OOM hook calls and debug check
+ * failures: the cheap "summary" stream. O and C are failures too, rare and
+ * worth their bytes; a leak report (L) is one line per live block, which can
+ * overflow the 4 KB dmesg ring, so it is left out.
+ */
+export const MASK_QUIET = 0x3f0
 
 /** Longest board id or allocator kind the header accepts. */
 export const MAX_ID_LENGTH = 24
@@ -103,7 +122,7 @@ export interface LogOptions {
      * Host tests pass a collector: `emit: line => lines.push(line)`.
      */
     emit?: (line: string) => void
-    /** Which kinds to emit: an OR of EventKind bits, 0..0xff. Default MASK_ALL. */
+    /** Which kinds to emit: an OR of EventKind bits, 0..0x7ff. Default MASK_ALL. */
     mask?: number
     /**
      * Emit a ~S line after every N allocator calls (alloc, allocZeroed,
@@ -122,6 +141,11 @@ export interface LogOptions {
 
 function consoleEmit(line: string): void {
     console.log(line)
+}
+
+/** n when hex() prints it canonically (a whole number 0 ≤ n < 2^52), else 0: values that come from callers. */
+function printable(n: number): number {
+    return typeof n === "number" && n >= 0 && n < 0x10000000000000 && n === Math.floor(n) ? n : 0
 }
 
 /** True when s is 1..max characters of [A-Za-z0-9._-] (ids) or [a-z0-9_-] (phases, lower=true). */
@@ -149,13 +173,13 @@ function isToken(s: string, max: number, lower: boolean): boolean {
  *
  * ```ts
  * const heap = new LoggingAllocator(new BuddyAllocator(StaticRegion.forBoard(PICO)), "pico", { statsEvery: 64 })
- * // console: > ~H 0 1 pico buddy 20020000 8000 1000 ff 0
+ * // console: > ~H 0 2 pico buddy 20020000 8000 1000 ff 0
  * heap.phase("boxes")                                  // > ~P 1 boxes
  * const p = heap.alloc(Layout.fromSizeAlign(12, 4))    // > ~A 2 20020000 c 4
  * heap.dealloc(p, Layout.fromSizeAlign(12, 4))         // > ~F 3 20020000 c 4
  * ```
  */
-export class LoggingAllocator implements HeapAllocator {
+export class LoggingAllocator implements HeapAllocator, HeapEvents {
     readonly kind: string
     readonly region: StaticRegion
     /** The wrapped allocator. */
@@ -177,7 +201,7 @@ export class LoggingAllocator implements HeapAllocator {
     /**
      * Wraps `inner`. Throws HeapError(BadArgument) for a board id or
      * allocator kind that is not 1..24 characters of [A-Za-z0-9._-], a mask
-     * outside 0..0xff, or a negative / fractional statsEvery.
+     * outside 0..0x7ff, or a negative / fractional statsEvery.
      */
     constructor(inner: HeapAllocator, boardId: string, options?: LogOptions) {
         const o: LogOptions = options === undefined || options === null ? {} : options
@@ -186,8 +210,8 @@ export class LoggingAllocator implements HeapAllocator {
         if (!isToken(inner.kind, MAX_ID_LENGTH, false))
             throw new HeapError(HeapErrorCode.BadArgument, 0, "allocator kind '" + inner.kind + "' must be 1.." + MAX_ID_LENGTH + " characters of A-Z a-z 0-9 . _ -")
         const mask = o.mask === undefined ? MASK_ALL : o.mask
-        if (typeof mask !== "number" || !(mask >= 0 && mask <= 0xff) || mask !== Math.floor(mask))
-            throw new HeapError(HeapErrorCode.BadArgument, 0, "event mask " + mask + " must be a whole number 0..0xff (EventKind bits)")
+        if (typeof mask !== "number" || !(mask >= 0 && mask <= MASK_ALL) || mask !== Math.floor(mask))
+            throw new HeapError(HeapErrorCode.BadArgument, 0, "event mask " + mask + " must be a whole number 0..0x7ff (EventKind bits)")
         const every = o.statsEvery === undefined ? 0 : o.statsEvery
         if (typeof every !== "number" || !(every >= 0) || every !== Math.floor(every))
             throw new HeapError(HeapErrorCode.BadArgument, 0, "statsEvery " + every + " must be a whole number ≥ 0")
@@ -210,7 +234,7 @@ export class LoggingAllocator implements HeapAllocator {
      * ```ts
      * const heap = new LoggingAllocator(inner, "pico", { header: false })
      * console.log("firmware 1.2 ready") // no protocol lines yet
-     * heap.start()                      // > ~H 0 1 pico bump 20020000 8000 1000 ff 0
+     * heap.start()                      // > ~H 0 2 pico bump 20020000 8000 1000 ff 0
      * ```
      */
     start(): void {
@@ -238,10 +262,7 @@ export class LoggingAllocator implements HeapAllocator {
         if ((this.on & EventKind.Error) !== 0 && e instanceof HeapError) {
             // The pointer comes from the caller through the error: print 0 for
             // anything hex() cannot print canonically (negative, fractional, huge).
-            const p = e.ptr
-            const ptr = typeof p === "number" && p >= 0 && p < 0x10000000000000 && p === Math.floor(p) ? p : 0
-            const code = typeof e.code === "number" && e.code >= 0 && e.code === Math.floor(e.code) ? e.code : 0
-            this.out(`~E ${hex(this.seq++)} ${hex(code)} ${hex(ptr)} ${op}`)
+            this.out(`~E ${hex(this.seq++)} ${hex(printable(e.code))} ${hex(printable(e.ptr))} ${op}`)
         }
         if (this.statsEvery > 0) this.tick()
     }
@@ -342,21 +363,71 @@ export class LoggingAllocator implements HeapAllocator {
     }
 
     /**
-     * Emits `~S seq inuse free peak largest live allocs frees fails` from the
-     * inner allocator's stats() (when EventKind.Stats is in the mask).
+     * Emits `~S seq inuse free peak largest live allocs frees fails peakreq`
+     * from the inner allocator's stats() (when EventKind.Stats is in the mask).
      *
      * ```ts
-     * heap.emitStats() // > ~S 9 40 7fc0 80 7fc0 2 3 1 0
+     * heap.emitStats() // > ~S 9 40 7fc0 80 7fc0 2 3 1 0 18
      * ```
      */
     emitStats(): void {
         if ((this.on & EventKind.Stats) === 0) return
         const s = this.inner.stats()
         this.out(
-            // Nine values: more than a template literal may hold in devs (≤ 7), so two parts.
+            // Ten values: more than a template literal may hold in devs (≤ 7), so two parts.
             `~S ${hex(this.seq++)} ${hex(s.inUse)} ${hex(s.free)} ${hex(s.peakInUse)} ${hex(s.largestFree)} ` +
-                `${hex(s.liveBlocks)} ${hex(s.allocs)} ${hex(s.frees)} ${hex(s.failures)}`
+                `${hex(s.liveBlocks)} ${hex(s.allocs)} ${hex(s.frees)} ${hex(s.failures)} ${hex(s.peakRequest)}`
         )
+    }
+
+    /**
+     * HeapEvents: an out-of-memory hook was called for a request. Emits
+     * `~O seq op size align attempt retry` (retry 1 or 0) when EventKind.Oom
+     * is in the mask; an op other than A, Z or R is HeapError(BadArgument).
+     * An OomHookAllocator reports it after its hook returned,
+     * so frees the hook made through this wrapper come before the ~O line,
+     * and the request's final ~A / ~Z / ~R (recovered) or ~X after it.
+     *
+     * ```ts
+     * const hooked = new OomHookAllocator(new BuddyAllocator(region), () => cache.dropOne())
+     * const heap = new LoggingAllocator(hooked, "pico")
+     * hooked.setEvents(heap) // > ~O 9 A 40 8 1 1
+     * ```
+     */
+    oomHook(op: string, size: number, align: number, attempt: number, retry: boolean): void {
+        if (op !== "A" && op !== "Z" && op !== "R") throw new HeapError(HeapErrorCode.BadArgument, 0, "OOM hook op '" + op + "' must be A, Z or R")
+        if ((this.on & EventKind.Oom) !== 0)
+            this.out(`~O ${hex(this.seq++)} ${op} ${hex(size)} ${hex(align)} ${hex(attempt)} ${retry ? 1 : 0}`)
+    }
+
+    /**
+     * HeapEvents: a debug check failed outside a call that could throw it.
+     * Emits `~C seq code ptr` (code a HeapErrorCode) when EventKind.Check is
+     * in the mask.
+     *
+     * ```ts
+     * heap.checkFailed(HeapErrorCode.WriteAfterFree, p) // > ~C a 9 20020040
+     * ```
+     */
+    checkFailed(code: number, ptr: number): void {
+        if ((this.on & EventKind.Check) !== 0) this.out(`~C ${hex(this.seq++)} ${hex(printable(code))} ${hex(printable(ptr))}`)
+    }
+
+    /**
+     * HeapEvents: one live block of a leak report. Emits
+     * `~L seq ptr size align kind` when EventKind.Leak is in the mask. A
+     * report is a run of consecutive ~L lines. `kind` must be 1..24
+     * characters of [a-z0-9_-], else HeapError(BadArgument) and nothing is emitted.
+     *
+     * ```ts
+     * heap.leak(p, 12, 4, "box") // > ~L b 20020000 c 4 box
+     * ```
+     */
+    leak(ptr: number, size: number, align: number, kind: string): void {
+        if (!isToken(kind, MAX_PHASE_LENGTH, true))
+            throw new HeapError(HeapErrorCode.BadArgument, ptr, "leak kind '" + kind + "' must be 1.." + MAX_PHASE_LENGTH + " characters of a-z 0-9 _ -")
+        if ((this.on & EventKind.Leak) !== 0)
+            this.out(`~L ${hex(this.seq++)} ${hex(ptr)} ${hex(size)} ${hex(align)} ${kind}`)
     }
 
     /** The seq the next protocol line will carry (0 until the header is emitted). */

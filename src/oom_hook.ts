@@ -13,16 +13,23 @@
  *     keeps asking cannot loop forever — and a VM fiber stays bounded;
  *   - a failed realloc leaves the old block valid through every retry (the
  *     inner allocator's contract), so the hook may not free *that* block.
+ *   - with setEvents(events), every hook call is reported as
+ *     events.oomHook(op, size, align, attempt, retry) right after the hook
+ *     returned ("A" alloc, "Z" allocZeroed, "R" realloc; for realloc the new
+ *     size), so a LoggingAllocator above streams it as a ~O line.
  * Cost: nothing on success beyond the wrapper's call; on failure one hook
- * call per attempt plus the retried request.
+ * call per attempt (and one event call when events are set) plus the retried request.
  *
  * ```ts
  * const heap = new OomHookAllocator(new BuddyAllocator(region), (layout, attempt) => {
  *     console.log("out of memory for " + layout.size + " bytes, attempt " + attempt)
  *     return cache.dropOne() // true: something was freed, try again
  * })
+ * const logged = new LoggingAllocator(heap, "pico")
+ * heap.setEvents(logged) // each hook call is streamed: > ~O 9 A 40 8 1 1
  * ```
  */
+import { HeapEvents } from "./events"
 import { BlockVisitor, HeapAllocator } from "./global_alloc"
 import { Layout } from "./layout"
 import { StaticRegion } from "./region"
@@ -41,6 +48,7 @@ export class OomHookAllocator implements HeapAllocator {
     /** How many times the hook was called, and how many of those ended in success. */
     hookCalls = 0
     recovered = 0
+    private events: HeapEvents = null
 
     constructor(public readonly inner: HeapAllocator, public readonly hook: OomHook, public readonly maxRetries?: number) {
         this.kind = inner.kind
@@ -48,16 +56,29 @@ export class OomHookAllocator implements HeapAllocator {
         if (maxRetries === undefined) this.maxRetries = 3
     }
 
-    /** Runs the hook after a failure; true when the caller should retry. */
-    private retry(layout: Layout, attempt: number): boolean {
+    /**
+     * Reports every hook call to `events` from now on (null: to nobody).
+     *
+     * ```ts
+     * hooked.setEvents(logger) // logger: a LoggingAllocator over `hooked`
+     * ```
+     */
+    setEvents(events: HeapEvents): void {
+        this.events = events
+    }
+
+    /** Runs the hook after a failure of `op`; true when the caller should retry. */
+    private retry(op: string, layout: Layout, attempt: number): boolean {
         if (attempt > this.maxRetries) return false
         this.hookCalls++
-        return this.hook(layout, attempt)
+        const again = this.hook(layout, attempt)
+        if (this.events) this.events.oomHook(op, layout.size, layout.align, attempt, again)
+        return again
     }
 
     alloc(layout: Layout): number {
         let p = this.inner.alloc(layout)
-        for (let attempt = 1; p === 0 && this.retry(layout, attempt); attempt++) {
+        for (let attempt = 1; p === 0 && this.retry("A", layout, attempt); attempt++) {
             p = this.inner.alloc(layout)
             if (p !== 0) this.recovered++
         }
@@ -66,7 +87,7 @@ export class OomHookAllocator implements HeapAllocator {
 
     allocZeroed(layout: Layout): number {
         let p = this.inner.allocZeroed(layout)
-        for (let attempt = 1; p === 0 && this.retry(layout, attempt); attempt++) {
+        for (let attempt = 1; p === 0 && this.retry("Z", layout, attempt); attempt++) {
             p = this.inner.allocZeroed(layout)
             if (p !== 0) this.recovered++
         }
@@ -82,7 +103,7 @@ export class OomHookAllocator implements HeapAllocator {
         if (p !== 0) return p
         // Only build the request's Layout when the hook will see it.
         const wanted = new Layout(newSize, layout.align)
-        for (let attempt = 1; p === 0 && this.retry(wanted, attempt); attempt++) {
+        for (let attempt = 1; p === 0 && this.retry("R", wanted, attempt); attempt++) {
             p = this.inner.realloc(ptr, layout, newSize)
             if (p !== 0) this.recovered++
         }

@@ -14,6 +14,7 @@ import { BlockVisitor, HeapAllocator, checkNewSize } from "../src/global_alloc"
 import { Layout, LayoutError } from "../src/layout"
 import { hex } from "../src/hex"
 import { EventKind, LoggingAllocator, MASK_ALL, MASK_QUIET } from "../src/logging"
+import { OomHookAllocator } from "../src/oom_hook"
 import { StaticRegion } from "../src/region"
 import { HeapStats } from "../src/stats"
 import { AnomalyKind, ProtocolError, StreamDecoder, stripTransport } from "../sim/decoder"
@@ -38,6 +39,7 @@ class SlotAllocator implements HeapAllocator {
         this.st.free = this.st.capacity
     }
     alloc(layout: Layout): number {
+        if (layout.size > this.st.peakRequest) this.st.peakRequest = layout.size
         if (layout.size > 64 || layout.align > 64) {
             this.st.failures++
             return 0
@@ -84,6 +86,7 @@ class SlotAllocator implements HeapAllocator {
     realloc(ptr: number, layout: Layout, newSize: number): number {
         checkNewSize(newSize, layout.align)
         const i = this.slot(ptr, layout)
+        if (newSize > this.st.peakRequest) this.st.peakRequest = newSize
         if (newSize > 64) {
             this.st.failures++
             return 0
@@ -105,6 +108,7 @@ class SlotAllocator implements HeapAllocator {
     stats(): HeapStats {
         const s = this.st.copy()
         s.largestFree = s.free > 0 ? 64 : 0
+        s.minFree = s.capacity - s.peakInUse
         return s
     }
     check(): string[] {
@@ -120,7 +124,7 @@ class HugeStatsSlots extends SlotAllocator {
     override stats(): HeapStats {
         const s = new HeapStats()
         s.capacity = s.free = s.inUse = s.requested = s.peakInUse = s.largestFree = 0xffffffff
-        s.liveBlocks = s.allocs = s.frees = s.reallocs = s.failures = 0xffffffff
+        s.liveBlocks = s.allocs = s.frees = s.reallocs = s.failures = s.peakRequest = 0xffffffff
         return s
     }
 }
@@ -155,7 +159,17 @@ function protocolError(lines: string[], allowGaps = false): ProtocolError {
     throw new Error("expected a ProtocolError for:\n" + lines.join("\n"))
 }
 
-const HDR = "~H 0 1 pico slots 20020000 400 1000 ff 0"
+/** What f threw (null if nothing). */
+function thrownBy(f: () => unknown): unknown {
+    try {
+        f()
+    } catch (e) {
+        return e
+    }
+    return null
+}
+
+const HDR = "~H 0 2 pico slots 20020000 400 1000 7ff 0"
 const L = (size: number, align: number) => Layout.fromSizeAlign(size, align)
 
 // ---------------------------------------------------------------------------
@@ -184,6 +198,10 @@ describe("encoder: LoggingAllocator lines", () => {
         expect(heap.alloc(L(100, 4))).toBe(0)
         expect(heap.allocZeroed(L(8, 128))).toBe(0)
         expect(heap.realloc(a3, L(40, 4), 100)).toBe(0)
+        heap.oomHook("A", 100, 4, 1, false) // as an OomHookAllocator below would report it
+        heap.checkFailed(HeapErrorCode.CanaryClobbered, a3) // as a DebugAllocator would
+        heap.leak(a3, 40, 4, "vec") // a leak report of two blocks, as a TrackingAllocator would
+        heap.leak(z, 0, 1, "raw")
         heap.dealloc(a3, L(40, 4))
         heap.dealloc(z, L(0, 1))
         heap.emitStats()
@@ -197,16 +215,26 @@ describe("encoder: LoggingAllocator lines", () => {
             "~X 6 A 64 4",
             "~X 7 Z 8 80",
             "~X 8 R 64 4 20020080",
-            "~F 9 20020080 28 4",
-            "~F a 20020040 0 1",
-            "~S b 0 400 c0 40 0 2 2 3",
+            "~O 9 A 64 4 1 0",
+            "~C a 8 20020080",
+            "~L b 20020080 28 4 vec",
+            "~L c 20020040 0 1 raw",
+            "~F d 20020080 28 4",
+            "~F e 20020040 0 1",
+            "~S f 0 400 c0 40 0 2 2 3 64",
         ])
         const d = decode(lines)
-        expect(d.anomalies).toEqual([])
+        expect(d.anomalies.map(a => a.message)).toEqual(["line 11 (seq 0xa): debug check failed: canary-clobbered (code 8) at 0x20020080"])
+        expect(d.resizes).toEqual({ growInPlace: 0, growMoved: 1, shrinkInPlace: 1, shrinkMoved: 0, sameSize: 0 })
+        expect(d.ooms).toMatchObject([{ type: "oom", op: "alloc", size: 100, align: 4, attempt: 1, retry: false }])
+        expect(d.checks).toMatchObject([{ type: "check", code: 8, name: "canary-clobbered", ptr: BASE + 0x80 }])
+        expect(d.leakReport).toMatchObject({ seq: 0xb, byKind: [{ kind: "raw", blocks: 1, bytes: 0 }, { kind: "vec", blocks: 1, bytes: 40 }] })
+        expect(d.leakReport.entries.map(e => e.ptr)).toEqual([BASE + 0x80, BASE + 0x40])
         expect(d.blocks()).toEqual([])
         expect(d.counts).toMatchObject({ allocs: 1, zeroed: 1, deallocs: 2, reallocsInPlace: 1, reallocsMoved: 1, failures: 3, peakLiveBytes: 40 })
+        expect(d.counts).toMatchObject({ oomCalls: 1, oomRequests: 1, oomRecovered: 0, checkFailures: 1, maxRequest: 100 })
         expect(d.phases.map(p => p.name)).toEqual(["boxes"])
-        expect(d.stats).toMatchObject({ inUse: 0, free: 0x400, peak: 0xc0, largestFree: 0x40, live: 0, allocs: 2, frees: 2, failures: 3 })
+        expect(d.stats).toMatchObject({ inUse: 0, free: 0x400, peak: 0xc0, largestFree: 0x40, live: 0, allocs: 2, frees: 2, failures: 3, peakRequest: 100 })
     })
 
     test("forwards kind, region, stats, check and walk to the inner allocator", () => {
@@ -260,22 +288,65 @@ describe("encoder: LoggingAllocator lines", () => {
         heap.dealloc(a, L(8, 8)) // third call: ~S
         heap.phase("masked-out")
         expect(() => heap.dealloc(a, L(8, 8))).toThrow(HeapError) // ~E masked out
-        expect(lines).toEqual(["~H 0 1 pico slots 20020000 400 1000 50 0", "~X 1 A c8 8", "~S 2 0 400 40 40 0 1 1 1"])
+        expect(lines).toEqual(["~H 0 2 pico slots 20020000 400 1000 50 0", "~X 1 A c8 8", "~S 2 0 400 40 40 0 1 1 1 c8"])
         const d = decode(lines)
         expect(d.modelled).toBe(false)
         expect(d.events).toBe(3)
         expect(d.counts.failures).toBe(1)
     })
 
-    test("MASK_QUIET keeps failures, errors, stats and phases; MASK_ALL everything", () => {
-        expect(MASK_QUIET).toBe(EventKind.Fail | EventKind.Error | EventKind.Stats | EventKind.Phase)
-        expect(MASK_ALL).toBe(0xff)
+    test("MASK_QUIET keeps failures, errors, stats, phases, OOM hook calls and check failures; MASK_ALL everything", () => {
+        expect(MASK_QUIET).toBe(EventKind.Fail | EventKind.Error | EventKind.Stats | EventKind.Phase | EventKind.Oom | EventKind.Check)
+        expect(MASK_ALL).toBe(0x7ff)
+        expect([EventKind.Oom, EventKind.Check, EventKind.Leak]).toEqual([0x100, 0x200, 0x400])
         const { heap, lines } = logged(slots(), { mask: MASK_QUIET })
         const p = heap.alloc(L(8, 8))
         heap.phase("quiet")
         expect(() => heap.dealloc(p, L(9, 8))).toThrow(HeapError)
-        expect(lines.map(l => l.slice(0, 2))).toEqual(["~H", "~P", "~E"])
-        expect(decode(lines).anomalies.map(a => a.kind)).toEqual(["misuse"])
+        heap.oomHook("Z", 8, 8, 2, true)
+        heap.checkFailed(HeapErrorCode.WriteAfterFree, p)
+        heap.leak(p, 8, 8, "box") // a leak report is one line per block: not in the quiet stream
+        expect(lines).toEqual(["~H 0 2 pico slots 20020000 400 1000 3f0 0", "~P 1 quiet", "~E 2 5 20020000 F", "~O 3 Z 8 8 2 1", "~C 4 9 20020000"])
+        const d = decode(lines)
+        expect(d.anomalies.map(a => a.kind)).toEqual(["misuse", "check-failed"])
+        expect(d.anomalies[1].message).toMatch(/write-after-free \(code 9\) at 0x20020000/)
+    })
+
+    test("each new kind has its own mask bit: masked out, it takes no seq", () => {
+        for (const [bit, letter] of [
+            [EventKind.Oom, "O"],
+            [EventKind.Check, "C"],
+            [EventKind.Leak, "L"],
+        ] as [number, string][]) {
+            const { heap, lines } = logged(slots(), { mask: bit | EventKind.Phase })
+            heap.oomHook("R", 0x7fffffff, 4096, 3, true)
+            heap.checkFailed(HeapErrorCode.CanaryClobbered, 0xfffffffc)
+            heap.leak(0xfffffff0, 16, 16, "string")
+            heap.phase("end")
+            expect(lines.map(l => l.slice(0, 4))).toEqual(["~H 0", `~${letter} 1`, "~P 2"])
+            expect(decode(lines).events).toBe(3)
+        }
+    })
+
+    test("oomHook, checkFailed and leak: exact lines; bad op or leak kind is HeapError(BadArgument), nothing emitted", () => {
+        const { heap, lines } = logged(slots())
+        heap.oomHook("R", 0x100, 8, 1, true)
+        heap.checkFailed(HeapErrorCode.WriteAfterFree, BASE + 0x40)
+        heap.checkFailed(-1, 1.5) // values a hex field cannot carry are printed as 0
+        heap.leak(BASE, 0xc, 4, "a-z_0-9" + "x".repeat(17))
+        for (const [f, re] of [
+            [() => heap.oomHook("F", 8, 8, 1, false), /OOM hook op 'F' must be A, Z or R/],
+            [() => heap.leak(BASE, 4, 4, "Box"), /leak kind 'Box'/],
+            [() => heap.leak(BASE, 4, 4, ""), /leak kind ''/],
+            [() => heap.leak(BASE, 4, 4, "k".repeat(25)), /1\.\.24/],
+        ] as [() => void, RegExp][]) {
+            const e = thrownBy(f)
+            expect(e).toBeInstanceOf(HeapError)
+            expect((e as HeapError).code).toBe(HeapErrorCode.BadArgument)
+            expect((e as Error).message).toMatch(re)
+        }
+        expect(lines.slice(1)).toEqual(["~O 1 R 100 8 1 1", "~C 2 9 20020040", "~C 3 0 0", "~L 4 20020000 c 4 a-z_0-9xxxxxxxxxxxxxxxxx"])
+        expect(heap.nextSeq()).toBe(5)
     })
 
     test("statsEvery counts allocator calls, including failed, thrown and masked ones", () => {
@@ -286,7 +357,7 @@ describe("encoder: LoggingAllocator lines", () => {
         expect(() => heap.dealloc(p + 1, L(4, 4))).toThrow(HeapError) // 3rd
         expect(() => heap.realloc(p, L(4, 4), -5)).toThrow(LayoutError) // 4th -> ~S 2
         heap.dealloc(p, L(4, 4)) // 5th
-        expect(lines).toEqual(["~H 0 1 pico slots 20020000 400 1000 40 0", "~S 1 40 3c0 40 40 1 1 0 1", "~S 2 40 3c0 40 40 1 1 0 1"])
+        expect(lines).toEqual(["~H 0 2 pico slots 20020000 400 1000 40 0", "~S 1 40 3c0 40 40 1 1 0 1 3e8", "~S 2 40 3c0 40 40 1 1 0 1 3e8"])
         expect(heap.nextSeq()).toBe(3)
     })
 
@@ -295,7 +366,7 @@ describe("encoder: LoggingAllocator lines", () => {
         for (let i = 0; i < 10; i++) heap.dealloc(heap.alloc(L(4, 4)), L(4, 4))
         expect(lines.filter(l => l.startsWith("~S"))).toEqual([])
         heap.emitStats()
-        expect(lines[lines.length - 1]).toBe("~S 15 0 400 40 40 0 a a 0")
+        expect(lines[lines.length - 1]).toBe("~S 15 0 400 40 40 0 a a 0 4")
     })
 
     test("header: false is silent until start(); the header counts blocks already live", () => {
@@ -307,7 +378,7 @@ describe("encoder: LoggingAllocator lines", () => {
         expect(heap.nextSeq()).toBe(0)
         heap.start()
         heap.dealloc(p, L(4, 4))
-        expect(lines).toEqual(["~H 0 1 pico slots 20020000 400 1000 ff 1", "~F 1 20020000 4 4"])
+        expect(lines).toEqual(["~H 0 2 pico slots 20020000 400 1000 7ff 1", "~F 1 20020000 4 4"])
         const d = decode(lines)
         expect(d.synced).toBe(false) // it cannot know the block freed at seq 1
         expect(d.anomalies).toEqual([])
@@ -319,7 +390,7 @@ describe("encoder: LoggingAllocator lines", () => {
         heap.phase("one")
         heap.start()
         heap.alloc(L(8, 4))
-        expect(lines).toEqual([HDR, "~A 1 20020000 4 4", "~P 2 one", "~H 0 1 pico slots 20020000 400 1000 ff 1", "~A 1 20020040 8 4"])
+        expect(lines).toEqual([HDR, "~A 1 20020000 4 4", "~P 2 one", "~H 0 2 pico slots 20020000 400 1000 7ff 1", "~A 1 20020040 8 4"])
         const d = decode(lines)
         expect(d.restarts).toBe(2)
         expect(d.blocks()).toEqual([{ ptr: BASE + 0x40, size: 8, align: 4 }])
@@ -344,7 +415,7 @@ describe("encoder: LoggingAllocator lines", () => {
         bad(() => new LoggingAllocator(slots(), "my board", { emit }), /board id 'my board'/)
         bad(() => new LoggingAllocator(slots(), "", { emit }), /board id ''/)
         bad(() => new LoggingAllocator(slots(), "x".repeat(25), { emit }), /1\.\.24/)
-        bad(() => new LoggingAllocator(slots(), "pico", { emit, mask: 0x100 }), /event mask 256/)
+        bad(() => new LoggingAllocator(slots(), "pico", { emit, mask: 0x800 }), /event mask 2048 must be a whole number 0\.\.0x7ff/)
         bad(() => new LoggingAllocator(slots(), "pico", { emit, mask: -1 }), /event mask -1/)
         bad(() => new LoggingAllocator(slots(), "pico", { emit, statsEvery: -1 }), /statsEvery -1/)
         bad(() => new LoggingAllocator(slots(), "pico", { emit, statsEvery: 2.5 }), /statsEvery 2.5/)
@@ -367,7 +438,10 @@ describe("encoder: LoggingAllocator lines", () => {
         Object.defineProperty(inner, "kind", { value: "k".repeat(24) })
         const heap = new LoggingAllocator(inner, id, { emit: l => lines.push(l) })
         // seq reaches 13 hex digits after 2^48 lines; set it so the 8 lines below use the widest seqs.
-        ;(heap as unknown as { seq: number }).seq = 2 ** 52 - 8
+        ;(heap as unknown as { seq: number }).seq = 2 ** 52 - 11
+        heap.oomHook("R", 0x7fffffff, 4096, 0xffffffff, true)
+        heap.checkFailed(0xffffffff, 0xffffffff)
+        heap.leak(0xffffffff, 0xffffffff, 4096, "k".repeat(24))
         const p = heap.alloc(L(64, 64))
         heap.realloc(p, L(64, 64), 32)
         heap.alloc(L(0x7fffffff - 4095, 4096))
@@ -376,13 +450,16 @@ describe("encoder: LoggingAllocator lines", () => {
         heap.phase("p".repeat(24))
         heap.emitStats()
         heap.dealloc(p, L(32, 64))
-        expect(lines.length).toBe(9)
+        expect(lines.length).toBe(12)
         const longest = Math.max(...lines.map(l => l.length))
-        expect(lines.find(l => l.startsWith("~S"))).toBe("~S ffffffffffffe " + Array(8).fill("ffffffff").join(" "))
+        expect(lines.find(l => l.startsWith("~S"))).toBe("~S ffffffffffffe " + Array(9).fill("ffffffff").join(" "))
+        expect(longest).toBe(97) // the ~S line: 3 + 13 + 9 × 9
+        expect(lines.find(l => l.startsWith("~O"))).toBe("~O ffffffffffff5 R 7fffffff 1000 ffffffff 1")
+        expect(lines.find(l => l.startsWith("~L")).length).toBe(3 + 13 + 9 + 9 + 5 + 25)
         expect(longest).toBeLessThan(150)
         // With the device's "> " prefix it still fits the 160-byte dmesg line buffer.
         expect(longest + 2).toBeLessThan(160)
-        expect(lines[0]).toBe(`~H 0 1 ${id} ${"k".repeat(24)} fffff000 1000 1000 ff ffffffff`)
+        expect(lines[0]).toBe(`~H 0 2 ${id} ${"k".repeat(24)} fffff000 1000 1000 7ff ffffffff`)
     })
 })
 
@@ -398,7 +475,7 @@ describe("decoder: strict stream errors", () => {
         ["too many fields", [HDR, "~F 1 20020000 4 4 4"], /~F needs 4 fields after the letter, got 5/],
         ["double space", [HDR, "~A 1  20020000 4 4"], /got 5 \(fields are separated by exactly one space\)/],
         ["trailing space", [HDR, "~P 1 boxes "], /~P needs 2 fields.*exactly one space/],
-        ["header field count", ["~H 0 1 pico slots 20020000 400 1000 ff"], /~H needs 9 fields after the letter, got 8/],
+        ["header field count", ["~H 0 2 pico slots 20020000 400 1000 ff"], /~H needs 9 fields after the letter, got 8/],
         ["bad hex", [HDR, "~A 1 2002zz00 4 4"], /field 2 \(ptr\) must be canonical lowercase hex.*got "2002zz00"/],
         ["uppercase hex", [HDR, "~A 1 2002AB00 4 4"], /field 2 \(ptr\) must be canonical lowercase hex/],
         ["0x prefix", [HDR, "~A 1 0x20020000 4 4"], /got "0x20020000"/],
@@ -409,17 +486,17 @@ describe("decoder: strict stream errors", () => {
         ["align above maxalign", [HDR, "~A 1 20020000 4 2000"], /align\) 0x2000 exceeds the header's maxalign 0x1000/],
         ["bad phase name", [HDR, "~P 1 Boxes"], /field 2 \(phase name\) must be 1-24 characters of \[a-z0-9_-\], got "Boxes"/],
         ["phase name too long", [HDR, "~P 1 " + "a".repeat(25)], /phase name/],
-        ["unknown version", ["~H 0 2 pico slots 20020000 400 1000 ff 0"], /line 1: .*unknown protocol version 2: this decoder reads version 1/],
+        ["unknown version", ["~H 0 3 pico slots 20020000 400 1000 ff 0"], /line 1: .*unknown protocol version 3: this decoder reads versions 1 and 2/],
         ["header with seq ≠ 0", ["~H 5 1 pico slots 20020000 400 1000 ff 0"], /a header \(~H\) always has seq 0, got 0x5/],
-        ["bad board id", ["~H 0 1 pi/co slots 20020000 400 1000 ff 0"], /field 3 \(board\)/],
-        ["mask above ff", ["~H 0 1 pico slots 20020000 400 1000 100 0"], /field 8 \(mask\) must be 0..ff/],
-        ["base not aligned", ["~H 0 1 pico slots 20020010 400 1000 ff 0"], /field 5 \(base\) 0x20020010 must be aligned to maxalign 0x1000/],
-        ["region past 2^32", ["~H 0 1 pico slots fffff000 2000 1000 ff 0"], /must be non-empty and end at or below 2\^32/],
+        ["bad board id", ["~H 0 2 pi/co slots 20020000 400 1000 ff 0"], /field 3 \(board\)/],
+        ["mask above 7ff", ["~H 0 2 pico slots 20020000 400 1000 800 0"], /field 8 \(mask\) must be 0..7ff in protocol version 2, got 800/],
+        ["base not aligned", ["~H 0 2 pico slots 20020010 400 1000 ff 0"], /field 5 \(base\) 0x20020010 must be aligned to maxalign 0x1000/],
+        ["region past 2^32", ["~H 0 2 pico slots fffff000 2000 1000 ff 0"], /must be non-empty and end at or below 2\^32/],
         ["failure op", [HDR, "~X 1 F 4 4"], /field 2 \(op\) must be A, Z or R, got "F"/],
         ["failed realloc without pointer", [HDR, "~X 1 R 4 4"], /~X R needs the old pointer as field 5/],
         ["failed alloc with pointer", [HDR, "~X 1 A 4 4 20020000"], /~X A has exactly 4 fields/],
         ["error op", [HDR, "~E 1 4 20020000 Q"], /field 4 \(op\) must be A, Z, F or R, got "Q"/],
-        ["kind not in the mask", ["~H 0 1 pico slots 20020000 400 1000 f0 0", "~A 1 20020000 4 4"], /line 2: .*~A lines are not in the header's event mask 0xf0/],
+        ["kind not in the mask", ["~H 0 2 pico slots 20020000 400 1000 f0 0", "~A 1 20020000 4 4"], /line 2: .*~A lines are not in the header's event mask 0xf0/],
         ["duplicate", [HDR, "~A 1 20020000 4 4", "~A 1 20020000 4 4"], /line 3: .*duplicate line: seq 0x1 was the previous line's; expected 0x2/],
         ["out of order", [HDR, "~P 1 a", "~P 2 b", "~P 1 c"], /line 4: "~P 1 c": out of order: seq 0x1 after 0x2; expected 0x3/],
         ["gap", [HDR, "~P 1 a", "~P 4 b"], /line 3: "~P 4 b": gap: expected seq 0x2, got 0x4 \(2 line\(s\) lost; decode with allowGaps to go on\)/],
@@ -452,7 +529,7 @@ describe("decoder: strict stream errors", () => {
         expect(d.push("hello from the firmware")).toBeNull()
         expect(d.push("")).toBeNull()
         expect(d.push("> tests: 4, pass: 4")).toBeNull()
-        expect(d.push(HDR)).toMatchObject({ type: "header", board: "pico", allocator: "slots", base: BASE, size: 0x400, maxAlign: 0x1000, mask: 0xff, live: 0 })
+        expect(d.push(HDR)).toMatchObject({ type: "header", board: "pico", allocator: "slots", base: BASE, size: 0x400, maxAlign: 0x1000, mask: 0x7ff, live: 0, version: 2 })
         expect(d.push("20020000 4 4")).toBeNull() // the tail of a line cut by a ring overwrite is not a protocol line...
         expect(d.passed).toBe(4)
         expect(d.events).toBe(1)
@@ -473,7 +550,7 @@ describe("decoder: strict stream errors", () => {
     })
 
     test("a new header resets the model and stats but keeps anomalies and gaps", () => {
-        const d = decode([HDR, "~A 1 20020000 4 4", "~F 2 20020040 4 4", "~S 3 40 3c0 40 40 1 1 0 0", "~P 4 x", HDR, "~A 1 20020080 4 4"])
+        const d = decode([HDR, "~A 1 20020000 4 4", "~F 2 20020040 4 4", "~S 3 40 3c0 40 40 1 1 0 0 4", "~P 4 x", HDR, "~A 1 20020080 4 4"])
         expect(d.restarts).toBe(2)
         expect(d.blocks()).toEqual([{ ptr: BASE + 0x80, size: 4, align: 4 }])
         expect(d.stats).toBeNull()
@@ -503,7 +580,7 @@ describe("decoder: shadow model anomalies", () => {
         const a = anomalies(["~A 1 20020004 4 8", "~A 2 20020010 4 10"])
         expect(a.map(x => x.kind)).toEqual(["misaligned"])
         expect(a[0].message).toMatch(/block 0x20020004 is not aligned to 8/)
-        const high = decode(["~H 0 1 pico slots fffff000 1000 1000 ff 0", "~A 1 fffffff0 4 10", "~A 2 fffffff8 4 10"]).anomalies
+        const high = decode(["~H 0 2 pico slots fffff000 1000 1000 ff 0", "~A 1 fffffff0 4 10", "~A 2 fffffff8 4 10"]).anomalies
         expect(high.map(x => [x.kind, x.ptr])).toEqual([["misaligned", 0xfffffff8]])
     })
 
@@ -548,7 +625,7 @@ describe("decoder: shadow model anomalies", () => {
     })
 
     test("stats-mismatch: a ~S live count different from the model's", () => {
-        const a = anomalies(["~A 1 20020000 4 4", "~S 2 40 3c0 40 40 1 1 0 0", "~S 3 40 3c0 40 40 2 1 0 0"])
+        const a = anomalies(["~A 1 20020000 4 4", "~S 2 40 3c0 40 40 1 1 0 0 4", "~S 3 40 3c0 40 40 2 1 0 0 4"])
         expect(a).toEqual([{ kind: "stats-mismatch", message: "line 4 (seq 0x3): ~S says 2 live block(s), the model has 1" }])
     })
 
@@ -567,7 +644,7 @@ describe("decoder: shadow model anomalies", () => {
                 "~A 3 20020000 8 4", // same start as a live block: the stale one is forgotten
                 "~F 4 20020100 4 4", // unknown block: its ~A may have been lost
                 "~F 5 20020000 4 4", // size differs from the model's 8: a lost realloc could explain it
-                "~S 6 0 400 40 40 7 1 0 0", // live count differs from the model's
+                "~S 6 0 400 40 40 7 1 0 0 8", // live count differs from the model's
                 "~A 7 20030000 4 4", // outside the region: nothing explains that
             ],
             true,
@@ -577,13 +654,13 @@ describe("decoder: shadow model anomalies", () => {
     })
 
     test("a header with live blocks starts unsynced", () => {
-        const d = decode(["~H 0 1 pico slots 20020000 400 1000 ff 2", "~F 1 20020000 4 4", "~S 2 0 400 40 40 1 0 0 0"])
+        const d = decode(["~H 0 2 pico slots 20020000 400 1000 ff 2", "~F 1 20020000 4 4", "~S 2 0 400 40 40 1 0 0 0 4"])
         expect(d.synced).toBe(false)
         expect(d.anomalies).toEqual([])
     })
 
     test("without the model kinds in the mask no block model is kept", () => {
-        const d = decode(["~H 0 1 pico slots 20020000 400 1000 f7 0", "~A 1 20020000 4 4", "~A 2 20020000 4 4", "~S 3 40 3c0 40 40 9 1 0 0"])
+        const d = decode(["~H 0 2 pico slots 20020000 400 1000 f7 0", "~A 1 20020000 4 4", "~A 2 20020000 4 4", "~S 3 40 3c0 40 40 9 1 0 0 4"])
         expect(d.modelled).toBe(false)
         expect(d.blocks()).toEqual([])
         expect(d.anomalies).toEqual([])
@@ -606,9 +683,41 @@ describe("stripTransport", () => {
 
 // ---------------------------------------------------------------------------
 // The same calls, run in the DeviceScript VM (`devs run --test`, a throwaway
-// entry wrapping the slot allocator above) printed these lines, colours and
-// all. Node must print the same protocol lines for the same calls.
+// entry wrapping the slot allocator above in an OomHookAllocator whose hook
+// gives up, reporting to the logger) printed these lines, colours and all.
+// Node must print the same protocol lines for the same calls.
 const VM_OUTPUT = [
+    "WASM> \x1b[33mDeviceScript Simulator (WASM) v2.16.4; file v2.16.4\x1b[0m",
+    "WASM> \x1b[33mstart: bareheap tests/vm/tmp_protocol_v2 v0.1.1-3e96672-2026.11.22.01.19\x1b[0m",
+    "WASM> \x1b[95m~H 0 2 pico slots 20020000 400 1000 7ff 0\x1b[0m",
+    "WASM> \x1b[95m~P 1 boxes\x1b[0m",
+    "WASM> \x1b[95m~A 2 20020000 c 4\x1b[0m",
+    "WASM> \x1b[95m~Z 3 20020040 0 1\x1b[0m",
+    "WASM> \x1b[95m~R 4 20020000 20020000 c 8 4\x1b[0m",
+    "WASM> \x1b[95m~R 5 20020000 20020080 8 28 4\x1b[0m",
+    "WASM> \x1b[95m~O 6 A 64 4 1 0\x1b[0m",
+    "WASM> \x1b[95m~X 7 A 64 4\x1b[0m",
+    "WASM> \x1b[95m~S 8 80 380 c0 40 2 2 0 1 64\x1b[0m",
+    "WASM> \x1b[95m~O 9 R 64 4 1 0\x1b[0m",
+    "WASM> \x1b[95m~X a R 64 4 20020080\x1b[0m",
+    "WASM> \x1b[95m~L b 20020040 0 1 raw\x1b[0m",
+    "WASM> \x1b[95m~L c 20020080 28 4 vec\x1b[0m",
+    "WASM> \x1b[95m~F d 20020080 28 4\x1b[0m",
+    "WASM> \x1b[95m~C e 9 20020080\x1b[0m",
+    "WASM> \x1b[95m~E f 4 20020080 F\x1b[0m",
+    "WASM> \x1b[95mcaught double-free: slot is free\x1b[0m",
+    "WASM> \x1b[95m~E 10 2 20020001 F\x1b[0m",
+    "WASM> \x1b[95mcaught misaligned: not a slot start\x1b[0m",
+    "WASM> \x1b[95m~S 11 40 3c0 c0 40 1 2 1 2 64\x1b[0m",
+    "WASM> \x1b[95mcaught layout LayoutError\x1b[0m",
+    "WASM> \x1b[95m~F 12 20020040 0 1\x1b[0m",
+    "WASM> \x1b[95m~S 13 0 400 c0 40 0 2 2 2 64\x1b[0m",
+    "WASM> \x1b[95m~P 14 done\x1b[0m",
+]
+
+// The version-1 recording of the same calls (before ~O, ~C, ~L and peakreq):
+// a version-2 decoder still reads it.
+const VM_OUTPUT_V1 = [
     "WASM> \x1b[33mDeviceScript Simulator (WASM) v2.16.4; file v2.16.4\x1b[0m",
     "WASM> \x1b[95m~H 0 1 pico slots 20020000 400 1000 ff 0\x1b[0m",
     "WASM> \x1b[95m~P 1 boxes\x1b[0m",
@@ -633,7 +742,9 @@ const VM_OUTPUT = [
 
 describe("the VM and Node emit the same stream", () => {
     test("same calls, same lines; the VM's output decodes", () => {
-        const { heap, lines } = logged(slots(), { statsEvery: 5 })
+        const hooked = new OomHookAllocator(slots(), () => false)
+        const { heap, lines } = logged(hooked, { statsEvery: 5 })
+        hooked.setEvents(heap)
         heap.phase("boxes")
         const l12 = L(12, 4)
         const a = heap.alloc(l12)
@@ -642,7 +753,10 @@ describe("the VM and Node emit the same stream", () => {
         const d = heap.realloc(c, L(8, 4), 40)
         heap.alloc(L(100, 4))
         heap.realloc(d, L(40, 4), 100)
+        heap.leak(b, 0, 1, "raw")
+        heap.leak(d, 40, 4, "vec")
         heap.dealloc(d, L(40, 4))
+        heap.checkFailed(HeapErrorCode.WriteAfterFree, d)
         expect(() => heap.dealloc(d, L(40, 4))).toThrow(HeapError)
         expect(() => heap.dealloc(0x20020001, L(4, 4))).toThrow(HeapError)
         expect(() => heap.realloc(b, L(0, 1), -1)).toThrow(LayoutError)
@@ -653,11 +767,31 @@ describe("the VM and Node emit the same stream", () => {
         expect(lines).toEqual(vmProtocol)
         const dec = new StreamDecoder()
         dec.pushText(VM_OUTPUT.join("\n") + "\n")
+        expect(dec.passed).toBe(5)
+        expect(dec.events).toBe(21)
+        expect(dec.header.version).toBe(2)
+        expect(dec.blocks()).toEqual([])
+        expect(dec.anomalies.map(x => x.kind)).toEqual(["check-failed", "misuse", "misuse"])
+        expect(dec.phases.map(p => p.name)).toEqual(["boxes", "done"])
+        expect(dec.counts).toMatchObject({ oomCalls: 2, oomRequests: 2, oomRecovered: 0, checkFailures: 1, maxRequest: 100 })
+        expect(dec.resizes).toEqual({ growInPlace: 0, growMoved: 1, shrinkInPlace: 1, shrinkMoved: 0, sameSize: 0 })
+        expect(dec.leakReport.byKind).toEqual([
+            { kind: "raw", blocks: 1, bytes: 0 },
+            { kind: "vec", blocks: 1, bytes: 40 },
+        ])
+        expect(dec.stats.peakRequest).toBe(100)
+    })
+
+    test("the version-1 recording still decodes, with the same model", () => {
+        const dec = new StreamDecoder()
+        dec.pushText(VM_OUTPUT_V1.join("\n") + "\n")
+        expect(dec.header.version).toBe(1)
         expect(dec.passed).toBe(4)
         expect(dec.events).toBe(16)
         expect(dec.blocks()).toEqual([])
         expect(dec.anomalies.map(x => x.kind)).toEqual(["misuse", "misuse"])
-        expect(dec.phases.map(p => p.name)).toEqual(["boxes", "done"])
+        expect(dec.stats).toMatchObject({ live: 0, failures: 2, peakRequest: null })
+        expect(dec.resizes).toEqual({ growInPlace: 0, growMoved: 1, shrinkInPlace: 1, shrinkMoved: 0, sameSize: 0 })
     })
 })
 

@@ -4,6 +4,7 @@
  * the VM (tests/vm/selftest_api.ts).
  */
 import { HeapError } from "../../src/errors"
+import { HeapEvents } from "../../src/events"
 import { HeapAllocator } from "../../src/global_alloc"
 import { Layout } from "../../src/layout"
 import { OomHookAllocator } from "../../src/oom_hook"
@@ -20,6 +21,26 @@ function fill(heap: HeapAllocator, l: Layout): number[] {
         ptrs.push(p)
     }
     return ptrs
+}
+
+/** Throws unless the recorded calls, joined by ",", are `want`. */
+function expectCalls(calls: string[], want: string, what: string): void {
+    const got = calls.join(",")
+    assert(got === want, what + ": got [" + got + "], expected [" + want + "]")
+}
+
+/** A HeapEvents stub that records each oomHook call as "op size align attempt retry". */
+class RecordingEvents implements HeapEvents {
+    readonly calls: string[] = []
+    oomHook(op: string, size: number, align: number, attempt: number, retry: boolean): void {
+        this.calls.push(op + " " + size + " " + align + " " + attempt + " " + (retry ? 1 : 0))
+    }
+    checkFailed(code: number, ptr: number): void {
+        this.calls.push("check " + code + " " + ptr)
+    }
+    leak(ptr: number, size: number, align: number, kind: string): void {
+        this.calls.push("leak " + kind)
+    }
 }
 
 export const OOM_CASES: ConformanceCase[] = [
@@ -117,6 +138,58 @@ export const OOM_CASES: ConformanceCase[] = [
             }
             assert(isHeapError, "misuse should be a HeapError")
             assertEq(calls, 0, "hook calls")
+        },
+    },
+    {
+        name: "setEvents: each hook call is reported with its op, request, attempt and answer",
+        run: async t => {
+            const inner = t.make()
+            const l = Layout.fromSizeAlign(64, 8)
+            const ptrs = fill(inner, l)
+            const events = new RecordingEvents()
+            let answers = 0
+            const heap = new OomHookAllocator(inner, (layout, attempt) => {
+                answers++
+                if (attempt < 2) return true // retry once without freeing: fails again
+                inner.dealloc(ptrs.pop(), l) // then free the newest block and retry
+                return true
+            })
+            heap.setEvents(events)
+            const q = heap.alloc(l)
+            assert(q !== 0, "recovered alloc")
+            expectCalls(events.calls, "A 64 8 1 1,A 64 8 2 1", "alloc events")
+            const giveUp = new OomHookAllocator(inner, () => false)
+            giveUp.setEvents(events)
+            assertEq(giveUp.allocZeroed(l), 0, "allocZeroed after giving up")
+            const huge = inner.region.size * 2
+            assertEq(giveUp.realloc(q, l, huge), 0, "realloc beyond the region")
+            expectCalls(events.calls.slice(2), "Z 64 8 1 0,R " + huge + " 8 1 0", "allocZeroed and realloc events")
+            assertEq(answers, 2, "hook calls of the first allocator")
+            heap.setEvents(null)
+            assertEq(heap.alloc(Layout.fromSizeAlign(inner.region.size * 2, 8)), 0, "alloc beyond the region")
+            assertEq(events.calls.length, 4, "no events after setEvents(null)")
+            heap.dealloc(q, l)
+            expectConsistent(inner, "events change nothing")
+        },
+    },
+    {
+        name: "setEvents: success, misuse and the retry cap report nothing",
+        run: async t => {
+            const events = new RecordingEvents()
+            const heap = new OomHookAllocator(t.make(), () => true, 1)
+            heap.setEvents(events)
+            const l = Layout.fromSizeAlign(32, 8)
+            heap.dealloc(heap.alloc(l), l)
+            let isHeapError = false
+            try {
+                heap.dealloc(heap.region.base - 64, l)
+            } catch (e) {
+                isHeapError = e instanceof HeapError
+            }
+            assert(isHeapError, "misuse should be a HeapError")
+            assertEq(events.calls.length, 0, "events for success and misuse")
+            assertEq(heap.alloc(Layout.fromSizeAlign(heap.region.size * 2, 8)), 0, "alloc beyond the region")
+            expectCalls(events.calls, "A " + heap.region.size * 2 + " 8 1 1", "one hook call (maxRetries 1), one event")
         },
     },
 ]
