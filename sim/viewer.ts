@@ -4,7 +4,9 @@
  * decoder and keeps, for every phase, the heap as it was when the phase had
  * the most bytes live — its most telling picture. Then renders a summary:
  * the board's memory map with the heap region, one heap map per phase, the
- * stream's size and every anomaly.
+ * last statistics, how reallocs resized (grow / shrink, in place / moved),
+ * OOM hook calls and recoveries, debug check failures, the last leak report
+ * by container kind, the stream's size and every anomaly.
  *
  * Cost: O(live blocks) per event to measure live bytes (host-only; streams
  * are thousands of lines).
@@ -76,10 +78,33 @@ export class HeapViewer {
         out.push("", `at the end: ${live.length} live blocks`)
         if (live.length > 0) out.push(renderHeapMap(h.base, h.size, live, 64, 4))
         const s = this.decoder.stats
-        if (s) out.push(`last stats: in use ${s.inUse} B, free ${s.free} B, peak ${s.peak} B, largest free ${s.largestFree} B, ${s.allocs} allocs, ${s.frees} frees, ${s.failures} failures`)
+        const peakReq = s && s.peakRequest !== null ? `, peak request ${s.peakRequest} B` : ""
+        if (s) out.push(`last stats: in use ${s.inUse} B, free ${s.free} B, peak ${s.peak} B, largest free ${s.largestFree} B, ${s.allocs} allocs, ${s.frees} frees, ${s.failures} failures${peakReq}`)
         const d = this.decoder
+        out.push(...this.lifeLines())
         out.push(`stream: ${this.lines} lines, mean ${(this.wireBytes / Math.max(1, this.lines)).toFixed(1)} B/line on the wire ("> " and newline included), ${d.gaps.length} gaps, ${d.anomalies.length} anomalies`)
         for (const a of d.anomalies) out.push(`  anomaly (line ${a.lineNo}): ${a.kind}: ${a.message}`)
         return out.join("\n")
+    }
+
+    /** Summary lines for resizes, OOM hook calls, check failures and the leak report (only those that occurred). */
+    lifeLines(): string[] {
+        const d = this.decoder
+        const out: string[] = []
+        const r = d.resizes
+        if (d.counts.reallocsInPlace + d.counts.reallocsMoved > 0)
+            out.push(
+                `resizes: ${r.growInPlace} grow in place, ${r.growMoved} grow moved, ${r.shrinkInPlace} shrink in place, ${r.shrinkMoved} shrink moved, ${r.sameSize} same size`,
+            )
+        const c = d.counts
+        if (c.oomCalls > 0) out.push(`OOM hook: ${c.oomCalls} calls for ${c.oomRequests} requests, ${c.oomRecovered} recovered`)
+        if (c.checkFailures > 0) out.push(`debug checks failed: ${c.checkFailures} (listed with the anomalies)`)
+        const leaks = d.leakReport
+        if (leaks) {
+            const bytes = leaks.entries.reduce((n, e) => n + e.size, 0)
+            out.push(`leak report (line ${leaks.lineNo}): ${leaks.entries.length} live blocks, ${bytes} B`)
+            for (const k of leaks.byKind) out.push(`  ${k.kind}: ${k.blocks} blocks, ${k.bytes} B`)
+        }
+        return out
     }
 }

@@ -170,6 +170,7 @@ function thrownBy(f: () => unknown): unknown {
 }
 
 const HDR = "~H 0 2 pico slots 20020000 400 1000 7ff 0"
+const HDR_V1 = "~H 0 1 pico slots 20020000 400 1000 ff 0"
 const L = (size: number, align: number) => Layout.fromSizeAlign(size, align)
 
 // ---------------------------------------------------------------------------
@@ -464,6 +465,43 @@ describe("encoder: LoggingAllocator lines", () => {
 })
 
 // ---------------------------------------------------------------------------
+describe("composed: LoggingAllocator over OomHookAllocator (setEvents(logger))", () => {
+    test("a hook that frees through the logger: its ~F, then ~O, then the request's ~A; the decoder counts a recovery", () => {
+        const inner = new BuddyAllocator(new StaticRegion(BASE, 1024))
+        const cache: number[] = []
+        const l = L(100, 4)
+        let heap: LoggingAllocator = null
+        let armed = false // the hook gives up while the cache fills
+        const hooked = new OomHookAllocator(inner, (layout, attempt) => {
+            if (!armed) return false
+            if (attempt === 1) return true // retry once without freeing anything
+            heap.dealloc(cache.pop(), l) // drop one cached block, through the logger
+            return true
+        })
+        const out = logged(hooked)
+        heap = out.heap
+        hooked.setEvents(heap)
+        for (let p = heap.alloc(l); p !== 0; p = heap.alloc(l)) cache.push(p)
+        const before = out.lines.length // the fill ended with a hook call that gave up, then ~X
+        expect(out.lines.slice(before - 2).map(x => x.slice(0, 2))).toEqual(["~O", "~X"])
+        armed = true
+        const big = heap.alloc(L(100, 4))
+        expect(big).not.toBe(0)
+        const tail = out.lines.slice(before).map(x => x.split(" ").filter((_, i) => i !== 1).join(" ")) // without the seq
+        expect(tail.length).toBe(4)
+        expect(tail[0]).toBe("~O A 64 4 1 1") // the first hook call freed nothing
+        expect(tail[1]).toMatch(/^~F [0-9a-f]+ 64 4$/) // the second one's free, made during the hook...
+        expect(tail[2]).toBe("~O A 64 4 2 1") // ...comes before its ~O, which reports the hook's answer
+        expect(tail[3]).toBe(`~A ${hex(big)} 64 4`) // then the request's result
+        const d = decode(out.lines)
+        expect(d.anomalies).toEqual([])
+        expect(d.counts).toMatchObject({ oomCalls: 3, oomRequests: 2, oomRecovered: 1 })
+        expect(d.blocks().length).toBe(cache.length + 1)
+        expect(hooked.recovered).toBe(1)
+    })
+})
+
+// ---------------------------------------------------------------------------
 describe("decoder: strict stream errors", () => {
     const cases: [string, string[], RegExp][] = [
         ["event before header", ["~A 1 20020000 4 4"], /line 1: "~A 1 20020000 4 4": expected the stream header \(~H\) before any event/],
@@ -500,6 +538,31 @@ describe("decoder: strict stream errors", () => {
         ["duplicate", [HDR, "~A 1 20020000 4 4", "~A 1 20020000 4 4"], /line 3: .*duplicate line: seq 0x1 was the previous line's; expected 0x2/],
         ["out of order", [HDR, "~P 1 a", "~P 2 b", "~P 1 c"], /line 4: "~P 1 c": out of order: seq 0x1 after 0x2; expected 0x3/],
         ["gap", [HDR, "~P 1 a", "~P 4 b"], /line 3: "~P 4 b": gap: expected seq 0x2, got 0x4 \(2 line\(s\) lost; decode with allowGaps to go on\)/],
+        // version 2 lines
+        ["~S with 9 fields in version 2", [HDR, "~S 1 0 400 0 400 0 0 0 0"], /~S needs 10 fields after the letter, got 9 \(protocol version 2\)/],
+        ["~S peakreq not hex", [HDR, "~S 1 0 400 0 400 0 0 0 0 x"], /field 10 \(peakreq\) must be canonical lowercase hex/],
+        ["~O field count", [HDR, "~O 1 A 4 4 1"], /~O needs 6 fields after the letter, got 5/],
+        ["~O op", [HDR, "~O 1 F 4 4 1 1"], /field 2 \(op\) must be A, Z or R, got "F"/],
+        ["~O size", [HDR, "~O 1 A -4 4 1 1"], /field 3 \(size\) must be canonical lowercase hex/],
+        ["~O align", [HDR, "~O 1 A 4 6 1 1"], /field 4 \(align\) must be a power of two, got 0x6/],
+        ["~O attempt 0", [HDR, "~O 1 A 4 4 0 1"], /field 5 \(attempt\) counts from 1, got 0x0/],
+        ["~O retry", [HDR, "~O 1 A 4 4 1 2"], /field 6 \(retry\) must be 0 or 1, got "2"/],
+        ["~O retry as a word", [HDR, "~O 1 A 4 4 1 true"], /field 6 \(retry\) must be 0 or 1, got "true"/],
+        ["~C field count", [HDR, "~C 1 8"], /~C needs 3 fields after the letter, got 2/],
+        ["~C code", [HDR, "~C 1 08 20020000"], /field 2 \(code\) must be canonical lowercase hex/],
+        ["~C ptr", [HDR, "~C 1 8 2002000G"], /field 3 \(ptr\) must be canonical lowercase hex/],
+        ["~L field count", [HDR, "~L 1 20020000 4 4"], /~L needs 5 fields after the letter, got 4/],
+        ["~L kind", [HDR, "~L 1 20020000 4 4 Box"], /field 5 \(kind\) must be 1-24 characters of \[a-z0-9_-\], got "Box"/],
+        ["~L kind too long", [HDR, "~L 1 20020000 4 4 " + "k".repeat(25)], /field 5 \(kind\)/],
+        ["~L align", [HDR, "~L 1 20020000 4 2000 box"], /field 4 \(align\) 0x2000 exceeds the header's maxalign/],
+        ["~O not in the mask", ["~H 0 2 pico slots 20020000 400 1000 ff 0", "~O 1 A 4 4 1 1"], /~O lines are not in the header's event mask 0xff/],
+        ["~L not in the mask", ["~H 0 2 pico slots 20020000 400 1000 3ff 0", "~L 1 20020000 4 4 box"], /~L lines are not in the header's event mask 0x3ff/],
+        // a version-1 stream keeps the version-1 grammar
+        ["~O in version 1", [HDR_V1, "~O 1 A 4 4 1 1"], /unknown line type "~O": expected one of ~H ~A ~Z ~F ~R ~X ~E ~S ~P \(protocol version 1\)/],
+        ["~C in version 1", [HDR_V1, "~C 1 8 20020000"], /unknown line type "~C".*\(protocol version 1\)/],
+        ["~L in version 1", [HDR_V1, "~L 1 20020000 4 4 box"], /unknown line type "~L".*\(protocol version 1\)/],
+        ["10-field ~S in version 1", [HDR_V1, "~S 1 0 400 0 400 0 0 0 0 0"], /~S needs 9 fields after the letter, got 10 \(protocol version 1\)/],
+        ["mask above ff in version 1", ["~H 0 1 pico slots 20020000 400 1000 100 0"], /field 8 \(mask\) must be 0..ff in protocol version 1, got 100/],
     ]
     for (const [name, lines, re] of cases) {
         test(name, () => {
@@ -657,6 +720,123 @@ describe("decoder: shadow model anomalies", () => {
         const d = decode(["~H 0 2 pico slots 20020000 400 1000 ff 2", "~F 1 20020000 4 4", "~S 2 0 400 40 40 1 0 0 0 4"])
         expect(d.synced).toBe(false)
         expect(d.anomalies).toEqual([])
+    })
+
+    test("a debug check failure (~C) is recorded and is an anomaly; ~E names codes 8 and 9", () => {
+        const d = decode([HDR, "~A 1 20020000 4 4", "~C 2 8 20020000", "~E 3 9 20020040 A", "~C 4 2a 0"])
+        expect(d.checks.map(c => [c.code, c.name, c.ptr])).toEqual([
+            [8, "canary-clobbered", BASE],
+            [0x2a, "unknown", 0],
+        ])
+        expect(d.counts.checkFailures).toBe(2)
+        expect(d.anomalies.map(a => [a.kind, a.ptr])).toEqual([
+            ["check-failed", BASE],
+            ["misuse", BASE + 0x40],
+            ["check-failed", 0],
+        ])
+        expect(d.anomalies[0].message).toBe("line 3 (seq 0x2): debug check failed: canary-clobbered (code 8) at 0x20020000")
+        expect(d.anomalies[1].message).toMatch(/write-after-free \(code 9\) at 0x20020040 during alloc/)
+        expect(d.blocks()).toEqual([{ ptr: BASE, size: 4, align: 4 }]) // no model change
+    })
+
+    test("leak-mismatch: a ~L entry that is not a live block of the model, or has another layout", () => {
+        const a = anomalies(["~A 1 20020000 4 4", "~A 2 20020040 8 8", "~F 3 20020040 8 8", "~L 4 20020000 4 4 box", "~L 5 20020040 8 8 vec", "~L 6 20020000 8 4 box", "~L 7 20020100 4 4 raw"])
+        expect(a.map(x => x.kind)).toEqual(["leak-mismatch", "leak-mismatch", "leak-mismatch"])
+        expect(a[0].message).toBe("line 6 (seq 0x5): leak report names 0x20020040, which is not a live block")
+        expect(a[1].message).toMatch(/leak report names 0x20020000 with size 8 align 4, but the block has size 4 align 4/)
+        // Unsynced (a gap): a lost ~A could explain any entry.
+        expect(anomalies(["~A 1 20020000 4 4", "~L 3 20020100 4 4 raw"], true)).toEqual([])
+    })
+
+    test("the last leak report (a run of ~L lines) is kept, grouped by kind", () => {
+        const d = decode([
+            HDR,
+            "~A 1 20020000 4 4",
+            "~A 2 20020040 10 8",
+            "~A 3 20020080 c 4",
+            "~L 4 20020000 4 4 box",
+            "~P 5 later", // ends the first report
+            "~L 6 20020040 10 8 vec",
+            "~L 7 20020000 4 4 box",
+            "~L 8 20020080 c 4 vec",
+        ])
+        expect(d.anomalies).toEqual([])
+        expect(d.leakReport.seq).toBe(6)
+        expect(d.leakReport.lineNo).toBe(7)
+        expect(d.leakReport.entries.map(e => e.ptr)).toEqual([BASE + 0x40, BASE, BASE + 0x80])
+        expect(d.leakReport.byKind).toEqual([
+            { kind: "box", blocks: 1, bytes: 4 },
+            { kind: "vec", blocks: 2, bytes: 28 },
+        ])
+        expect(decode([HDR, "~A 1 20020000 4 4", "~L 2 20020000 4 4 box", HDR]).leakReport).toBeNull() // a header resets it
+    })
+
+    test("stats-mismatch: ~S peakreq below the largest request seen (A, Z, X, R or O size)", () => {
+        expect(anomalies(["~A 1 20020000 4 4", "~S 2 40 3c0 40 40 1 1 0 0 4"])).toEqual([])
+        const cases: [string, number][] = [
+            ["~A 1 20020000 20 4", 0x20],
+            ["~Z 1 20020000 20 4", 0x20],
+            ["~X 1 A 200 4", 0x200],
+            ["~X 1 Z 200 4", 0x200],
+            ["~O 1 A 300 4 1 0", 0x300],
+        ]
+        for (const [line, size] of cases) {
+            const a = anomalies([line, "~S 2 0 400 0 400 0 0 0 0 1f"]).filter(x => /peak request/.test(x.message))
+            expect(a, line).toEqual([{ kind: "stats-mismatch", message: `line 3 (seq 0x2): ~S says the peak request is 31 B, but a request of ${size} B was seen` }])
+        }
+        // realloc: the new size is the request; a failed realloc too.
+        const r = anomalies(["~A 1 20020000 4 4", "~R 2 20020000 20020000 4 30 4", "~X 3 R 40 4 20020000", "~S 4 40 3c0 40 40 1 1 0 1 3f", "~S 5 40 3c0 40 40 1 1 0 1 40"])
+        expect(r.map(x => x.message)).toEqual(["line 5 (seq 0x4): ~S says the peak request is 63 B, but a request of 64 B was seen"])
+        // Lost lines cannot explain a low peakreq: still flagged when unsynced.
+        expect(anomalies(["~A 1 20020000 20 4", "~S 3 0 400 0 400 0 0 0 0 1f"], true).map(x => x.kind)).toEqual(["stats-mismatch"])
+        // A new header starts the count again.
+        expect(decode([HDR, "~A 1 20020000 20 4", HDR, "~S 1 0 400 0 400 0 0 0 0 1"]).anomalies).toEqual([])
+    })
+
+    test("realloc resize classes: grow / shrink, in place / moved, same size", () => {
+        const d = decode([
+            HDR,
+            "~A 1 20020000 10 4",
+            "~R 2 20020000 20020000 10 20 4", // grow in place
+            "~R 3 20020000 20020100 20 40 4", // grow moved
+            "~R 4 20020100 20020100 40 8 4", // shrink in place
+            "~R 5 20020100 20020000 8 4 4", // shrink moved
+            "~R 6 20020000 20020000 4 4 4", // same size, in place
+            "~R 7 20020000 20020200 4 4 4", // same size, moved
+        ])
+        expect(d.anomalies).toEqual([])
+        expect(d.resizes).toEqual({ growInPlace: 1, growMoved: 1, shrinkInPlace: 1, shrinkMoved: 1, sameSize: 2 })
+        expect(d.counts).toMatchObject({ reallocsInPlace: 3, reallocsMoved: 3 })
+        const ev = new StreamDecoder()
+        ev.push(HDR)
+        ev.push("~A 1 20020000 10 4")
+        expect(ev.push("~R 2 20020000 20020040 10 20 4")).toMatchObject({ type: "realloc", inPlace: false, resize: "grow-moved" })
+        expect(decode([HDR, "~A 1 20020000 10 4", "~R 2 20020000 20020000 10 20 4", HDR]).resizes.growInPlace).toBe(0) // reset by a header
+    })
+
+    test("OOM hook calls: counted per call and per request; a retry followed by the request's success is a recovery", () => {
+        const d = decode([
+            HDR,
+            "~O 1 A 40 8 1 1", // retry...
+            "~O 2 A 40 8 2 1", // ...again
+            "~A 3 20020000 40 8", // recovered
+            "~O 4 Z 100 4 1 0", // gave up
+            "~X 5 Z 100 4",
+            "~O 6 R 80 8 1 1",
+            "~X 7 R 80 8 20020000", // retried and failed anyway
+            "~O 8 A 20 4 1 1",
+            "~F 9 20020000 40 8", // a free made by the hook does not settle the request
+            "~A a 20020000 20 4", // recovered
+        ])
+        expect(d.anomalies).toEqual([])
+        expect(d.counts).toMatchObject({ oomCalls: 5, oomRequests: 4, oomRecovered: 2, maxRequest: 0x100 })
+        expect(d.ooms.map(o => [o.op, o.size, o.align, o.attempt, o.retry])).toEqual([
+            ["alloc", 0x40, 8, 1, true],
+            ["alloc", 0x40, 8, 2, true],
+            ["zeroed", 0x100, 4, 1, false],
+            ["realloc", 0x80, 8, 1, true],
+            ["alloc", 0x20, 4, 1, true],
+        ])
     })
 
     test("without the model kinds in the mask no block model is kept", () => {

@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process"
 import { describe, expect, test } from "vitest"
 import { StreamDecoder, stripTransport } from "../sim/decoder"
+import { HeapViewer } from "../sim/viewer"
 
 function start(args: string[]) {
     const r = spawnSync("node", ["node_modules/tsx/dist/cli.mjs", "sim/run.ts", ...args], { encoding: "utf8", timeout: 120_000 })
@@ -104,5 +105,44 @@ describe("npm run view (sim/view.ts): the viewer over a captured log", () => {
         const r = view(["no-such.log"])
         expect(r.status).toBe(2)
         expect(r.stderr).toContain("cannot read no-such.log")
+    })
+})
+
+describe("the viewer's summary (sim/viewer.ts)", () => {
+    test("shows resize classes, OOM hook calls and recoveries, check failures and the leak report by kind", () => {
+        const viewer = new HeapViewer()
+        for (const line of [
+            "~H 0 2 pico buddy 20020000 8000 1000 7ff 0",
+            "~A 1 20020000 10 4",
+            "~R 2 20020000 20020000 10 20 4",
+            "~R 3 20020000 20020100 20 8 4",
+            "~O 4 A 9000 4 1 1",
+            "~F 5 20020100 8 4",
+            "~O 6 A 9000 4 2 0",
+            "~X 7 A 9000 4",
+            "~O 8 A 40 8 1 1",
+            "~A 9 20020200 40 8",
+            "~A a 20020300 c 4",
+            "~C b 9 20020400",
+            "~L c 20020200 40 8 vec",
+            "~L d 20020300 c 4 box",
+            "~S e 80 7f80 100 7f00 2 3 1 1 9000",
+        ])
+            viewer.push(line)
+        const text = viewer.render()
+        expect(text).toContain("resizes: 1 grow in place, 0 grow moved, 0 shrink in place, 1 shrink moved, 0 same size")
+        expect(text).toContain("OOM hook: 3 calls for 2 requests, 1 recovered")
+        expect(text).toContain("debug checks failed: 1")
+        expect(text).toContain("leak report (line 13): 2 live blocks, 76 B\n  box: 1 blocks, 12 B\n  vec: 1 blocks, 64 B")
+        expect(text).toContain("peak request 36864 B")
+        expect(text).toMatch(/anomaly \(line 12\): check-failed: .*write-after-free \(code 9\) at 0x20020400/)
+    })
+
+    test("a stream without those events shows none of their lines", () => {
+        const viewer = new HeapViewer()
+        for (const line of ["~H 0 1 pico buddy 20020000 8000 1000 ff 0", "~A 1 20020000 10 4", "~S 2 40 7fc0 40 7fc0 1 1 0 0"]) viewer.push(line)
+        const text = viewer.render()
+        expect(text).not.toMatch(/resizes:|OOM hook:|debug checks failed|leak report|peak request/)
+        expect(text).toContain("last stats: in use 64 B")
     })
 })
