@@ -26,6 +26,7 @@
  * offset in it are cached when the box is made).
  */
 import * as ds from "@devicescript/core"
+import { AllocTag, claimAllocTag, setAllocTag } from "./alloc_tag"
 import { Allocator } from "./allocator_api"
 import { HeapError, HeapErrorCode } from "./errors"
 import { ptrText } from "./hex"
@@ -79,8 +80,14 @@ export class Box {
      * ```
      */
     static newIn(allocator: Allocator, layout: Layout): Box {
-        const b = allocator.allocateZeroed(layout)
-        return new Box(allocator, layout, b.ptr)
+        // The block is a "box" for a TrackingAllocator (alloc_tag.ts); the tag is restored even on AllocError.
+        const prev = claimAllocTag(AllocTag.Box)
+        try {
+            const b = allocator.allocateZeroed(layout)
+            return new Box(allocator, layout, b.ptr)
+        } finally {
+            setAllocTag(prev)
+        }
     }
 
     /** True once drop() has run. */

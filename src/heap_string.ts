@@ -28,6 +28,7 @@
  * for short texts such as names, messages and protocol lines).
  */
 import * as ds from "@devicescript/core"
+import { AllocTag } from "./alloc_tag"
 import { Allocator } from "./allocator_api"
 import { HeapError, HeapErrorCode } from "./errors"
 import { ptrText } from "./hex"
@@ -102,7 +103,7 @@ export class HeapString {
 
     /** Use HeapString.newIn / fromIn / withCapacityIn. */
     constructor(allocator: Allocator) {
-        this.bytes = new Vec(allocator, ElemKind.U8, "HeapString")
+        this.bytes = new Vec(allocator, ElemKind.U8, "HeapString", AllocTag.String)
     }
 
     /**

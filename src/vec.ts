@@ -31,6 +31,7 @@
  * so keep it to small vectors there).
  */
 import * as ds from "@devicescript/core"
+import { AllocTag, claimAllocTag, setAllocTag } from "./alloc_tag"
 import { AllocError, Allocator, Block } from "./allocator_api"
 import { HeapError, HeapErrorCode } from "./errors"
 import { ptrText } from "./hex"
@@ -113,9 +114,16 @@ export class Vec {
     /** ptr - base, cached for the accessors (0 while capacity is 0). */
     private off = 0
     private dropped = false
+    /** The AllocTag its blocks carry (AllocTag.Vec, or AllocTag.String for a string's bytes). */
+    private tag: number
 
-    /** Use Vec.newIn or Vec.withCapacityIn; `what` names the owner in error messages. */
-    constructor(allocator: Allocator, kind: ElemKind, what: string) {
+    /**
+     * Use Vec.newIn or Vec.withCapacityIn; `what` names the owner in error
+     * messages, `tag` (default AllocTag.Vec) the kind a TrackingAllocator
+     * reports for its blocks.
+     */
+    constructor(allocator: Allocator, kind: ElemKind, what: string, tag?: number) {
+        this.tag = tag === undefined ? AllocTag.Vec : tag
         this.width = elemWidth(kind)
         this.allocator = allocator
         this.kind = kind
@@ -364,8 +372,13 @@ export class Vec {
         const w = this.width
         const newLayout = Layout.fromSizeAlign(n * w, w) // LayoutError past MAX_SIZE
         let b: Block
-        if (this.cap === 0) b = this.allocator.allocate(newLayout)
-        else b = this.allocator.grow(this.ptr, Layout.fromSizeAlign(this.cap * w, w), newLayout)
+        const prev = claimAllocTag(this.tag) // alloc_tag.ts; restored even on AllocError
+        try {
+            if (this.cap === 0) b = this.allocator.allocate(newLayout)
+            else b = this.allocator.grow(this.ptr, Layout.fromSizeAlign(this.cap * w, w), newLayout)
+        } finally {
+            setAllocTag(prev)
+        }
         this.ptr = b.ptr
         this.off = b.ptr - this.base
         this.cap = n
@@ -393,7 +406,13 @@ export class Vec {
             this.cap = 0
             return
         }
-        const b = this.allocator.shrink(this.ptr, old, Layout.fromSizeAlign(this.len * w, w))
+        let b: Block
+        const prev = claimAllocTag(this.tag)
+        try {
+            b = this.allocator.shrink(this.ptr, old, Layout.fromSizeAlign(this.len * w, w))
+        } finally {
+            setAllocTag(prev)
+        }
         this.ptr = b.ptr
         this.off = b.ptr - this.base
         this.cap = this.len
