@@ -32,7 +32,7 @@
  *     silent until start();
  *   - every line is < 150 characters (the device's dmesg line buffer is 160
  *     including the "> " prefix): the longest, ~S with ten 32-bit values and a
- *     13-digit seq, is 97; ~H with 24-character ids is ≤ 93; ~L with a
+ *     13-digit seq, is 97; ~H with 24-character ids is ≤ 92; ~L with a
  *     24-character kind ≤ 64;
  *   - the wrapper changes no allocator behaviour: results, null returns and
  *     errors reach the caller exactly as the inner allocator produced them
