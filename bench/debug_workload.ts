@@ -1,0 +1,70 @@
+/**
+ * bench/debug_workload.ts — the workload that measures what each debug level
+ * (src/debug.ts) costs, written once and run both in Node (bench/debug_cost.ts)
+ * and inside the DeviceScript VM (bench/vm/debug_cost.ts).
+ *
+ * Method: alloc+dealloc pairs over a small mix of sizes (8, 24, 48, 100 and
+ * 200 bytes, align 4) on top of 16 blocks allocated first and kept live, so
+ * the heap is not empty. Each pair frees what it allocated (LIFO): the one
+ * pattern every allocator serves indefinitely, bump included. A pair is one
+ * alloc and one dealloc. The same sequence runs for every allocator and
+ * level, so the ratios compare like with like. Every payload is written once
+ * (one byte) so "full" cannot skip work a real program would trigger.
+ * Loops yield every 32 pairs: the VM runs at most ~131,072 opcodes per slice.
+ */
+import * as ds from "@devicescript/core"
+import { makeAllocator } from "../src/allocators"
+import { DebugAllocator, DebugLevel } from "../src/debug"
+import { HeapAllocator } from "../src/global_alloc"
+import { Layout } from "../src/layout"
+import { StaticRegion } from "../src/region"
+
+const SIZES = [8, 24, 48, 100, 200]
+const LIVE = 16
+
+/** The heap under test: `kind` over a fresh region, behind a debug layer unless level is Off. */
+export function debugHeap(kind: string, level: DebugLevel, regionBytes: number): HeapAllocator {
+    const inner = makeAllocator(kind, new StaticRegion(0x20020000, regionBytes))
+    return level === DebugLevel.Off ? inner : new DebugAllocator(inner, level)
+}
+
+/**
+ * Runs `pairs` alloc+dealloc pairs on `heap` and returns the elapsed time
+ * measured with `now` (ms). Throws if an allocation fails (the ring needs
+ * at most 16 × 200 bytes plus the debug overhead).
+ */
+export async function timePairs(heap: HeapAllocator, pairs: number, now: () => number): Promise<number> {
+    const layouts: Layout[] = SIZES.map(s => Layout.fromSizeAlign(s, 4))
+    const ring: number[] = []
+    const ringLayouts: Layout[] = []
+    for (let i = 0; i < LIVE; i++) {
+        const l = layouts[i % layouts.length]
+        const p = heap.alloc(l)
+        if (p === 0) throw new Error("debug workload: warm-up alloc failed")
+        ring.push(p)
+        ringLayouts.push(l)
+    }
+    const t0 = now()
+    for (let i = 0; i < pairs; i++) {
+        const l = layouts[(i * 7 + 3) % layouts.length]
+        const p = heap.alloc(l)
+        if (p === 0) throw new Error("debug workload: alloc of " + l.size + " failed at pair " + i)
+        heap.region.buf.setAt(p - heap.region.base, "u8", i & 0xff)
+        heap.dealloc(p, l)
+        if ((i & 31) === 31) await ds.sleep(0)
+    }
+    const ms = now() - t0
+    for (let i = 0; i < LIVE; i++) heap.dealloc(ring[i], ringLayouts[i])
+    return ms
+}
+
+/**
+ * How many 16-byte blocks (align 4) fit before the first failure: the
+ * capacity a debug level costs, independent of machine speed.
+ */
+export function blocksThatFit(heap: HeapAllocator): number {
+    const l = Layout.fromSizeAlign(16, 4)
+    let n = 0
+    while (heap.alloc(l) !== 0) n++
+    return n
+}
