@@ -15,6 +15,8 @@ import { Layout } from "../src/layout"
 import { StaticRegion } from "../src/region"
 import { MAX_TRACKED_SLOTS, TrackingAllocator, formatLeakReport } from "../src/tracking"
 import { ElemKind, Vec } from "../src/vec"
+import { LoggingAllocator } from "../src/logging"
+import { StreamDecoder } from "../sim/decoder"
 import { TRACKING_CASES } from "./contract/tracking"
 
 for (const kind of ALLOCATOR_KINDS) {
@@ -139,6 +141,31 @@ describe("TrackingAllocator limits and formatting", () => {
         expect(heap.check()).toEqual([])
         inner.dealloc(p, l)
         expect(heap.check().join("; ")).toMatch(/1 blocks tracked but the inner allocator has only 0 live/)
+    })
+
+    test("reportLeaks through the LoggingAllocator streams ~L lines the host decoder matches against its model", () => {
+        const lines: string[] = []
+        const tracker = new TrackingAllocator(makeAllocator("buddy", new StaticRegion(0x20020000, 8192)))
+        const log = new LoggingAllocator(tracker, "pico", { emit: line => lines.push(line) })
+        tracker.setEvents(log)
+        const a = new GlobalAllocAdapter(log)
+        const b = Box.newIn(a, Layout.fromSizeAlign(12, 4))
+        const v = Vec.newIn(a, ElemKind.U32)
+        for (let i = 0; i < 9; i++) v.push(i)
+        HeapString.fromIn(a, "bye").drop()
+        const r = tracker.reportLeaks()
+        expect(r.count).toBe(2)
+        expect(lines.filter(l => l.startsWith("~L "))).toHaveLength(2)
+        const d = new StreamDecoder()
+        for (const line of lines) d.push(line)
+        expect(d.anomalies).toEqual([])
+        expect(d.leakReport?.byKind).toEqual([
+            { kind: "box", blocks: 1, bytes: 12 },
+            { kind: "vec", blocks: 1, bytes: 64 },
+        ])
+        expect(d.leakReport?.entries.map(e => e.ptr)).toEqual(r.blocks.map(x => x.ptr))
+        b.drop()
+        v.drop()
     })
 
     test("a long per-kind list continues on further lines, each under 150 characters", () => {
