@@ -8,23 +8,36 @@
  * region in it, a heap map at each phase's peak, and the statistics.
  *
  *   npm start -- --board esp32c3 --allocator bump
+ *   npm start -- --debug full --track
+ *
+ * With --debug and --track the heap is Logging(Tracking(Debug(allocator))):
+ * the tracker sees the user's pointers, and both layers report through the
+ * logger (~C check failures, ~L leak report entries).
  */
 import { parseArgs } from "node:util"
 import { BOARDS, DEFAULT_BOARD_ID } from "../boards/index"
 import { ALLOCATOR_KINDS, DEFAULT_ALLOCATOR, makeAllocator } from "../src/allocators"
+import { DebugAllocator, DebugLevel } from "../src/debug"
+import { diagnostics } from "../src/diagnostics"
 import { runFirmware } from "../src/firmware"
+import { HeapAllocator } from "../src/global_alloc"
+import { formatLeakReport, TrackingAllocator } from "../src/tracking"
 import { _simSetArch } from "./core"
 import { HeapViewer } from "./viewer"
 
 const REAL_BOARDS = BOARDS.filter(b => !b.hostOnly)
 
-const HELP = `Usage: npm start -- [--board <id>] [--allocator <kind>] [--stats-every <n>] [--quiet]
+const LEVELS: Record<string, DebugLevel> = { off: DebugLevel.Off, light: DebugLevel.Light, full: DebugLevel.Full }
+
+const HELP = `Usage: npm start -- [--board <id>] [--allocator <kind>] [--debug <level>] [--track] [--stats-every <n>] [--quiet]
 
 Runs the bareheap firmware in the host simulator and prints its allocation
 event stream (docs/protocol.md), then the board's memory map and heap maps.
 
   --board <id>         ${REAL_BOARDS.map(b => b.id).join(", ")} (default ${DEFAULT_BOARD_ID})
   --allocator <kind>   ${ALLOCATOR_KINDS.join(", ")} (default ${DEFAULT_ALLOCATOR})
+  --debug <level>      off, light (canaries) or full (canaries, fill patterns, quarantine); default off
+  --track              track live blocks by container kind and print a leak report at the end
   --stats-every <n>    a stats line after every n events (default 16; 0 = at phase ends only)
   --quiet              do not print the event stream, only the summary
   --help               this text`
@@ -45,6 +58,8 @@ async function main(): Promise<void> {
                 board: { type: "string", default: DEFAULT_BOARD_ID },
                 allocator: { type: "string", default: DEFAULT_ALLOCATOR },
                 "stats-every": { type: "string", default: "16" },
+                debug: { type: "string", default: "off" },
+                track: { type: "boolean", default: false },
                 quiet: { type: "boolean", default: false },
                 help: { type: "boolean", default: false },
             },
@@ -63,15 +78,51 @@ async function main(): Promise<void> {
     const statsEvery = Number(args["stats-every"])
     if (!Number.isInteger(statsEvery) || statsEvery < 0) fail(`--stats-every must be a whole number ≥ 0, not "${args["stats-every"]}"`)
 
+    if (!(args.debug in LEVELS)) fail(`unknown debug level "${args.debug}"; known levels: ${Object.keys(LEVELS).join(", ")}`)
+    const level = LEVELS[args.debug]
+
     _simSetArch(board.archId)
     const viewer = new HeapViewer()
     const emit = (line: string) => {
         if (!args.quiet) console.log(line)
         viewer.push(line)
     }
-    const heap = await runFirmware(board, region => makeAllocator(args.allocator, region), { emit, statsEvery })
-    const s = heap.stats()
-    console.log(["", "=== summary ===", viewer.render(), `allocator's own count: peak in use ${s.peakInUse} B, ${s.allocs} allocs, ${s.frees} frees, ${s.reallocs} reallocs, ${s.failures} failures, ${s.liveBlocks} live`].join("\n"))
+    let debug: DebugAllocator | null = null
+    let tracker: TrackingAllocator | null = null
+    const makeHeap = (region: Parameters<typeof makeAllocator>[1]): HeapAllocator => {
+        let h: HeapAllocator = makeAllocator(args.allocator, region)
+        if (level !== DebugLevel.Off) h = debug = new DebugAllocator(h, level)
+        if (args.track) h = tracker = new TrackingAllocator(h)
+        return h
+    }
+    const heap = await runFirmware(board, makeHeap, {
+        emit,
+        statsEvery,
+        onStart: log => {
+            debug?.setEvents(log)
+            tracker?.setEvents(log)
+        },
+    })
+    const report: string[] = []
+    if (debug) {
+        const found = debug.scan()
+        report.push(`debug (${args.debug}): ${found} new check failure${found === 1 ? "" : "s"} found by the final scan, ${debug.failures().length} recorded in all`)
+    }
+    if (tracker) {
+        report.push("leak report (tracking):", ...formatLeakReport(tracker.reportLeaks()))
+    }
+    const s = diagnostics(heap)
+    console.log(
+        [
+            "",
+            "=== summary ===",
+            viewer.render(),
+            `allocator's own count: peak in use ${s.peakInUse} B, min ever free ${s.minFree} B, largest request ${s.peakRequest} B, ` +
+                `${s.allocs} allocs, ${s.frees} frees, ${s.reallocs} reallocs, ${s.failures} failures, ${s.liveBlocks} live, ` +
+                `fragmentation now ${s.fragmentation.toFixed(1)} %`,
+            ...report,
+        ].join("\n"),
+    )
     if (viewer.decoder.anomalies.length > 0) process.exit(1)
 }
 

@@ -45,6 +45,34 @@ describe("npm start (sim/run.ts)", () => {
         expect(r.stdout).toMatch(/0 gaps, 0 anomalies/)
     })
 
+    test("--debug full --track: the demo runs under both layers, scans clean and reports no leaks", () => {
+        const r = start(["--allocator", "tlsf", "--debug", "full", "--track"])
+        expect(r.status, r.stderr).toBe(0)
+        const decoder = new StreamDecoder()
+        r.stdout.split("\n").forEach((l, i) => {
+            if (l.startsWith("~")) decoder.push(stripTransport(l), i + 1)
+        })
+        expect(decoder.header.allocator).toBe("tlsf")
+        expect(decoder.anomalies).toHaveLength(0)
+        expect(decoder.blocks()).toHaveLength(0)
+        expect(r.stdout).toContain("debug (full): 0 new check failures found by the final scan, 0 recorded in all")
+        expect(r.stdout).toMatch(/leak report \(tracking\):\n0 live blocks, 0 bytes/)
+        expect(r.stdout).toMatch(/min ever free \d+ B, largest request 1024 B/)
+    })
+
+    test.each(["buddy", "bump", "tlsf", "pool"])("--debug light --allocator %s decodes with no anomalies", allocator => {
+        const r = start(["--allocator", allocator, "--debug", "light", "--quiet"])
+        expect(r.status, r.stderr).toBe(0)
+        expect(r.stdout).toMatch(/0 gaps, 0 anomalies/)
+        expect(r.stdout).toContain("debug (light): 0 new check failures")
+    })
+
+    test("an unknown debug level is a clear error", () => {
+        const r = start(["--debug", "paranoid"])
+        expect(r.status).toBe(2)
+        expect(r.stderr).toContain('unknown debug level "paranoid"; known levels: off, light, full')
+    })
+
     test("--help explains the options", () => {
         const r = start(["--help"])
         expect(r.status).toBe(0)
