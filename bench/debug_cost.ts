@@ -4,9 +4,10 @@
  * one run, written to bench/debug-cost.md.
  *
  * Method (bench/debug_workload.ts): alloc+dealloc pairs over sizes 8..200 B
- * with 16 blocks kept live, on an 8 KiB region. Node: median of RUNS runs of
- * NODE_PAIRS pairs (performance.now). VM: median of 3 runs of 3,000 pairs,
- * GC-stress off (ds.millis, ms resolution). Ratios are light/off and full/off
+ * with 16 blocks kept live, on an 8 KiB region. Node: median of 7 runs of
+ * 50,000 pairs (performance.now), no yields. VM: median of 3 runs of
+ * 3,000 pairs, GC-stress off (ds.millis, ms resolution), yielding every 40
+ * pairs, minus the time of the same yields alone. Ratios are light/off and full/off
  * of the same allocator in the same run. "fit" counts 16-byte blocks that fit
  * in the 8 KiB region: the capacity each level's per-block overhead costs —
  * deterministic, unlike the times.
@@ -54,8 +55,8 @@ async function main(): Promise<void> {
     for (const kind of ALLOCATOR_KINDS) {
         for (const [level, name] of LEVELS) {
             const times: number[] = []
-            for (let r = 0; r < runs; r++) times.push(await timePairs(debugHeap(kind, level, 8192), pairs, () => performance.now()))
-            const fit = blocksThatFit(debugHeap(kind, level, 8192))
+            for (let r = 0; r < runs; r++) times.push(await timePairs(debugHeap(kind, level, 8192), pairs, () => performance.now(), 0))
+            const fit = await blocksThatFit(debugHeap(kind, level, 8192))
             rows.push({ kind, level: name, nodeUs: (median(times) * 1000) / pairs, vmUs: null, fit })
             process.stderr.write(`node: ${kind} ${name} done\n`)
         }

@@ -10,7 +10,9 @@
  * alloc and one dealloc. The same sequence runs for every allocator and
  * level, so the ratios compare like with like. Every payload is written once
  * (one byte) so "full" cannot skip work a real program would trigger.
- * Loops yield every 32 pairs: the VM runs at most ~131,072 opcodes per slice.
+ * In the VM the loop yields every `yieldEvery` pairs (the VM runs at most
+ * ~131,072 opcodes per slice); timeYields() measures the same number of bare
+ * yields so the caller can subtract them. Node runs without yields.
  */
 import * as ds from "@devicescript/core"
 import { makeAllocator } from "../src/allocators"
@@ -33,7 +35,7 @@ export function debugHeap(kind: string, level: DebugLevel, regionBytes: number):
  * measured with `now` (ms). Throws if an allocation fails (the ring needs
  * at most 16 × 200 bytes plus the debug overhead).
  */
-export async function timePairs(heap: HeapAllocator, pairs: number, now: () => number): Promise<number> {
+export async function timePairs(heap: HeapAllocator, pairs: number, now: () => number, yieldEvery: number): Promise<number> {
     const layouts: Layout[] = SIZES.map(s => Layout.fromSizeAlign(s, 4))
     const ring: number[] = []
     const ringLayouts: Layout[] = []
@@ -51,20 +53,30 @@ export async function timePairs(heap: HeapAllocator, pairs: number, now: () => n
         if (p === 0) throw new Error("debug workload: alloc of " + l.size + " failed at pair " + i)
         heap.region.buf.setAt(p - heap.region.base, "u8", i & 0xff)
         heap.dealloc(p, l)
-        if ((i & 31) === 31) await ds.sleep(0)
+        if (yieldEvery > 0 && i % yieldEvery === yieldEvery - 1) await ds.sleep(0)
     }
     const ms = now() - t0
     for (let i = 0; i < LIVE; i++) heap.dealloc(ring[i], ringLayouts[i])
     return ms
 }
 
+/** The time (ms) of the yields timePairs makes for `pairs` pairs, without the pairs. */
+export async function timeYields(pairs: number, now: () => number, yieldEvery: number): Promise<number> {
+    const t0 = now()
+    for (let i = 0; i < pairs; i++) if (i % yieldEvery === yieldEvery - 1) await ds.sleep(0)
+    return now() - t0
+}
+
 /**
  * How many 16-byte blocks (align 4) fit before the first failure: the
  * capacity a debug level costs, independent of machine speed.
  */
-export function blocksThatFit(heap: HeapAllocator): number {
+export async function blocksThatFit(heap: HeapAllocator): Promise<number> {
     const l = Layout.fromSizeAlign(16, 4)
     let n = 0
-    while (heap.alloc(l) !== 0) n++
+    while (heap.alloc(l) !== 0) {
+        n++
+        if ((n & 31) === 0) await ds.sleep(0)
+    }
     return n
 }
