@@ -43,3 +43,42 @@ test("README: the Allocator API and containers", () => {
     v.drop()
     b.drop()
 })
+
+test("README: diagnostics, debug levels and leak reports", () => {
+    const lines: string[] = []
+    const debug = new bareheap.DebugAllocator(new BuddyAllocator(StaticRegion.forBoard(PICO)), bareheap.DebugLevel.Full)
+    const tracker = new bareheap.TrackingAllocator(debug)
+    const heap = new bareheap.LoggingAllocator(tracker, "pico", { emit: l => lines.push(l) })
+    debug.setEvents(heap)
+    tracker.setEvents(heap)
+
+    const l = Layout.fromSizeAlign(8, 4)
+    const p = heap.alloc(l)
+    heap.region.writeU8(p + 8, 1)
+    let err: unknown = null
+    try {
+        heap.dealloc(p, l)
+    } catch (e) {
+        err = e
+    }
+    expect(err).toBeInstanceOf(bareheap.HeapError)
+    expect((err as bareheap.HeapError).code).toBe(bareheap.HeapErrorCode.CanaryClobbered)
+    expect((err as Error).message).toContain(bareheap.ptrText(p))
+    expect(lines.at(-1)).toBe(`~E ${bareheap.hex(lines.length - 1)} 8 ${bareheap.hex(p)} F`)
+
+    const a = new bareheap.GlobalAllocAdapter(heap)
+    const v = Vec.newIn(a, ElemKind.U32)
+    v.push(1)
+    const s = HeapString.fromIn(a, "kept")
+    const report = bareheap.formatLeakReport(tracker.reportLeaks())
+    expect(report[0]).toBe("3 live blocks, 28 bytes: vec 1 (16 B), raw 1 (8 B), string 1 (4 B)")
+    expect(report[1]).toBe(`  ${bareheap.ptrText(p)} 8 B align 4 raw #0`)
+    expect(lines.filter(x => x.startsWith("~L "))).toHaveLength(3)
+    expect(debug.scan()).toBe(1)
+    expect(lines.at(-1)).toMatch(new RegExp(`^~C [0-9a-f]+ 8 ${bareheap.hex(p)}$`))
+    const f = bareheap.diagnostics(heap).fragmentation
+    expect(f).toBeGreaterThanOrEqual(0)
+    expect(f).toBeLessThanOrEqual(100)
+    s.drop()
+    v.drop()
+})

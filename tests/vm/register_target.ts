@@ -1,18 +1,26 @@
 /**
- * tests/vm/register_target.ts — registers portable cases against one given
- * target, like register.ts but without makeAllocator: a program that imports
- * src/allocators.ts compiles all four allocators, and the tracking cases
- * (containers, logging and the tracker on top) only fit DeviceScript's 64 KB
- * of function bytecode with two allocators per program
- * (tests/vm/selftest_tracking*.ts).
+ * tests/vm/register_target.ts — how the in-VM self-test programs turn a list
+ * of portable cases (tests/contract/) into @devicescript/test tests: one
+ * describe per target, each case run on a fresh allocator from `make` over a
+ * region of `regionBytes` (kept small: GC-stress makes every call cost
+ * ~40 µs). Each case starts on a fresh VM slice (settle()): the test runner
+ * does not yield between tests, and a case that follows a busy one could
+ * otherwise pass the 131,072-opcode limit of a slice.
+ *
+ * It takes a factory rather than an allocator kind so that a program can
+ * link only the allocators it tests (a program importing src/allocators.ts
+ * compiles all four, and the tracking cases only fit DeviceScript's 64 KB of
+ * function bytecode with two per program). register.ts is the by-kind form.
  */
 import { describe, test } from "@devicescript/test"
 import { HeapAllocator } from "../../src/global_alloc"
 import { StaticRegion } from "../../src/region"
+import { settle } from "../contract/check"
 import { ConformanceCase, ConformanceTarget } from "../contract/conformance"
 
 function registerCase(target: ConformanceTarget, c: ConformanceCase): void {
     test(c.name, async () => {
+        await settle()
         await c.run(target)
     })
 }
