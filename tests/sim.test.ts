@@ -3,6 +3,7 @@
  * simulator for each board and allocator, its summary, and its errors.
  */
 import { spawnSync } from "node:child_process"
+import { readFileSync } from "node:fs"
 import { describe, expect, test } from "vitest"
 import { StreamDecoder, stripTransport } from "../sim/decoder"
 import { HeapViewer } from "../sim/viewer"
@@ -31,6 +32,15 @@ describe("npm start (sim/run.ts)", () => {
         expect(r.stdout).toContain("└ heap 0x20020000–0x20027fff")
         expect(r.stdout).toMatch(/heap at the peak of phase "fragment": 48 live blocks, 1152 B requested/)
         expect(r.stdout).toMatch(/heap at the peak of phase "coalesce": 24 live blocks/)
+    })
+
+    test("the README's sample stream is what npm start prints", () => {
+        const readme = readFileSync("README.md", "utf8")
+        const block = /```\n(~H 0 [^`]*?)\.\.\.\n```/.exec(readme)
+        expect(block, "README has a sample stream starting with ~H").not.toBeNull()
+        const sample = block[1].trimEnd().split("\n")
+        const r = start([])
+        expect(r.stdout.split("\n").slice(0, sample.length)).toEqual(sample)
     })
 
     test.each([
