@@ -54,9 +54,10 @@ export class Buffer {
     private readonly bytes: Uint8Array
     private readonly view: DataView
 
-    private constructor(n: number) {
-        this.bytes = new Uint8Array(n)
-        this.view = new DataView(this.bytes.buffer)
+    /** `over`: host-only, see _simBufferOver; otherwise n fresh zero bytes. */
+    private constructor(n: number, over?: Uint8Array) {
+        this.bytes = over === undefined ? new Uint8Array(n) : over
+        this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength)
     }
 
     static alloc(n: number): Buffer {
@@ -129,6 +130,15 @@ export class Buffer {
         const n = Math.min(length, this.bytes.length - dstOffset, src.bytes.length - srcOffset)
         this.bytes.set(src.bytes.subarray(srcOffset, srcOffset + n), dstOffset)
     }
+}
+
+/**
+ * Host-only (benchmarks): a Buffer whose bytes ARE `u8` (no copy, any length),
+ * e.g. to see a peer allocator's ArrayBuffer as a region. The VM has nothing
+ * like it; firmware must never call it.
+ */
+export function _simBufferOver(u8: Uint8Array): Buffer {
+    return new (Buffer as unknown as new (n: number, over: Uint8Array) => Buffer)(0, u8)
 }
 
 const startedAt = Date.now()
