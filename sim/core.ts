@@ -9,7 +9,9 @@
  *   - setAt saturates integers to the format's range (u32 −1 → 0) and rounds
  *     fractions as trunc(v + 0.5); it never wraps;
  *   - fillAt/blitAt clamp the length and are silent no-ops at a bad offset;
- *   - little-endian; a Buffer is at most 0xE000 bytes (DEVS_MAX_ALLOC);
+ *   - little-endian; a Buffer is below 0xE000 bytes (DEVS_MAX_ALLOC) unless a
+ *     host-only tool calls _simAllowLargeBuffers (the "host" board's trace
+ *     replays; the VM has no such call);
  *   - getAt/setAt formats: u8 u16 u32 i8 i16 i32 f32 f64.
  * One deliberate difference: a negative offset. The VM does not check it
  * (getAt(-1) reads before the buffer, setAt(-1) corrupts its GC heap); the
@@ -21,6 +23,12 @@
 
 /** DEVS_MAX_ALLOC: the VM refuses a single allocation this large or larger. */
 const MAX_ALLOC = 0xe000
+
+/**
+ * The largest Buffer.alloc accepts (exclusive): the VM's MAX_ALLOC unless a
+ * host-only tool raised it with _simAllowLargeBuffers.
+ */
+let allocLimit = MAX_ALLOC
 
 type Fmt = "u8" | "u16" | "u32" | "i8" | "i16" | "i32" | "f32" | "f64"
 
@@ -62,7 +70,17 @@ export class Buffer {
 
     static alloc(n: number): Buffer {
         if (!(n >= 0)) throw new RangeError("invalid buffer size " + n)
-        if (n >= MAX_ALLOC) throw new RangeError("buffer too big")
+        if (n >= allocLimit) throw new RangeError("buffer too big")
+        return new Buffer(Math.floor(n))
+    }
+
+    /**
+     * Host-only (not in the VM): a Buffer of any size, for host tools that
+     * hold data no device ever sees whole, such as an encoded trace of 24,000
+     * ops (192,000 bytes). Firmware code must never call it.
+     */
+    static _simAllocHost(n: number): Buffer {
+        if (!(n >= 0)) throw new RangeError("invalid buffer size " + n)
         return new Buffer(Math.floor(n))
     }
 
@@ -151,6 +169,25 @@ export function millis(): number {
 /** Suspends the calling fiber (here: the async function) for ms milliseconds. */
 export function sleep(ms: number): Promise<void> {
     return new Promise(resolve => setTimeout(resolve, ms))
+}
+
+/**
+ * Host-only (there is no such call in the VM): lets Buffer.alloc make Buffers
+ * of up to `maxBytes` bytes instead of refusing 0xE000 (DEVS_MAX_ALLOC) and
+ * more, so the "host" board (boards/host.ts, regions up to 16 MiB) can hold a
+ * StaticRegion for trace replays: `_simAllowLargeBuffers(HOST.maxRegion)`,
+ * then `StaticRegion.forBoard(HOST)`. A value ≤ 0xE000 restores the VM's limit
+ * (the default). Real boards still refuse regions above their own limit: that
+ * check is StaticRegion's (MAX_DEVICE_REGION), not the shim's.
+ *
+ * ```ts
+ * _simAllowLargeBuffers(16 * 1024 * 1024)
+ * const region = StaticRegion.forBoard(HOST) // 4 MiB
+ * _simAllowLargeBuffers(0) // back to the VM's limit
+ * ```
+ */
+export function _simAllowLargeBuffers(maxBytes: number): void {
+    allocLimit = maxBytes > MAX_ALLOC ? Math.floor(maxBytes) + 1 : MAX_ALLOC
 }
 
 /** What `_dcfgString("archId")` answers; the sim runner sets it to the simulated board's arch. */
