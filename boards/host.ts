@@ -15,10 +15,12 @@
  * the VM's 64 KiB plus maxRegion, as if DeviceScript's GC heap were enlarged
  * to hold the region, so the RUNTIME_RESERVE rule holds as on real boards.
  *
- * Caveat: the host shim (sim/core.ts) refuses Buffers of 0xE000 bytes or more,
- * exactly like the VM, so `StaticRegion.forBoard(HOST)` currently throws
- * RangeError("buffer too big"); using this board needs a host-only way to
- * allocate a larger Buffer in the simulator.
+ * Caveat: the host shim (sim/core.ts) refuses Buffers of 0xE000 bytes or more
+ * by default, exactly like the VM, so a host tool first calls the host-only
+ * `_simAllowLargeBuffers(HOST.maxRegion)` (trace replays in bench/); after it
+ * `StaticRegion.forBoard(HOST)` works. Real boards still refuse regions above
+ * MAX_DEVICE_REGION (StaticRegion's own check), and no VM program can use this
+ * board.
  *
  * ```ts
  * import { HOST } from "./host"

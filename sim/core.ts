@@ -74,16 +74,6 @@ export class Buffer {
         return new Buffer(Math.floor(n))
     }
 
-    /**
-     * Host-only (not in the VM): a Buffer of any size, for host tools that
-     * hold data no device ever sees whole, such as an encoded trace of 24,000
-     * ops (192,000 bytes). Firmware code must never call it.
-     */
-    static _simAllocHost(n: number): Buffer {
-        if (!(n >= 0)) throw new RangeError("invalid buffer size " + n)
-        return new Buffer(Math.floor(n))
-    }
-
     get length(): number {
         return this.bytes.length
     }

@@ -13,7 +13,7 @@
  * Invariants: decodeOps(encodeTrace(t)) gives back t's kinds and sizes in
  * order, and the op → id → slot mapping is consistent (the same slot for
  * every op on one block). Cost: O(ops · log slots), one Buffer of 8 · ops
- * bytes (made with the shim's host-only _simAllocHost: 192,000 bytes for
+ * bytes (made with the shim's host-only _simBufferOver: 192,000 bytes for
  * binary2-bal, beyond a VM Buffer).
  *
  * ```ts
@@ -24,7 +24,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import * as ds from "@devicescript/core"
+import { _simBufferOver } from "@devicescript/core"
 import { EncodedTrace, OP_ALLOC, OP_BYTES, OP_FREE } from "../replay"
 import { parseTrace, Trace } from "./rep"
 
@@ -96,7 +96,7 @@ class MinHeap {
  */
 export function encodeTrace(trace: Trace, name?: string): EncodedTrace {
     const n = trace.count
-    const ops = ds.Buffer._simAllocHost(n * OP_BYTES)
+    const ops = _simBufferOver(new Uint8Array(n * OP_BYTES))
     const slotOf = new Int32Array(trace.ids).fill(-1)
     const free = new MinHeap()
     let slots = 0
