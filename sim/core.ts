@@ -78,52 +78,67 @@ export class Buffer {
         return this.bytes.length
     }
 
+    // getAt/setAt are every allocator's hot path on the host, so each format
+    // is one switch case with its width inline (no width() call), and setAt
+    // stores an integer already inside the format's range directly: saturate()
+    // would return it unchanged, so only out-of-range, fractional or NaN values
+    // take that path. Behaviour is exactly the general form's (tests/shim.test.ts).
     getAt(offset: number, fmt: Fmt): number {
-        const w = width(fmt)
-        if (!(offset >= 0) || offset + w > this.bytes.length) return undefined as unknown as number
+        const n = this.bytes.length
         const v = this.view
         switch (fmt) {
             case "u8":
-                return v.getUint8(offset)
+                return !(offset >= 0) || offset + 1 > n ? (undefined as unknown as number) : v.getUint8(offset)
             case "i8":
-                return v.getInt8(offset)
+                return !(offset >= 0) || offset + 1 > n ? (undefined as unknown as number) : v.getInt8(offset)
             case "u16":
-                return v.getUint16(offset, true)
+                return !(offset >= 0) || offset + 2 > n ? (undefined as unknown as number) : v.getUint16(offset, true)
             case "i16":
-                return v.getInt16(offset, true)
+                return !(offset >= 0) || offset + 2 > n ? (undefined as unknown as number) : v.getInt16(offset, true)
             case "u32":
-                return v.getUint32(offset, true)
+                return !(offset >= 0) || offset + 4 > n ? (undefined as unknown as number) : v.getUint32(offset, true)
             case "i32":
-                return v.getInt32(offset, true)
+                return !(offset >= 0) || offset + 4 > n ? (undefined as unknown as number) : v.getInt32(offset, true)
             case "f32":
-                return v.getFloat32(offset, true)
-            default:
-                return v.getFloat64(offset, true)
+                return !(offset >= 0) || offset + 4 > n ? (undefined as unknown as number) : v.getFloat32(offset, true)
+            case "f64":
+                return !(offset >= 0) || offset + 8 > n ? (undefined as unknown as number) : v.getFloat64(offset, true)
         }
+        return width(fmt) // unknown format: throws TypeError
     }
 
     setAt(offset: number, fmt: Fmt, value: number): void {
-        const w = width(fmt)
-        if (!(offset >= 0) || offset + w > this.bytes.length) throw new RangeError("buffer store out of range")
+        const n = this.bytes.length
         const v = this.view
         switch (fmt) {
             case "u8":
-                return v.setUint8(offset, saturate(value, 0, 0xff))
+                if (!(offset >= 0) || offset + 1 > n) break
+                return v.setUint8(offset, (value & 0xff) === value ? value : saturate(value, 0, 0xff))
             case "i8":
-                return v.setInt8(offset, saturate(value, -0x80, 0x7f))
+                if (!(offset >= 0) || offset + 1 > n) break
+                return v.setInt8(offset, (value << 24) >> 24 === value ? value : saturate(value, -0x80, 0x7f))
             case "u16":
-                return v.setUint16(offset, saturate(value, 0, 0xffff), true)
+                if (!(offset >= 0) || offset + 2 > n) break
+                return v.setUint16(offset, (value & 0xffff) === value ? value : saturate(value, 0, 0xffff), true)
             case "i16":
-                return v.setInt16(offset, saturate(value, -0x8000, 0x7fff), true)
+                if (!(offset >= 0) || offset + 2 > n) break
+                return v.setInt16(offset, (value << 16) >> 16 === value ? value : saturate(value, -0x8000, 0x7fff), true)
             case "u32":
-                return v.setUint32(offset, saturate(value, 0, 0xffffffff), true)
+                if (!(offset >= 0) || offset + 4 > n) break
+                return v.setUint32(offset, value >>> 0 === value ? value : saturate(value, 0, 0xffffffff), true)
             case "i32":
-                return v.setInt32(offset, saturate(value, -0x80000000, 0x7fffffff), true)
+                if (!(offset >= 0) || offset + 4 > n) break
+                return v.setInt32(offset, (value | 0) === value ? value : saturate(value, -0x80000000, 0x7fffffff), true)
             case "f32":
+                if (!(offset >= 0) || offset + 4 > n) break
                 return v.setFloat32(offset, value, true)
-            default:
+            case "f64":
+                if (!(offset >= 0) || offset + 8 > n) break
                 return v.setFloat64(offset, value, true)
+            default:
+                width(fmt) // unknown format: throws TypeError
         }
+        throw new RangeError("buffer store out of range")
     }
 
     fillAt(offset: number, length: number, value: number): void {
