@@ -160,15 +160,16 @@ export class ThingAllocator implements HeapAllocator {
     realloc(ptr: number, layout: Layout, newSize: number): number {
         checkNewSize(newSize, layout.align)
         const off = this.offset(ptr, "realloc")
-        if (newSize > this.peakRequest) this.peakRequest = newSize
         const oldBlock = this.u32[(off - HEADER) >> 2]
         const q = this.pool.realloc(off, newSize > 0 ? newSize : 1)
         if (q === 0) {
             if (!this.isUsed(off - HEADER))
                 throw new HeapError(HeapErrorCode.NotAllocated, ptr, "thi.ng realloc: " + ptrText(ptr) + " is not a live block")
+            if (newSize > this.peakRequest) this.peakRequest = newSize
             this.failures++
             return 0
         }
+        if (newSize > this.peakRequest) this.peakRequest = newSize
         this.reallocs++
         this.requested += newSize - layout.size
         const newBlock = this.u32[(q - HEADER) >> 2]
