@@ -31,8 +31,8 @@
  *   meant for deterministic tables, not speed.
  *
  * ```ts
- * const c = await countCosts("tlsf", trace, 1 << 20)
- * console.log(c.all.meanAccesses(), c.all.maxAccesses) // e.g. 21.4, 67
+ * const c = await countCosts("tlsf", loadTrace("amptjp-bal"), 8049152)
+ * console.log(c.all.meanAccesses(), c.all.maxAccesses) // amptjp-bal at 8 MiB: 22.2, 33
  * ```
  */
 import * as ds from "@devicescript/core"
