@@ -62,6 +62,16 @@ describe("thi.ng adapter", () => {
         }
     })
 
+    it("the peer's second bug (6.1.150): shrinking the top block by 8 leaves a stale size that check() reports as an overlap", () => {
+        const heap = thing(4096, true)
+        const a = heap.alloc(L(40)) // a 48-byte block at the top
+        const a2 = heap.realloc(a, L(40), 32) // needs 40: top drops by 8, the header still says 48
+        expect(a2).toBe(a)
+        const b = heap.alloc(L(8)) // from the new top, inside a's stale extent
+        expect(b - HOST.heap.base).toBe(80)
+        expect(heap.check().join("\n")).toContain("overlaps the block before it")
+    })
+
     it("addresses are base + the pool's offsets, 8-aligned, and walk() tiles the pool", () => {
         const heap = thing(4096, true)
         const p = heap.alloc(L(10))
