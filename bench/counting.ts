@@ -160,6 +160,8 @@ export class CostReport {
     realloc = new OpCosts()
     /** Accesses of the allocator's constructor (not an op). */
     setupAccesses = 0
+    /** reads + writes of every op, in replay order (the distribution the plots show). */
+    perOp: number[] = []
     constructor(public kind: string, public trace: string, public regionBytes: number, public replay: ReplayResult) {}
 }
 
@@ -178,6 +180,7 @@ class CountingHeap implements HeapAllocator {
         const b = t.bytes - b0
         into.add(r, w, b)
         this.rep.all.add(r, w, b)
+        this.rep.perOp.push(r + w)
     }
     alloc(layout: Layout): number {
         const t = this.t, r = t.reads, w = t.writes, b = t.bytes
