@@ -1,0 +1,122 @@
+/**
+ * bench/vm/replay_traces.ts — the body of the VM trace-replay programs:
+ * replays compiled-in traces (bench/vm/traces/*.ts, hex`` literals in flash,
+ * written by bench/vm/gen_traces.ts) with every allocator kind on the Pico's
+ * real 32 KiB region, verify on, yielding, and prints one line per trace ×
+ * kind. The programs themselves are the generated bench/vm/traces/replay_<n>.ts
+ * entries, one per group of traces that fits one program image (a program
+ * image is at most 110,464 bytes; see gen_traces.ts), each calling
+ * replayTraces with its group. bench/vm_speed.ts builds and runs them.
+ *
+ * Output (lines start with "bench", never "~", which the event protocol owns):
+ *   bench replay <trace> <kind> <ops> <failures> <peak> <firstFailure> <peakOk> <ms> <reps>
+ *       ops/failures/peak/firstFailure from ReplayResult; peakOk is 1 when
+ *       the replay had no failure and its peak live payload equals the
+ *       trace's (a failed alloc lowers the peak, so then it is 0 and says
+ *       nothing); ms is the time of `reps` replays (timeReplays) minus the
+ *       time of the same number of bare yields. ds.millis() only advances
+ *       across a yield (1 ms grain), so a short trace is replayed reps =
+ *       ⌈MIN_TIMED_OPS / ops⌉ times, each on a fresh allocator, to time
+ *       ≥ MIN_TIMED_OPS ops; the results of the runs are identical (checked)
+ *   bench error <trace> <kind> <op> <message>    a correctness failure (ReplayError)
+ *   bench done
+ *
+ * Costs: the region (32 KiB) is allocated once and zeroed before each run;
+ * replay() adds its slot table (12 B per slot) and shadow map (4 KiB) per run.
+ *
+ * ```ts
+ * import { SHORT1_BAL } from "./traces/short1_bal"
+ * await replayTraces([SHORT1_BAL], ALLOCATOR_KINDS)   // prints "bench replay short1-bal buddy 12 0 8144 -1 1 …"
+ * ```
+ */
+import * as ds from "@devicescript/core"
+import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators"
+import { StaticRegion } from "../../src/region"
+import { PICO } from "../../boards/pico"
+import { EncodedTrace, replay, ReplayError, ReplayOptions, ReplayResult } from "../replay"
+
+/** Ops timed at least per trace × kind (short traces are replayed this many ops' worth). */
+export const MIN_TIMED_OPS = 1000
+
+/** Ops between two yields: a replay step with verify stays far below the slice's opcode budget at this rate. */
+export const REPLAY_YIELD_EVERY = 20
+
+let shared: StaticRegion = null
+
+/** The one Pico-sized region all replays use, zeroed (allocated on first use). */
+function picoRegion(): StaticRegion {
+    if (shared === null) shared = StaticRegion.forBoard(PICO)
+    shared.buf.fillAt(0, shared.size, 0)
+    return shared
+}
+
+/** ms of `n` bare yields: what a replay's own yields cost, to subtract. */
+async function yieldsMs(n: number): Promise<number> {
+    const t0 = ds.millis()
+    for (let i = 0; i < n; i++) await ds.sleep(0)
+    return ds.millis() - t0
+}
+
+/** A replay's result and the time of all its runs in ms (yields subtracted). */
+export class TimedReplay {
+    constructor(public result: ReplayResult, public ms: number, public reps: number) {}
+}
+
+/** Same counts: a repeated replay must do exactly what the first did. */
+function sameResult(a: ReplayResult, b: ReplayResult): boolean {
+    return a.ops === b.ops && a.failures === b.failures && a.peakPayload === b.peakPayload && a.firstFailure === b.firstFailure && a.skipped === b.skipped
+}
+
+/**
+ * Replays `trace` with allocator `kind` on the Pico region (verify on),
+ * `reps` times, each on a fresh allocator; returns the first result and the
+ * time of all runs. Each run starts on a fresh slice and is followed by a
+ * yield, so the clock sees all of its work and none of the set-up; the same
+ * number of bare yields is timed and subtracted. A ReplayError propagates,
+ * and so does a run whose counts differ from the first's.
+ */
+export async function timeReplays(trace: EncodedTrace, kind: string, reps: number): Promise<TimedReplay> {
+    const opts = new ReplayOptions()
+    opts.yieldEvery = REPLAY_YIELD_EVERY
+    opts.verify = true
+    let first: ReplayResult = null
+    let ms = 0
+    let yields = 0
+    for (let k = 0; k < reps; k++) {
+        const heap = makeAllocator(kind, picoRegion())
+        await ds.sleep(0)
+        const t0 = ds.millis()
+        const r = await replay(heap, trace, opts)
+        await ds.sleep(0)
+        ms += ds.millis() - t0
+        yields += Math.floor(r.ops / REPLAY_YIELD_EVERY) + 1
+        if (first === null) first = r
+        else if (!sameResult(first, r)) throw new ReplayError(-1, "run " + k + " of " + trace.name + " with " + kind + " differs from the first")
+    }
+    return new TimedReplay(first, ms - (await yieldsMs(yields)), reps)
+}
+
+async function runOne(trace: EncodedTrace, kind: string): Promise<void> {
+    const reps = Math.ceil(MIN_TIMED_OPS / (trace.count > 0 ? trace.count : 1))
+    try {
+        const t = await timeReplays(trace, kind, reps)
+        const r = t.result
+        const peakOk = r.failures === 0 && r.peakPayload === trace.peakPayload ? 1 : 0
+        // Two halves: console.log takes at most 7 interpolated values.
+        const head = "bench replay " + trace.name + " " + kind + " " + r.ops + " " + r.failures
+        console.log(head + " " + r.peakPayload + " " + r.firstFailure + " " + peakOk + " " + t.ms + " " + reps)
+    } catch (e) {
+        if (!(e instanceof ReplayError)) throw e
+        const re = e as ReplayError
+        console.log("bench error " + trace.name + " " + kind + " " + re.op + " " + re.message)
+    }
+}
+
+/** Replays every trace with every kind (default: all of ALLOCATOR_KINDS), then prints "bench done". */
+export async function replayTraces(traces: EncodedTrace[], kinds?: string[]): Promise<void> {
+    const ks = kinds === undefined ? ALLOCATOR_KINDS : kinds
+    for (const trace of traces) {
+        for (const kind of ks) await runOne(trace, kind)
+    }
+    console.log("bench done")
+}
