@@ -13,32 +13,39 @@
  *   needs no padding. alloc pops the first non-empty free list of order ≥ k
  *   and splits it down, pushing each upper half; dealloc merges the block with
  *   its free buddy while there is one. Any region size works (24 KiB, 40,000
- *   bytes…): at construction the usable range [metaEnd, end) — end is the
- *   size rounded down to 16; a shorter tail is never used — is cut into
- *   maximal aligned power-of-two free blocks; arena space past the region end
- *   is never handed out and never touched, and a block whose buddy lies
- *   outside the usable range simply never coalesces (the buddy's FREE bit is
- *   never set).
+ *   bytes…): the metadata takes the top of the region and at construction the
+ *   usable range [0, metaStart) is cut into maximal aligned power-of-two free
+ *   blocks (the first is the largest power of two ≤ metaStart, at offset 0);
+ *   arena space past metaStart is never handed out, and a block whose buddy
+ *   lies outside the usable range simply never coalesces (the buddy's FREE bit
+ *   is never set).
+ *   Why the metadata is at the END: blocks are aligned to their size from the
+ *   region start, so metadata at the start would forbid every block that
+ *   overlaps it (an 8 KiB block would need offset 8 KiB, a 16 KiB region).
+ *   With it at the end, a region of 8 KiB + 576 bytes holds an 8 KiB block.
  *
- * Metadata (offsets from the region start; K = order count, N = arena / 16):
+ * Metadata (offsets from the region start; K = order count, N = arena / 16;
+ * M = metaStart, end = the size rounded down to 16, M = end − the metadata
+ * rounded up to 16; a tail of < 16 bytes past end is never used):
  *
- *     0        16            16+4K=F           U=F+B            metaEnd          size
- *     ┌────────┬─────────────┬─────────────────┬────────────────┬──┬─────────────────┐
- *     │ header │ heads[K]    │ FREE bitmap     │ USED bitmap    │▒▒│ blocks …        │
- *     └────────┴─────────────┴─────────────────┴────────────────┴──┴─────────────────┘
- *     header  u32 magic 0x59444442 ("BDDY"), u32 region size, u32 metaEnd,
- *             u8 K, u8 layout version (1), u16 0
+ *     0                   M        M+16          M+16+4K=F        U=F+B          end   size
+ *     ┌───────────────────┬────────┬─────────────┬────────────────┬───────────────┬──┬──┐
+ *     │ blocks …          │ header │ heads[K]    │ FREE bitmap    │ USED bitmap   │▒▒│░░│
+ *     └───────────────────┴────────┴─────────────┴────────────────┴───────────────┴──┴──┘
+ *     header  u32 magic 0x59444442 ("BDDY"), u32 region size, u32 metaStart,
+ *             u8 K, u8 layout version (2), u16 0
  *     heads   u32 per order: offset of the first free block of that order, or NIL
  *     bitmaps 2N − 1 bits each, B = that rounded up to whole u32 words, in bytes;
  *             block i of order k is bit 2N − (2N >> k) + i (row k starts where
  *             rows 0..k−1, of N, N/2, … bits, end, so no per-order table)
- *     ▒▒      padding so blocks start at a multiple of 16
+ *     ▒▒      padding so the metadata is a multiple of 16 bytes
+ *     ░░      the size's last (size & 15) bytes, never used
  *
  *     a free block: +0 u32 next free offset (NIL = 0xFFFFFFFF), +4 u32 prev, rest unspecified
  *     a live block: all of it belongs to the caller (no header)
  *
  * Invariants (check() verifies each):
- *   I1 the blocks tile [metaEnd, end) in address order; each block has exactly
+ *   I1 the blocks tile [0, metaStart) in address order; each block has exactly
  *      one head bit: FREE(k, i) iff a free block of order k starts there,
  *      USED(k, i) iff a live one does; no bit is set anywhere else;
  *   I2 list k holds exactly the blocks with a FREE bit in row k, doubly linked
@@ -55,7 +62,9 @@
  *   else alloc + one blitAt + dealloc. allocZeroed: alloc + one fillAt.
  *   All of them are one call from the user; the loops are inline.
  *   Metadata: 16 + 4K + 2B bytes rounded up to 16: 1,088 bytes (3.3 %) for a
- *   32 KiB region, 2,128 bytes (3.7 %) for 57,344 bytes. Internal
+ *   32 KiB region, 2,128 bytes (3.7 %) for 57,344 bytes; the bitmaps are
+ *   sized for the arena, so just above a power of two they cost up to 6.25 %
+ *   of the region (e.g. 128 KiB of a 2.1 MiB region, arena 4 MiB). Internal
  *   fragmentation: a request gets the next power of two ≥ 16.
  *   In the VM (every expression node is an opcode): an alloc + dealloc pair
  *   of 16 bytes costs ≈ 490 opcodes with no split or merge, ≈ 860 splitting
@@ -93,10 +102,10 @@ import { HeapStats } from "./stats"
 /** "BDDY" as a little-endian u32 at offset 0 of a buddy region. */
 export const BUDDY_MAGIC = 0x59444442
 /** Version of the metadata layout described in the header comment. */
-export const BUDDY_VERSION = 1
+export const BUDDY_VERSION = 2
 /** End of a free list: an offset no block can have. Stored with setAt "u32" (a positive value, no saturation). */
 export const BUDDY_NIL = 0xffffffff
-/** Offset of heads[0]; heads[k] is at BUDDY_HEADS + 4k. */
+/** Offset of heads[0] from the metadata start (BuddyAllocator.metaStart); heads[k] is at metaStart + BUDDY_HEADS + 4k. */
 export const BUDDY_HEADS = 16
 /** Size of an order-0 block, the grain of every block offset. */
 export const BUDDY_MIN_BLOCK = 16
@@ -124,8 +133,10 @@ export class BuddyAllocator implements HeapAllocator {
     readonly usedMap: number
     /** Bytes in each bitmap (a multiple of 4). */
     readonly mapBytes: number
-    /** Offset of the first usable byte: everything below is metadata. */
-    readonly metaEnd: number
+    /** Offset of the metadata (header first): the blocks tile [0, metaStart); everything from here on is metadata. */
+    readonly metaStart: number
+    /** Offset of heads[0] (metaStart + BUDDY_HEADS); heads[k] is at heads + 4k. */
+    readonly heads: number
 
     private buf: ds.Buffer
     private base: number
@@ -135,8 +146,6 @@ export class BuddyAllocator implements HeapAllocator {
     /** 2N, N = arena / 16: row k of a bitmap starts at bit twoN − (twoN >> k). */
     private twoN: number
     private capacity: number
-    /** End of the usable range: size rounded down to a multiple of 16 (a tail of < 16 bytes is never used). */
-    private end: number
     // Counters (HeapStats definitions), updated inline on the fast paths.
     private inUse = 0
     private requested = 0
@@ -149,7 +158,7 @@ export class BuddyAllocator implements HeapAllocator {
     private peakRequest = 0
 
     /**
-     * Lays the metadata out at the start of the region and frees the rest.
+     * Lays the metadata out at the end of the region and frees the rest.
      * HeapError(BadArgument) when the region cannot hold the metadata plus one
      * 16-byte block.
      *
@@ -178,31 +187,36 @@ export class BuddyAllocator implements HeapAllocator {
         // 2N − 1 bits, rounded up to whole u32 words so check() can count them a word at a time.
         const mapBytes = Math.ceil((twoN - 1) / 32) * 4
         this.mapBytes = mapBytes
-        this.freeMap = BUDDY_HEADS + 4 * (maxOrder + 1)
-        this.usedMap = this.freeMap + mapBytes
-        const metaEnd = Math.ceil((this.usedMap + mapBytes) / 16) * 16
-        this.metaEnd = metaEnd
-        if (metaEnd + 16 > size)
-            throw new HeapError(HeapErrorCode.BadArgument, region.base, "buddy: a region of " + size + " bytes cannot hold its " + metaEnd + " bytes of metadata and a 16-byte block")
+        // The metadata sits at the END of the region so that the blocks start at
+        // offset 0: a block is aligned to its size from the region start, so
+        // metadata at the start would forbid every block that overlaps it (a
+        // 16 KiB region could not hold an 8 KiB block at 0).
         const end = size - (size & 15)
-        this.end = end
-        this.capacity = end - metaEnd
+        const metaLen = Math.ceil((BUDDY_HEADS + 4 * (maxOrder + 1) + 2 * mapBytes) / 16) * 16
+        const metaStart = end - metaLen
+        if (metaStart < 16)
+            throw new HeapError(HeapErrorCode.BadArgument, region.base, "buddy: a region of " + size + " bytes cannot hold its " + metaLen + " bytes of metadata and a 16-byte block")
+        this.metaStart = metaStart
+        this.heads = metaStart + BUDDY_HEADS
+        this.freeMap = this.heads + 4 * (maxOrder + 1)
+        this.usedMap = this.freeMap + mapBytes
+        this.capacity = metaStart
 
         const buf = this.buf
-        buf.fillAt(0, metaEnd, 0)
-        buf.setAt(0, "u32", BUDDY_MAGIC)
-        buf.setAt(4, "u32", size)
-        buf.setAt(8, "u32", metaEnd)
-        buf.setAt(12, "u8", maxOrder + 1)
-        buf.setAt(13, "u8", BUDDY_VERSION)
-        for (let k = 0; k <= maxOrder; k++) buf.setAt(BUDDY_HEADS + 4 * k, "u32", BUDDY_NIL)
-        // Greedy decomposition into maximal aligned blocks. It never creates two
+        buf.fillAt(metaStart, metaLen, 0)
+        buf.setAt(metaStart, "u32", BUDDY_MAGIC)
+        buf.setAt(metaStart + 4, "u32", size)
+        buf.setAt(metaStart + 8, "u32", metaStart)
+        buf.setAt(metaStart + 12, "u8", maxOrder + 1)
+        buf.setAt(metaStart + 13, "u8", BUDDY_VERSION)
+        for (let k = 0; k <= maxOrder; k++) buf.setAt(this.heads + 4 * k, "u32", BUDDY_NIL)
+        // Greedy decomposition of [0, metaStart) into maximal aligned blocks. It never creates two
         // free buddies (I3): had it taken a left buddy of order j, their parent was
         // aligned but did not fit, so neither does the right buddy.
-        let off = metaEnd
-        while (off < end) {
+        let off = 0
+        while (off < metaStart) {
             let k = 0
-            while (k < maxOrder && (off & (16 << k)) === 0 && off + (32 << k) <= end) k++
+            while (k < maxOrder && (off & (16 << k)) === 0 && off + (32 << k) <= metaStart) k++
             this.pushFree(off, k)
             off += 16 << k
         }
@@ -232,12 +246,13 @@ export class BuddyAllocator implements HeapAllocator {
             k++
         }
         const buf = this.buf
+        const H = this.heads
         const maxOrder = this.maxOrder
         // First non-empty list of order ≥ k: O(K) head reads.
         let j = k
         let off = 0
         while (j <= maxOrder) {
-            off = buf.getAt(16 + (j << 2), "u32") // heads[j] (BUDDY_HEADS = 16)
+            off = buf.getAt(H + (j << 2), "u32") // heads[j]
             if (off !== 0xffffffff) break
             j++
         }
@@ -247,7 +262,7 @@ export class BuddyAllocator implements HeapAllocator {
         }
         // Pop off (it is the head, so its prev is NIL).
         const next = buf.getAt(off, "u32")
-        buf.setAt(16 + (j << 2), "u32", next)
+        buf.setAt(H + (j << 2), "u32", next)
         if (next !== 0xffffffff) buf.setAt(next + 4, "u32", 0xffffffff)
         const twoN = this.twoN
         const F = this.freeMap
@@ -261,7 +276,7 @@ export class BuddyAllocator implements HeapAllocator {
             const upper = off + (16 << j)
             buf.setAt(upper, "u32", 0xffffffff)
             buf.setAt(upper + 4, "u32", 0xffffffff)
-            buf.setAt(16 + (j << 2), "u32", upper)
+            buf.setAt(H + (j << 2), "u32", upper)
             bit = twoN - (twoN >> j) + (upper >> (4 + j))
             a = F + (bit >> 3)
             buf.setAt(a, "u8", buf.getAt(a, "u8") | (1 << (bit & 7)))
@@ -316,9 +331,10 @@ export class BuddyAllocator implements HeapAllocator {
         // One test for: inside the usable range, a whole number, aligned to the
         // order's block size (which implies 16 and layout.align). (off | 0) is
         // safe here: 0 ≤ off < size < 2^31.
-        if (!(off >= this.metaEnd && off < this.end) || (off | 0) !== off || (off & (bs - 1)) !== 0)
+        if (!(off >= 0 && off < this.metaStart) || (off | 0) !== off || (off & (bs - 1)) !== 0)
             throw this.misuse(ptr, layout, "dealloc")
         const buf = this.buf
+        const H = this.heads
         const twoN = this.twoN
         let bit = twoN - (twoN >> k) + (off >> (4 + k))
         let a = this.usedMap + (bit >> 3)
@@ -343,18 +359,18 @@ export class BuddyAllocator implements HeapAllocator {
             buf.setAt(a, "u8", b & ~m)
             const nx = buf.getAt(bud, "u32")
             const pv = buf.getAt(bud + 4, "u32")
-            if (pv === 0xffffffff) buf.setAt(16 + (k << 2), "u32", nx)
+            if (pv === 0xffffffff) buf.setAt(H + (k << 2), "u32", nx)
             else buf.setAt(pv, "u32", nx)
             if (nx !== 0xffffffff) buf.setAt(nx + 4, "u32", pv)
             off &= ~(16 << k)
             k++
         }
         // Push the (merged) block on list k.
-        const h = buf.getAt(16 + (k << 2), "u32")
+        const h = buf.getAt(H + (k << 2), "u32")
         buf.setAt(off, "u32", h)
         buf.setAt(off + 4, "u32", 0xffffffff)
         if (h !== 0xffffffff) buf.setAt(h + 4, "u32", off)
-        buf.setAt(16 + (k << 2), "u32", off)
+        buf.setAt(H + (k << 2), "u32", off)
         bit = twoN - (twoN >> k) + (off >> (4 + k))
         a = F + (bit >> 3)
         buf.setAt(a, "u8", buf.getAt(a, "u8") | (1 << (bit & 7)))
@@ -458,7 +474,7 @@ export class BuddyAllocator implements HeapAllocator {
      *      is a nested head (two blocks overlap); FREE and USED both set is an
      *      error; two FREE buddies break I3; the bits are counted (SWAR
      *      popcount) per row. At row 0 the cover must equal exactly the
-     *      16-byte units of [metaEnd, end): that proves the blocks tile the
+     *      16-byte units of [0, metaStart): that proves the blocks tile the
      *      usable range with exactly one head each and no head bit elsewhere
      *      (I1), which an address-order walk would show block by block, at a
      *      cost per block instead of per 32 blocks.
@@ -489,16 +505,15 @@ export class BuddyAllocator implements HeapAllocator {
         const out: string[] = []
         const buf = this.buf
         const size = this.size
-        const end = this.end
-        const metaEnd = this.metaEnd
+        const metaStart = this.metaStart
         const maxOrder = this.maxOrder
         const F = this.freeMap
         const D = this.usedMap - F // USED bit = the FREE bit's byte + D
         const base = this.base
         const twoN = this.twoN
         const N = twoN >> 1
-        if (buf.getAt(0, "u32") !== BUDDY_MAGIC || buf.getAt(4, "u32") !== size || buf.getAt(8, "u32") !== metaEnd || buf.getAt(12, "u8") !== maxOrder + 1 || buf.getAt(13, "u8") !== BUDDY_VERSION)
-            out.push("header: expected magic BDDY, size " + size + ", metaEnd " + metaEnd + ", " + (maxOrder + 1) + " orders, version " + BUDDY_VERSION + " at offsets 0..13")
+        if (buf.getAt(metaStart, "u32") !== BUDDY_MAGIC || buf.getAt(metaStart + 4, "u32") !== size || buf.getAt(metaStart + 8, "u32") !== metaStart || buf.getAt(metaStart + 12, "u8") !== maxOrder + 1 || buf.getAt(metaStart + 13, "u8") !== BUDDY_VERSION)
+            out.push("header: expected magic BDDY, size " + size + ", metaStart " + metaStart + ", " + (maxOrder + 1) + " orders, version " + BUDDY_VERSION + " at offsets metaStart + 0..13 (" + metaStart + ")")
 
         // Pass 1. S holds the cover of the row last done: row k's word w is
         // built from the parent's u16 at 2w, so writing word w in place (w
@@ -577,9 +592,9 @@ export class BuddyAllocator implements HeapAllocator {
             usedBytes += uc * (16 << k)
             if (fc > 0 && largest === 0) largest = 16 << k
         }
-        // Row 0's cover must be exactly the units of [metaEnd, end).
-        const lo = metaEnd >> 4
-        const hi = end >> 4
+        // Row 0's cover must be exactly the units of [0, metaStart).
+        const lo = 0
+        const hi = metaStart >> 4
         let gaps = 0
         for (let a = 0; a < N && gaps < 10; a += 32) {
             let want = 0
@@ -594,7 +609,7 @@ export class BuddyAllocator implements HeapAllocator {
                 const t = this.lowBit(c ^ want)
                 gaps++
                 if (((c >>> t) & 1) !== 0)
-                    out.push("tiling: a block covers " + ptrText(base + 16 * (a + t)) + ", outside the usable range " + ptrText(base + metaEnd) + ".." + ptrText(base + end))
+                    out.push("tiling: a block covers " + ptrText(base + 16 * (a + t)) + ", outside the usable range " + ptrText(base) + ".." + ptrText(base + metaStart))
                 else out.push("tiling: no block covers " + ptrText(base + 16 * (a + t)) + " (a gap in the usable range)")
             }
         }
@@ -613,7 +628,7 @@ export class BuddyAllocator implements HeapAllocator {
             // Links read as i32, so NIL is -1 (an int, cheaper than the double
             // 0xFFFFFFFF in the VM); a wild link ≥ 2^31 reads negative, its bit
             // index is negative, getAt gives undefined and the FREE test fails.
-            let e = buf.getAt(BUDDY_HEADS + 4 * k, "i32")
+            let e = buf.getAt(this.heads + 4 * k, "i32")
             let prev = -1
             let count = 0
             while (e !== -1) {
@@ -655,9 +670,9 @@ export class BuddyAllocator implements HeapAllocator {
         const F = this.freeMap
         const U = this.usedMap
         const maxOrder = this.maxOrder
-        const end = this.end
+        const end = this.metaStart
         const N = this.twoN >> 1
-        let off = this.metaEnd
+        let off = 0
         while (off < end) {
             let row = 0
             let n = N
@@ -692,7 +707,7 @@ export class BuddyAllocator implements HeapAllocator {
 
     /** Block size of the highest non-empty free list, 0 when all are empty. O(K). */
     private largestFreeBlock(): number {
-        for (let k = this.maxOrder; k >= 0; k--) if (this.buf.getAt(BUDDY_HEADS + 4 * k, "u32") !== BUDDY_NIL) return 16 << k
+        for (let k = this.maxOrder; k >= 0; k--) if (this.buf.getAt(this.heads + 4 * k, "u32") !== BUDDY_NIL) return 16 << k
         return 0
     }
 
@@ -712,11 +727,11 @@ export class BuddyAllocator implements HeapAllocator {
     /** Pushes the free block (off, k) on list k and sets its FREE bit. */
     private pushFree(off: number, k: number): void {
         const buf = this.buf
-        const h = buf.getAt(BUDDY_HEADS + 4 * k, "u32")
+        const h = buf.getAt(this.heads + 4 * k, "u32")
         buf.setAt(off, "u32", h)
         buf.setAt(off + 4, "u32", BUDDY_NIL)
         if (h !== BUDDY_NIL) buf.setAt(h + 4, "u32", off)
-        buf.setAt(BUDDY_HEADS + 4 * k, "u32", off)
+        buf.setAt(this.heads + 4 * k, "u32", off)
         this.flipBit(this.freeMap, k, off, true)
     }
 
@@ -725,7 +740,7 @@ export class BuddyAllocator implements HeapAllocator {
         const buf = this.buf
         const nx = buf.getAt(off, "u32")
         const pv = buf.getAt(off + 4, "u32")
-        if (pv === BUDDY_NIL) buf.setAt(BUDDY_HEADS + 4 * k, "u32", nx)
+        if (pv === BUDDY_NIL) buf.setAt(this.heads + 4 * k, "u32", nx)
         else buf.setAt(pv, "u32", nx)
         if (nx !== BUDDY_NIL) buf.setAt(nx + 4, "u32", pv)
         this.flipBit(this.freeMap, k, off, false)
@@ -735,9 +750,9 @@ export class BuddyAllocator implements HeapAllocator {
     private carve(k: number): number {
         const buf = this.buf
         let j = k
-        while (j <= this.maxOrder && buf.getAt(BUDDY_HEADS + 4 * j, "u32") === BUDDY_NIL) j++
+        while (j <= this.maxOrder && buf.getAt(this.heads + 4 * j, "u32") === BUDDY_NIL) j++
         if (j > this.maxOrder) return -1
-        const off = buf.getAt(BUDDY_HEADS + 4 * j, "u32")
+        const off = buf.getAt(this.heads + 4 * j, "u32")
         this.unlinkFree(off, j)
         while (j > k) {
             j--
@@ -768,7 +783,7 @@ export class BuddyAllocator implements HeapAllocator {
         let k = 0
         while (16 << k < need) k++
         const off = ptr - this.base
-        if (!(off >= this.metaEnd && off < this.end) || (off | 0) !== off || (off & ((16 << k) - 1)) !== 0 || !this.hasBit(this.usedMap, k, off))
+        if (!(off >= 0 && off < this.metaStart) || (off | 0) !== off || (off & ((16 << k) - 1)) !== 0 || !this.hasBit(this.usedMap, k, off))
             throw this.misuse(ptr, layout, op)
         return k
     }
@@ -790,8 +805,8 @@ export class BuddyAllocator implements HeapAllocator {
             return new HeapError(HeapErrorCode.Misaligned, ptr, `${op}: pointer ${p} is not a multiple of 16, the buddy block grain`)
         if ((off & (layout.align - 1)) !== 0)
             return new HeapError(HeapErrorCode.Misaligned, ptr, `${op}: pointer ${p} is not aligned to the layout's align ${layout.align}`)
-        if (off < this.metaEnd)
-            return new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} lies in the allocator's metadata (${ptrText(base)}..${ptrText(base + this.metaEnd)}), not in a block`)
+        if (off >= this.metaStart)
+            return new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} lies in the allocator's metadata (${ptrText(base + this.metaStart)}..${ptrText(base + size)}), not in a block`)
         let need = layout.align
         if (layout.size > need) need = layout.size
         const cls = need > this.arena ? "no size class (larger than the arena)" : "the " + this.classOf(need) + "-byte size class"
@@ -806,7 +821,6 @@ export class BuddyAllocator implements HeapAllocator {
         // Inside some block: name it (the smallest enclosing head).
         for (let j = 1; j <= this.maxOrder; j++) {
             const h = off & ~((16 << j) - 1)
-            if (h < this.metaEnd) break
             const used = this.hasBit(this.usedMap, j, h)
             if (used || this.hasBit(this.freeMap, j, h))
                 return new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} is not the start of a block: it lies ${off - h} bytes into the ${used ? "live" : "free"} ${16 << j}-byte block at ${ptrText(base + h)}`)
@@ -843,7 +857,7 @@ export class BuddyAllocator implements HeapAllocator {
     private listProblem(k: number, e: number, prev: number, count: number): string {
         const bs = 16 << k
         const what = "free list " + k + " (" + bs + " B), entry " + count + " (offset " + e + "): "
-        if (e % bs !== 0 || e >= this.end || e < this.metaEnd) return what + "not a " + bs + "-aligned block inside the usable range " + this.metaEnd + ".." + this.end
+        if (e % bs !== 0 || e >= this.metaStart) return what + "not a " + bs + "-aligned block inside the usable range 0.." + this.metaStart
         if (!this.hasBit(this.freeMap, k, e)) return what + "its FREE bit is clear"
         const p = this.buf.getAt(e + 4, "u32")
         // A prev naming an entry already passed means the list loops back here.

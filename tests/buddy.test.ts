@@ -5,7 +5,7 @@
  * metadata bytes in region.buf.
  */
 import { describe, expect, test } from "vitest"
-import { BUDDY_HEADS, BUDDY_MAGIC, BUDDY_NIL, BuddyAllocator } from "../src/buddy"
+import { BUDDY_HEADS, BUDDY_MAGIC, BUDDY_NIL, BUDDY_VERSION, BuddyAllocator } from "../src/buddy"
 import { HeapError, HeapErrorCode } from "../src/errors"
 import { ptrText } from "../src/hex"
 import { Layout, LayoutError } from "../src/layout"
@@ -33,7 +33,7 @@ function flipBit(h: BuddyAllocator, map: number, k: number, off: number): void {
     h.region.buf.setAt(a, "u8", h.region.buf.getAt(a, "u8") ^ (1 << (b & 7)))
 }
 function head(h: BuddyAllocator, k: number): number {
-    return h.region.buf.getAt(BUDDY_HEADS + 4 * k, "u32")
+    return h.region.buf.getAt(h.metaStart + BUDDY_HEADS + 4 * k, "u32")
 }
 
 /** Fills n bytes at p with a pattern of the tag (not of the address, so a moved block still matches). */
@@ -52,7 +52,7 @@ function plainStats(s: HeapStats) {
 /** Metadata bytes (header, heads, both bitmaps). */
 function meta(h: BuddyAllocator): number[] {
     const out: number[] = []
-    for (let i = 0; i < h.metaEnd; i++) out.push(h.region.buf.getAt(i, "u8"))
+    for (let i = h.metaStart; i < h.region.size; i++) out.push(h.region.buf.getAt(i, "u8"))
     return out
 }
 
@@ -87,29 +87,46 @@ describe("construction and layout of the metadata", () => {
         const h = heap(32768)
         const buf = h.region.buf
         expect(h.kind).toBe("buddy")
-        expect(buf.getAt(0, "u32")).toBe(BUDDY_MAGIC)
-        expect(buf.getAt(4, "u32")).toBe(32768)
-        expect(buf.getAt(8, "u32")).toBe(h.metaEnd)
-        expect(buf.getAt(12, "u8")).toBe(h.maxOrder + 1)
+        // The metadata is the region's top 1,088 bytes: 16 + 48 heads + 2 × 512 bitmap bytes.
+        expect(h.metaStart).toBe(32768 - 1088)
+        expect(h.heads).toBe(h.metaStart + BUDDY_HEADS)
+        expect(buf.getAt(h.metaStart, "u32")).toBe(BUDDY_MAGIC)
+        expect(buf.getAt(h.metaStart + 4, "u32")).toBe(32768)
+        expect(buf.getAt(h.metaStart + 8, "u32")).toBe(h.metaStart)
+        expect(buf.getAt(h.metaStart + 12, "u8")).toBe(h.maxOrder + 1)
+        expect(buf.getAt(h.metaStart + 13, "u8")).toBe(BUDDY_VERSION)
         expect(h.maxOrder).toBe(11) // 16 << 11 = 32768
-        expect(h.metaEnd).toBe(1088) // 16 + 48 heads + 2 × 512 bitmap bytes
         const s = h.stats()
         expect(s.capacity).toBe(32768 - 1088)
         expect(s.free).toBe(s.capacity)
         expect(s.inUse).toBe(0)
         expect(s.largestFree).toBe(16384)
         expect(h.check()).toEqual([])
-        // The free blocks tile [metaEnd, size) with no two buddies.
+        // The free blocks tile [0, metaStart) with no two buddies, the first one at 0.
         const blocks: number[][] = []
         h.walk((p, size, used) => blocks.push([p - BASE, size, used ? 1 : 0]))
-        let off = h.metaEnd
+        expect(blocks[0]).toEqual([0, 16384, 0])
+        let off = 0
         for (const [o, size, used] of blocks) {
             expect(o).toBe(off)
             expect(used).toBe(0)
             expect(o % size).toBe(0)
             off += size
         }
-        expect(off).toBe(32768)
+        expect(off).toBe(h.metaStart)
+    })
+
+    test("the metadata at the end leaves offset 0 to blocks: 8 KiB + 576 bytes holds an 8 KiB block", () => {
+        const h = heap(8192 + 576) // arena 16 KiB: 16 + 44 heads + 2 × 256 bitmap bytes = 572 → 576
+        expect(h.metaStart).toBe(8192)
+        const l = Layout.fromSizeAlign(8190, 8)
+        const p = h.alloc(l)
+        expect(p).toBe(BASE)
+        expect(h.alloc(Layout.fromSizeAlign(16, 1))).toBe(0)
+        h.dealloc(p, l)
+        expect(() => heap(8192 + 560)).not.toThrow()
+        expect(heap(8192 + 560).alloc(l)).toBe(0) // 16 bytes short: no 8 KiB block
+        expect(h.check()).toEqual([])
     })
 
     test("non-power-of-two regions work and hand out exactly their capacity", () => {
@@ -117,7 +134,8 @@ describe("construction and layout of the metadata", () => {
             const h = heap(size)
             expect(h.check()).toEqual([])
             const cap = h.stats().capacity
-            expect(cap).toBe(size - (size % 16) - h.metaEnd)
+            expect(cap).toBe(h.metaStart)
+            expect(h.metaStart + h.mapBytes * 2 + BUDDY_HEADS + 4 * (h.maxOrder + 1)).toBeLessThanOrEqual(size - (size % 16))
             const l = Layout.fromSizeAlign(16, 1)
             const ptrs: number[] = []
             for (;;) {
@@ -231,7 +249,7 @@ describe("alloc and dealloc", () => {
 
     test("a split pushes the upper halves and a dealloc merges them back", () => {
         const h = heap(32768)
-        const big = h.stats().largestFree // 16384 at offset 16384
+        const big = h.stats().largestFree // 16384 at offset 0
         const l = Layout.fromSizeAlign(16, 1)
         const p = h.alloc(l)
         // The 16-byte block came from splitting: every list from 16 B up has gained a half.
@@ -239,7 +257,7 @@ describe("alloc and dealloc", () => {
         h.dealloc(p, l)
         expect(h.stats().largestFree).toBe(big)
         expect(h.check()).toEqual([])
-        expect(getBit(h, h.freeMap, h.maxOrder - 1, 16384)).toBe(true)
+        expect(getBit(h, h.freeMap, h.maxOrder - 1, 0)).toBe(true)
     })
 
     test("exhaustion returns 0, counts failures and corrupts nothing", () => {
@@ -335,13 +353,14 @@ describe("alloc and dealloc", () => {
 describe("realloc", () => {
     test("grows in place when the block is the left buddy and the buddies are free", () => {
         const h = heap(32768)
-        // Usable space starts at 0x440 (metaEnd 1088): a 64-byte block takes 0x440..0x480,
-        // so the next 16-byte block comes from splitting the 128-byte block at 0x480.
+        // The metadata is the top 1,088 bytes, so the usable range 0..0x7BC0 ends in free
+        // blocks of 512, 256, 128 and 64 bytes (at 0x7800, 0x7A00, 0x7B00, 0x7B80): a 64-byte
+        // block takes 0x7B80, so the next 16-byte block comes from splitting the 128-byte block at 0x7B00.
         const first = h.alloc(Layout.fromSizeAlign(64, 1))
-        expect(first).toBe(BASE + 0x440)
+        expect(first).toBe(BASE + 0x7b80)
         const l = Layout.fromSizeAlign(16, 4)
         const p = h.alloc(l)
-        expect(p).toBe(BASE + 0x480)
+        expect(p).toBe(BASE + 0x7b00)
         stamp(h, p, 16, 1)
         const q = h.realloc(p, l, 100) // 16 → 128: merges the free 16- and 32- and 64-byte buddies
         expect(q).toBe(p)
@@ -349,7 +368,7 @@ describe("realloc", () => {
         expect(h.stats().inUse).toBe(64 + 128)
         expect(h.stats().reallocs).toBe(1)
         expect(h.check()).toEqual([])
-        // 128 → 256 would need 0x480 to be a left buddy of order 7: it is not, so it moves.
+        // 128 → 256 would need 0x7B00's 128-byte buddy 0x7B80 free: it holds `first`, so it moves.
         const r = h.realloc(q, Layout.fromSizeAlign(100, 4), 200)
         expect(r).not.toBe(q)
         expect(intact(h, r, 16, 1)).toBe(true)
@@ -513,8 +532,8 @@ describe("misuse is detected before any state change", () => {
 
     test("not the start of a live block → NotAllocated, naming the enclosing block", () => {
         misuse((h, live) => h.dealloc(live[3] + 32, L16), HeapErrorCode.NotAllocated, "32 bytes into the live 256-byte block", ptrText(FIX[3]))
-        misuse(h => h.dealloc(BASE + 16, L16), HeapErrorCode.NotAllocated, "metadata")
-        misuse(h => h.realloc(BASE + 16384 + 4096, L16, 8), HeapErrorCode.NotAllocated, "free 16384-byte block")
+        misuse(h => h.dealloc(BASE + 32768 - 1088 + 16, L16), HeapErrorCode.NotAllocated, "metadata")
+        misuse(h => h.realloc(BASE + 4096, L16, 8), HeapErrorCode.NotAllocated, "4096 bytes into the free 16384-byte block", ptrText(BASE))
     })
 
     test("the start of a free block → DoubleFree", () => {
@@ -620,7 +639,7 @@ describe("check() detects damage to the metadata in region.buf", () => {
 
     test("a head bit outside the usable range", () => {
         const { h } = busy()
-        flipBit(h, h.usedMap, 0, 0) // block 0 lies in the metadata
+        flipBit(h, h.usedMap, 0, h.metaStart) // this 16-byte unit lies in the metadata
         expectProblem(h, "outside the usable range")
     })
 
@@ -657,13 +676,13 @@ describe("check() detects damage to the metadata in region.buf", () => {
     test("a list head dropped", () => {
         const { h } = busy()
         const [k] = someFree(h)
-        h.region.buf.setAt(BUDDY_HEADS + 4 * k, "u32", BUDDY_NIL)
+        h.region.buf.setAt(h.metaStart + BUDDY_HEADS + 4 * k, "u32", BUDDY_NIL)
         expectProblem(h, "but its FREE row has")
     })
 
     test("a damaged header", () => {
         const { h } = busy()
-        h.region.buf.setAt(0, "u32", 0)
+        h.region.buf.setAt(h.metaStart, "u32", 0)
         expectProblem(h, "header")
     })
 
