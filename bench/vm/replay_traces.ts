@@ -21,8 +21,10 @@
  *   bench error <trace> <kind> <op> <message>    a correctness failure (ReplayError)
  *   bench done
  *
- * Costs: the region (32 KiB) is allocated once and zeroed before each run;
- * replay() adds its slot table (12 B per slot) and shadow map (4 KiB) per run.
+ * Costs: the region (32 KiB) is allocated once, when the module loads, and
+ * zeroed before each run; replay() adds its slot table (12 B per slot) and
+ * shadow map (4 KiB) per run, so nothing else may stay alive across runs
+ * (see RunCounts).
  *
  * ```ts
  * import { SHORT1_BAL } from "./traces/short1_bal"
@@ -41,13 +43,46 @@ export const MIN_TIMED_OPS = 1000
 /** Ops between two yields: a replay step with verify stays far below the slice's opcode budget at this rate. */
 export const REPLAY_YIELD_EVERY = 20
 
-let shared: StaticRegion = null
+/**
+ * What a run found, copied out of its ReplayResult: allocated once, before
+ * the region, so nothing that lives across runs lands between the buffers
+ * each run allocates and frees. The VM's GC does not move objects, and each
+ * run needs a 4 KiB hole for the Replayer's shadow map: a first version that
+ * kept the first run's ReplayResult and allocated the region lazily died
+ * with "OOM (4108 bytes)" while 22,576 B were free (largest block 3,868 B).
+ */
+export class RunCounts {
+    ops = 0
+    failures = 0
+    peakPayload = 0
+    firstFailure = -1
+    skipped = 0
 
-/** The one Pico-sized region all replays use, zeroed (allocated on first use). */
+    /** Copies r's counts. */
+    take(r: ReplayResult): void {
+        this.ops = r.ops
+        this.failures = r.failures
+        this.peakPayload = r.peakPayload
+        this.firstFailure = r.firstFailure
+        this.skipped = r.skipped
+    }
+
+    /** True when r did exactly what the copied run did. */
+    same(r: ReplayResult): boolean {
+        return this.ops === r.ops && this.failures === r.failures && this.peakPayload === r.peakPayload && this.firstFailure === r.firstFailure && this.skipped === r.skipped
+    }
+}
+
+/** The counts of the last timeReplays call (reused: see RunCounts). */
+export const COUNTS = new RunCounts()
+
+/** The one Pico-sized region all replays use, allocated when this module loads. */
+const REGION = StaticRegion.forBoard(PICO)
+
+/** The region, zeroed. */
 function picoRegion(): StaticRegion {
-    if (shared === null) shared = StaticRegion.forBoard(PICO)
-    shared.buf.fillAt(0, shared.size, 0)
-    return shared
+    REGION.buf.fillAt(0, REGION.size, 0)
+    return REGION
 }
 
 /** ms of `n` bare yields: what a replay's own yields cost, to subtract. */
@@ -57,29 +92,19 @@ async function yieldsMs(n: number): Promise<number> {
     return ds.millis() - t0
 }
 
-/** A replay's result and the time of all its runs in ms (yields subtracted). */
-export class TimedReplay {
-    constructor(public result: ReplayResult, public ms: number, public reps: number) {}
-}
-
-/** Same counts: a repeated replay must do exactly what the first did. */
-function sameResult(a: ReplayResult, b: ReplayResult): boolean {
-    return a.ops === b.ops && a.failures === b.failures && a.peakPayload === b.peakPayload && a.firstFailure === b.firstFailure && a.skipped === b.skipped
-}
-
 /**
  * Replays `trace` with allocator `kind` on the Pico region (verify on),
- * `reps` times, each on a fresh allocator; returns the first result and the
- * time of all runs. Each run starts on a fresh slice and is followed by a
- * yield, so the clock sees all of its work and none of the set-up; the same
- * number of bare yields is timed and subtracted. A ReplayError propagates,
- * and so does a run whose counts differ from the first's.
+ * `reps` times, each on a fresh allocator; leaves the first run's counts in
+ * COUNTS and returns the time of all runs in ms. Each run starts on a fresh
+ * slice and is followed by a yield, so the clock sees all of its work and
+ * none of the set-up; the same number of bare yields is timed and
+ * subtracted. A ReplayError propagates, and so does a run whose counts
+ * differ from the first's.
  */
-export async function timeReplays(trace: EncodedTrace, kind: string, reps: number): Promise<TimedReplay> {
+export async function timeReplays(trace: EncodedTrace, kind: string, reps: number): Promise<number> {
     const opts = new ReplayOptions()
     opts.yieldEvery = REPLAY_YIELD_EVERY
     opts.verify = true
-    let first: ReplayResult = null
     let ms = 0
     let yields = 0
     for (let k = 0; k < reps; k++) {
@@ -90,21 +115,21 @@ export async function timeReplays(trace: EncodedTrace, kind: string, reps: numbe
         await ds.sleep(0)
         ms += ds.millis() - t0
         yields += Math.floor(r.ops / REPLAY_YIELD_EVERY) + 1
-        if (first === null) first = r
-        else if (!sameResult(first, r)) throw new ReplayError(-1, "run " + k + " of " + trace.name + " with " + kind + " differs from the first")
+        if (k === 0) COUNTS.take(r)
+        else if (!COUNTS.same(r)) throw new ReplayError(-1, "run " + k + " of " + trace.name + " with " + kind + " differs from the first")
     }
-    return new TimedReplay(first, ms - (await yieldsMs(yields)), reps)
+    return ms - (await yieldsMs(yields))
 }
 
 async function runOne(trace: EncodedTrace, kind: string): Promise<void> {
     const reps = Math.ceil(MIN_TIMED_OPS / (trace.count > 0 ? trace.count : 1))
     try {
-        const t = await timeReplays(trace, kind, reps)
-        const r = t.result
+        const ms = await timeReplays(trace, kind, reps)
+        const r = COUNTS
         const peakOk = r.failures === 0 && r.peakPayload === trace.peakPayload ? 1 : 0
         // Two halves: console.log takes at most 7 interpolated values.
         const head = "bench replay " + trace.name + " " + kind + " " + r.ops + " " + r.failures
-        console.log(head + " " + r.peakPayload + " " + r.firstFailure + " " + peakOk + " " + t.ms + " " + reps)
+        console.log(head + " " + r.peakPayload + " " + r.firstFailure + " " + peakOk + " " + ms + " " + reps)
     } catch (e) {
         if (!(e instanceof ReplayError)) throw e
         const re = e as ReplayError
