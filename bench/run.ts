@@ -29,6 +29,7 @@
  * byte, an overlap, a bad pointer) makes the run fail (exit 1).
  *
  *   npm run bench                    everything (≈ 5 min on 2 cores), writes the files
+ *                                    (and bench/vm.csv: the VM's µs per pair by size)
  *   npm run bench -- --quick         a small subset for CI: correctness + short traces, no files
  *   npm run bench -- --quick --out DIR   … and write the files into DIR
  *   npm run bench -- --no-vm         skip the VM part
@@ -45,6 +46,7 @@ import { geoMean, speedRegion, SpeedRow, speedTable } from "./host_speed"
 import { BENCH_KINDS, THING } from "./kinds"
 import { replay, ReplayError, ReplayOptions } from "./replay"
 import { streamCost, StreamCost } from "./stream"
+import { formatVmSpeed, runVmSpeed, VmSpeedResult } from "./vm_speed"
 import { groupedBars, quantile, quantileChart } from "./svg"
 import { loadTrace, TRACE_NAMES } from "./trace/encode"
 import { MCU_ALL, mcuTrace } from "./trace/windows"
@@ -282,6 +284,11 @@ async function main(): Promise<void> {
     const corr = await correctness(mcu)
     const h = await host(traces, runs)
     const stream = await Promise.all(mcu.map(n => streamCost(n, "buddy")))
+    let vm: VmSpeedResult | null = null
+    if (!args["no-vm"]) {
+        vm = await runVmSpeed({ quick, onProgress: m => progress("vm: " + m) })
+        for (const r of vm.replays) if (r.error !== null) corr.errors.push(`VM: ${r.trace} × ${r.kind}: ${r.error}`)
+    }
 
     const md: string[] = [
         "# Benchmark results",
@@ -302,6 +309,7 @@ async function main(): Promise<void> {
     const ht = hostTables(traces, h)
     md.push(...ht.md)
     md.push("### CS:APP score", "", ...scores(traces, h), "")
+    if (vm !== null) md.push("## DeviceScript VM (bench/vm_speed.ts)", "", formatVmSpeed(vm), "")
     md.push("## Event stream", "", ...streamTable(stream), "")
     md.push("## Plots", "", "![utilization](utilization.svg)", "", "![per-op cost](op-cost.svg)", "")
     const text = md.join("\n") + "\n"
@@ -312,9 +320,11 @@ async function main(): Promise<void> {
         const p = plots(traces, h)
         writeFileSync(path.join(out, "RESULTS.md"), text)
         writeFileSync(path.join(out, "results.csv"), ht.csv.join("\n") + "\n")
+        if (vm !== null)
+            writeFileSync(path.join(out, "vm.csv"), ["allocator,size,us_per_pair,buffer_alloc_us,ratio", ...vm.pairs.map(p => [p.kind, p.size, p.us.toFixed(3), p.bufferUs.toFixed(3), p.ratio.toFixed(2)].join(","))].join("\n") + "\n")
         writeFileSync(path.join(out, "utilization.svg"), p.utilization)
         writeFileSync(path.join(out, "op-cost.svg"), p.opCost)
-        progress(`wrote ${out}/RESULTS.md, results.csv, utilization.svg, op-cost.svg`)
+        progress(`wrote ${out}/RESULTS.md, results.csv${vm !== null ? ", vm.csv" : ""}, utilization.svg, op-cost.svg`)
     }
     progress(`bench: done in ${((Date.now() - t0) / 1000).toFixed(0)} s`)
     if (corr.errors.length > 0) {
