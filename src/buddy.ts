@@ -24,9 +24,9 @@
  *   overlaps it (an 8 KiB block would need offset 8 KiB, a 16 KiB region).
  *   With it at the end, a region of 8 KiB + 576 bytes holds an 8 KiB block.
  *
- * Metadata (offsets from the region start; K = order count, N = arena / 16;
- * M = metaStart, end = the size rounded down to 16, M = end − the metadata
- * rounded up to 16; a tail of < 16 bytes past end is never used):
+ * Metadata (offsets from the region start; K = order count; end = the size
+ * rounded down to 16 (a tail of < 16 bytes is never used); M = metaStart =
+ * end − the metadata rounded up to 16):
  *
  *     0                   M        M+16          M+16+4K=F        U=F+B          end   size
  *     ┌───────────────────┬────────┬─────────────┬────────────────┬───────────────┬──┬──┐
@@ -35,9 +35,13 @@
  *     header  u32 magic 0x59444442 ("BDDY"), u32 region size, u32 metaStart,
  *             u8 K, u8 layout version (2), u16 0
  *     heads   u32 per order: offset of the first free block of that order, or NIL
- *     bitmaps 2N − 1 bits each, B = that rounded up to whole u32 words, in bytes;
- *             block i of order k is bit 2N − (2N >> k) + i (row k starts where
- *             rows 0..k−1, of N, N/2, … bits, end, so no per-order table)
+ *     bitmaps B bytes each, one row per order, 0 first: row k has n_k bits,
+ *             n_k = ceil(end / (16 << k)) rounded up to even (a last block's
+ *             buddy is then a padding bit, never the next row's first bit),
+ *             padded to whole u32 words (padding bits stay 0); block i of
+ *             order k is bit R_k + i, R_k = 32 · Σ_{j<k} ceil(n_j / 32). Rows
+ *             sized to the region, not the arena: ≈ end / 64 bytes each. R_k
+ *             lives in a field array (derived from the size, like K).
  *     ▒▒      padding so the metadata is a multiple of 16 bytes
  *     ░░      the size's last (size & 15) bytes, never used
  *
@@ -53,7 +57,8 @@
  *   I3 no two free buddies of the same order (coalescing is complete);
  *   I4 stats: inUse = Σ live block sizes, liveBlocks = their count,
  *      free = Σ free block sizes = capacity − inUse, plus HeapStats.problems().
- *   A few scalars live in fields: region bounds, K, bitmap offsets, counters.
+ *   A few scalars live in fields: region bounds, K, bitmap offsets, row
+ *   starts R_k, counters.
  *
  * Costs
  *   alloc: O(K) — a scan of at most K list heads, then at most K splits; no
@@ -61,10 +66,11 @@
  *   unlinks the buddy in O(1) thanks to the prev link. realloc: O(K) in place,
  *   else alloc + one blitAt + dealloc. allocZeroed: alloc + one fillAt.
  *   All of them are one call from the user; the loops are inline.
- *   Metadata: 16 + 4K + 2B bytes rounded up to 16: 1,088 bytes (3.3 %) for a
- *   32 KiB region, 2,128 bytes (3.7 %) for 57,344 bytes; the bitmaps are
- *   sized for the arena, so just above a power of two they cost up to 6.25 %
- *   of the region (e.g. 128 KiB of a 2.1 MiB region, arena 4 MiB). Internal
+ *   Metadata: 16 + 4K + 2B bytes rounded up to 16, ≈ 3.1 % of the region
+ *   (4 bits per 16-byte unit) plus ≤ 8 bytes per order: 1,120 bytes (3.4 %)
+ *   for a 32 KiB region, 1,904 bytes (3.3 %) for 57,344 bytes, 64.1 KiB for
+ *   2 MiB. (Bitmaps sized to the arena, as in layout 1, cost up to 6.25 %
+ *   just above a power of two.) Internal
  *   fragmentation: a request gets the next power of two ≥ 16.
  *   In the VM (every expression node is an opcode): an alloc + dealloc pair
  *   of 16 bytes costs ≈ 490 opcodes with no split or merge, ≈ 860 splitting
@@ -143,8 +149,10 @@ export class BuddyAllocator implements HeapAllocator {
     private size: number
     /** Smallest power of two ≥ size, at least 512. */
     private arena: number
-    /** 2N, N = arena / 16: row k of a bitmap starts at bit twoN − (twoN >> k). */
-    private twoN: number
+    /** rows[k]: the bit where row k of each bitmap starts (see the header comment). */
+    private rows: number[]
+    /** Bits in row k that stand for blocks (the rest of its last word is padding). */
+    private rowBits: number[]
     private capacity: number
     // Counters (HeapStats definitions), updated inline on the fast paths.
     private inUse = 0
@@ -182,16 +190,28 @@ export class BuddyAllocator implements HeapAllocator {
         }
         this.arena = arena
         this.maxOrder = maxOrder
-        const twoN = arena / 8
-        this.twoN = twoN
-        // 2N − 1 bits, rounded up to whole u32 words so check() can count them a word at a time.
-        const mapBytes = Math.ceil((twoN - 1) / 32) * 4
+        // Row k has a bit per order-k block that can start below end (rounded up to
+        // even, so a last block's buddy is a padding bit, never the next row's
+        // first), padded to whole u32 words so check() reads a row a word at a time.
+        const end = size - (size & 15)
+        const rows: number[] = []
+        const rowBits: number[] = []
+        let bits = 0
+        for (let k = 0; k <= maxOrder; k++) {
+            let n = Math.ceil(end / (16 << k))
+            n += n & 1
+            rows.push(bits)
+            rowBits.push(n)
+            bits += Math.ceil(n / 32) * 32
+        }
+        this.rows = rows
+        this.rowBits = rowBits
+        const mapBytes = bits >> 3
         this.mapBytes = mapBytes
         // The metadata sits at the END of the region so that the blocks start at
         // offset 0: a block is aligned to its size from the region start, so
         // metadata at the start would forbid every block that overlaps it (a
         // 16 KiB region could not hold an 8 KiB block at 0).
-        const end = size - (size & 15)
         const metaLen = Math.ceil((BUDDY_HEADS + 4 * (maxOrder + 1) + 2 * mapBytes) / 16) * 16
         const metaStart = end - metaLen
         if (metaStart < 16)
@@ -264,9 +284,9 @@ export class BuddyAllocator implements HeapAllocator {
         const next = buf.getAt(off, "u32")
         buf.setAt(H + (j << 2), "u32", next)
         if (next !== 0xffffffff) buf.setAt(next + 4, "u32", 0xffffffff)
-        const twoN = this.twoN
+        const rows = this.rows
         const F = this.freeMap
-        let bit = twoN - (twoN >> j) + (off >> (4 + j))
+        let bit = rows[j] + (off >> (4 + j))
         let a = F + (bit >> 3)
         buf.setAt(a, "u8", buf.getAt(a, "u8") & ~(1 << (bit & 7)))
         // Split down to k. Lists k..j−1 were empty (the scan skipped them), so each
@@ -277,11 +297,11 @@ export class BuddyAllocator implements HeapAllocator {
             buf.setAt(upper, "u32", 0xffffffff)
             buf.setAt(upper + 4, "u32", 0xffffffff)
             buf.setAt(H + (j << 2), "u32", upper)
-            bit = twoN - (twoN >> j) + (upper >> (4 + j))
+            bit = rows[j] + (upper >> (4 + j))
             a = F + (bit >> 3)
             buf.setAt(a, "u8", buf.getAt(a, "u8") | (1 << (bit & 7)))
         }
-        bit = twoN - (twoN >> k) + (off >> (4 + k))
+        bit = rows[k] + (off >> (4 + k))
         a = this.usedMap + (bit >> 3)
         buf.setAt(a, "u8", buf.getAt(a, "u8") | (1 << (bit & 7)))
         this.allocs++
@@ -335,8 +355,8 @@ export class BuddyAllocator implements HeapAllocator {
             throw this.misuse(ptr, layout, "dealloc")
         const buf = this.buf
         const H = this.heads
-        const twoN = this.twoN
-        let bit = twoN - (twoN >> k) + (off >> (4 + k))
+        const rows = this.rows
+        let bit = rows[k] + (off >> (4 + k))
         let a = this.usedMap + (bit >> 3)
         let b = buf.getAt(a, "u8")
         let m = 1 << (bit & 7)
@@ -351,7 +371,7 @@ export class BuddyAllocator implements HeapAllocator {
         // Merge while the buddy is free (one FREE-bit test per level, I3).
         while (k < maxOrder) {
             const bud = off ^ (16 << k)
-            bit = twoN - (twoN >> k) + (bud >> (4 + k))
+            bit = rows[k] + (bud >> (4 + k))
             a = F + (bit >> 3)
             b = buf.getAt(a, "u8")
             m = 1 << (bit & 7)
@@ -371,7 +391,7 @@ export class BuddyAllocator implements HeapAllocator {
         buf.setAt(off + 4, "u32", 0xffffffff)
         if (h !== 0xffffffff) buf.setAt(h + 4, "u32", off)
         buf.setAt(H + (k << 2), "u32", off)
-        bit = twoN - (twoN >> k) + (off >> (4 + k))
+        bit = rows[k] + (off >> (4 + k))
         a = F + (bit >> 3)
         buf.setAt(a, "u8", buf.getAt(a, "u8") | (1 << (bit & 7)))
     }
@@ -473,7 +493,9 @@ export class BuddyAllocator implements HeapAllocator {
      *      block's two halves). In each word: a head bit under a covered parent
      *      is a nested head (two blocks overlap); FREE and USED both set is an
      *      error; two FREE buddies break I3; the bits are counted (SWAR
-     *      popcount) per row. At row 0 the cover must equal exactly the
+     *      popcount) per row; each row's padding bits must be clear (a head
+     *      bit there could hide from the cover, whose rows are cut to the
+     *      region). At row 0 the cover must equal exactly the
      *      16-byte units of [0, metaStart): that proves the blocks tile the
      *      usable range with exactly one head each and no head bit elsewhere
      *      (I1), which an address-order walk would show block by block, at a
@@ -486,7 +508,7 @@ export class BuddyAllocator implements HeapAllocator {
      *
      * Cost: pass 1 is O(bitmap words), 2N/32 words whatever the heap holds;
      * pass 2 is O(free blocks), ≈ 51 VM opcodes each; one scratch Buffer of
-     * N/8 bytes (256 for 32 KiB). Measured in the VM (131,072 opcodes per
+     * ≈ size/128 bytes (256 for 32 KiB). Measured in the VM (131,072 opcodes per
      * slice; ± 1.3k):
      *     32 KiB, 1,980 live 16-byte blocks          ≈ 17k opcodes
      *     32 KiB,   990 live 32-byte blocks          ≈ 20k
@@ -510,22 +532,17 @@ export class BuddyAllocator implements HeapAllocator {
         const F = this.freeMap
         const D = this.usedMap - F // USED bit = the FREE bit's byte + D
         const base = this.base
-        const twoN = this.twoN
-        const N = twoN >> 1
+        const rows = this.rows
+        const rowBits = this.rowBits
         if (buf.getAt(metaStart, "u32") !== BUDDY_MAGIC || buf.getAt(metaStart + 4, "u32") !== size || buf.getAt(metaStart + 8, "u32") !== metaStart || buf.getAt(metaStart + 12, "u8") !== maxOrder + 1 || buf.getAt(metaStart + 13, "u8") !== BUDDY_VERSION)
             out.push("header: expected magic BDDY, size " + size + ", metaStart " + metaStart + ", " + (maxOrder + 1) + " orders, version " + BUDDY_VERSION + " at offsets metaStart + 0..13 (" + metaStart + ")")
 
         // Pass 1. S holds the cover of the row last done: row k's word w is
         // built from the parent's u16 at 2w, so writing word w in place (w
         // descending) never clobbers a parent half-word still to be read.
-        const S = ds.Buffer.alloc(N >> 3)
-        // Rows under 32 bits (orders maxOrder−4..maxOrder: 16+8+4+2+1 bits) share
-        // the bitmaps' last word; N ≥ 32 (arena ≥ 512), so every other row is
-        // whole words (row k starts at bit 2N − 2(N >> k)). Bit 2N − 1 is padding.
-        const lastWord = F + ((twoN - 32) >> 3)
-        const LF = buf.getAt(lastWord, "i32")
-        const LU = buf.getAt(lastWord + D, "i32")
-        if ((LF | LU) >>> 31 !== 0) out.push("bitmap: padding bit " + (twoN - 1) + " after the last row is set")
+        // Row k has W_k words, W_k ≤ 2·W_(k+1), so the parent half-words a row reads
+        // were all written by its parent row (the top row reads zeros).
+        const S = ds.Buffer.alloc(rows[1] >> 3)
         const freeInRow: number[] = []
         for (let k = 0; k <= maxOrder; k++) freeInRow.push(0)
         let freeBits = 0
@@ -534,20 +551,18 @@ export class BuddyAllocator implements HeapAllocator {
         let usedBytes = 0
         let largest = 0
         for (let k = maxOrder; k >= 0; k--) {
-            const n = N >> k
-            const row = F + ((twoN - 2 * n) >> 3) // byte of the row's first word (rows ≥ 32 bits)
+            const n = rowBits[k]
+            const row = F + (rows[k] >> 3) // byte of the row's first word
+            const lastW = (n - 1) >> 5
+            // Bits past n in the row's last word are padding: they must be clear.
+            const pad = (n & 31) === 0 ? 0 : -1 << (n & 31)
+            if (((buf.getAt(row + 4 * lastW, "i32") | buf.getAt(row + D + 4 * lastW, "i32")) & pad) !== 0)
+                out.push("bitmap: a padding bit after row " + k + " (" + n + " blocks of " + (16 << k) + " B) is set")
             let fc = 0 // FREE bits in the row
             let hc = 0 // head bits (FREE or USED)
-            for (let w = n < 32 ? 0 : (n >> 5) - 1; w >= 0; w--) {
-                let fw = 0
-                let uw = 0
-                if (n < 32) {
-                    fw = (LF >>> (32 - 2 * n)) & ((1 << n) - 1)
-                    uw = (LU >>> (32 - 2 * n)) & ((1 << n) - 1)
-                } else {
-                    fw = buf.getAt(row + 4 * w, "i32")
-                    uw = buf.getAt(row + D + 4 * w, "i32")
-                }
+            for (let w = lastW; w >= 0; w--) {
+                const fw = buf.getAt(row + 4 * w, "i32")
+                const uw = buf.getAt(row + D + 4 * w, "i32")
                 // Parent cover, each bit doubled (16 → 32 bits).
                 let p = S.getAt(2 * w, "u16")
                 if ((fw | uw | p) === 0) {
@@ -596,7 +611,7 @@ export class BuddyAllocator implements HeapAllocator {
         const lo = 0
         const hi = metaStart >> 4
         let gaps = 0
-        for (let a = 0; a < N && gaps < 10; a += 32) {
+        for (let a = 0; a < rows[1] && gaps < 10; a += 32) {
             let want = 0
             if (a >= lo && a + 32 <= hi) want = -1
             else if (a + 32 > lo && a < hi) {
@@ -624,7 +639,7 @@ export class BuddyAllocator implements HeapAllocator {
         for (let k = 0; k <= maxOrder; k++) {
             const msk = (16 << k) - 1
             const sh = 4 + k
-            const rs = twoN - 2 * (N >> k)
+            const rs = rows[k]
             // Links read as i32, so NIL is -1 (an int, cheaper than the double
             // 0xFFFFFFFF in the VM); a wild link ≥ 2^31 reads negative, its bit
             // index is negative, getAt gives undefined and the FREE test fails.
@@ -671,16 +686,14 @@ export class BuddyAllocator implements HeapAllocator {
         const U = this.usedMap
         const maxOrder = this.maxOrder
         const end = this.metaStart
-        const N = this.twoN >> 1
+        const rows = this.rows
         let off = 0
         while (off < end) {
-            let row = 0
-            let n = N
             let u = off >> 4
             let j = 0
             let used = false
             while (true) {
-                const bit = row + u
+                const bit = rows[j] + u
                 const m = 1 << (bit & 7)
                 if ((buf.getAt(U + (bit >> 3), "u8") & m) !== 0) {
                     used = true
@@ -691,8 +704,6 @@ export class BuddyAllocator implements HeapAllocator {
                     j = -1
                     break
                 }
-                row += n
-                n >>= 1
                 u >>= 1
                 j++
             }
@@ -713,12 +724,12 @@ export class BuddyAllocator implements HeapAllocator {
 
     /** Bit of (order k, block at off) in the bitmap at `map`. */
     private hasBit(map: number, k: number, off: number): boolean {
-        const bit = this.twoN - (this.twoN >> k) + (off >> (4 + k))
+        const bit = this.rows[k] + (off >> (4 + k))
         return (this.buf.getAt(map + (bit >> 3), "u8") & (1 << (bit & 7))) !== 0
     }
 
     private flipBit(map: number, k: number, off: number, on: boolean): void {
-        const bit = this.twoN - (this.twoN >> k) + (off >> (4 + k))
+        const bit = this.rows[k] + (off >> (4 + k))
         const a = map + (bit >> 3)
         const b = this.buf.getAt(a, "u8")
         this.buf.setAt(a, "u8", on ? b | (1 << (bit & 7)) : b & ~(1 << (bit & 7)))

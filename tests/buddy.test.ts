@@ -20,8 +20,13 @@ function heap(size: number): BuddyAllocator {
 
 /** Bit of (order k, block at offset off) in a bitmap, per the documented layout. */
 function bitOf(h: BuddyAllocator, k: number, off: number): number {
-    const twoN = (16 << h.maxOrder) / 8
-    return twoN - (twoN >> k) + (off >> (4 + k))
+    const end = h.region.size - (h.region.size % 16)
+    let row = 0
+    for (let j = 0; j < k; j++) {
+        const n = Math.ceil(end / (16 << j))
+        row += Math.ceil((n + (n & 1)) / 32) * 32
+    }
+    return row + (off >> (4 + k))
 }
 function getBit(h: BuddyAllocator, map: number, k: number, off: number): boolean {
     const b = bitOf(h, k, off)
@@ -87,8 +92,10 @@ describe("construction and layout of the metadata", () => {
         const h = heap(32768)
         const buf = h.region.buf
         expect(h.kind).toBe("buddy")
-        // The metadata is the region's top 1,088 bytes: 16 + 48 heads + 2 × 512 bitmap bytes.
-        expect(h.metaStart).toBe(32768 - 1088)
+        // The metadata is the region's top 1,120 bytes: 16 + 48 heads + 2 × 528 bitmap bytes
+        // (rows of 2048, 1024, … 32 bits, then six rows of ≤ 16 bits padded to a word each).
+        expect(h.metaStart).toBe(32768 - 1120)
+        expect(h.mapBytes).toBe(528)
         expect(h.heads).toBe(h.metaStart + BUDDY_HEADS)
         expect(buf.getAt(h.metaStart, "u32")).toBe(BUDDY_MAGIC)
         expect(buf.getAt(h.metaStart + 4, "u32")).toBe(32768)
@@ -97,7 +104,7 @@ describe("construction and layout of the metadata", () => {
         expect(buf.getAt(h.metaStart + 13, "u8")).toBe(BUDDY_VERSION)
         expect(h.maxOrder).toBe(11) // 16 << 11 = 32768
         const s = h.stats()
-        expect(s.capacity).toBe(32768 - 1088)
+        expect(s.capacity).toBe(32768 - 1120)
         expect(s.free).toBe(s.capacity)
         expect(s.inUse).toBe(0)
         expect(s.largestFree).toBe(16384)
@@ -116,17 +123,18 @@ describe("construction and layout of the metadata", () => {
         expect(off).toBe(h.metaStart)
     })
 
-    test("the metadata at the end leaves offset 0 to blocks: 8 KiB + 576 bytes holds an 8 KiB block", () => {
-        const h = heap(8192 + 576) // arena 16 KiB: 16 + 44 heads + 2 × 256 bitmap bytes = 572 → 576
+    test("the metadata at the end leaves offset 0 to blocks: 8 KiB + 400 bytes holds an 8 KiB block", () => {
+        // Arena 16 KiB; rows sized to the region: 537, 269→270, … bits padded to 42 words,
+        // so 16 + 44 heads + 2 × 168 bitmap bytes = 396 → 400.
+        const h = heap(8192 + 400)
         expect(h.metaStart).toBe(8192)
         const l = Layout.fromSizeAlign(8190, 8)
         const p = h.alloc(l)
         expect(p).toBe(BASE)
         expect(h.alloc(Layout.fromSizeAlign(16, 1))).toBe(0)
         h.dealloc(p, l)
-        expect(() => heap(8192 + 560)).not.toThrow()
-        expect(heap(8192 + 560).alloc(l)).toBe(0) // 16 bytes short: no 8 KiB block
         expect(h.check()).toEqual([])
+        expect(heap(8192 + 384).alloc(l)).toBe(0) // 16 bytes short: no 8 KiB block
     })
 
     test("non-power-of-two regions work and hand out exactly their capacity", () => {
@@ -261,7 +269,8 @@ describe("alloc and dealloc", () => {
     })
 
     test("exhaustion returns 0, counts failures and corrupts nothing", () => {
-        const h = heap(8192)
+        const h = heap(8192 + 400) // 8 KiB usable (400 bytes of metadata): exactly 128 blocks of 64 bytes
+        expect(h.metaStart).toBe(8192)
         const l = Layout.fromSizeAlign(48, 8)
         const live: number[] = []
         for (;;) {
@@ -270,6 +279,7 @@ describe("alloc and dealloc", () => {
             stamp(h, p, 48, 3)
             live.push(p)
         }
+        expect(live.length).toBe(128)
         const failures = h.stats().failures
         expect(h.alloc(l)).toBe(0)
         expect(h.alloc(Layout.fromSizeAlign(16, 1))).toBe(0)
@@ -353,10 +363,10 @@ describe("alloc and dealloc", () => {
 describe("realloc", () => {
     test("grows in place when the block is the left buddy and the buddies are free", () => {
         const h = heap(32768)
-        // The metadata is the top 1,088 bytes, so the usable range 0..0x7BC0 ends in free
-        // blocks of 512, 256, 128 and 64 bytes (at 0x7800, 0x7A00, 0x7B00, 0x7B80): a 64-byte
+        // The metadata is the top 1,120 bytes, so the usable range 0..0x7BA0 ends in free
+        // blocks of 512, 256, 128 and 32 bytes (at 0x7800, 0x7A00, 0x7B00, 0x7B80): a 32-byte
         // block takes 0x7B80, so the next 16-byte block comes from splitting the 128-byte block at 0x7B00.
-        const first = h.alloc(Layout.fromSizeAlign(64, 1))
+        const first = h.alloc(Layout.fromSizeAlign(32, 1))
         expect(first).toBe(BASE + 0x7b80)
         const l = Layout.fromSizeAlign(16, 4)
         const p = h.alloc(l)
@@ -365,7 +375,7 @@ describe("realloc", () => {
         const q = h.realloc(p, l, 100) // 16 → 128: merges the free 16- and 32- and 64-byte buddies
         expect(q).toBe(p)
         expect(intact(h, q, 16, 1)).toBe(true)
-        expect(h.stats().inUse).toBe(64 + 128)
+        expect(h.stats().inUse).toBe(32 + 128)
         expect(h.stats().reallocs).toBe(1)
         expect(h.check()).toEqual([])
         // 128 → 256 would need 0x7B00's 128-byte buddy 0x7B80 free: it holds `first`, so it moves.
@@ -373,7 +383,7 @@ describe("realloc", () => {
         expect(r).not.toBe(q)
         expect(intact(h, r, 16, 1)).toBe(true)
         h.dealloc(r, Layout.fromSizeAlign(200, 4))
-        h.dealloc(first, Layout.fromSizeAlign(64, 1))
+        h.dealloc(first, Layout.fromSizeAlign(32, 1))
         expect(h.stats().inUse).toBe(0)
         expect(h.check()).toEqual([])
     })
@@ -407,6 +417,8 @@ describe("realloc", () => {
     test("moves when the buddy is live, preserving the contents", () => {
         const h = heap(32768)
         const l = Layout.fromSizeAlign(32, 4)
+        const spare = h.alloc(l) // the region's lone 32-byte tail block (at 0x7B80)
+        expect(spare).toBe(BASE + 0x7b80)
         const a = h.alloc(l)
         const b = h.alloc(l) // a's buddy: a cannot grow in place
         expect(b).toBe(a + 32)
@@ -417,8 +429,8 @@ describe("realloc", () => {
         expect(q % 128).toBe(0)
         expect(intact(h, q, 32, 5)).toBe(true)
         expect(intact(h, b, 32, 6)).toBe(true)
-        expect(h.stats().liveBlocks).toBe(2)
-        expect(h.stats().inUse).toBe(128 + 32)
+        expect(h.stats().liveBlocks).toBe(3)
+        expect(h.stats().inUse).toBe(128 + 32 + 32)
         expect(h.check()).toEqual([])
         // The old block is free again: a fresh 32-byte request gets it back.
         expect(h.alloc(l)).toBe(a)
@@ -537,8 +549,8 @@ describe("misuse is detected before any state change", () => {
     })
 
     test("the start of a free block → DoubleFree", () => {
-        // The fixture's freed block merged with its free buddy into a 64-byte free block starting at it.
-        misuse((h, live) => h.dealloc(live[5], L16), HeapErrorCode.DoubleFree, ptrText(FIX[5]), "free 64-byte block", "already freed")
+        // The fixture's freed block merged with its free buddy into a 32-byte free block starting at it.
+        misuse((h, live) => h.dealloc(live[5], L16), HeapErrorCode.DoubleFree, ptrText(FIX[5]), "free 32-byte block", "already freed")
         // A freed block whose buddy is live stays a free 16-byte block.
         const h = heap(4096)
         const l = Layout.fromSizeAlign(16, 1)
@@ -641,6 +653,14 @@ describe("check() detects damage to the metadata in region.buf", () => {
         const { h } = busy()
         flipBit(h, h.usedMap, 0, h.metaStart) // this 16-byte unit lies in the metadata
         expectProblem(h, "outside the usable range")
+    })
+
+    test("a padding bit after a row", () => {
+        const { h } = busy()
+        // 16384 bytes: row 0 has 1024 bits (32 words), no padding; row 6 (1024-byte blocks)
+        // has ceil(16384 / 1024) = 16 bits in one word, so its bit 20 is padding.
+        flipBit(h, h.usedMap, 6, 20 * 1024)
+        expectProblem(h, "padding bit after row 6")
     })
 
     test("two free buddies (coalescing not done)", () => {
