@@ -5,7 +5,12 @@
  *
  * Each stream is read with the grammar of its header's version: in a
  * version-1 stream the version-2 letters (~O ~C ~L) and a 10-field ~S are
- * errors; in a version-2 stream ~S has 10 fields (the last is peakreq).
+ * errors; in a version-2 stream ~S has 10 fields (the last is peakreq), and
+ * every block pointer (~A ~Z ~F ~L ~C ptr, ~R old and new, ~X R's old) is an
+ * offset from the header's base, < 2^32, which the decoder turns back into
+ * the chip address (base + offset) mod 2^32 at once: every event, block,
+ * anomaly and the viewer show addresses, in both versions. ~E's pointer is
+ * the raw address in both versions.
  *
  * Two kinds of finding, kept apart on purpose:
  *   - ProtocolError (thrown): the *stream* is wrong — a malformed "~" line,
@@ -81,6 +86,7 @@ export interface HeaderEvent extends Base {
 }
 export interface AllocEvent extends Base {
     type: "alloc" | "zeroed"
+    /** The block's chip address (a version-2 line carries its offset from the header's base). So are every event's block pointers. */
     ptr: number
     size: number
     align: number
@@ -116,6 +122,7 @@ export interface ErrorEvent extends Base {
     code: number
     /** heapErrorName(code): "double-free", … */
     name: string
+    /** The pointer the caller passed, as the line gives it (an address, never an offset). */
     ptr: number
     op: "alloc" | "zeroed" | "dealloc" | "realloc"
 }
@@ -269,7 +276,7 @@ const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g
  * gives console.log lines.
  *
  * ```ts
- * stripTransport("\x1b[36mWASM> \x1b[0m~A 2 20020000 c 4") === "~A 2 20020000 c 4"
+ * stripTransport("\x1b[36mWASM> \x1b[0m~A 2 40 c 4") === "~A 2 40 c 4"
  * stripTransport("> ~P 1 boxes\r") === "~P 1 boxes"
  * ```
  */
@@ -283,6 +290,7 @@ export function stripTransport(line: string): string {
 }
 
 const HEX = /^(0|[1-9a-f][0-9a-f]{0,12})$/
+const TWO_32 = 0x100000000
 const ID = new RegExp(`^[A-Za-z0-9._-]{1,${MAX_ID_LENGTH}}$`)
 const PHASE = new RegExp(`^[a-z0-9_-]{1,${MAX_PHASE_LENGTH}}$`)
 
@@ -507,6 +515,15 @@ export class StreamDecoder {
                 throw err(`field ${i + 1} (align) ${hexText(a)} exceeds the header's maxalign ${hexText(this.header.maxAlign)}`)
             return a
         }
+        // A block pointer: in version 2 an offset from the header's base (0 is
+        // the block at the base, not null), read back as the chip address.
+        const ptrAt = (i: number, name: string): number => {
+            const n = num(i, name)
+            if (version < 2 || this.header === null) return n // no header: sequence() rejects the line
+            if (n >= TWO_32) throw err(`field ${i + 1} (${name}) is an offset from the region base and must be below 2^32 (at most 8 digits), got "${f[i]}"`)
+            const a = this.header.base + n
+            return a >= TWO_32 ? a - TWO_32 : a
+        }
         const seq = num(0, "seq")
         const at = { seq, lineNo: no }
         switch (letter) {
@@ -530,15 +547,15 @@ export class StreamDecoder {
             case "A":
             case "Z":
             case "F": {
-                const ptr = num(1, "ptr")
+                const ptr = ptrAt(1, "ptr")
                 const size = num(2, "size")
                 const a = align(3)
                 if (letter === "F") return { type: "dealloc", ...at, ptr, size, align: a }
                 return { type: letter === "A" ? "alloc" : "zeroed", ...at, ptr, size, align: a }
             }
             case "R": {
-                const old = num(1, "old ptr")
-                const ptr = num(2, "new ptr")
+                const old = ptrAt(1, "old ptr")
+                const ptr = ptrAt(2, "new ptr")
                 const oldSize = num(3, "old size")
                 const size = num(4, "new size")
                 const a = align(5)
@@ -551,12 +568,12 @@ export class StreamDecoder {
                 const a = align(3)
                 if (op === "R" && f.length !== 5) throw err(`~X R needs the old pointer as field 5`)
                 if (op !== "R" && f.length !== 4) throw err(`~X ${op} has exactly 4 fields (no pointer)`)
-                const ptr = op === "R" ? num(4, "old ptr") : 0
+                const ptr = op === "R" ? ptrAt(4, "old ptr") : 0
                 return { type: "fail", ...at, op: op === "A" ? "alloc" : op === "Z" ? "zeroed" : "realloc", size, align: a, ptr }
             }
             case "E": {
                 const code = num(1, "code")
-                const ptr = num(2, "ptr")
+                const ptr = num(2, "ptr") // the caller's raw pointer, in every version
                 const op = OPS[f[3]]
                 if (op === undefined) throw err(`field 4 (op) must be A, Z, F or R, got "${f[3]}"`)
                 return { type: "error", ...at, code, name: heapErrorName(code), ptr, op }
@@ -579,10 +596,10 @@ export class StreamDecoder {
             }
             case "C": {
                 const code = num(1, "code")
-                return { type: "check", ...at, code, name: heapErrorName(code), ptr: num(2, "ptr") }
+                return { type: "check", ...at, code, name: heapErrorName(code), ptr: ptrAt(2, "ptr") }
             }
             case "L": {
-                const ptr = num(1, "ptr")
+                const ptr = ptrAt(1, "ptr")
                 const size = num(2, "size")
                 const a = align(3)
                 if (!PHASE.test(f[4])) throw err(`field 5 (kind) must be 1-${MAX_PHASE_LENGTH} characters of [a-z0-9_-], got "${f[4]}"`)

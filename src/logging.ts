@@ -7,7 +7,11 @@
  * report's blocks (~L).
  *
  * Lines, one per event, fields separated by one space, numbers in canonical
- * lowercase hex (no prefix, no leading zeros), built with hex() from src/hex.ts because the VM has no toString(16):
+ * lowercase hex (no prefix, no leading zeros), built with hex() from src/hex.ts because the VM has no toString(16).
+ * Every pointer that names a block (<ptr>, <old>, <new>) is its OFFSET from
+ * the header's <base>, taken modulo 2^32: 3–4 hex digits on a 32 KB region
+ * instead of an 8-digit chip address. The host adds the base back. Only ~E
+ * prints the pointer the caller passed as is (it may lie outside the region).
  *
  *   ~H <seq=0> <version> <board> <allocator> <base> <size> <maxalign> <mask> <live>
  *   ~A <seq> <ptr> <size> <align>                     alloc returned ptr
@@ -15,7 +19,7 @@
  *   ~F <seq> <ptr> <size> <align>                     dealloc
  *   ~R <seq> <old> <new> <oldsize> <newsize> <align>  realloc (new === old: in place)
  *   ~X <seq> <A|Z|R> <size> <align> [<old ptr>]       returned null (size = new size for R)
- *   ~E <seq> <code> <ptr> <A|Z|F|R>                   HeapError thrown by the allocator
+ *   ~E <seq> <code> <rawptr> <A|Z|F|R>                HeapError thrown by the allocator (address, not offset)
  *   ~S <seq> <inuse> <free> <peak> <largest> <live> <allocs> <frees> <fails> <peakreq>
  *   ~P <seq> <name>                                   phase marker, name [a-z0-9_-]{1,24}
  *   ~O <seq> <A|Z|R> <size> <align> <attempt> <0|1>   OOM hook called (1: it asked for a retry)
@@ -38,7 +42,8 @@
  *     errors reach the caller exactly as the inner allocator produced them
  *     (a HeapError is reported as ~E and rethrown, a LayoutError just passes).
  *
- * Cost per event: the call into the inner allocator, one string build (a
+ * Cost per event: the call into the inner allocator, one offsetOf() per
+ * pointer (a subtraction and two comparisons), one string build (a
  * template literal of up to six hex() results) and one call of `emit`. No
  * arrays or objects are built per event. A masked-out event costs one bit test.
  * Measured in the WASM VM (GC-stress off, buddy, alloc+dealloc of 24 bytes,
@@ -46,7 +51,7 @@
  * MASK_QUIET, < 1 µs more; with every line built (emit a no-op), 9–12 µs more
  * (21 µs with hex()'s first, division-based version, hence its bit-operation fast path). console.log adds little in the VM; on a
  * device its formatting and the dmesg copy come on top.
- * The mean event line of the demo workload is 19.4 characters, 22.4 bytes on
+ * The mean event line of the demo workload is MEAN_CHARS characters, MEAN_BYTES bytes on
  * the wire with "> " and "\n" (docs/protocol.md, "Byte budget").
  */
 import { HeapEvents } from "./events"
@@ -148,6 +153,19 @@ function printable(n: number): number {
     return typeof n === "number" && n >= 0 && n < 0x10000000000000 && n === Math.floor(n) ? n : 0
 }
 
+/**
+ * p's offset from the region base as the protocol writes it: p − base, plus
+ * 2^32 when p lies below the base (only a broken allocator returns such a
+ * pointer), so the host recovers every 32-bit address as (base + offset) mod
+ * 2^32 and flags it as outside the region. A p that is not a 32-bit address
+ * (from a caller: negative, fractional, ≥ 2^32) is written as address 0.
+ */
+function offsetOf(p: number, base: number): number {
+    // (p >>> 0) === p exactly when p is an integer in [0, 2^32), in the VM as in Node.
+    const d = (p >>> 0 === p ? p : 0) - base
+    return d >= 0 ? d : d + 0x100000000
+}
+
 /** True when s is 1..max characters of [A-Za-z0-9._-] (ids) or [a-z0-9_-] (phases, lower=true). */
 function isToken(s: string, max: number, lower: boolean): boolean {
     if (typeof s !== "string" || s.length < 1 || s.length > max) return false
@@ -173,10 +191,10 @@ function isToken(s: string, max: number, lower: boolean): boolean {
  *
  * ```ts
  * const heap = new LoggingAllocator(new BuddyAllocator(StaticRegion.forBoard(PICO)), "pico", { statsEvery: 64 })
- * // console: > ~H 0 2 pico buddy 20020000 8000 1000 ff 0
+ * // console: > ~H 0 2 pico buddy 20020000 8000 1000 7ff 0
  * heap.phase("boxes")                                  // > ~P 1 boxes
- * const p = heap.alloc(Layout.fromSizeAlign(12, 4))    // > ~A 2 20020000 c 4
- * heap.dealloc(p, Layout.fromSizeAlign(12, 4))         // > ~F 3 20020000 c 4
+ * const p = heap.alloc(Layout.fromSizeAlign(12, 4))    // > ~A 2 0 c 4   (p = 0x20020000, offset 0)
+ * heap.dealloc(p, Layout.fromSizeAlign(12, 4))         // > ~F 3 0 c 4
  * ```
  */
 export class LoggingAllocator implements HeapAllocator, HeapEvents {
@@ -190,6 +208,8 @@ export class LoggingAllocator implements HeapAllocator, HeapEvents {
     readonly mask: number
     /** Stats period in allocator calls; 0 = never. */
     readonly statsEvery: number
+    /** region.base: pointers are written as offsets from it. */
+    private readonly base: number
     private out: (line: string) => void
     /** Mask in effect: 0 until the header has been emitted, then `mask`. */
     private on = 0
@@ -218,6 +238,7 @@ export class LoggingAllocator implements HeapAllocator, HeapEvents {
         this.inner = inner
         this.kind = inner.kind
         this.region = inner.region
+        this.base = inner.region.base
         this.boardId = boardId
         this.mask = mask
         this.statsEvery = every
@@ -268,7 +289,8 @@ export class LoggingAllocator implements HeapAllocator, HeapEvents {
     }
 
     /**
-     * GlobalAlloc.alloc, then `~A seq ptr size align`, or
+     * GlobalAlloc.alloc, then `~A seq ptr size align` (ptr as its offset
+     * from the region base, like every block pointer of the stream), or
      * `~X seq A size align` when it returned null.
      */
     alloc(layout: Layout): number {
@@ -281,7 +303,7 @@ export class LoggingAllocator implements HeapAllocator, HeapEvents {
         }
         if (p !== 0) {
             if ((this.on & EventKind.Alloc) !== 0)
-                this.out(`~A ${hex(this.seq++)} ${hex(p)} ${hex(layout.size)} ${hex(layout.align)}`)
+                this.out(`~A ${hex(this.seq++)} ${hex(offsetOf(p, this.base))} ${hex(layout.size)} ${hex(layout.align)}`)
         } else if ((this.on & EventKind.Fail) !== 0) {
             this.out(`~X ${hex(this.seq++)} A ${hex(layout.size)} ${hex(layout.align)}`)
         }
@@ -300,7 +322,7 @@ export class LoggingAllocator implements HeapAllocator, HeapEvents {
         }
         if (p !== 0) {
             if ((this.on & EventKind.Zeroed) !== 0)
-                this.out(`~Z ${hex(this.seq++)} ${hex(p)} ${hex(layout.size)} ${hex(layout.align)}`)
+                this.out(`~Z ${hex(this.seq++)} ${hex(offsetOf(p, this.base))} ${hex(layout.size)} ${hex(layout.align)}`)
         } else if ((this.on & EventKind.Fail) !== 0) {
             this.out(`~X ${hex(this.seq++)} Z ${hex(layout.size)} ${hex(layout.align)}`)
         }
@@ -320,7 +342,7 @@ export class LoggingAllocator implements HeapAllocator, HeapEvents {
             throw e
         }
         if ((this.on & EventKind.Dealloc) !== 0)
-            this.out(`~F ${hex(this.seq++)} ${hex(ptr)} ${hex(layout.size)} ${hex(layout.align)}`)
+            this.out(`~F ${hex(this.seq++)} ${hex(offsetOf(ptr, this.base))} ${hex(layout.size)} ${hex(layout.align)}`)
         if (this.statsEvery > 0) this.tick()
     }
 
@@ -339,9 +361,9 @@ export class LoggingAllocator implements HeapAllocator, HeapEvents {
         }
         if (p !== 0) {
             if ((this.on & EventKind.Realloc) !== 0)
-                this.out(`~R ${hex(this.seq++)} ${hex(ptr)} ${hex(p)} ${hex(layout.size)} ${hex(newSize)} ${hex(layout.align)}`)
+                this.out(`~R ${hex(this.seq++)} ${hex(offsetOf(ptr, this.base))} ${hex(offsetOf(p, this.base))} ${hex(layout.size)} ${hex(newSize)} ${hex(layout.align)}`)
         } else if ((this.on & EventKind.Fail) !== 0) {
-            this.out(`~X ${hex(this.seq++)} R ${hex(newSize)} ${hex(layout.align)} ${hex(ptr)}`)
+            this.out(`~X ${hex(this.seq++)} R ${hex(newSize)} ${hex(layout.align)} ${hex(offsetOf(ptr, this.base))}`)
         }
         if (this.statsEvery > 0) this.tick()
         return p
@@ -402,15 +424,15 @@ export class LoggingAllocator implements HeapAllocator, HeapEvents {
 
     /**
      * HeapEvents: a debug check failed outside a call that could throw it.
-     * Emits `~C seq code ptr` (code a HeapErrorCode) when EventKind.Check is
-     * in the mask.
+     * Emits `~C seq code ptr` (code a HeapErrorCode, ptr as its offset from
+     * the region base) when EventKind.Check is in the mask.
      *
      * ```ts
-     * heap.checkFailed(HeapErrorCode.WriteAfterFree, p) // > ~C a 9 20020040
+     * heap.checkFailed(HeapErrorCode.WriteAfterFree, p) // > ~C a 9 40   (p = base + 0x40)
      * ```
      */
     checkFailed(code: number, ptr: number): void {
-        if ((this.on & EventKind.Check) !== 0) this.out(`~C ${hex(this.seq++)} ${hex(printable(code))} ${hex(printable(ptr))}`)
+        if ((this.on & EventKind.Check) !== 0) this.out(`~C ${hex(this.seq++)} ${hex(printable(code))} ${hex(offsetOf(ptr, this.base))}`)
     }
 
     /**
@@ -420,14 +442,14 @@ export class LoggingAllocator implements HeapAllocator, HeapEvents {
      * characters of [a-z0-9_-], else HeapError(BadArgument) and nothing is emitted.
      *
      * ```ts
-     * heap.leak(p, 12, 4, "box") // > ~L b 20020000 c 4 box
+     * heap.leak(p, 12, 4, "box") // > ~L b 0 c 4 box   (p = base)
      * ```
      */
     leak(ptr: number, size: number, align: number, kind: string): void {
         if (!isToken(kind, MAX_PHASE_LENGTH, true))
             throw new HeapError(HeapErrorCode.BadArgument, ptr, "leak kind '" + kind + "' must be 1.." + MAX_PHASE_LENGTH + " characters of a-z 0-9 _ -")
         if ((this.on & EventKind.Leak) !== 0)
-            this.out(`~L ${hex(this.seq++)} ${hex(ptr)} ${hex(size)} ${hex(align)} ${kind}`)
+            this.out(`~L ${hex(this.seq++)} ${hex(offsetOf(ptr, this.base))} ${hex(size)} ${hex(align)} ${kind}`)
     }
 
     /** The seq the next protocol line will carry (0 until the header is emitted). */

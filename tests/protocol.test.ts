@@ -209,19 +209,19 @@ describe("encoder: LoggingAllocator lines", () => {
         expect(lines).toEqual([
             HDR,
             "~P 1 boxes",
-            "~A 2 20020000 c 4",
-            "~Z 3 20020040 0 1",
-            "~R 4 20020000 20020000 c 8 4",
-            "~R 5 20020000 20020080 8 28 4",
+            "~A 2 0 c 4",
+            "~Z 3 40 0 1",
+            "~R 4 0 0 c 8 4",
+            "~R 5 0 80 8 28 4",
             "~X 6 A 64 4",
             "~X 7 Z 8 80",
-            "~X 8 R 64 4 20020080",
+            "~X 8 R 64 4 80",
             "~O 9 A 64 4 1 0",
-            "~C a 8 20020080",
-            "~L b 20020080 28 4 vec",
-            "~L c 20020040 0 1 raw",
-            "~F d 20020080 28 4",
-            "~F e 20020040 0 1",
+            "~C a 8 80",
+            "~L b 80 28 4 vec",
+            "~L c 40 0 1 raw",
+            "~F d 80 28 4",
+            "~F e 40 0 1",
             "~S f 0 400 c0 40 0 2 2 3 64",
         ])
         const d = decode(lines)
@@ -236,6 +236,19 @@ describe("encoder: LoggingAllocator lines", () => {
         expect(d.counts).toMatchObject({ oomCalls: 1, oomRequests: 1, oomRecovered: 0, checkFailures: 1, maxRequest: 100 })
         expect(d.phases.map(p => p.name)).toEqual(["boxes"])
         expect(d.stats).toMatchObject({ inUse: 0, free: 0x400, peak: 0xc0, largestFree: 0x40, live: 0, allocs: 2, frees: 2, failures: 3, peakRequest: 100 })
+    })
+
+    test("pointers are offsets from the base, and a pointer below the base (a broken allocator) still reaches the host", () => {
+        class Below extends SlotAllocator {
+            override alloc(layout: Layout): number {
+                return super.alloc(layout) === 0 ? 0 : this.region.base - 16
+            }
+        }
+        const { heap, lines } = logged(new Below(new StaticRegion(BASE, 1024)))
+        heap.alloc(L(4, 4))
+        expect(lines[1]).toBe("~A 1 fffffff0 4 4") // BASE − 16 + 2^32
+        const d = decode(lines)
+        expect(d.anomalies.map(a => [a.kind, a.ptr])).toEqual([["outside-region", BASE - 16]])
     })
 
     test("forwards kind, region, stats, check and walk to the inner allocator", () => {
@@ -307,7 +320,7 @@ describe("encoder: LoggingAllocator lines", () => {
         heap.oomHook("Z", 8, 8, 2, true)
         heap.checkFailed(HeapErrorCode.WriteAfterFree, p)
         heap.leak(p, 8, 8, "box") // a leak report is one line per block: not in the quiet stream
-        expect(lines).toEqual(["~H 0 2 pico slots 20020000 400 1000 3f0 0", "~P 1 quiet", "~E 2 5 20020000 F", "~O 3 Z 8 8 2 1", "~C 4 9 20020000"])
+        expect(lines).toEqual(["~H 0 2 pico slots 20020000 400 1000 3f0 0", "~P 1 quiet", "~E 2 5 20020000 F", "~O 3 Z 8 8 2 1", "~C 4 9 0"])
         const d = decode(lines)
         expect(d.anomalies.map(a => a.kind)).toEqual(["misuse", "check-failed"])
         expect(d.anomalies[1].message).toMatch(/write-after-free \(code 9\) at 0x20020000/)
@@ -346,7 +359,7 @@ describe("encoder: LoggingAllocator lines", () => {
             expect((e as HeapError).code).toBe(HeapErrorCode.BadArgument)
             expect((e as Error).message).toMatch(re)
         }
-        expect(lines.slice(1)).toEqual(["~O 1 R 100 8 1 1", "~C 2 9 20020040", "~C 3 0 0", "~L 4 20020000 c 4 a-z_0-9xxxxxxxxxxxxxxxxx"])
+        expect(lines.slice(1)).toEqual(["~O 1 R 100 8 1 1", "~C 2 9 40", "~C 3 0 dffe0000", "~L 4 0 c 4 a-z_0-9xxxxxxxxxxxxxxxxx"])
         expect(heap.nextSeq()).toBe(5)
     })
 
@@ -379,7 +392,7 @@ describe("encoder: LoggingAllocator lines", () => {
         expect(heap.nextSeq()).toBe(0)
         heap.start()
         heap.dealloc(p, L(4, 4))
-        expect(lines).toEqual(["~H 0 2 pico slots 20020000 400 1000 7ff 1", "~F 1 20020000 4 4"])
+        expect(lines).toEqual(["~H 0 2 pico slots 20020000 400 1000 7ff 1", "~F 1 0 4 4"])
         const d = decode(lines)
         expect(d.synced).toBe(false) // it cannot know the block freed at seq 1
         expect(d.anomalies).toEqual([])
@@ -391,7 +404,7 @@ describe("encoder: LoggingAllocator lines", () => {
         heap.phase("one")
         heap.start()
         heap.alloc(L(8, 4))
-        expect(lines).toEqual([HDR, "~A 1 20020000 4 4", "~P 2 one", "~H 0 2 pico slots 20020000 400 1000 7ff 1", "~A 1 20020040 8 4"])
+        expect(lines).toEqual([HDR, "~A 1 0 4 4", "~P 2 one", "~H 0 2 pico slots 20020000 400 1000 7ff 1", "~A 1 40 8 4"])
         const d = decode(lines)
         expect(d.restarts).toBe(2)
         expect(d.blocks()).toEqual([{ ptr: BASE + 0x40, size: 8, align: 4 }])
@@ -441,8 +454,9 @@ describe("encoder: LoggingAllocator lines", () => {
         // seq reaches 13 hex digits after 2^48 lines; set it so the 8 lines below use the widest seqs.
         ;(heap as unknown as { seq: number }).seq = 2 ** 52 - 11
         heap.oomHook("R", 0x7fffffff, 4096, 0xffffffff, true)
-        heap.checkFailed(0xffffffff, 0xffffffff)
-        heap.leak(0xffffffff, 0xffffffff, 4096, "k".repeat(24))
+        // One byte below the base: the widest offset, ffffffff (p − base + 2^32).
+        heap.checkFailed(0xffffffff, 0xffffefff)
+        heap.leak(0xffffefff, 0xffffffff, 4096, "k".repeat(24))
         const p = heap.alloc(L(64, 64))
         heap.realloc(p, L(64, 64), 32)
         heap.alloc(L(0x7fffffff - 4095, 4096))
@@ -457,6 +471,7 @@ describe("encoder: LoggingAllocator lines", () => {
         expect(longest).toBe(97) // the ~S line: 3 + 13 + 9 × 9
         expect(lines.find(l => l.startsWith("~O"))).toBe("~O ffffffffffff5 R 7fffffff 1000 ffffffff 1")
         expect(lines.find(l => l.startsWith("~L")).length).toBe(3 + 13 + 9 + 9 + 5 + 25)
+        expect(lines.find(l => l.startsWith("~C"))).toBe("~C ffffffffffff6 ffffffff ffffffff")
         expect(longest).toBeLessThan(150)
         // With the device's "> " prefix it still fits the 160-byte dmesg line buffer.
         expect(longest + 2).toBeLessThan(160)
@@ -492,7 +507,7 @@ describe("composed: LoggingAllocator over OomHookAllocator (setEvents(logger))",
         expect(tail[0]).toBe("~O A 64 4 1 1") // the first hook call freed nothing
         expect(tail[1]).toMatch(/^~F [0-9a-f]+ 64 4$/) // the second one's free, made during the hook...
         expect(tail[2]).toBe("~O A 64 4 2 1") // ...comes before its ~O, which reports the hook's answer
-        expect(tail[3]).toBe(`~A ${hex(big)} 64 4`) // then the request's result
+        expect(tail[3]).toBe(`~A ${hex(big - BASE)} 64 4`) // then the request's result, as its offset from the base
         const d = decode(out.lines)
         expect(d.anomalies).toEqual([])
         expect(d.counts).toMatchObject({ oomCalls: 3, oomRequests: 2, oomRecovered: 1 })
@@ -504,24 +519,30 @@ describe("composed: LoggingAllocator over OomHookAllocator (setEvents(logger))",
 // ---------------------------------------------------------------------------
 describe("decoder: strict stream errors", () => {
     const cases: [string, string[], RegExp][] = [
-        ["event before header", ["~A 1 20020000 4 4"], /line 1: "~A 1 20020000 4 4": expected the stream header \(~H\) before any event/],
+        ["event before header", ["~A 1 0 4 4"], /line 1: "~A 1 0 4 4": expected the stream header \(~H\) before any event/],
         ["unknown letter", [HDR, "~Q 1 2"], /line 2: "~Q 1 2": unknown line type "~Q": expected one of ~H ~A/],
         ["a lone tilde", [HDR, "~"], /line 2: "~": unknown line type "~"/],
-        ["lowercase letter", [HDR, "~a 1 20020000 4 4"], /unknown line type "~a"/],
-        ["no space after the letter", [HDR, "~A1 20020000 4 4"], /expected a space after "~A"/],
-        ["too few fields", [HDR, "~A 1 20020000 4"], /line 2: "~A 1 20020000 4": ~A needs 4 fields after the letter, got 3/],
-        ["too many fields", [HDR, "~F 1 20020000 4 4 4"], /~F needs 4 fields after the letter, got 5/],
-        ["double space", [HDR, "~A 1  20020000 4 4"], /got 5 \(fields are separated by exactly one space\)/],
+        ["lowercase letter", [HDR, "~a 1 0 4 4"], /unknown line type "~a"/],
+        ["no space after the letter", [HDR, "~A1 0 4 4"], /expected a space after "~A"/],
+        ["too few fields", [HDR, "~A 1 0 4"], /line 2: "~A 1 0 4": ~A needs 4 fields after the letter, got 3/],
+        ["too many fields", [HDR, "~F 1 0 4 4 4"], /~F needs 4 fields after the letter, got 5/],
+        ["double space", [HDR, "~A 1  0 4 4"], /got 5 \(fields are separated by exactly one space\)/],
         ["trailing space", [HDR, "~P 1 boxes "], /~P needs 2 fields.*exactly one space/],
         ["header field count", ["~H 0 2 pico slots 20020000 400 1000 ff"], /~H needs 9 fields after the letter, got 8/],
-        ["bad hex", [HDR, "~A 1 2002zz00 4 4"], /field 2 \(ptr\) must be canonical lowercase hex.*got "2002zz00"/],
-        ["uppercase hex", [HDR, "~A 1 2002AB00 4 4"], /field 2 \(ptr\) must be canonical lowercase hex/],
-        ["0x prefix", [HDR, "~A 1 0x20020000 4 4"], /got "0x20020000"/],
-        ["leading zero", [HDR, "~A 01 20020000 4 4"], /field 1 \(seq\) must be canonical lowercase hex.*got "01"/],
-        ["14 hex digits", [HDR, "~A 1 20020000 10000000000000 4"], /field 3 \(size\)/],
-        ["negative number", [HDR, "~A 1 20020000 -4 4"], /field 3 \(size\).*got "-4"/],
-        ["align not a power of two", [HDR, "~A 1 20020000 4 3"], /field 4 \(align\) must be a power of two, got 0x3/],
-        ["align above maxalign", [HDR, "~A 1 20020000 4 2000"], /align\) 0x2000 exceeds the header's maxalign 0x1000/],
+        ["bad hex", [HDR, "~A 1 2zz0 4 4"], /field 2 \(ptr\) must be canonical lowercase hex.*got "2zz0"/],
+        ["uppercase hex", [HDR, "~A 1 AB00 4 4"], /field 2 \(ptr\) must be canonical lowercase hex/],
+        ["0x prefix", [HDR, "~A 1 0x40 4 4"], /got "0x40"/],
+        ["leading zero", [HDR, "~A 01 0 4 4"], /field 1 \(seq\) must be canonical lowercase hex.*got "01"/],
+        ["14 hex digits", [HDR, "~A 1 0 10000000000000 4"], /field 3 \(size\)/],
+        // version 2 block pointers are offsets from the header's base, below 2^32
+        ["pointer offset of 9 digits", [HDR, "~A 1 100000000 4 4"], /line 2: .*field 2 \(ptr\) is an offset from the region base and must be below 2\^32 \(at most 8 digits\), got "100000000"/],
+        ["~R new offset of 9 digits", [HDR, "~A 1 0 4 4", "~R 2 0 100000000 4 8 4"], /field 3 \(new ptr\) is an offset from the region base/],
+        ["~X R old offset of 9 digits", [HDR, "~X 1 R 8 4 fffffffff"], /field 5 \(old ptr\) is an offset/],
+        ["~L offset of 9 digits", [HDR, "~L 1 100000000 4 4 box"], /field 2 \(ptr\) is an offset/],
+        ["~C offset of 9 digits", [HDR, "~C 1 8 100000000"], /field 3 \(ptr\) is an offset/],
+        ["negative number", [HDR, "~A 1 0 -4 4"], /field 3 \(size\).*got "-4"/],
+        ["align not a power of two", [HDR, "~A 1 0 4 3"], /field 4 \(align\) must be a power of two, got 0x3/],
+        ["align above maxalign", [HDR, "~A 1 0 4 2000"], /align\) 0x2000 exceeds the header's maxalign 0x1000/],
         ["bad phase name", [HDR, "~P 1 Boxes"], /field 2 \(phase name\) must be 1-24 characters of \[a-z0-9_-\], got "Boxes"/],
         ["phase name too long", [HDR, "~P 1 " + "a".repeat(25)], /phase name/],
         ["unknown version", ["~H 0 3 pico slots 20020000 400 1000 ff 0"], /line 1: .*unknown protocol version 3: this decoder reads versions 1 and 2/],
@@ -532,10 +553,10 @@ describe("decoder: strict stream errors", () => {
         ["region past 2^32", ["~H 0 2 pico slots fffff000 2000 1000 ff 0"], /must be non-empty and end at or below 2\^32/],
         ["failure op", [HDR, "~X 1 F 4 4"], /field 2 \(op\) must be A, Z or R, got "F"/],
         ["failed realloc without pointer", [HDR, "~X 1 R 4 4"], /~X R needs the old pointer as field 5/],
-        ["failed alloc with pointer", [HDR, "~X 1 A 4 4 20020000"], /~X A has exactly 4 fields/],
+        ["failed alloc with pointer", [HDR, "~X 1 A 4 4 0"], /~X A has exactly 4 fields/],
         ["error op", [HDR, "~E 1 4 20020000 Q"], /field 4 \(op\) must be A, Z, F or R, got "Q"/],
-        ["kind not in the mask", ["~H 0 2 pico slots 20020000 400 1000 f0 0", "~A 1 20020000 4 4"], /line 2: .*~A lines are not in the header's event mask 0xf0/],
-        ["duplicate", [HDR, "~A 1 20020000 4 4", "~A 1 20020000 4 4"], /line 3: .*duplicate line: seq 0x1 was the previous line's; expected 0x2/],
+        ["kind not in the mask", ["~H 0 2 pico slots 20020000 400 1000 f0 0", "~A 1 0 4 4"], /line 2: .*~A lines are not in the header's event mask 0xf0/],
+        ["duplicate", [HDR, "~A 1 0 4 4", "~A 1 0 4 4"], /line 3: .*duplicate line: seq 0x1 was the previous line's; expected 0x2/],
         ["out of order", [HDR, "~P 1 a", "~P 2 b", "~P 1 c"], /line 4: "~P 1 c": out of order: seq 0x1 after 0x2; expected 0x3/],
         ["gap", [HDR, "~P 1 a", "~P 4 b"], /line 3: "~P 4 b": gap: expected seq 0x2, got 0x4 \(2 line\(s\) lost; decode with allowGaps to go on\)/],
         // version 2 lines
@@ -549,14 +570,14 @@ describe("decoder: strict stream errors", () => {
         ["~O retry", [HDR, "~O 1 A 4 4 1 2"], /field 6 \(retry\) must be 0 or 1, got "2"/],
         ["~O retry as a word", [HDR, "~O 1 A 4 4 1 true"], /field 6 \(retry\) must be 0 or 1, got "true"/],
         ["~C field count", [HDR, "~C 1 8"], /~C needs 3 fields after the letter, got 2/],
-        ["~C code", [HDR, "~C 1 08 20020000"], /field 2 \(code\) must be canonical lowercase hex/],
-        ["~C ptr", [HDR, "~C 1 8 2002000G"], /field 3 \(ptr\) must be canonical lowercase hex/],
-        ["~L field count", [HDR, "~L 1 20020000 4 4"], /~L needs 5 fields after the letter, got 4/],
-        ["~L kind", [HDR, "~L 1 20020000 4 4 Box"], /field 5 \(kind\) must be 1-24 characters of \[a-z0-9_-\], got "Box"/],
-        ["~L kind too long", [HDR, "~L 1 20020000 4 4 " + "k".repeat(25)], /field 5 \(kind\)/],
-        ["~L align", [HDR, "~L 1 20020000 4 2000 box"], /field 4 \(align\) 0x2000 exceeds the header's maxalign/],
+        ["~C code", [HDR, "~C 1 08 0"], /field 2 \(code\) must be canonical lowercase hex/],
+        ["~C ptr", [HDR, "~C 1 8 4G"], /field 3 \(ptr\) must be canonical lowercase hex/],
+        ["~L field count", [HDR, "~L 1 0 4 4"], /~L needs 5 fields after the letter, got 4/],
+        ["~L kind", [HDR, "~L 1 0 4 4 Box"], /field 5 \(kind\) must be 1-24 characters of \[a-z0-9_-\], got "Box"/],
+        ["~L kind too long", [HDR, "~L 1 0 4 4 " + "k".repeat(25)], /field 5 \(kind\)/],
+        ["~L align", [HDR, "~L 1 0 4 2000 box"], /field 4 \(align\) 0x2000 exceeds the header's maxalign/],
         ["~O not in the mask", ["~H 0 2 pico slots 20020000 400 1000 ff 0", "~O 1 A 4 4 1 1"], /~O lines are not in the header's event mask 0xff/],
-        ["~L not in the mask", ["~H 0 2 pico slots 20020000 400 1000 3ff 0", "~L 1 20020000 4 4 box"], /~L lines are not in the header's event mask 0x3ff/],
+        ["~L not in the mask", ["~H 0 2 pico slots 20020000 400 1000 3ff 0", "~L 1 0 4 4 box"], /~L lines are not in the header's event mask 0x3ff/],
         // a version-1 stream keeps the version-1 grammar
         ["~O in version 1", [HDR_V1, "~O 1 A 4 4 1 1"], /unknown line type "~O": expected one of ~H ~A ~Z ~F ~R ~X ~E ~S ~P \(protocol version 1\)/],
         ["~C in version 1", [HDR_V1, "~C 1 8 20020000"], /unknown line type "~C".*\(protocol version 1\)/],
@@ -577,7 +598,7 @@ describe("decoder: strict stream errors", () => {
     test("the error names the caller's line number and the stripped line", () => {
         const d = new StreamDecoder()
         d.push("WASM> " + HDR, 40)
-        expect(() => d.push("> ~A 1 20020000 4", 41)).toThrow(/^line 41: "~A 1 20020000 4": ~A needs 4 fields/)
+        expect(() => d.push("> ~A 1 0 4", 41)).toThrow(/^line 41: "~A 1 0 4": ~A needs 4 fields/)
     })
 
     test("line numbers default to the count of pushed lines", () => {
@@ -600,7 +621,7 @@ describe("decoder: strict stream errors", () => {
     })
 
     test("allowGaps records each gap, goes on, and marks the model unsynced", () => {
-        const d = decode([HDR, "~A 1 20020000 4 4", "~A 3 20020040 4 4", "~F 4 20020080 4 4", "~P 9 x"], true)
+        const d = decode([HDR, "~A 1 0 4 4", "~A 3 40 4 4", "~F 4 80 4 4", "~P 9 x"], true)
         expect(d.gaps).toEqual([
             { from: 2, to: 2, lineNo: 3 },
             { from: 5, to: 8, lineNo: 5 },
@@ -613,7 +634,7 @@ describe("decoder: strict stream errors", () => {
     })
 
     test("a new header resets the model and stats but keeps anomalies and gaps", () => {
-        const d = decode([HDR, "~A 1 20020000 4 4", "~F 2 20020040 4 4", "~S 3 40 3c0 40 40 1 1 0 0 4", "~P 4 x", HDR, "~A 1 20020080 4 4"])
+        const d = decode([HDR, "~A 1 0 4 4", "~F 2 40 4 4", "~S 3 40 3c0 40 40 1 1 0 0 4", "~P 4 x", HDR, "~A 1 80 4 4"])
         expect(d.restarts).toBe(2)
         expect(d.blocks()).toEqual([{ ptr: BASE + 0x80, size: 4, align: 4 }])
         expect(d.stats).toBeNull()
@@ -629,66 +650,97 @@ describe("decoder: shadow model anomalies", () => {
     }
 
     test("outside-region: below the base, past the end, straddling the end", () => {
-        const a = anomalies(["~A 1 1000 4 4", "~A 2 20020500 4 4", "~Z 3 200203fc 8 4", "~R 4 200203fc 20030000 8 4 4"])
+        const a = anomalies(["~A 1 dffe1000 4 4", "~A 2 500 4 4", "~Z 3 3fc 8 4", "~R 4 3fc 10000 8 4 4"])
         expect(a.map(x => x.kind)).toEqual(["outside-region", "outside-region", "outside-region", "outside-region"])
         expect(a[0].message).toBe("line 2 (seq 0x1): block 0x1000+0x4 is outside the region 0x20020000..0x20020400")
     })
 
+    test("version 2: offset 0 is the block at the base (not null); ~E keeps the caller's raw pointer", () => {
+        const d = decode([HDR, "~A 1 0 4 4", "~R 2 0 0 4 8 4", "~X 3 R 10 4 0", "~L 4 0 8 4 box", "~C 5 8 0", "~E 6 1 1000 F", "~F 7 0 8 4"])
+        expect(d.anomalies.map(a => [a.kind, a.ptr])).toEqual([
+            ["check-failed", BASE],
+            ["misuse", 0x1000],
+        ])
+        expect(d.anomalies[0].message).toMatch(/canary-clobbered \(code 8\) at 0x20020000$/)
+        expect(d.anomalies[1].message).toMatch(/out-of-region \(code 1\) at 0x1000 during dealloc$/)
+        expect(d.leakReport.entries.map(e => e.ptr)).toEqual([BASE])
+        expect(d.counts).toMatchObject({ allocs: 1, reallocsInPlace: 1, failures: 1, deallocs: 1, liveBlocks: 0 })
+        const ev = new StreamDecoder()
+        ev.push(HDR)
+        expect(ev.push("~A 1 0 c 4")).toMatchObject({ type: "alloc", ptr: BASE })
+        expect(ev.blocks()).toEqual([{ ptr: BASE, size: 12, align: 4 }])
+    })
+
+    test("version 2: an offset at or past the region's size is what the same address is in version 1", () => {
+        // (base + offset) mod 2^32: past the end, and below the base (a wrapped offset).
+        const v2 = anomalies(["~A 1 400 4 4", "~F 2 500 4 4", "~A 3 fffffff0 4 4", "~L 4 800 4 4 raw", "~X 5 R 8 4 600"])
+        const v1 = decode([HDR_V1, "~A 1 20020400 4 4", "~F 2 20020500 4 4", "~A 3 2001fff0 4 4", "~X 4 R 8 4 20020600"]).anomalies.map(a => ({ kind: a.kind, message: a.message }))
+        expect(v2.map(x => x.kind)).toEqual(["outside-region", "unknown-block", "outside-region", "leak-mismatch", "unknown-block"])
+        expect(v2.filter(x => x.kind !== "leak-mismatch").map(x => x.message.replace(/seq 0x\d/, "")).map(m => m.replace(/line \d/, ""))).toEqual(
+            v1.map(x => x.message.replace(/seq 0x\d/, "").replace(/line \d/, "")),
+        )
+        expect(v2[0].message).toBe("line 2 (seq 0x1): block 0x20020400+0x4 is outside the region 0x20020000..0x20020400")
+        expect(v2[2].message).toMatch(/block 0x2001fff0\+0x4 is outside the region/)
+        // Near the top of the address space the sum wraps: offset 0x1000 from 0xfffff000 is address 0.
+        const high = decode(["~H 0 2 pico slots fffff000 1000 1000 ff 0", "~A 1 1000 4 4"]).anomalies
+        expect(high.map(x => [x.kind, x.ptr])).toEqual([["outside-region", 0]])
+    })
+
     test("a zero-size block owns one address: at the very end it is outside", () => {
-        expect(anomalies(["~A 1 200203ff 0 1"])).toEqual([])
-        expect(anomalies(["~A 1 20020400 0 1"]).map(x => x.kind)).toEqual(["outside-region"])
+        expect(anomalies(["~A 1 3ff 0 1"])).toEqual([])
+        expect(anomalies(["~A 1 400 0 1"]).map(x => x.kind)).toEqual(["outside-region"])
     })
 
     test("misaligned, with arithmetic that is safe above 2^31", () => {
-        const a = anomalies(["~A 1 20020004 4 8", "~A 2 20020010 4 10"])
+        const a = anomalies(["~A 1 4 4 8", "~A 2 10 4 10"])
         expect(a.map(x => x.kind)).toEqual(["misaligned"])
         expect(a[0].message).toMatch(/block 0x20020004 is not aligned to 8/)
-        const high = decode(["~H 0 2 pico slots fffff000 1000 1000 ff 0", "~A 1 fffffff0 4 10", "~A 2 fffffff8 4 10"]).anomalies
+        const high = decode(["~H 0 2 pico slots fffff000 1000 1000 ff 0", "~A 1 ff0 4 10", "~A 2 ff8 4 10"]).anomalies
         expect(high.map(x => [x.kind, x.ptr])).toEqual([["misaligned", 0xfffffff8]])
     })
 
     test("overlap with the block before, the block after, and the same start", () => {
-        const a = anomalies(["~A 1 20020100 40 4", "~A 2 20020120 8 4", "~A 3 200200f0 20 4", "~A 4 20020200 4 4", "~A 5 20020200 4 4"])
+        const a = anomalies(["~A 1 100 40 4", "~A 2 120 8 4", "~A 3 f0 20 4", "~A 4 200 4 4", "~A 5 200 4 4"])
         expect(a.map(x => x.kind)).toEqual(["overlap", "overlap", "overlap"])
         expect(a[0].message).toMatch(/block 0x20020120\+0x8 overlaps live block 0x20020100\+0x40/)
         expect(a[1].message).toMatch(/block 0x200200f0\+0x20 overlaps live block 0x20020100\+0x40/)
         expect(a[2].message).toMatch(/block 0x20020200\+0x4 overlaps live block 0x20020200\+0x4/)
         // Overlapping blocks both stay live (the program holds both); the same address is replaced.
-        const d = decode([HDR, "~A 1 20020100 40 4", "~A 2 20020120 8 4", "~A 3 20020120 4 4", "~F 4 20020100 40 4"])
+        const d = decode([HDR, "~A 1 100 40 4", "~A 2 120 8 4", "~A 3 120 4 4", "~F 4 100 40 4"])
         expect(d.blocks()).toEqual([{ ptr: BASE + 0x120, size: 4, align: 4 }])
         // Adjacent blocks do not overlap.
-        expect(anomalies(["~A 1 20020100 40 4", "~A 2 20020140 4 4", "~A 3 200200f0 10 4"])).toEqual([])
+        expect(anomalies(["~A 1 100 40 4", "~A 2 140 4 4", "~A 3 f0 10 4"])).toEqual([])
     })
 
     test("a realloc may grow into its own old block but not into a neighbour", () => {
-        expect(anomalies(["~A 1 20020000 10 4", "~R 2 20020000 20020000 10 30 4", "~R 3 20020000 20020008 30 8 4"])).toEqual([])
-        const a = anomalies(["~A 1 20020000 10 4", "~A 2 20020020 10 4", "~R 3 20020000 20020000 10 30 4"])
+        expect(anomalies(["~A 1 0 10 4", "~R 2 0 0 10 30 4", "~R 3 0 8 30 8 4"])).toEqual([])
+        const a = anomalies(["~A 1 0 10 4", "~A 2 20 10 4", "~R 3 0 0 10 30 4"])
         expect(a.map(x => x.kind)).toEqual(["overlap"])
     })
 
     test("unknown-block: free, realloc or failed realloc of a block never allocated", () => {
-        const a = anomalies(["~F 1 20020000 4 4", "~R 2 20020040 20020080 4 8 4", "~X 3 R 8 4 200200c0"])
+        const a = anomalies(["~F 1 0 4 4", "~R 2 40 80 4 8 4", "~X 3 R 8 4 c0"])
         expect(a.map(x => x.kind)).toEqual(["unknown-block", "unknown-block", "unknown-block"])
         expect(a[0].message).toMatch(/dealloc of 0x20020000, which is not a live block/)
         expect(a[1].message).toMatch(/realloc of 0x20020040, which is not a live block/)
     })
 
     test("double-free: a freed (or moved-away) block freed again", () => {
-        const a = anomalies(["~A 1 20020000 4 4", "~F 2 20020000 4 4", "~F 3 20020000 4 4", "~A 4 20020040 4 4", "~R 5 20020040 20020080 4 8 4", "~F 6 20020040 4 4"])
+        const a = anomalies(["~A 1 0 4 4", "~F 2 0 4 4", "~F 3 0 4 4", "~A 4 40 4 4", "~R 5 40 80 4 8 4", "~F 6 40 4 4"])
         expect(a.map(x => x.kind)).toEqual(["double-free", "double-free"])
         expect(a[0].message).toMatch(/dealloc of 0x20020000, which was already freed/)
         // Handed out again, it can be freed again.
-        expect(anomalies(["~A 1 20020000 4 4", "~F 2 20020000 4 4", "~A 3 20020000 4 4", "~F 4 20020000 4 4"])).toEqual([])
+        expect(anomalies(["~A 1 0 4 4", "~F 2 0 4 4", "~A 3 0 4 4", "~F 4 0 4 4"])).toEqual([])
     })
 
     test("layout-mismatch on dealloc and realloc", () => {
-        const a = anomalies(["~A 1 20020000 4 4", "~F 2 20020000 8 4", "~A 3 20020040 4 4", "~R 4 20020040 20020040 4 8 8"])
+        const a = anomalies(["~A 1 0 4 4", "~F 2 0 8 4", "~A 3 40 4 4", "~R 4 40 40 4 8 8"])
         expect(a.map(x => x.kind)).toEqual(["layout-mismatch", "layout-mismatch"])
         expect(a[0].message).toMatch(/dealloc of 0x20020000 with size 8 align 4, but the block has size 4 align 4/)
     })
 
     test("stats-mismatch: a ~S live count different from the model's", () => {
-        const a = anomalies(["~A 1 20020000 4 4", "~S 2 40 3c0 40 40 1 1 0 0 4", "~S 3 40 3c0 40 40 2 1 0 0 4"])
+        const a = anomalies(["~A 1 0 4 4", "~S 2 40 3c0 40 40 1 1 0 0 4", "~S 3 40 3c0 40 40 2 1 0 0 4"])
         expect(a).toEqual([{ kind: "stats-mismatch", message: "line 4 (seq 0x3): ~S says 2 live block(s), the model has 1" }])
     })
 
@@ -702,13 +754,13 @@ describe("decoder: shadow model anomalies", () => {
     test("unsynced (after a gap): lost lines explain unknown frees, stale overlaps, layouts and ~S counts", () => {
         const a = anomalies(
             [
-                "~A 1 20020000 4 4",
+                "~A 1 0 4 4",
                 // seq 2 lost (say ~F 2 20020000 4 4)
-                "~A 3 20020000 8 4", // same start as a live block: the stale one is forgotten
-                "~F 4 20020100 4 4", // unknown block: its ~A may have been lost
-                "~F 5 20020000 4 4", // size differs from the model's 8: a lost realloc could explain it
+                "~A 3 0 8 4", // same start as a live block: the stale one is forgotten
+                "~F 4 100 4 4", // unknown block: its ~A may have been lost
+                "~F 5 0 4 4", // size differs from the model's 8: a lost realloc could explain it
                 "~S 6 0 400 40 40 7 1 0 0 8", // live count differs from the model's
-                "~A 7 20030000 4 4", // outside the region: nothing explains that
+                "~A 7 10000 4 4", // outside the region: nothing explains that
             ],
             true,
         )
@@ -717,13 +769,13 @@ describe("decoder: shadow model anomalies", () => {
     })
 
     test("a header with live blocks starts unsynced", () => {
-        const d = decode(["~H 0 2 pico slots 20020000 400 1000 ff 2", "~F 1 20020000 4 4", "~S 2 0 400 40 40 1 0 0 0 4"])
+        const d = decode(["~H 0 2 pico slots 20020000 400 1000 ff 2", "~F 1 0 4 4", "~S 2 0 400 40 40 1 0 0 0 4"])
         expect(d.synced).toBe(false)
         expect(d.anomalies).toEqual([])
     })
 
     test("a debug check failure (~C) is recorded and is an anomaly; ~E names codes 8 and 9", () => {
-        const d = decode([HDR, "~A 1 20020000 4 4", "~C 2 8 20020000", "~E 3 9 20020040 A", "~C 4 2a 0"])
+        const d = decode([HDR, "~A 1 0 4 4", "~C 2 8 0", "~E 3 9 20020040 A", "~C 4 2a dffe0000"])
         expect(d.checks.map(c => [c.code, c.name, c.ptr])).toEqual([
             [8, "canary-clobbered", BASE],
             [0x2a, "unknown", 0],
@@ -740,25 +792,25 @@ describe("decoder: shadow model anomalies", () => {
     })
 
     test("leak-mismatch: a ~L entry that is not a live block of the model, or has another layout", () => {
-        const a = anomalies(["~A 1 20020000 4 4", "~A 2 20020040 8 8", "~F 3 20020040 8 8", "~L 4 20020000 4 4 box", "~L 5 20020040 8 8 vec", "~L 6 20020000 8 4 box", "~L 7 20020100 4 4 raw"])
+        const a = anomalies(["~A 1 0 4 4", "~A 2 40 8 8", "~F 3 40 8 8", "~L 4 0 4 4 box", "~L 5 40 8 8 vec", "~L 6 0 8 4 box", "~L 7 100 4 4 raw"])
         expect(a.map(x => x.kind)).toEqual(["leak-mismatch", "leak-mismatch", "leak-mismatch"])
         expect(a[0].message).toBe("line 6 (seq 0x5): leak report names 0x20020040, which is not a live block")
         expect(a[1].message).toMatch(/leak report names 0x20020000 with size 8 align 4, but the block has size 4 align 4/)
         // Unsynced (a gap): a lost ~A could explain any entry.
-        expect(anomalies(["~A 1 20020000 4 4", "~L 3 20020100 4 4 raw"], true)).toEqual([])
+        expect(anomalies(["~A 1 0 4 4", "~L 3 100 4 4 raw"], true)).toEqual([])
     })
 
     test("the last leak report (a run of ~L lines) is kept, grouped by kind", () => {
         const d = decode([
             HDR,
-            "~A 1 20020000 4 4",
-            "~A 2 20020040 10 8",
-            "~A 3 20020080 c 4",
-            "~L 4 20020000 4 4 box",
+            "~A 1 0 4 4",
+            "~A 2 40 10 8",
+            "~A 3 80 c 4",
+            "~L 4 0 4 4 box",
             "~P 5 later", // ends the first report
-            "~L 6 20020040 10 8 vec",
-            "~L 7 20020000 4 4 box",
-            "~L 8 20020080 c 4 vec",
+            "~L 6 40 10 8 vec",
+            "~L 7 0 4 4 box",
+            "~L 8 80 c 4 vec",
         ])
         expect(d.anomalies).toEqual([])
         expect(d.leakReport.seq).toBe(6)
@@ -768,14 +820,14 @@ describe("decoder: shadow model anomalies", () => {
             { kind: "box", blocks: 1, bytes: 4 },
             { kind: "vec", blocks: 2, bytes: 28 },
         ])
-        expect(decode([HDR, "~A 1 20020000 4 4", "~L 2 20020000 4 4 box", HDR]).leakReport).toBeNull() // a header resets it
+        expect(decode([HDR, "~A 1 0 4 4", "~L 2 0 4 4 box", HDR]).leakReport).toBeNull() // a header resets it
     })
 
     test("stats-mismatch: ~S peakreq below the largest request seen (A, Z, X, R or O size)", () => {
-        expect(anomalies(["~A 1 20020000 4 4", "~S 2 40 3c0 40 40 1 1 0 0 4"])).toEqual([])
+        expect(anomalies(["~A 1 0 4 4", "~S 2 40 3c0 40 40 1 1 0 0 4"])).toEqual([])
         const cases: [string, number][] = [
-            ["~A 1 20020000 20 4", 0x20],
-            ["~Z 1 20020000 20 4", 0x20],
+            ["~A 1 0 20 4", 0x20],
+            ["~Z 1 0 20 4", 0x20],
             ["~X 1 A 200 4", 0x200],
             ["~X 1 Z 200 4", 0x200],
             ["~O 1 A 300 4 1 0", 0x300],
@@ -785,33 +837,33 @@ describe("decoder: shadow model anomalies", () => {
             expect(a, line).toEqual([{ kind: "stats-mismatch", message: `line 3 (seq 0x2): ~S says the peak request is 31 B, but a request of ${size} B was seen` }])
         }
         // realloc: the new size is the request; a failed realloc too.
-        const r = anomalies(["~A 1 20020000 4 4", "~R 2 20020000 20020000 4 30 4", "~X 3 R 40 4 20020000", "~S 4 40 3c0 40 40 1 1 0 1 3f", "~S 5 40 3c0 40 40 1 1 0 1 40"])
+        const r = anomalies(["~A 1 0 4 4", "~R 2 0 0 4 30 4", "~X 3 R 40 4 0", "~S 4 40 3c0 40 40 1 1 0 1 3f", "~S 5 40 3c0 40 40 1 1 0 1 40"])
         expect(r.map(x => x.message)).toEqual(["line 5 (seq 0x4): ~S says the peak request is 63 B, but a request of 64 B was seen"])
         // Lost lines cannot explain a low peakreq: still flagged when unsynced.
-        expect(anomalies(["~A 1 20020000 20 4", "~S 3 0 400 0 400 0 0 0 0 1f"], true).map(x => x.kind)).toEqual(["stats-mismatch"])
+        expect(anomalies(["~A 1 0 20 4", "~S 3 0 400 0 400 0 0 0 0 1f"], true).map(x => x.kind)).toEqual(["stats-mismatch"])
         // A new header starts the count again.
-        expect(decode([HDR, "~A 1 20020000 20 4", HDR, "~S 1 0 400 0 400 0 0 0 0 1"]).anomalies).toEqual([])
+        expect(decode([HDR, "~A 1 0 20 4", HDR, "~S 1 0 400 0 400 0 0 0 0 1"]).anomalies).toEqual([])
     })
 
     test("realloc resize classes: grow / shrink, in place / moved, same size", () => {
         const d = decode([
             HDR,
-            "~A 1 20020000 10 4",
-            "~R 2 20020000 20020000 10 20 4", // grow in place
-            "~R 3 20020000 20020100 20 40 4", // grow moved
-            "~R 4 20020100 20020100 40 8 4", // shrink in place
-            "~R 5 20020100 20020000 8 4 4", // shrink moved
-            "~R 6 20020000 20020000 4 4 4", // same size, in place
-            "~R 7 20020000 20020200 4 4 4", // same size, moved
+            "~A 1 0 10 4",
+            "~R 2 0 0 10 20 4", // grow in place
+            "~R 3 0 100 20 40 4", // grow moved
+            "~R 4 100 100 40 8 4", // shrink in place
+            "~R 5 100 0 8 4 4", // shrink moved
+            "~R 6 0 0 4 4 4", // same size, in place
+            "~R 7 0 200 4 4 4", // same size, moved
         ])
         expect(d.anomalies).toEqual([])
         expect(d.resizes).toEqual({ growInPlace: 1, growMoved: 1, shrinkInPlace: 1, shrinkMoved: 1, sameSize: 2 })
         expect(d.counts).toMatchObject({ reallocsInPlace: 3, reallocsMoved: 3 })
         const ev = new StreamDecoder()
         ev.push(HDR)
-        ev.push("~A 1 20020000 10 4")
-        expect(ev.push("~R 2 20020000 20020040 10 20 4")).toMatchObject({ type: "realloc", inPlace: false, resize: "grow-moved" })
-        expect(decode([HDR, "~A 1 20020000 10 4", "~R 2 20020000 20020000 10 20 4", HDR]).resizes.growInPlace).toBe(0) // reset by a header
+        ev.push("~A 1 0 10 4")
+        expect(ev.push("~R 2 0 40 10 20 4")).toMatchObject({ type: "realloc", inPlace: false, resize: "grow-moved" })
+        expect(decode([HDR, "~A 1 0 10 4", "~R 2 0 0 10 20 4", HDR]).resizes.growInPlace).toBe(0) // reset by a header
     })
 
     test("OOM hook calls: counted per call and per request; a retry followed by the request's success is a recovery", () => {
@@ -819,14 +871,14 @@ describe("decoder: shadow model anomalies", () => {
             HDR,
             "~O 1 A 40 8 1 1", // retry...
             "~O 2 A 40 8 2 1", // ...again
-            "~A 3 20020000 40 8", // recovered
+            "~A 3 0 40 8", // recovered
             "~O 4 Z 100 4 1 0", // gave up
             "~X 5 Z 100 4",
             "~O 6 R 80 8 1 1",
-            "~X 7 R 80 8 20020000", // retried and failed anyway
+            "~X 7 R 80 8 0", // retried and failed anyway
             "~O 8 A 20 4 1 1",
-            "~F 9 20020000 40 8", // a free made by the hook does not settle the request
-            "~A a 20020000 20 4", // recovered
+            "~F 9 0 40 8", // a free made by the hook does not settle the request
+            "~A a 0 20 4", // recovered
         ])
         expect(d.anomalies).toEqual([])
         expect(d.counts).toMatchObject({ oomCalls: 5, oomRequests: 4, oomRecovered: 2, maxRequest: 0x100 })
@@ -840,7 +892,7 @@ describe("decoder: shadow model anomalies", () => {
     })
 
     test("without the model kinds in the mask no block model is kept", () => {
-        const d = decode(["~H 0 2 pico slots 20020000 400 1000 f7 0", "~A 1 20020000 4 4", "~A 2 20020000 4 4", "~S 3 40 3c0 40 40 9 1 0 0 4"])
+        const d = decode(["~H 0 2 pico slots 20020000 400 1000 f7 0", "~A 1 0 4 4", "~A 2 0 4 4", "~S 3 40 3c0 40 40 9 1 0 0 4"])
         expect(d.modelled).toBe(false)
         expect(d.blocks()).toEqual([])
         expect(d.anomalies).toEqual([])
@@ -850,7 +902,7 @@ describe("decoder: shadow model anomalies", () => {
 // ---------------------------------------------------------------------------
 describe("stripTransport", () => {
     test("removes the VM's colours and prefix, the device's '> ', CR/LF", () => {
-        expect(stripTransport("WASM> \x1b[95m~A 2 20020000 c 4\x1b[0m")).toBe("~A 2 20020000 c 4")
+        expect(stripTransport("WASM> \x1b[95m~A 2 40 c 4\x1b[0m")).toBe("~A 2 40 c 4")
         expect(stripTransport("> ~P 1 boxes\r\n")).toBe("~P 1 boxes")
         expect(stripTransport("> ~P 1 boxes\r")).toBe("~P 1 boxes")
         expect(stripTransport("WASM> > ~P 1 boxes")).toBe("~P 1 boxes")
@@ -865,32 +917,33 @@ describe("stripTransport", () => {
 // The same calls, run in the DeviceScript VM (`devs run --test`, a throwaway
 // entry wrapping the slot allocator above in an OomHookAllocator whose hook
 // gives up, reporting to the logger) printed these lines, colours and all.
+// Re-recorded when version 2 changed block pointers to offsets from the base.
 // Node must print the same protocol lines for the same calls.
 const VM_OUTPUT = [
     "WASM> \x1b[33mDeviceScript Simulator (WASM) v2.16.4; file v2.16.4\x1b[0m",
-    "WASM> \x1b[33mstart: bareheap tests/vm/tmp_protocol_v2 v0.1.1-3e96672-2026.11.22.01.19\x1b[0m",
+    "WASM> \x1b[33mstart: bareheap tests/vm/tmp_protocol_v2 v0.1.1-2b8ae12-2026.11.22.01.55\x1b[0m",
     "WASM> \x1b[95m~H 0 2 pico slots 20020000 400 1000 7ff 0\x1b[0m",
     "WASM> \x1b[95m~P 1 boxes\x1b[0m",
-    "WASM> \x1b[95m~A 2 20020000 c 4\x1b[0m",
-    "WASM> \x1b[95m~Z 3 20020040 0 1\x1b[0m",
-    "WASM> \x1b[95m~R 4 20020000 20020000 c 8 4\x1b[0m",
-    "WASM> \x1b[95m~R 5 20020000 20020080 8 28 4\x1b[0m",
+    "WASM> \x1b[95m~A 2 0 c 4\x1b[0m",
+    "WASM> \x1b[95m~Z 3 40 0 1\x1b[0m",
+    "WASM> \x1b[95m~R 4 0 0 c 8 4\x1b[0m",
+    "WASM> \x1b[95m~R 5 0 80 8 28 4\x1b[0m",
     "WASM> \x1b[95m~O 6 A 64 4 1 0\x1b[0m",
     "WASM> \x1b[95m~X 7 A 64 4\x1b[0m",
     "WASM> \x1b[95m~S 8 80 380 c0 40 2 2 0 1 64\x1b[0m",
     "WASM> \x1b[95m~O 9 R 64 4 1 0\x1b[0m",
-    "WASM> \x1b[95m~X a R 64 4 20020080\x1b[0m",
-    "WASM> \x1b[95m~L b 20020040 0 1 raw\x1b[0m",
-    "WASM> \x1b[95m~L c 20020080 28 4 vec\x1b[0m",
-    "WASM> \x1b[95m~F d 20020080 28 4\x1b[0m",
-    "WASM> \x1b[95m~C e 9 20020080\x1b[0m",
+    "WASM> \x1b[95m~X a R 64 4 80\x1b[0m",
+    "WASM> \x1b[95m~L b 40 0 1 raw\x1b[0m",
+    "WASM> \x1b[95m~L c 80 28 4 vec\x1b[0m",
+    "WASM> \x1b[95m~F d 80 28 4\x1b[0m",
+    "WASM> \x1b[95m~C e 9 80\x1b[0m",
     "WASM> \x1b[95m~E f 4 20020080 F\x1b[0m",
     "WASM> \x1b[95mcaught double-free: slot is free\x1b[0m",
     "WASM> \x1b[95m~E 10 2 20020001 F\x1b[0m",
     "WASM> \x1b[95mcaught misaligned: not a slot start\x1b[0m",
     "WASM> \x1b[95m~S 11 40 3c0 c0 40 1 2 1 2 64\x1b[0m",
     "WASM> \x1b[95mcaught layout LayoutError\x1b[0m",
-    "WASM> \x1b[95m~F 12 20020040 0 1\x1b[0m",
+    "WASM> \x1b[95m~F 12 40 0 1\x1b[0m",
     "WASM> \x1b[95m~S 13 0 400 c0 40 0 2 2 2 64\x1b[0m",
     "WASM> \x1b[95m~P 14 done\x1b[0m",
 ]
@@ -960,6 +1013,9 @@ describe("the VM and Node emit the same stream", () => {
             { kind: "vec", blocks: 1, bytes: 40 },
         ])
         expect(dec.stats.peakRequest).toBe(100)
+        // The VM wrote offsets; the decoder hands back chip addresses.
+        expect(dec.checks.map(c => c.ptr)).toEqual([BASE + 0x80])
+        expect(dec.leakReport.entries.map(e => e.ptr)).toEqual([BASE + 0x40, BASE + 0x80])
     })
 
     test("the version-1 recording still decodes, with the same model", () => {
