@@ -18,6 +18,7 @@ import { OomHookAllocator } from "../src/oom_hook"
 import { StaticRegion } from "../src/region"
 import { HeapStats } from "../src/stats"
 import { AnomalyKind, ProtocolError, StreamDecoder, stripTransport } from "../sim/decoder"
+import { streamCost } from "../bench/stream"
 
 // ---------------------------------------------------------------------------
 // A test-only allocator: fixed 64-byte slots, sizes kept in a side buffer
@@ -755,7 +756,7 @@ describe("decoder: shadow model anomalies", () => {
         const a = anomalies(
             [
                 "~A 1 0 4 4",
-                // seq 2 lost (say ~F 2 20020000 4 4)
+                // seq 2 lost (say ~F 2 0 4 4)
                 "~A 3 0 8 4", // same start as a live block: the stale one is forgotten
                 "~F 4 100 4 4", // unknown block: its ~A may have been lost
                 "~F 5 0 4 4", // size differs from the model's 8: a lost realloc could explain it
@@ -1126,9 +1127,10 @@ function roundTrip(make: () => HeapAllocator, seed: number, steps: number, maxSi
     return { lines, dec }
 }
 
-function meanEventLine(lines: string[]): number {
+/** Mean bytes of an event line (A Z F R X) on a board's wire: "> " + line + "\n". */
+function meanEventWireBytes(lines: string[]): number {
     const ev = lines.filter(l => "AZFRX".includes(l[1]))
-    return ev.reduce((n, l) => n + l.length, 0) / ev.length
+    return ev.reduce((n, l) => n + l.length + 3, 0) / ev.length
 }
 
 describe("round trip: decoded shadow model equals the allocator's live blocks", () => {
@@ -1144,11 +1146,18 @@ describe("round trip: decoded shadow model equals the allocator's live blocks", 
     test("BuddyAllocator on a high region (0xfffe0000)", () => {
         roundTrip(() => new BuddyAllocator(new StaticRegion(0xfffe0000, 16384)), 10, 400, 512)
     })
-    test("mean event line ≤ 24 bytes for a typical workload, every line < 150", () => {
+    test("mean event line ≤ 24 bytes on the wire for a typical workload, every line < 150", () => {
         const { lines } = roundTrip(() => new BuddyAllocator(new StaticRegion(BASE, 32768)), 11, 2000, 256, 16)
-        const mean = meanEventLine(lines)
+        const mean = meanEventWireBytes(lines)
         expect(mean).toBeLessThanOrEqual(24)
         expect(Math.max(...lines.map(l => l.length))).toBeLessThan(150)
+    })
+    test("mean event line ≤ 24 bytes on the wire for the long MCU traces (14,400 events, 4-digit seqs)", async () => {
+        for (const trace of ["coalescing-bal", "realloc2-bal"]) {
+            const c = await streamCost(trace, "buddy")
+            expect(c.eventLines, trace).toBeGreaterThan(14000)
+            expect(c.meanEventBytes, trace).toBeLessThanOrEqual(24)
+        }
     })
 })
 
