@@ -22,38 +22,50 @@
  *   Why the metadata is at the END: blocks are aligned to their size from the
  *   region start, so metadata at the start would forbid every block that
  *   overlaps it (an 8 KiB block would need offset 8 KiB, a 16 KiB region).
- *   With it at the end, a region of 8 KiB + 576 bytes holds an 8 KiB block.
+ *   With it at the end, a region of 8 KiB + 240 bytes holds an 8 KiB block.
  *
  * Metadata (offsets from the region start; K = order count; end = the size
  * rounded down to 16 (a tail of < 16 bytes is never used); M = metaStart =
  * end − the metadata rounded up to 16):
  *
- *     0                   M        M+16          M+16+4K=F        U=F+B          end   size
- *     ┌───────────────────┬────────┬─────────────┬────────────────┬───────────────┬──┬──┐
- *     │ blocks …          │ header │ heads[K]    │ FREE bitmap    │ USED bitmap   │▒▒│░░│
- *     └───────────────────┴────────┴─────────────┴────────────────┴───────────────┴──┴──┘
+ *     0                   M        M+16          M+16+4K=S         F=S+B_S        end   size
+ *     ┌───────────────────┬────────┬─────────────┬─────────────────┬──────────────┬──┬──┐
+ *     │ blocks …          │ header │ heads[K]    │ SPLIT bitmap    │ FREE bitmap  │▒▒│░░│
+ *     └───────────────────┴────────┴─────────────┴─────────────────┴──────────────┴──┴──┘
  *     header  u32 magic 0x59444442 ("BDDY"), u32 region size, u32 metaStart,
- *             u8 K, u8 layout version (2), u16 0
+ *             u8 K, u8 layout version (3), u16 0
  *     heads   u32 per order: offset of the first free block of that order, or NIL
- *     bitmaps B bytes each, one row per order, 0 first: row k has n_k bits,
- *             n_k = ceil(end / (16 << k)) rounded up to even (a last block's
- *             buddy is then a padding bit, never the next row's first bit),
- *             padded to whole u32 words (padding bits stay 0); block i of
- *             order k is bit R_k + i, R_k = 32 · Σ_{j<k} ceil(n_j / 32). Rows
- *             sized to the region, not the arena: ≈ end / 64 bytes each. R_k
- *             lives in a field array (derived from the size, like K).
+ *     SPLIT   the buddy tree's inner nodes: one row per order k = 1..K−1, row k
+ *             has n_k bits, n_k = ceil(end / (16 << k)) rounded up to even (a
+ *             last node's buddy is then a padding bit, never the next row's
+ *             first), padded to whole u32 words (padding bits stay 0); node i
+ *             of order k is bit R_k + i, R_k = 32 · Σ_{1≤j<k} ceil(n_j / 32)
+ *             (R_k lives in a field array, derived from the size like K).
+ *             SPLIT(k, i): the block (k, i) is cut into its two halves.
+ *     FREE    one bit per 16-byte unit (n_0 bits, word padded): a free block
+ *             starts at this unit. (At most one block starts at a unit, so the
+ *             order need not be stored: it is where the SPLIT bits stop.)
  *     ▒▒      padding so the metadata is a multiple of 16 bytes
  *     ░░      the size's last (size & 15) bytes, never used
  *
  *     a free block: +0 u32 next free offset (NIL = 0xFFFFFFFF), +4 u32 prev, rest unspecified
  *     a live block: all of it belongs to the caller (no header)
  *
+ *   The blocks are the leaves of the buddy tree whose root is the arena and
+ *   whose inner nodes are the SPLIT bits: block (k, i) exists iff its parent
+ *   (k+1, i/2) is split and it is not (k = 0 has no SPLIT row). It is free iff
+ *   its first unit's FREE bit is set, else live. The nodes that straddle
+ *   metaStart are split; the leaves at or past metaStart are "absent": never
+ *   handed out, never free, never split. 2 bits per 16-byte unit in all.
+ *
  * Invariants (check() verifies each):
- *   I1 the blocks tile [0, metaStart) in address order; each block has exactly
- *      one head bit: FREE(k, i) iff a free block of order k starts there,
- *      USED(k, i) iff a live one does; no bit is set anywhere else;
- *   I2 list k holds exactly the blocks with a FREE bit in row k, doubly linked
- *      by offsets (next/prev), ending in NIL;
+ *   I1 the blocks (leaves below metaStart) tile [0, metaStart): SPLIT bits
+ *      only on nodes in the tree (parent split) that start below metaStart,
+ *      and set on every node that straddles metaStart; FREE bits only at the
+ *      first unit of a block; no padding bit set;
+ *   I2 list k holds exactly the free blocks of order k, doubly linked by
+ *      offsets (next/prev), ending in NIL: every entry is a block of order k
+ *      with its FREE bit, and the lists hold as many entries as FREE bits;
  *   I3 no two free buddies of the same order (coalescing is complete);
  *   I4 stats: inUse = Σ live block sizes, liveBlocks = their count,
  *      free = Σ free block sizes = capacity − inUse, plus HeapStats.problems().
@@ -61,23 +73,33 @@
  *   starts R_k, counters.
  *
  * Costs
- *   alloc: O(K) — a scan of at most K list heads, then at most K splits; no
- *   list is ever searched. dealloc: O(K) — each merge tests one FREE bit and
- *   unlinks the buddy in O(1) thanks to the prev link. realloc: O(K) in place,
- *   else alloc + one blitAt + dealloc. allocZeroed: alloc + one fillAt.
- *   All of them are one call from the user; the loops are inline.
- *   Metadata: 16 + 4K + 2B bytes rounded up to 16, ≈ 3.1 % of the region
- *   (4 bits per 16-byte unit) plus ≤ 8 bytes per order: 1,120 bytes (3.4 %)
- *   for a 32 KiB region, 1,904 bytes (3.3 %) for 57,344 bytes, 64.1 KiB for
- *   2 MiB. (Bitmaps sized to the arena, as in layout 1, cost up to 6.25 %
- *   just above a power of two.) Internal
- *   fragmentation: a request gets the next power of two ≥ 16.
- *   In the VM (every expression node is an opcode): an alloc + dealloc pair
- *   of 16 bytes costs ≈ 490 opcodes with no split or merge, ≈ 860 splitting
- *   and merging two levels, so a loop of them must yield every ~100 pairs.
- *   check(): O(bitmap words + free blocks), synchronous: ≈ 17k opcodes for a
- *   32 KiB region split into 1,980 blocks, ≈ 72k when 990 of them are free;
- *   details at check(). walk(): O(blocks).
+ *   alloc: O(K) — a scan of at most K list heads, then at most K splits (a
+ *   SPLIT bit and a FREE bit each); no list is ever searched. dealloc: O(K) —
+ *   three bit tests validate the pointer, each merge tests two bits (the
+ *   buddy's FREE and SPLIT) and unlinks the buddy in O(1) thanks to the prev
+ *   link. realloc: O(K) in place, else alloc + one blitAt + dealloc.
+ *   allocZeroed: alloc + one fillAt. All of them are one call from the user;
+ *   the loops are inline. Placement: lists are LIFO (the lower half of a
+ *   split is kept). On the malloc-lab traces the usable range [0, metaStart)
+ *   of the footprint (bench/footprint.ts) is within one 256-byte step of the
+ *   lower bound for power-of-two blocks (the peak of the sum of the live
+ *   blocks' sizes), and taking
+ *   the lowest-addressed block of a list (an unbounded list scan, tried)
+ *   changed no footprint, so alloc stays a pop.
+ *   Metadata: 16 + 4K + B_S + B_F bytes rounded up to 16, ≈ 1.56 % of the
+ *   region (2 bits per 16-byte unit) plus ≤ 8 bytes per order: 592 bytes
+ *   (1.8 %) for a 32 KiB region, 992 bytes (1.7 %) for 57,344 bytes,
+ *   32.1 KiB (1.57 %) for 2 MiB. (Layouts 1 and 2 kept FREE and USED rows
+ *   for every order: 4 bits per unit, and layout 1 sized them to the arena,
+ *   up to 6.25 % just above a power of two.) Internal fragmentation: a
+ *   request gets the next power of two ≥ 16.
+ *   In the VM (every expression node is an opcode), measured with layout 1:
+ *   an alloc + dealloc pair of 16 bytes cost ≈ 490 opcodes with no split or
+ *   merge, ≈ 860 splitting and merging two levels; layout 3 adds two bit
+ *   tests to each dealloc and one bit write per split and per merge (not
+ *   re-measured; estimate ≤ 15 % more), so a loop of them must yield every
+ *   ~80 pairs. check(): O(bitmap words + free blocks), synchronous; see
+ *   check(). walk(): O(blocks × K).
  *
  * Misuse detection (dealloc and realloc; throws HeapError before any change)
  *   pointer 0                                → NotAllocated ("null pointer")
@@ -88,8 +110,8 @@
  *   block (inside one: the message names it) → NotAllocated
  *   start of a free block (any order)        → DoubleFree
  *   start of a live block of another order   → WrongLayout (both size classes named)
- *   Cost: the valid case costs one USED-bit test; diagnosing a bad pointer
- *   costs O(K) bit tests. Not detectable: a layout whose size and align map to
+ *   Cost: the valid case costs three bit tests (parent SPLIT, own SPLIT,
+ *   FREE); diagnosing a bad pointer costs one O(K) descent of the SPLIT bits. Not detectable: a layout whose size and align map to
  *   the block's own order (e.g. freeing a 20-byte block as 30 bytes: both are
  *   the 32-byte class); that also skews `requested`, which trusts layout.size.
  *   A double free after the block merged with its buddy is DoubleFree when
@@ -105,10 +127,10 @@ import { Layout } from "./layout"
 import { StaticRegion } from "./region"
 import { HeapStats } from "./stats"
 
-/** "BDDY" as a little-endian u32 at offset 0 of a buddy region. */
+/** "BDDY" as a little-endian u32 at metaStart, the first byte of the metadata. */
 export const BUDDY_MAGIC = 0x59444442
 /** Version of the metadata layout described in the header comment. */
-export const BUDDY_VERSION = 2
+export const BUDDY_VERSION = 3
 /** End of a free list: an offset no block can have. Stored with setAt "u32" (a positive value, no saturation). */
 export const BUDDY_NIL = 0xffffffff
 /** Offset of heads[0] from the metadata start (BuddyAllocator.metaStart); heads[k] is at metaStart + BUDDY_HEADS + 4k. */
@@ -131,27 +153,29 @@ export const BUDDY_MIN_BLOCK = 16
 export class BuddyAllocator implements HeapAllocator {
     readonly kind: string = "buddy"
     readonly region: StaticRegion
-    /** Highest order: blocks of order maxOrder are the arena's size. Orders 0..maxOrder (K = maxOrder + 1). */
+    /** Highest order: a block of order maxOrder is the arena (never a block itself: the metadata is in it). Orders 0..maxOrder (K = maxOrder + 1). */
     readonly maxOrder: number
-    /** Offset of the FREE bitmap. */
-    readonly freeMap: number
-    /** Offset of the USED bitmap. */
-    readonly usedMap: number
-    /** Bytes in each bitmap (a multiple of 4). */
-    readonly mapBytes: number
     /** Offset of the metadata (header first): the blocks tile [0, metaStart); everything from here on is metadata. */
     readonly metaStart: number
     /** Offset of heads[0] (metaStart + BUDDY_HEADS); heads[k] is at heads + 4k. */
     readonly heads: number
+    /** Offset of the SPLIT bitmap (rows for orders 1..maxOrder). */
+    readonly splitMap: number
+    /** Offset of the FREE bitmap (one bit per 16-byte unit). */
+    readonly freeMap: number
+    /** Bytes in the SPLIT bitmap (a multiple of 4). */
+    readonly splitBytes: number
+    /** Bytes in the FREE bitmap (a multiple of 4). */
+    readonly freeBytes: number
 
     private buf: ds.Buffer
     private base: number
     private size: number
     /** Smallest power of two ≥ size, at least 512. */
     private arena: number
-    /** rows[k]: the bit where row k of each bitmap starts (see the header comment). */
+    /** rows[k] (k ≥ 1): the bit where row k of the SPLIT bitmap starts; rows[0] is unused (0). */
     private rows: number[]
-    /** Bits in row k that stand for blocks (the rest of its last word is padding). */
+    /** Bits in row k that stand for nodes (the rest of its last word is padding); rowBits[0] is the FREE bitmap's. */
     private rowBits: number[]
     private capacity: number
     // Counters (HeapStats definitions), updated inline on the fast paths.
@@ -180,8 +204,6 @@ export class BuddyAllocator implements HeapAllocator {
         this.base = region.base
         const size = region.size
         this.size = size
-        // At least 512 bytes (N ≥ 32): check() then finds every bitmap row of
-        // 32 bits or more on a word boundary, and the shorter rows in the last word.
         let arena = 512
         let maxOrder = 5
         while (arena < size) {
@@ -190,9 +212,9 @@ export class BuddyAllocator implements HeapAllocator {
         }
         this.arena = arena
         this.maxOrder = maxOrder
-        // Row k has a bit per order-k block that can start below end (rounded up to
-        // even, so a last block's buddy is a padding bit, never the next row's
-        // first), padded to whole u32 words so check() reads a row a word at a time.
+        // Row k: a bit per order-k node that can start below end, rounded up to
+        // even (a last node's buddy is a padding bit, never the next row's first),
+        // padded to whole u32 words so check() reads a row a word at a time.
         const end = size - (size & 15)
         const rows: number[] = []
         const rowBits: number[] = []
@@ -200,26 +222,28 @@ export class BuddyAllocator implements HeapAllocator {
         for (let k = 0; k <= maxOrder; k++) {
             let n = Math.ceil(end / (16 << k))
             n += n & 1
-            rows.push(bits)
+            rows.push(k === 0 ? 0 : bits)
             rowBits.push(n)
-            bits += Math.ceil(n / 32) * 32
+            if (k > 0) bits += Math.ceil(n / 32) * 32
         }
         this.rows = rows
         this.rowBits = rowBits
-        const mapBytes = bits >> 3
-        this.mapBytes = mapBytes
+        const splitBytes = bits >> 3
+        const freeBytes = Math.ceil(rowBits[0] / 32) * 4
+        this.splitBytes = splitBytes
+        this.freeBytes = freeBytes
         // The metadata sits at the END of the region so that the blocks start at
         // offset 0: a block is aligned to its size from the region start, so
         // metadata at the start would forbid every block that overlaps it (a
         // 16 KiB region could not hold an 8 KiB block at 0).
-        const metaLen = Math.ceil((BUDDY_HEADS + 4 * (maxOrder + 1) + 2 * mapBytes) / 16) * 16
+        const metaLen = Math.ceil((BUDDY_HEADS + 4 * (maxOrder + 1) + splitBytes + freeBytes) / 16) * 16
         const metaStart = end - metaLen
         if (metaStart < 16)
             throw new HeapError(HeapErrorCode.BadArgument, region.base, "buddy: a region of " + size + " bytes cannot hold its " + metaLen + " bytes of metadata and a 16-byte block")
         this.metaStart = metaStart
         this.heads = metaStart + BUDDY_HEADS
-        this.freeMap = this.heads + 4 * (maxOrder + 1)
-        this.usedMap = this.freeMap + mapBytes
+        this.splitMap = this.heads + 4 * (maxOrder + 1)
+        this.freeMap = this.splitMap + splitBytes
         this.capacity = metaStart
 
         const buf = this.buf
@@ -230,9 +254,12 @@ export class BuddyAllocator implements HeapAllocator {
         buf.setAt(metaStart + 12, "u8", maxOrder + 1)
         buf.setAt(metaStart + 13, "u8", BUDDY_VERSION)
         for (let k = 0; k <= maxOrder; k++) buf.setAt(this.heads + 4 * k, "u32", BUDDY_NIL)
-        // Greedy decomposition of [0, metaStart) into maximal aligned blocks. It never creates two
-        // free buddies (I3): had it taken a left buddy of order j, their parent was
-        // aligned but did not fit, so neither does the right buddy.
+        // The nodes that straddle metaStart are split (the root always is: 0 < metaStart < arena).
+        for (let k = 1; k <= maxOrder; k++) if ((metaStart & ((16 << k) - 1)) !== 0) this.setSplit(k, metaStart, true)
+        // Their other children are the greedy decomposition of [0, metaStart) into
+        // maximal aligned blocks. It never creates two free buddies (I3): had it
+        // taken a left buddy of order j, their parent was aligned but did not
+        // fit, so neither does the right buddy.
         let off = 0
         while (off < metaStart) {
             let k = 0
@@ -280,30 +307,30 @@ export class BuddyAllocator implements HeapAllocator {
             this.failures++
             return 0
         }
-        // Pop off (it is the head, so its prev is NIL).
+        // Pop off (it is the head, so its prev is NIL) and clear its FREE bit.
         const next = buf.getAt(off, "u32")
         buf.setAt(H + (j << 2), "u32", next)
         if (next !== 0xffffffff) buf.setAt(next + 4, "u32", 0xffffffff)
-        const rows = this.rows
         const F = this.freeMap
-        let bit = rows[j] + (off >> (4 + j))
-        let a = F + (bit >> 3)
-        buf.setAt(a, "u8", buf.getAt(a, "u8") & ~(1 << (bit & 7)))
-        // Split down to k. Lists k..j−1 were empty (the scan skipped them), so each
-        // upper half becomes the only entry of its list: no neighbour to relink.
+        let a = F + (off >> 7)
+        buf.setAt(a, "u8", buf.getAt(a, "u8") & ~(1 << ((off >> 4) & 7)))
+        // Split down to k: mark (j, off) split, keep the lower half. Lists k..j−1
+        // were empty (the scan skipped them), so each upper half becomes the only
+        // entry of its list: no neighbour to relink.
+        const S = this.splitMap
+        const rows = this.rows
         while (j > k) {
+            const bit = rows[j] + (off >> (4 + j))
+            a = S + (bit >> 3)
+            buf.setAt(a, "u8", buf.getAt(a, "u8") | (1 << (bit & 7)))
             j--
             const upper = off + (16 << j)
             buf.setAt(upper, "u32", 0xffffffff)
             buf.setAt(upper + 4, "u32", 0xffffffff)
             buf.setAt(H + (j << 2), "u32", upper)
-            bit = rows[j] + (upper >> (4 + j))
-            a = F + (bit >> 3)
-            buf.setAt(a, "u8", buf.getAt(a, "u8") | (1 << (bit & 7)))
+            a = F + (upper >> 7)
+            buf.setAt(a, "u8", buf.getAt(a, "u8") | (1 << ((upper >> 4) & 7)))
         }
-        bit = rows[k] + (off >> (4 + k))
-        a = this.usedMap + (bit >> 3)
-        buf.setAt(a, "u8", buf.getAt(a, "u8") | (1 << (bit & 7)))
         this.allocs++
         this.requested += size
         const inUse = this.inUse + bs
@@ -340,43 +367,51 @@ export class BuddyAllocator implements HeapAllocator {
         const size = layout.size
         let need = layout.align
         if (size > need) need = size
-        if (need > this.arena) throw this.misuse(ptr, layout, "dealloc")
+        const maxOrder = this.maxOrder
         let k = 0
         let bs = 16
-        while (bs < need) {
+        while (bs < need && k < maxOrder) {
             bs <<= 1
             k++
         }
         let off = ptr - this.base
-        // One test for: inside the usable range, a whole number, aligned to the
-        // order's block size (which implies 16 and layout.align). (off | 0) is
-        // safe here: 0 ≤ off < size < 2^31.
-        if (!(off >= 0 && off < this.metaStart) || (off | 0) !== off || (off & (bs - 1)) !== 0)
-            throw this.misuse(ptr, layout, "dealloc")
+        const metaStart = this.metaStart
+        // One test for: a size class below the arena's, inside the usable range,
+        // a whole number, aligned to the order's block size (which implies 16 and
+        // layout.align). (off | 0) is safe here: 0 ≤ off < size < 2^31.
+        if (bs < need || k === maxOrder || !(off >= 0 && off < metaStart) || (off | 0) !== off || (off & (bs - 1)) !== 0) throw this.misuse(ptr, layout, "dealloc")
         const buf = this.buf
-        const H = this.heads
+        const S = this.splitMap
+        const F = this.freeMap
         const rows = this.rows
-        let bit = rows[k] + (off >> (4 + k))
-        let a = this.usedMap + (bit >> 3)
-        let b = buf.getAt(a, "u8")
-        let m = 1 << (bit & 7)
-        if ((b & m) === 0) throw this.misuse(ptr, layout, "dealloc")
+        // A live block of order k: its parent is split, it is not, its FREE bit is clear.
+        let bit = rows[k + 1] + (off >> (5 + k))
+        let live = (buf.getAt(S + (bit >> 3), "u8") >> (bit & 7)) & 1
+        if (k > 0) {
+            bit = rows[k] + (off >> (4 + k))
+            live &= ~(buf.getAt(S + (bit >> 3), "u8") >> (bit & 7))
+        }
+        live &= ~(buf.getAt(F + (off >> 7), "u8") >> ((off >> 4) & 7))
+        if ((live & 1) === 0) throw this.misuse(ptr, layout, "dealloc")
         // Valid: from here on state changes.
-        buf.setAt(a, "u8", b & ~m)
         this.frees++
         this.inUse -= bs
         this.requested -= size
-        const F = this.freeMap
-        const maxOrder = this.maxOrder
-        // Merge while the buddy is free (one FREE-bit test per level, I3).
+        const H = this.heads
+        // Merge while the buddy is a free block of order k (I3): it starts below
+        // metaStart (else it is absent), its FREE bit is set and it is not split.
         while (k < maxOrder) {
             const bud = off ^ (16 << k)
-            bit = rows[k] + (bud >> (4 + k))
-            a = F + (bit >> 3)
-            b = buf.getAt(a, "u8")
-            m = 1 << (bit & 7)
-            if ((b & m) === 0) break
-            buf.setAt(a, "u8", b & ~m)
+            if (bud >= metaStart) break
+            const fa = F + (bud >> 7)
+            const fb = buf.getAt(fa, "u8")
+            const fm = 1 << ((bud >> 4) & 7)
+            if ((fb & fm) === 0) break
+            if (k > 0) {
+                bit = rows[k] + (bud >> (4 + k))
+                if (((buf.getAt(S + (bit >> 3), "u8") >> (bit & 7)) & 1) !== 0) break
+            }
+            buf.setAt(fa, "u8", fb & ~fm)
             const nx = buf.getAt(bud, "u32")
             const pv = buf.getAt(bud + 4, "u32")
             if (pv === 0xffffffff) buf.setAt(H + (k << 2), "u32", nx)
@@ -384,16 +419,19 @@ export class BuddyAllocator implements HeapAllocator {
             if (nx !== 0xffffffff) buf.setAt(nx + 4, "u32", pv)
             off &= ~(16 << k)
             k++
+            // The parent, now one free block, is no longer split.
+            bit = rows[k] + (off >> (4 + k))
+            const sa = S + (bit >> 3)
+            buf.setAt(sa, "u8", buf.getAt(sa, "u8") & ~(1 << (bit & 7)))
         }
-        // Push the (merged) block on list k.
+        // Push the (merged) block on list k and set its FREE bit.
         const h = buf.getAt(H + (k << 2), "u32")
         buf.setAt(off, "u32", h)
         buf.setAt(off + 4, "u32", 0xffffffff)
         if (h !== 0xffffffff) buf.setAt(h + 4, "u32", off)
         buf.setAt(H + (k << 2), "u32", off)
-        bit = rows[k] + (off >> (4 + k))
-        a = F + (bit >> 3)
-        buf.setAt(a, "u8", buf.getAt(a, "u8") | (1 << (bit & 7)))
+        const a = F + (off >> 7)
+        buf.setAt(a, "u8", buf.getAt(a, "u8") | (1 << ((off >> 4) & 7)))
     }
 
     /**
@@ -426,13 +464,14 @@ export class BuddyAllocator implements HeapAllocator {
         while (16 << nk < need) nk++
         if (nk > k) {
             // Grow in place: off aligned to the new size means it is the left
-            // buddy at every level k..nk−1; then each right buddy must be free.
+            // buddy at every level k..nk−1; then each right buddy must be a free block.
             let inPlace = (off & ((16 << nk) - 1)) === 0
-            for (let j = k; inPlace && j < nk; j++) inPlace = this.hasBit(this.freeMap, j, off + (16 << j))
+            for (let j = k; inPlace && j < nk; j++) inPlace = this.isFreeBlock(j, off + (16 << j))
             if (inPlace) {
-                for (let j = k; j < nk; j++) this.unlinkFree(off + (16 << j), j)
-                this.flipBit(this.usedMap, k, off, false)
-                this.flipBit(this.usedMap, nk, off, true)
+                for (let j = k; j < nk; j++) {
+                    this.unlinkFree(off + (16 << j), j)
+                    this.setSplit(j + 1, off, false)
+                }
             } else {
                 const noff = this.carve(nk)
                 if (noff < 0) {
@@ -450,11 +489,12 @@ export class BuddyAllocator implements HeapAllocator {
                 return this.base + noff
             }
         } else if (nk < k) {
-            // Shrink in place: free the upper halves, largest first. Each one's buddy
-            // is the part we keep, which is live, so none can merge (I3 holds).
-            this.flipBit(this.usedMap, k, off, false)
-            this.flipBit(this.usedMap, nk, off, true)
-            for (let j = k - 1; j >= nk; j--) this.pushFree(off + (16 << j), j)
+            // Shrink in place: split down, freeing the upper halves, largest first.
+            // Each one's buddy is the part we keep, which is live, so none can merge (I3 holds).
+            for (let j = k; j > nk; j--) {
+                this.setSplit(j, off, true)
+                this.pushFree(off + (16 << (j - 1)), j - 1)
+            }
         }
         this.reallocs++
         this.requested += newSize - layout.size
@@ -486,38 +526,36 @@ export class BuddyAllocator implements HeapAllocator {
      * Verifies I1–I4 (header comment) and returns every problem as a sentence,
      * [] when the heap is consistent. Two passes, both synchronous:
      *
-     *   1. The bitmaps, row by row from the top order down, a u32 word (32
-     *      blocks of one order) at a time. `cover` is, per block of the row, "a
-     *      head bit of this order or above covers it": a row's cover is its own
-     *      FREE|USED bits OR its parent row's cover with every bit doubled (a
-     *      block's two halves). In each word: a head bit under a covered parent
-     *      is a nested head (two blocks overlap); FREE and USED both set is an
-     *      error; two FREE buddies break I3; the bits are counted (SWAR
-     *      popcount) per row; each row's padding bits must be clear (a head
-     *      bit there could hide from the cover, whose rows are cut to the
-     *      region). At row 0 the cover must equal exactly the
-     *      16-byte units of [0, metaStart): that proves the blocks tile the
-     *      usable range with exactly one head each and no head bit elsewhere
-     *      (I1), which an address-order walk would show block by block, at a
-     *      cost per block instead of per 32 blocks.
-     *   2. Every free list: each entry aligned to its order, with its FREE bit
-     *      and a prev link equal to the entry before it (which also ends any
-     *      cycle); as many entries as its FREE row has bits (I2).
-     * Then the counters against what the bitmaps describe (I4), and
-     * HeapStats.problems(). At most 50 problems are listed per pass.
+     *   1. The tree, row by row from the top order down, a u32 word (32 nodes
+     *      of one order) at a time. A node is in the tree when its parent's
+     *      SPLIT bit is set (the parent row's half-word with every bit
+     *      doubled; the root is in the tree). In each word: a SPLIT bit on a
+     *      node not in the tree, or at or past metaStart (padding included),
+     *      is an error; the blocks of the row (in the tree, not split, below
+     *      metaStart) are counted (SWAR popcount). `starts` carries, per node,
+     *      "a block starts at this node's first unit" down to row 0 (a block
+     *      marks its node; a node inherits its parent's mark when it is the
+     *      left child), where every FREE bit must be on such a unit. Each
+     *      node straddling metaStart must be split, so no block crosses it:
+     *      with the tree, that proves the blocks tile [0, metaStart) (I1).
+     *   2. Every free list: each entry aligned to its order, below metaStart,
+     *      with its FREE bit, its parent split and itself not (a block of that
+     *      order), and a prev link equal to the entry before it (which also
+     *      ends any cycle); its buddy must not be a free block of the same
+     *      order (I3; a pair that is in the lists is named twice). The entries
+     *      of all lists must number the FREE bits (I2).
+     * Then the counters against what the bitmaps describe (I4: live blocks of
+     * order k = blocks of the row − entries of list k), and HeapStats.problems().
+     * At most 50 problems are listed per pass.
      *
-     * Cost: pass 1 is O(bitmap words), 2N/32 words whatever the heap holds;
-     * pass 2 is O(free blocks), ≈ 51 VM opcodes each; one scratch Buffer of
-     * ≈ size/128 bytes (256 for 32 KiB). Measured in the VM (131,072 opcodes per
-     * slice; ± 1.3k):
-     *     32 KiB, 1,980 live 16-byte blocks          ≈ 17k opcodes
-     *     32 KiB,   990 live 32-byte blocks          ≈ 20k
-     *     32 KiB, 1,733 live blocks of 16 and 32 B   ≈ 26k
-     *     32 KiB,   990 live + 990 free (worst case) ≈ 72k
-     *     57,000 B, 3,429 live 16-byte blocks        ≈ 32k
-     *     57,000 B, 1,714 live + 1,715 free (worst)  ≈ 125k
-     * So call it at the start of a slice (right after an `await`): on the
-     * largest device region its worst case leaves only ~6k opcodes.
+     * Cost: pass 1 is O(bitmap words), ≈ 2·size/16/32 words whatever the heap
+     * holds; pass 2 is O(free blocks); one scratch Buffer of ≈ size/128 bytes
+     * (256 for 32 KiB). Synchronous: call it at the start of a slice (right
+     * after an `await`). Measured in the VM with layout 2 (FREE and USED rows,
+     * the same passes): ≈ 17k opcodes for 32 KiB split into 1,980 live blocks,
+     * ≈ 72k with 990 live + 990 free, ≈ 125k for 57,000 B with 1,714 live +
+     * 1,715 free (131,072 opcodes per slice); layout 3 reads half the bitmap
+     * words in pass 1 and does two more bit tests per free block in pass 2.
      *
      * ```ts
      * expect(heap.check()).toEqual([])
@@ -529,142 +567,120 @@ export class BuddyAllocator implements HeapAllocator {
         const size = this.size
         const metaStart = this.metaStart
         const maxOrder = this.maxOrder
+        const S = this.splitMap
         const F = this.freeMap
-        const D = this.usedMap - F // USED bit = the FREE bit's byte + D
         const base = this.base
         const rows = this.rows
         const rowBits = this.rowBits
         if (buf.getAt(metaStart, "u32") !== BUDDY_MAGIC || buf.getAt(metaStart + 4, "u32") !== size || buf.getAt(metaStart + 8, "u32") !== metaStart || buf.getAt(metaStart + 12, "u8") !== maxOrder + 1 || buf.getAt(metaStart + 13, "u8") !== BUDDY_VERSION)
             out.push("header: expected magic BDDY, size " + size + ", metaStart " + metaStart + ", " + (maxOrder + 1) + " orders, version " + BUDDY_VERSION + " at offsets metaStart + 0..13 (" + metaStart + ")")
 
-        // Pass 1. S holds the cover of the row last done: row k's word w is
-        // built from the parent's u16 at 2w, so writing word w in place (w
-        // descending) never clobbers a parent half-word still to be read.
-        // Row k has W_k words, W_k ≤ 2·W_(k+1), so the parent half-words a row reads
-        // were all written by its parent row (the top row reads zeros).
-        const S = ds.Buffer.alloc(rows[1] >> 3)
-        const freeInRow: number[] = []
-        for (let k = 0; k <= maxOrder; k++) freeInRow.push(0)
+        // Pass 1. L holds `starts` of the row last done: row k's word w is built
+        // from the parent's u16 at 2w, so writing word w in place (w descending)
+        // never clobbers a parent half-word still to be read. Row k has W_k ≤
+        // 2·W_(k+1) words, so every half-word read was written by the parent row.
+        const L = ds.Buffer.alloc(this.freeBytes)
+        const blocksInRow: number[] = []
+        for (let k = 0; k <= maxOrder; k++) blocksInRow.push(0)
         let freeBits = 0
-        let usedBits = 0
-        let freeBytes = 0
-        let usedBytes = 0
-        let largest = 0
         for (let k = maxOrder; k >= 0; k--) {
             const n = rowBits[k]
-            const row = F + (rows[k] >> 3) // byte of the row's first word
-            const lastW = (n - 1) >> 5
-            // Bits past n in the row's last word are padding: they must be clear.
-            const pad = (n & 31) === 0 ? 0 : -1 << (n & 31)
-            if (((buf.getAt(row + 4 * lastW, "i32") | buf.getAt(row + D + 4 * lastW, "i32")) & pad) !== 0)
-                out.push("bitmap: a padding bit after row " + k + " (" + n + " blocks of " + (16 << k) + " B) is set")
-            let fc = 0 // FREE bits in the row
-            let hc = 0 // head bits (FREE or USED)
-            for (let w = lastW; w >= 0; w--) {
-                const fw = buf.getAt(row + 4 * w, "i32")
-                const uw = buf.getAt(row + D + 4 * w, "i32")
-                // Parent cover, each bit doubled (16 → 32 bits).
-                let p = S.getAt(2 * w, "u16")
-                if ((fw | uw | p) === 0) {
-                    S.setAt(4 * w, "i32", 0) // nothing here: the common case in the upper rows
-                    continue
+            const row = S + (rows[k] >> 3)
+            const prow = k < maxOrder ? S + (rows[k + 1] >> 3) : 0
+            // Nodes starting below metaStart: i < m.
+            const m = Math.ceil(metaStart / (16 << k))
+            if (k > 0 && (metaStart & ((16 << k) - 1)) !== 0 && !this.isSplit(k, metaStart) && out.length < 50)
+                out.push("tiling: the " + (16 << k) + "-byte node at " + ptrText(base + (metaStart & ~((16 << k) - 1))) + " straddles the metadata start " + ptrText(base + metaStart) + " but is not split")
+            let bc = 0
+            for (let w = (n - 1) >> 5; w >= 0; w--) {
+                const s = k > 0 ? buf.getAt(row + 4 * w, "i32") : 0
+                // In the tree: the parent's SPLIT bits, each doubled (the root: bit 0).
+                let t = 0
+                if (k === maxOrder) t = w === 0 ? 1 : 0
+                else {
+                    t = buf.getAt(prow + 2 * w, "u16")
+                    if (t !== 0) {
+                        t = this.spread(t)
+                        t = t | (t << 1)
+                    }
                 }
-                if (p === 0xffff) p = -1
-                else if (p !== 0) {
-                    p = (p | (p << 8)) & 0x00ff00ff
-                    p = (p | (p << 4)) & 0x0f0f0f0f
-                    p = (p | (p << 2)) & 0x33333333
-                    p = (p | (p << 1)) & 0x55555555
-                    p = p | (p << 1)
+                const i0 = w << 5
+                const below = m >= i0 + 32 ? -1 : m <= i0 ? 0 : (1 << (m - i0)) - 1
+                if ((s & ~(t & below)) !== 0 && out.length < 50) {
+                    const bad = s & ~(t & below)
+                    const i = i0 + this.lowBit(bad)
+                    if (((below >>> this.lowBit(bad)) & 1) === 0)
+                        out.push("bitmap: a SPLIT bit is set for the " + (16 << k) + "-byte node " + i + " of row " + k + ", at or past the metadata start " + ptrText(base + metaStart) + " (padding or absent space)")
+                    else out.push("bitmap: " + this.blockText(k, i) + " is marked split but lies inside a bigger block (its parent is not split)")
                 }
-                const h = fw | uw
-                if (((h & p) | (fw & uw) | (fw & (fw >>> 1) & 0x55555555)) !== 0 && out.length < 50) this.rowProblems(out, k, w << 5, fw, uw, p)
-                S.setAt(4 * w, "i32", h | p)
-                if (fw === -1) fc += 32
-                else if (fw !== 0) {
-                    let x = fw - ((fw >>> 1) & 0x55555555)
-                    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333)
-                    x = (x + (x >>> 4)) & 0x0f0f0f0f
-                    x = x + (x >>> 8)
-                    fc += (x + (x >>> 16)) & 0x3f
+                const blocks = t & ~s & below
+                if (blocks === -1) bc += 32
+                else if (blocks !== 0) bc += this.popCount(blocks)
+                // starts: the row's blocks, plus the parent's marks on left children.
+                let st = blocks
+                if (k < maxOrder) {
+                    const ps = L.getAt(2 * w, "u16")
+                    if (ps !== 0) st |= this.spread(ps)
                 }
-                // USED count = heads − FREE (+ the bits set in both, an error already reported).
-                if (h === -1) hc += 32
-                else if (h !== 0) {
-                    let x = h - ((h >>> 1) & 0x55555555)
-                    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333)
-                    x = (x + (x >>> 4)) & 0x0f0f0f0f
-                    x = x + (x >>> 8)
-                    hc += (x + (x >>> 16)) & 0x3f
+                L.setAt(4 * w, "i32", st)
+                if (k === 0) {
+                    const f = buf.getAt(F + 4 * w, "i32")
+                    if ((f & ~st) !== 0 && out.length < 50) out.push("bitmap: a FREE bit is set at " + ptrText(base + 16 * (i0 + this.lowBit(f & ~st))) + ", where no block starts")
+                    if (f === -1) freeBits += 32
+                    else if (f !== 0) freeBits += this.popCount(f)
                 }
-                if ((fw & uw) !== 0) hc += this.bitCount(fw & uw)
             }
-            const uc = hc - fc
-            freeInRow[k] = fc
-            freeBits += fc
-            usedBits += uc
-            freeBytes += fc * (16 << k)
-            usedBytes += uc * (16 << k)
-            if (fc > 0 && largest === 0) largest = 16 << k
-        }
-        // Row 0's cover must be exactly the units of [0, metaStart).
-        const lo = 0
-        const hi = metaStart >> 4
-        let gaps = 0
-        for (let a = 0; a < rows[1] && gaps < 10; a += 32) {
-            let want = 0
-            if (a >= lo && a + 32 <= hi) want = -1
-            else if (a + 32 > lo && a < hi) {
-                const from = lo > a ? lo - a : 0
-                const to = hi < a + 32 ? hi - a : 32
-                want = to - from === 32 ? -1 : ((1 << (to - from)) - 1) << from
-            }
-            const c = S.getAt(a >> 3, "i32")
-            if (c !== want) {
-                const t = this.lowBit(c ^ want)
-                gaps++
-                if (((c >>> t) & 1) !== 0)
-                    out.push("tiling: a block covers " + ptrText(base + 16 * (a + t)) + ", outside the usable range " + ptrText(base) + ".." + ptrText(base + metaStart))
-                else out.push("tiling: no block covers " + ptrText(base + 16 * (a + t)) + " (a gap in the usable range)")
-            }
+            blocksInRow[k] = bc
         }
 
         // Pass 2. Free lists. The walk needs no step bound: an entry reached a
         // second time has a prev link naming the entry before its first visit
         // (or NIL), never the current one, so the prev test ends any cycle.
-        // Entries are 16-aligned offsets with a FREE bit in row k, so an entry
-        // past the usable range either has no FREE bit (pass 1 already proved
-        // none is set outside it) or lies past the buffer, where getAt reads
-        // undefined and the prev test fails.
+        // Entries are tested against metaStart before any bit is read.
+        const inList: number[] = []
+        let entries = 0
+        let freeBytes = 0
+        let largest = 0
+        let pairs = 0
         for (let k = 0; k <= maxOrder; k++) {
             const msk = (16 << k) - 1
-            const sh = 4 + k
-            const rs = rows[k]
-            // Links read as i32, so NIL is -1 (an int, cheaper than the double
-            // 0xFFFFFFFF in the VM); a wild link ≥ 2^31 reads negative, its bit
-            // index is negative, getAt gives undefined and the FREE test fails.
+            // Links read as i32, so NIL is -1 and a wild link ≥ 2^31 is negative.
             let e = buf.getAt(this.heads + 4 * k, "i32")
             let prev = -1
             let count = 0
             while (e !== -1) {
-                // One test, no short-circuits (fewer VM opcodes): misaligned,
-                // FREE bit clear, or prev link wrong. listProblem() says which.
-                const bit = rs + (e >> sh)
-                if ((e & msk) | (((buf.getAt(F + (bit >> 3), "u8") >> (bit & 7)) & 1) ^ 1) | (buf.getAt(e + 4, "i32") ^ prev)) break
+                if ((e & msk) !== 0 || !(e >= 0 && e < metaStart) || k === maxOrder || !this.isFreeBlock(k, e) || (buf.getAt(e + 4, "i32") ^ prev) !== 0) break
+                const bud = e ^ (16 << k)
+                if (bud < metaStart && this.isFreeBlock(k, bud) && pairs < 10) {
+                    pairs++
+                    out.push("coalescing: " + this.blockText(k, e >> (4 + k)) + " and its buddy are both free, not merged")
+                }
                 prev = e
                 e = buf.getAt(e, "i32")
                 count++
             }
             if (e !== -1) out.push(this.listProblem(k, e >>> 0, prev >>> 0, count))
-            else if (count !== freeInRow[k]) out.push("free list " + k + " (" + (16 << k) + " B): " + count + " entries, but its FREE row has " + freeInRow[k] + " bits set")
+            inList.push(count)
+            entries += count
+            freeBytes += count * (16 << k)
+            if (count > 0) largest = 16 << k
         }
+        if (entries !== freeBits) out.push("free lists: " + entries + " entries in all, but " + freeBits + " FREE bits are set")
 
         // Counters against the bitmaps, then the record's own invariants.
+        let usedBits = 0
+        let usedBytes = 0
+        for (let k = 0; k <= maxOrder; k++) {
+            const u = blocksInRow[k] - inList[k]
+            if (u < 0) out.push("free list " + k + " (" + (16 << k) + " B): " + inList[k] + " entries, but the tree has " + blocksInRow[k] + " blocks of that order")
+            usedBits += u
+            usedBytes += u * (16 << k)
+        }
         const s = this.stats()
-        if (usedBytes !== s.inUse) out.push("stats: inUse " + s.inUse + " but the USED bits describe " + usedBytes + " bytes")
-        if (usedBits !== s.liveBlocks) out.push("stats: liveBlocks " + s.liveBlocks + " but " + usedBits + " USED bits are set")
-        if (freeBytes !== s.free) out.push("stats: free " + s.free + " but the FREE bits describe " + freeBytes + " bytes")
-        if (largest !== s.largestFree) out.push("stats: largestFree " + s.largestFree + " (from the list heads) but the largest FREE row is of " + largest + "-byte blocks")
+        if (usedBytes !== s.inUse) out.push("stats: inUse " + s.inUse + " but the bitmaps describe " + usedBytes + " bytes of live blocks")
+        if (usedBits !== s.liveBlocks) out.push("stats: liveBlocks " + s.liveBlocks + " but the bitmaps describe " + usedBits + " live blocks")
+        if (freeBytes !== s.free) out.push("stats: free " + s.free + " but the free lists hold " + freeBytes + " bytes")
+        if (largest !== s.largestFree) out.push("stats: largestFree " + s.largestFree + " (from the list heads) but the largest listed block has " + largest + " bytes")
         if (s.requested < 0) out.push("stats: requested " + s.requested + " < 0 (a dealloc passed a larger size than allocated)")
         const more = s.problems()
         for (let i = 0; i < more.length; i++) out.push(more[i])
@@ -672,44 +688,22 @@ export class BuddyAllocator implements HeapAllocator {
     }
 
     /**
-     * Calls visit(ptr, size, used) for every block in address order (the same
-     * head-bit probe as check()). Throws HeapError(Corrupt) when no block starts
-     * where the previous one ended.
+     * Calls visit(ptr, size, used) for every block in address order (one
+     * descent of the SPLIT bits per block, O(K)). Throws HeapError(Corrupt)
+     * when a block crosses the metadata start.
      *
      * ```ts
      * heap.walk((p, size, used) => console.log(ptrText(p), size, used))
      * ```
      */
     walk(visit: BlockVisitor): void {
-        const buf = this.buf
-        const F = this.freeMap
-        const U = this.usedMap
-        const maxOrder = this.maxOrder
         const end = this.metaStart
-        const rows = this.rows
         let off = 0
         while (off < end) {
-            let u = off >> 4
-            let j = 0
-            let used = false
-            while (true) {
-                const bit = rows[j] + u
-                const m = 1 << (bit & 7)
-                if ((buf.getAt(U + (bit >> 3), "u8") & m) !== 0) {
-                    used = true
-                    break
-                }
-                if ((buf.getAt(F + (bit >> 3), "u8") & m) !== 0) break
-                if ((u & 1) !== 0 || j === maxOrder) {
-                    j = -1
-                    break
-                }
-                u >>= 1
-                j++
-            }
-            if (j < 0 || off + (16 << j) > end)
+            const j = this.orderAt(off)
+            if ((off & ((16 << j) - 1)) !== 0 || off + (16 << j) > end)
                 throw new HeapError(HeapErrorCode.Corrupt, this.base + off, "buddy walk: no valid block starts at " + ptrText(this.base + off) + "; run check()")
-            visit(this.base + off, 16 << j, used)
+            visit(this.base + off, 16 << j, !this.isFree(off))
             off += 16 << j
         }
     }
@@ -722,17 +716,43 @@ export class BuddyAllocator implements HeapAllocator {
         return 0
     }
 
-    /** Bit of (order k, block at off) in the bitmap at `map`. */
-    private hasBit(map: number, k: number, off: number): boolean {
-        const bit = this.rows[k] + (off >> (4 + k))
-        return (this.buf.getAt(map + (bit >> 3), "u8") & (1 << (bit & 7))) !== 0
+    /** The order of the tree leaf (block) holding off: the descent from the root along the SPLIT bits. O(K). */
+    private orderAt(off: number): number {
+        let j = this.maxOrder
+        while (j > 0 && this.isSplit(j, off)) j--
+        return j
     }
 
-    private flipBit(map: number, k: number, off: number, on: boolean): void {
+    /** SPLIT bit of the order-k (k ≥ 1) node holding off. */
+    private isSplit(k: number, off: number): boolean {
         const bit = this.rows[k] + (off >> (4 + k))
-        const a = map + (bit >> 3)
+        return ((this.buf.getAt(this.splitMap + (bit >> 3), "u8") >> (bit & 7)) & 1) !== 0
+    }
+
+    private setSplit(k: number, off: number, on: boolean): void {
+        const bit = this.rows[k] + (off >> (4 + k))
+        const a = this.splitMap + (bit >> 3)
         const b = this.buf.getAt(a, "u8")
         this.buf.setAt(a, "u8", on ? b | (1 << (bit & 7)) : b & ~(1 << (bit & 7)))
+    }
+
+    /** FREE bit of the 16-byte unit at off (off < metaStart). */
+    private isFree(off: number): boolean {
+        return ((this.buf.getAt(this.freeMap + (off >> 7), "u8") >> ((off >> 4) & 7)) & 1) !== 0
+    }
+
+    private setFree(off: number, on: boolean): void {
+        const a = this.freeMap + (off >> 7)
+        const b = this.buf.getAt(a, "u8")
+        this.buf.setAt(a, "u8", on ? b | (1 << ((off >> 4) & 7)) : b & ~(1 << ((off >> 4) & 7)))
+    }
+
+    /**
+     * The node (k, off) is a free block: below metaStart, FREE bit set, in the
+     * tree (parent split) and not split itself. off aligned to 16 << k, k < maxOrder.
+     */
+    private isFreeBlock(k: number, off: number): boolean {
+        return off < this.metaStart && this.isFree(off) && this.isSplit(k + 1, off) && (k === 0 || !this.isSplit(k, off))
     }
 
     /** Pushes the free block (off, k) on list k and sets its FREE bit. */
@@ -743,7 +763,7 @@ export class BuddyAllocator implements HeapAllocator {
         buf.setAt(off + 4, "u32", BUDDY_NIL)
         if (h !== BUDDY_NIL) buf.setAt(h + 4, "u32", off)
         buf.setAt(this.heads + 4 * k, "u32", off)
-        this.flipBit(this.freeMap, k, off, true)
+        this.setFree(off, true)
     }
 
     /** Unlinks the free block (off, k) from list k in O(1) and clears its FREE bit. */
@@ -754,10 +774,10 @@ export class BuddyAllocator implements HeapAllocator {
         if (pv === BUDDY_NIL) buf.setAt(this.heads + 4 * k, "u32", nx)
         else buf.setAt(pv, "u32", nx)
         if (nx !== BUDDY_NIL) buf.setAt(nx + 4, "u32", pv)
-        this.flipBit(this.freeMap, k, off, false)
+        this.setFree(off, false)
     }
 
-    /** alloc's list work for realloc: an order-k block marked USED, its offset, or -1. No counters. */
+    /** alloc's list work for realloc: a live order-k block, its offset, or -1. No counters. */
     private carve(k: number): number {
         const buf = this.buf
         let j = k
@@ -766,22 +786,22 @@ export class BuddyAllocator implements HeapAllocator {
         const off = buf.getAt(this.heads + 4 * j, "u32")
         this.unlinkFree(off, j)
         while (j > k) {
+            this.setSplit(j, off, true)
             j--
             this.pushFree(off + (16 << j), j)
         }
-        this.flipBit(this.usedMap, k, off, true)
         return off
     }
 
-    /** dealloc's list work for realloc: clears USED of the live block (off, k), merges, pushes. No counters. */
+    /** dealloc's list work for realloc: frees the live block (off, k), merges, pushes. No counters. */
     private release(off: number, k: number): void {
-        this.flipBit(this.usedMap, k, off, false)
         while (k < this.maxOrder) {
             const bud = off ^ (16 << k)
-            if (!this.hasBit(this.freeMap, k, bud)) break
+            if (!this.isFreeBlock(k, bud)) break
             this.unlinkFree(bud, k)
             off &= ~(16 << k)
             k++
+            this.setSplit(k, off, false)
         }
         this.pushFree(off, k)
     }
@@ -794,8 +814,8 @@ export class BuddyAllocator implements HeapAllocator {
         let k = 0
         while (16 << k < need) k++
         const off = ptr - this.base
-        if (!(off >= 0 && off < this.metaStart) || (off | 0) !== off || (off & ((16 << k) - 1)) !== 0 || !this.hasBit(this.usedMap, k, off))
-            throw this.misuse(ptr, layout, op)
+        if (k >= this.maxOrder || !(off >= 0 && off < this.metaStart) || (off | 0) !== off || (off & ((16 << k) - 1)) !== 0) throw this.misuse(ptr, layout, op)
+        if (!this.isSplit(k + 1, off) || (k > 0 && this.isSplit(k, off)) || this.isFree(off)) throw this.misuse(ptr, layout, op)
         return k
     }
 
@@ -822,67 +842,45 @@ export class BuddyAllocator implements HeapAllocator {
         if (layout.size > need) need = layout.size
         const cls = need > this.arena ? "no size class (larger than the arena)" : "the " + this.classOf(need) + "-byte size class"
         const lay = "(size " + layout.size + ", align " + layout.align + ")"
-        // A head at off? Orders 0, 1, … while off is aligned to the block size.
-        for (let j = 0; j <= this.maxOrder && (off & ((16 << j) - 1)) === 0; j++) {
-            if (this.hasBit(this.usedMap, j, off))
-                return new HeapError(HeapErrorCode.WrongLayout, ptr, `${op}: pointer ${p} is a live ${16 << j}-byte block, but the layout ${lay} maps to ${cls}`)
-            if (this.hasBit(this.freeMap, j, off))
+        // The block holding off: the descent along the SPLIT bits.
+        const j = this.orderAt(off)
+        const h = off & ~((16 << j) - 1)
+        const free = this.isFree(h)
+        if (h === off) {
+            if (free)
                 return new HeapError(HeapErrorCode.DoubleFree, ptr, `${op}: pointer ${p} is the start of a free ${16 << j}-byte block: it was already freed (expected a live block of ${cls})`)
+            return new HeapError(HeapErrorCode.WrongLayout, ptr, `${op}: pointer ${p} is a live ${16 << j}-byte block, but the layout ${lay} maps to ${cls}`)
         }
-        // Inside some block: name it (the smallest enclosing head).
-        for (let j = 1; j <= this.maxOrder; j++) {
-            const h = off & ~((16 << j) - 1)
-            const used = this.hasBit(this.usedMap, j, h)
-            if (used || this.hasBit(this.freeMap, j, h))
-                return new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} is not the start of a block: it lies ${off - h} bytes into the ${used ? "live" : "free"} ${16 << j}-byte block at ${ptrText(base + h)}`)
-        }
-        return new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} is not the start of any block (expected a live block of ${cls}; run check())`)
-    }
-
-    /**
-     * check()'s messages for one bitmap word of row k (blocks i0..i0+31) that
-     * failed: the first nested head, FREE∧USED and pair of free buddies in it.
-     */
-    private rowProblems(out: string[], k: number, i0: number, fw: number, uw: number, p: number): void {
-        const nest = (fw | uw) & p
-        if (nest !== 0) {
-            const i = i0 + this.lowBit(nest)
-            // Name the nearest head above it (O(K) bit tests).
-            let where = "a bigger block"
-            for (let j = k + 1; j <= this.maxOrder; j++) {
-                const a = (i >> (j - k)) * (16 << j)
-                if (this.hasBit(this.usedMap, j, a) || this.hasBit(this.freeMap, j, a)) {
-                    where = "the " + (this.hasBit(this.usedMap, j, a) ? "live " : "free ") + (16 << j) + "-byte block at " + ptrText(this.base + a)
-                    break
-                }
-            }
-            out.push("bitmap: " + this.blockText(k, i) + " has a head bit but lies inside " + where + " (overlapping blocks)")
-        }
-        const both = fw & uw
-        if (both !== 0) out.push("bitmap: " + this.blockText(k, i0 + this.lowBit(both)) + " has both its FREE and USED bits set")
-        const pairs = fw & (fw >>> 1) & 0x55555555
-        if (pairs !== 0) out.push("coalescing: " + this.blockText(k, i0 + this.lowBit(pairs)) + " and its buddy are both free, not merged")
+        return new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} is not the start of a block: it lies ${off - h} bytes into the ${free ? "free" : "live"} ${16 << j}-byte block at ${ptrText(base + h)}`)
     }
 
     /** check()'s message for the free-list entry e of order k that stopped the list walk. */
     private listProblem(k: number, e: number, prev: number, count: number): string {
         const bs = 16 << k
         const what = "free list " + k + " (" + bs + " B), entry " + count + " (offset " + e + "): "
-        if (e % bs !== 0 || e >= this.metaStart) return what + "not a " + bs + "-aligned block inside the usable range 0.." + this.metaStart
-        if (!this.hasBit(this.freeMap, k, e)) return what + "its FREE bit is clear"
+        if (e % bs !== 0 || e >= this.metaStart || k === this.maxOrder) return what + "not a " + bs + "-aligned block inside the usable range 0.." + this.metaStart
+        if (!this.isFree(e)) return what + "its FREE bit is clear"
+        if (!this.isSplit(k + 1, e) || (k > 0 && this.isSplit(k, e))) return what + "the SPLIT bits make no " + bs + "-byte block start there"
         const p = this.buf.getAt(e + 4, "u32")
         // A prev naming an entry already passed means the list loops back here.
         return what + "its prev link is " + p + ", expected " + (prev === BUDDY_NIL ? "NIL" : "" + prev) + (count > 0 ? " (a cycle, if this entry was already visited)" : "")
     }
 
-    /** Number of set bits of an int32 (error paths only). */
-    private bitCount(x: number): number {
-        let c = 0
-        while (x !== 0) {
-            x &= x - 1
-            c++
-        }
-        return c
+    /** The low 16 bits of x spread to the even bits of an int32 (bit i → bit 2i). */
+    private spread(x: number): number {
+        x = (x | (x << 8)) & 0x00ff00ff
+        x = (x | (x << 4)) & 0x0f0f0f0f
+        x = (x | (x << 2)) & 0x33333333
+        return (x | (x << 1)) & 0x55555555
+    }
+
+    /** Number of set bits of an int32 (SWAR). */
+    private popCount(x: number): number {
+        x = x - ((x >>> 1) & 0x55555555)
+        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333)
+        x = (x + (x >>> 4)) & 0x0f0f0f0f
+        x = x + (x >>> 8)
+        return (x + (x >>> 16)) & 0x3f
     }
 
     /** Index of the lowest set bit of a non-zero int32 (messages only). */
@@ -892,7 +890,7 @@ export class BuddyAllocator implements HeapAllocator {
         return t
     }
 
-    /** "the 64-byte block at 0x…" for block i of order k (messages only). */
+    /** "the 64-byte block at 0x…" for node i of order k (messages only). */
     private blockText(k: number, i: number): string {
         return "the " + (16 << k) + "-byte block at " + ptrText(this.base + i * (16 << k))
     }

@@ -18,25 +18,39 @@ function heap(size: number): BuddyAllocator {
     return new BuddyAllocator(new StaticRegion(BASE, size))
 }
 
-/** Bit of (order k, block at offset off) in a bitmap, per the documented layout. */
-function bitOf(h: BuddyAllocator, k: number, off: number): number {
+/**
+ * A 32 KiB heap whose usable range 0..0x7DB0 ends in free blocks of 1024, 256,
+ * 128, 32 and 16 bytes (at 0x7800, 0x7C00, 0x7D00, 0x7D80, 0x7DA0), with the
+ * lone 32- and 16-byte ones taken (returned): the next small requests split
+ * the 128-byte block at 0x7D00, so two 16-byte allocs are buddies.
+ */
+function heap32(): { h: BuddyAllocator; tail: number[] } {
+    const h = heap(32768)
+    const tail = [h.alloc(Layout.fromSizeAlign(32, 1)), h.alloc(Layout.fromSizeAlign(16, 1))]
+    expect(tail).toEqual([BASE + 0x7d80, BASE + 0x7da0])
+    return { h, tail }
+}
+
+/** Bit of the order-k (k ≥ 1) node holding offset off in the SPLIT bitmap, per the documented layout. */
+function splitBitOf(h: BuddyAllocator, k: number, off: number): number {
     const end = h.region.size - (h.region.size % 16)
     let row = 0
-    for (let j = 0; j < k; j++) {
+    for (let j = 1; j < k; j++) {
         const n = Math.ceil(end / (16 << j))
         row += Math.ceil((n + (n & 1)) / 32) * 32
     }
     return row + (off >> (4 + k))
 }
-function getBit(h: BuddyAllocator, map: number, k: number, off: number): boolean {
-    const b = bitOf(h, k, off)
-    return (h.region.buf.getAt(map + (b >> 3), "u8") & (1 << (b & 7))) !== 0
+function testBit(h: BuddyAllocator, a: number, b: number): boolean {
+    return (h.region.buf.getAt(a + (b >> 3), "u8") & (1 << (b & 7))) !== 0
 }
-function flipBit(h: BuddyAllocator, map: number, k: number, off: number): void {
-    const b = bitOf(h, k, off)
-    const a = map + (b >> 3)
-    h.region.buf.setAt(a, "u8", h.region.buf.getAt(a, "u8") ^ (1 << (b & 7)))
+function toggleBit(h: BuddyAllocator, a: number, b: number): void {
+    h.region.buf.setAt(a + (b >> 3), "u8", h.region.buf.getAt(a + (b >> 3), "u8") ^ (1 << (b & 7)))
 }
+const isSplit = (h: BuddyAllocator, k: number, off: number) => testBit(h, h.splitMap, splitBitOf(h, k, off))
+const flipSplit = (h: BuddyAllocator, k: number, off: number) => toggleBit(h, h.splitMap, splitBitOf(h, k, off))
+const isFreeBit = (h: BuddyAllocator, off: number) => testBit(h, h.freeMap, off >> 4)
+const flipFree = (h: BuddyAllocator, off: number) => toggleBit(h, h.freeMap, off >> 4)
 function head(h: BuddyAllocator, k: number): number {
     return h.region.buf.getAt(h.metaStart + BUDDY_HEADS + 4 * k, "u32")
 }
@@ -92,10 +106,13 @@ describe("construction and layout of the metadata", () => {
         const h = heap(32768)
         const buf = h.region.buf
         expect(h.kind).toBe("buddy")
-        // The metadata is the region's top 1,120 bytes: 16 + 48 heads + 2 × 528 bitmap bytes
-        // (rows of 2048, 1024, … 32 bits, then six rows of ≤ 16 bits padded to a word each).
-        expect(h.metaStart).toBe(32768 - 1120)
-        expect(h.mapBytes).toBe(528)
+        // The metadata is the region's top 592 bytes: 16 + 48 heads + 272 SPLIT bytes (rows of
+        // 1024, 512, … 32 bits, then six rows of ≤ 16 bits padded to a word each) + 256 FREE bytes.
+        expect(h.metaStart).toBe(32768 - 592)
+        expect(h.splitBytes).toBe(272)
+        expect(h.freeBytes).toBe(256)
+        expect(h.splitMap).toBe(h.heads + 48)
+        expect(h.freeMap).toBe(h.splitMap + 272)
         expect(h.heads).toBe(h.metaStart + BUDDY_HEADS)
         expect(buf.getAt(h.metaStart, "u32")).toBe(BUDDY_MAGIC)
         expect(buf.getAt(h.metaStart + 4, "u32")).toBe(32768)
@@ -104,7 +121,7 @@ describe("construction and layout of the metadata", () => {
         expect(buf.getAt(h.metaStart + 13, "u8")).toBe(BUDDY_VERSION)
         expect(h.maxOrder).toBe(11) // 16 << 11 = 32768
         const s = h.stats()
-        expect(s.capacity).toBe(32768 - 1120)
+        expect(s.capacity).toBe(32768 - 592)
         expect(s.free).toBe(s.capacity)
         expect(s.inUse).toBe(0)
         expect(s.largestFree).toBe(16384)
@@ -123,10 +140,10 @@ describe("construction and layout of the metadata", () => {
         expect(off).toBe(h.metaStart)
     })
 
-    test("the metadata at the end leaves offset 0 to blocks: 8 KiB + 400 bytes holds an 8 KiB block", () => {
-        // Arena 16 KiB; rows sized to the region: 537, 269→270, … bits padded to 42 words,
-        // so 16 + 44 heads + 2 × 168 bitmap bytes = 396 → 400.
-        const h = heap(8192 + 400)
+    test("the metadata at the end leaves offset 0 to blocks: 8 KiB + 240 bytes holds an 8 KiB block", () => {
+        // Arena 16 KiB; 16 + 44 heads + 100 SPLIT bytes (rows of 264, 132, 66, … bits, word
+        // padded) + 68 FREE bytes (527 units → 528 bits) = 228 → 240.
+        const h = heap(8192 + 240)
         expect(h.metaStart).toBe(8192)
         const l = Layout.fromSizeAlign(8190, 8)
         const p = h.alloc(l)
@@ -134,7 +151,7 @@ describe("construction and layout of the metadata", () => {
         expect(h.alloc(Layout.fromSizeAlign(16, 1))).toBe(0)
         h.dealloc(p, l)
         expect(h.check()).toEqual([])
-        expect(heap(8192 + 384).alloc(l)).toBe(0) // 16 bytes short: no 8 KiB block
+        expect(heap(8192 + 224).alloc(l)).toBe(0) // 16 bytes short: no 8 KiB block
     })
 
     test("non-power-of-two regions work and hand out exactly their capacity", () => {
@@ -143,7 +160,7 @@ describe("construction and layout of the metadata", () => {
             expect(h.check()).toEqual([])
             const cap = h.stats().capacity
             expect(cap).toBe(h.metaStart)
-            expect(h.metaStart + h.mapBytes * 2 + BUDDY_HEADS + 4 * (h.maxOrder + 1)).toBeLessThanOrEqual(size - (size % 16))
+            expect(h.metaStart + BUDDY_HEADS + 4 * (h.maxOrder + 1) + h.splitBytes + h.freeBytes).toBeLessThanOrEqual(size - (size % 16))
             const l = Layout.fromSizeAlign(16, 1)
             const ptrs: number[] = []
             for (;;) {
@@ -252,7 +269,7 @@ describe("alloc and dealloc", () => {
         expect(s1.frees).toBe(live.length)
         // Same free blocks as at construction: both bitmaps and the header are byte-identical.
         const m1 = meta(h)
-        expect(m1.slice(h.freeMap)).toEqual(m0.slice(h.freeMap))
+        expect(m1.slice(h.splitMap - h.metaStart)).toEqual(m0.slice(h.splitMap - h.metaStart))
     })
 
     test("a split pushes the upper halves and a dealloc merges them back", () => {
@@ -265,11 +282,12 @@ describe("alloc and dealloc", () => {
         h.dealloc(p, l)
         expect(h.stats().largestFree).toBe(big)
         expect(h.check()).toEqual([])
-        expect(getBit(h, h.freeMap, h.maxOrder - 1, 0)).toBe(true)
+        expect(isFreeBit(h, 0)).toBe(true)
+        expect(isSplit(h, h.maxOrder - 1, 0)).toBe(false) // merged back into one 16 KiB block
     })
 
     test("exhaustion returns 0, counts failures and corrupts nothing", () => {
-        const h = heap(8192 + 400) // 8 KiB usable (400 bytes of metadata): exactly 128 blocks of 64 bytes
+        const h = heap(8192 + 240) // 8 KiB usable (240 bytes of metadata): exactly 128 blocks of 64 bytes
         expect(h.metaStart).toBe(8192)
         const l = Layout.fromSizeAlign(48, 8)
         const live: number[] = []
@@ -362,28 +380,25 @@ describe("alloc and dealloc", () => {
 
 describe("realloc", () => {
     test("grows in place when the block is the left buddy and the buddies are free", () => {
-        const h = heap(32768)
-        // The metadata is the top 1,120 bytes, so the usable range 0..0x7BA0 ends in free
-        // blocks of 512, 256, 128 and 32 bytes (at 0x7800, 0x7A00, 0x7B00, 0x7B80): a 32-byte
-        // block takes 0x7B80, so the next 16-byte block comes from splitting the 128-byte block at 0x7B00.
-        const first = h.alloc(Layout.fromSizeAlign(32, 1))
-        expect(first).toBe(BASE + 0x7b80)
+        const { h, tail } = heap32()
+        const first = tail[0]
         const l = Layout.fromSizeAlign(16, 4)
         const p = h.alloc(l)
-        expect(p).toBe(BASE + 0x7b00)
+        expect(p).toBe(BASE + 0x7d00)
         stamp(h, p, 16, 1)
         const q = h.realloc(p, l, 100) // 16 → 128: merges the free 16- and 32- and 64-byte buddies
         expect(q).toBe(p)
         expect(intact(h, q, 16, 1)).toBe(true)
-        expect(h.stats().inUse).toBe(32 + 128)
+        expect(h.stats().inUse).toBe(32 + 16 + 128)
         expect(h.stats().reallocs).toBe(1)
         expect(h.check()).toEqual([])
-        // 128 → 256 would need 0x7B00's 128-byte buddy 0x7B80 free: it holds `first`, so it moves.
+        // 128 → 256 would need 0x7D00's 128-byte buddy 0x7D80 free: it holds `first`, so it moves.
         const r = h.realloc(q, Layout.fromSizeAlign(100, 4), 200)
         expect(r).not.toBe(q)
         expect(intact(h, r, 16, 1)).toBe(true)
         h.dealloc(r, Layout.fromSizeAlign(200, 4))
         h.dealloc(first, Layout.fromSizeAlign(32, 1))
+        h.dealloc(tail[1], Layout.fromSizeAlign(16, 1))
         expect(h.stats().inUse).toBe(0)
         expect(h.check()).toEqual([])
     })
@@ -415,10 +430,8 @@ describe("realloc", () => {
     })
 
     test("moves when the buddy is live, preserving the contents", () => {
-        const h = heap(32768)
+        const { h } = heap32()
         const l = Layout.fromSizeAlign(32, 4)
-        const spare = h.alloc(l) // the region's lone 32-byte tail block (at 0x7B80)
-        expect(spare).toBe(BASE + 0x7b80)
         const a = h.alloc(l)
         const b = h.alloc(l) // a's buddy: a cannot grow in place
         expect(b).toBe(a + 32)
@@ -429,15 +442,15 @@ describe("realloc", () => {
         expect(q % 128).toBe(0)
         expect(intact(h, q, 32, 5)).toBe(true)
         expect(intact(h, b, 32, 6)).toBe(true)
-        expect(h.stats().liveBlocks).toBe(3)
-        expect(h.stats().inUse).toBe(128 + 32 + 32)
+        expect(h.stats().liveBlocks).toBe(4)
+        expect(h.stats().inUse).toBe(128 + 32 + 32 + 16)
         expect(h.check()).toEqual([])
         // The old block is free again: a fresh 32-byte request gets it back.
         expect(h.alloc(l)).toBe(a)
     })
 
     test("a right buddy cannot grow in place and moves", () => {
-        const h = heap(32768)
+        const { h } = heap32()
         const l = Layout.fromSizeAlign(16, 1)
         const a = h.alloc(l)
         const b = h.alloc(l)
@@ -544,15 +557,15 @@ describe("misuse is detected before any state change", () => {
 
     test("not the start of a live block → NotAllocated, naming the enclosing block", () => {
         misuse((h, live) => h.dealloc(live[3] + 32, L16), HeapErrorCode.NotAllocated, "32 bytes into the live 256-byte block", ptrText(FIX[3]))
-        misuse(h => h.dealloc(BASE + 32768 - 1088 + 16, L16), HeapErrorCode.NotAllocated, "metadata")
+        misuse(h => h.dealloc(BASE + 32768 - 592 + 16, L16), HeapErrorCode.NotAllocated, "metadata")
         misuse(h => h.realloc(BASE + 4096, L16, 8), HeapErrorCode.NotAllocated, "4096 bytes into the free 16384-byte block", ptrText(BASE))
     })
 
     test("the start of a free block → DoubleFree", () => {
-        // The fixture's freed block merged with its free buddy into a 32-byte free block starting at it.
-        misuse((h, live) => h.dealloc(live[5], L16), HeapErrorCode.DoubleFree, ptrText(FIX[5]), "free 32-byte block", "already freed")
+        // The fixture's freed block did not coalesce (its buddy live[4] is live).
+        misuse((h, live) => h.dealloc(live[5], L16), HeapErrorCode.DoubleFree, ptrText(FIX[5]), "free 16-byte block", "already freed")
         // A freed block whose buddy is live stays a free 16-byte block.
-        const h = heap(4096)
+        const { h } = heap32()
         const l = Layout.fromSizeAlign(16, 1)
         const a = h.alloc(l)
         const b = h.alloc(l)
@@ -567,7 +580,7 @@ describe("misuse is detected before any state change", () => {
     })
 
     test("a double free after coalescing is seen inside the merged free block", () => {
-        const h = heap(32768)
+        const { h } = heap32()
         const l = Layout.fromSizeAlign(16, 1)
         const a = h.alloc(l)
         const b = h.alloc(l)
@@ -621,53 +634,81 @@ describe("check() detects damage to the metadata in region.buf", () => {
         expect(problems.join("\n")).toContain(fragment)
     }
 
+    // busy(): 16384 bytes, metaStart 16048 (0x3EB0); live[0] is the lone 16-byte block at
+    // 16032 (its 32-byte parent straddles metaStart), live[5] a 1024-byte block at 14336,
+    // live[7] a 16-byte block at 15968 whose buddy 15984 is free.
     test("a cleared FREE bit", () => {
         const { h } = busy()
-        const [k, off] = someFree(h)
-        flipBit(h, h.freeMap, k, off)
-        expectProblem(h, "no block covers " + ptrText(BASE + off))
+        const [, off] = someFree(h)
+        flipFree(h, off)
         expectProblem(h, "FREE bit is clear")
     })
 
-    test("a cleared USED bit", () => {
+    test("a FREE bit set on a live block", () => {
         const { h, live } = busy()
-        flipBit(h, h.usedMap, 0, live[0] - BASE)
-        expectProblem(h, "no block covers " + ptrText(live[0]))
-        expectProblem(h, "stats: liveBlocks")
+        flipFree(h, live[0] - BASE)
+        expectProblem(h, "6 entries in all, but 7 FREE bits are set")
     })
 
-    test("FREE and USED both set", () => {
+    test("a FREE bit where no block starts", () => {
         const { h, live } = busy()
-        flipBit(h, h.freeMap, 0, live[0] - BASE)
-        expectProblem(h, "has both its FREE and USED bits set")
+        flipFree(h, live[5] - BASE + 64) // inside the live 1024-byte block
+        expectProblem(h, "a FREE bit is set at " + ptrText(live[5] + 64) + ", where no block starts")
+        const g = busy().h
+        flipFree(g, g.metaStart) // a unit of the metadata
+        expectProblem(g, "a FREE bit is set at " + ptrText(BASE + g.metaStart))
     })
 
-    test("a stray head bit nested inside a live block", () => {
+    test("a SPLIT bit inside a live block", () => {
         const { h, live } = busy()
-        // live[5] is a 1024-byte block; mark a 16-byte block inside it as used.
-        flipBit(h, h.usedMap, 0, live[5] - BASE + 64)
-        expectProblem(h, "lies inside the live 1024-byte block at " + ptrText(live[5]))
+        expect(live[5]).toBe(BASE + 14336)
+        flipSplit(h, 3, live[5] - BASE + 256) // a 128-byte node inside the 1024-byte block
+        expectProblem(h, "the 128-byte block at " + ptrText(live[5] + 256) + " is marked split but lies inside a bigger block")
     })
 
-    test("a head bit outside the usable range", () => {
+    test("a SPLIT bit at or past the metadata start", () => {
         const { h } = busy()
-        flipBit(h, h.usedMap, 0, h.metaStart) // this 16-byte unit lies in the metadata
-        expectProblem(h, "outside the usable range")
+        expect(h.metaStart).toBe(16048)
+        flipSplit(h, 1, 16064) // an absent 32-byte node
+        expectProblem(h, "at or past the metadata start")
     })
 
     test("a padding bit after a row", () => {
         const { h } = busy()
-        // 16384 bytes: row 0 has 1024 bits (32 words), no padding; row 6 (1024-byte blocks)
-        // has ceil(16384 / 1024) = 16 bits in one word, so its bit 20 is padding.
-        flipBit(h, h.usedMap, 6, 20 * 1024)
-        expectProblem(h, "padding bit after row 6")
+        // Row 6 (1024-byte nodes) has ceil(16384 / 1024) = 16 bits in one word: bit 20 is padding.
+        flipSplit(h, 6, 20 * 1024)
+        expectProblem(h, "padding")
+    })
+
+    test("a cleared SPLIT bit above a split node", () => {
+        const { h, live } = busy()
+        // The 64-byte node at 15936 holds live[6] (32 B) and a split 32-byte node (live[7] and
+        // its free buddy): cleared, it would be one 64-byte block with a split node inside.
+        expect(live[6]).toBe(BASE + 15936)
+        flipSplit(h, 2, 15936)
+        expectProblem(h, "the 32-byte block at " + ptrText(BASE + 15968) + " is marked split but lies inside a bigger block")
+    })
+
+    test("a cleared SPLIT bit joins a live block and a free one", () => {
+        const { h, live } = busy()
+        flipSplit(h, 1, live[7] - BASE) // live[7] (16 B) and its free buddy become one 32-byte live block
+        expectProblem(h, "FREE bit is set at " + ptrText(live[7] + 16) + ", where no block starts")
+        expectProblem(h, "the SPLIT bits make no 16-byte block start there")
+        expectProblem(h, "stats: inUse 1408 but the bitmaps describe 1424 bytes of live blocks")
+    })
+
+    test("a node straddling the metadata start not split", () => {
+        const { h, live } = busy()
+        expect(live[0]).toBe(BASE + 16032)
+        flipSplit(h, 1, 16032) // the 32-byte node 16032..16064 crosses metaStart 16048
+        expectProblem(h, "straddles the metadata start")
     })
 
     test("two free buddies (coalescing not done)", () => {
         const { h, live } = busy()
-        // Mark live[0]'s block free by hand on both sides of the pair: its buddy live[1] is free.
-        flipBit(h, h.usedMap, 0, live[0] - BASE)
-        flipBit(h, h.freeMap, 0, live[0] - BASE)
+        // Mark live[7] free by hand: its buddy (in list 0) is free.
+        expect(live[7]).toBe(BASE + 15968)
+        flipFree(h, live[7] - BASE)
         expectProblem(h, "and its buddy are both free")
     })
 
@@ -697,7 +738,7 @@ describe("check() detects damage to the metadata in region.buf", () => {
         const { h } = busy()
         const [k] = someFree(h)
         h.region.buf.setAt(h.metaStart + BUDDY_HEADS + 4 * k, "u32", BUDDY_NIL)
-        expectProblem(h, "but its FREE row has")
+        expectProblem(h, "entries in all, but")
     })
 
     test("a damaged header", () => {
@@ -706,9 +747,9 @@ describe("check() detects damage to the metadata in region.buf", () => {
         expectProblem(h, "header")
     })
 
-    test("walk() refuses a region whose bitmaps leave a gap", () => {
+    test("walk() refuses a block that crosses the metadata start", () => {
         const { h, live } = busy()
-        flipBit(h, h.usedMap, 0, live[0] - BASE)
+        flipSplit(h, 1, live[0] - BASE) // the straddling 32-byte node becomes one block
         expectHeapError(() => h.walk(() => {}), HeapErrorCode.Corrupt, ptrText(live[0]))
     })
 })
