@@ -37,10 +37,9 @@
  */
 import * as ds from "@devicescript/core"
 import { HeapError, HeapErrorCode } from "../src/errors"
-import { BlockVisitor, HeapAllocator } from "../src/global_alloc"
+import { ForwardingAllocator } from "../src/forwarding"
+import { HeapAllocator } from "../src/global_alloc"
 import { Layout } from "../src/layout"
-import { StaticRegion } from "../src/region"
-import { HeapStats } from "../src/stats"
 import { EncodedTrace, ReplayOptions, ReplayResult, replay } from "./replay"
 import { hostRegion, makeBenchHeap, THING } from "./kinds"
 import { regionOver } from "./region_over"
@@ -166,12 +165,9 @@ export class CostReport {
 }
 
 /** Forwards to `inner` and books each call's accesses into the report. */
-class CountingHeap implements HeapAllocator {
-    readonly kind: string
-    readonly region: StaticRegion
-    constructor(private inner: HeapAllocator, private t: Tally, private rep: CostReport) {
-        this.kind = inner.kind
-        this.region = inner.region
+class CountingHeap extends ForwardingAllocator {
+    constructor(inner: HeapAllocator, private t: Tally, private rep: CostReport) {
+        super(inner)
     }
     private book(into: OpCosts, r0: number, w0: number, b0: number): void {
         const t = this.t
@@ -182,37 +178,28 @@ class CountingHeap implements HeapAllocator {
         this.rep.all.add(r, w, b)
         this.rep.perOp.push(r + w)
     }
-    alloc(layout: Layout): number {
+    override alloc(layout: Layout): number {
         const t = this.t, r = t.reads, w = t.writes, b = t.bytes
         const p = this.inner.alloc(layout)
         this.book(this.rep.alloc, r, w, b)
         return p
     }
-    allocZeroed(layout: Layout): number {
+    override allocZeroed(layout: Layout): number {
         const t = this.t, r = t.reads, w = t.writes, b = t.bytes
         const p = this.inner.allocZeroed(layout)
         this.book(this.rep.alloc, r, w, b)
         return p
     }
-    dealloc(ptr: number, layout: Layout): void {
+    override dealloc(ptr: number, layout: Layout): void {
         const t = this.t, r = t.reads, w = t.writes, b = t.bytes
         this.inner.dealloc(ptr, layout)
         this.book(this.rep.free, r, w, b)
     }
-    realloc(ptr: number, layout: Layout, newSize: number): number {
+    override realloc(ptr: number, layout: Layout, newSize: number): number {
         const t = this.t, r = t.reads, w = t.writes, b = t.bytes
         const p = this.inner.realloc(ptr, layout, newSize)
         this.book(this.rep.realloc, r, w, b)
         return p
-    }
-    stats(): HeapStats {
-        return this.inner.stats()
-    }
-    check(): string[] {
-        return this.inner.check()
-    }
-    walk(visit: BlockVisitor): void {
-        this.inner.walk(visit)
     }
 }
 

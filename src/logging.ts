@@ -60,12 +60,11 @@
  * "Byte budget").
  */
 import { HeapEvents } from "./events"
-import { BlockVisitor, HeapAllocator } from "./global_alloc"
+import { ForwardingAllocator } from "./forwarding"
+import { HeapAllocator } from "./global_alloc"
 import { HeapError, HeapErrorCode } from "./errors"
 import { hex } from "./hex"
 import { Layout, MAX_ALIGN } from "./layout"
-import { StaticRegion } from "./region"
-import { HeapStats } from "./stats"
 
 /** The protocol version this encoder writes (the ~H line's third field). */
 export const PROTOCOL_VERSION = 2
@@ -202,11 +201,7 @@ function isToken(s: string, max: number, lower: boolean): boolean {
  * heap.dealloc(p, Layout.fromSizeAlign(12, 4))         // > ~F 3 0 c 4
  * ```
  */
-export class LoggingAllocator implements HeapAllocator, HeapEvents {
-    readonly kind: string
-    readonly region: StaticRegion
-    /** The wrapped allocator. */
-    readonly inner: HeapAllocator
+export class LoggingAllocator extends ForwardingAllocator implements HeapEvents {
     /** Board id written in the header. */
     readonly boardId: string
     /** The requested mask (what the header announces). */
@@ -229,6 +224,7 @@ export class LoggingAllocator implements HeapAllocator, HeapEvents {
      * outside 0..0x7ff, or a negative / fractional statsEvery.
      */
     constructor(inner: HeapAllocator, boardId: string, options?: LogOptions) {
+        super(inner)
         const o: LogOptions = options === undefined || options === null ? {} : options
         if (!isToken(boardId, MAX_ID_LENGTH, false))
             throw new HeapError(HeapErrorCode.BadArgument, 0, "board id '" + boardId + "' must be 1.." + MAX_ID_LENGTH + " characters of A-Z a-z 0-9 . _ -")
@@ -240,9 +236,6 @@ export class LoggingAllocator implements HeapAllocator, HeapEvents {
         const every = o.statsEvery === undefined ? 0 : o.statsEvery
         if (typeof every !== "number" || !(every >= 0) || every !== Math.floor(every))
             throw new HeapError(HeapErrorCode.BadArgument, 0, "statsEvery " + every + " must be a whole number ≥ 0")
-        this.inner = inner
-        this.kind = inner.kind
-        this.region = inner.region
         this.base = inner.region.base
         this.boardId = boardId
         this.mask = mask
@@ -298,7 +291,7 @@ export class LoggingAllocator implements HeapAllocator, HeapEvents {
      * from the region base, like every block pointer of the stream), or
      * `~X seq A size align` when it returned null.
      */
-    alloc(layout: Layout): number {
+    override alloc(layout: Layout): number {
         let p = 0
         try {
             p = this.inner.alloc(layout)
@@ -317,7 +310,7 @@ export class LoggingAllocator implements HeapAllocator, HeapEvents {
     }
 
     /** GlobalAlloc.allocZeroed, then `~Z seq ptr size align` or `~X seq Z size align`. */
-    allocZeroed(layout: Layout): number {
+    override allocZeroed(layout: Layout): number {
         let p = 0
         try {
             p = this.inner.allocZeroed(layout)
@@ -339,7 +332,7 @@ export class LoggingAllocator implements HeapAllocator, HeapEvents {
      * GlobalAlloc.dealloc, then `~F seq ptr size align`. A misuse the inner
      * allocator detects is emitted as `~E seq code ptr F` and rethrown.
      */
-    dealloc(ptr: number, layout: Layout): void {
+    override dealloc(ptr: number, layout: Layout): void {
         try {
             this.inner.dealloc(ptr, layout)
         } catch (e) {
@@ -356,7 +349,7 @@ export class LoggingAllocator implements HeapAllocator, HeapEvents {
      * (new === old when it stayed in place), or `~X seq R newsize align old`
      * when it returned null (the old block is still live).
      */
-    realloc(ptr: number, layout: Layout, newSize: number): number {
+    override realloc(ptr: number, layout: Layout, newSize: number): number {
         let p = 0
         try {
             p = this.inner.realloc(ptr, layout, newSize)
@@ -460,20 +453,5 @@ export class LoggingAllocator implements HeapAllocator, HeapEvents {
     /** The seq the next protocol line will carry (0 until the header is emitted). */
     nextSeq(): number {
         return this.seq
-    }
-
-    /** The inner allocator's statistics. */
-    stats(): HeapStats {
-        return this.inner.stats()
-    }
-
-    /** The inner allocator's invariant check. */
-    check(): string[] {
-        return this.inner.check()
-    }
-
-    /** The inner allocator's walk. */
-    walk(visit: BlockVisitor): void {
-        this.inner.walk(visit)
     }
 }

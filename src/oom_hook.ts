@@ -30,10 +30,9 @@
  * ```
  */
 import { HeapEvents } from "./events"
-import { BlockVisitor, HeapAllocator } from "./global_alloc"
+import { ForwardingAllocator } from "./forwarding"
+import { HeapAllocator } from "./global_alloc"
 import { Layout } from "./layout"
-import { StaticRegion } from "./region"
-import { HeapStats } from "./stats"
 
 /**
  * Called when a request failed: `layout` is what was asked for (for realloc:
@@ -42,17 +41,14 @@ import { HeapStats } from "./stats"
  */
 export type OomHook = (layout: Layout, attempt: number) => boolean
 
-export class OomHookAllocator implements HeapAllocator {
-    readonly kind: string
-    readonly region: StaticRegion
+export class OomHookAllocator extends ForwardingAllocator {
     /** How many times the hook was called, and how many of those ended in success. */
     hookCalls = 0
     recovered = 0
     private events: HeapEvents = null
 
-    constructor(public readonly inner: HeapAllocator, public readonly hook: OomHook, public readonly maxRetries?: number) {
-        this.kind = inner.kind
-        this.region = inner.region
+    constructor(inner: HeapAllocator, public readonly hook: OomHook, public readonly maxRetries?: number) {
+        super(inner)
         if (maxRetries === undefined) this.maxRetries = 3
     }
 
@@ -76,7 +72,7 @@ export class OomHookAllocator implements HeapAllocator {
         return again
     }
 
-    alloc(layout: Layout): number {
+    override alloc(layout: Layout): number {
         let p = this.inner.alloc(layout)
         for (let attempt = 1; p === 0 && this.retry("A", layout, attempt); attempt++) {
             p = this.inner.alloc(layout)
@@ -85,7 +81,7 @@ export class OomHookAllocator implements HeapAllocator {
         return p
     }
 
-    allocZeroed(layout: Layout): number {
+    override allocZeroed(layout: Layout): number {
         let p = this.inner.allocZeroed(layout)
         for (let attempt = 1; p === 0 && this.retry("Z", layout, attempt); attempt++) {
             p = this.inner.allocZeroed(layout)
@@ -94,11 +90,7 @@ export class OomHookAllocator implements HeapAllocator {
         return p
     }
 
-    dealloc(ptr: number, layout: Layout): void {
-        this.inner.dealloc(ptr, layout)
-    }
-
-    realloc(ptr: number, layout: Layout, newSize: number): number {
+    override realloc(ptr: number, layout: Layout, newSize: number): number {
         let p = this.inner.realloc(ptr, layout, newSize)
         if (p !== 0) return p
         // Only build the request's Layout when the hook will see it.
@@ -108,15 +100,5 @@ export class OomHookAllocator implements HeapAllocator {
             if (p !== 0) this.recovered++
         }
         return p
-    }
-
-    stats(): HeapStats {
-        return this.inner.stats()
-    }
-    check(): string[] {
-        return this.inner.check()
-    }
-    walk(visit: BlockVisitor): void {
-        this.inner.walk(visit)
     }
 }

@@ -17,10 +17,10 @@ import { PICO } from "../boards/pico"
 import { ESP32S2 } from "../boards/esp32s2"
 import { ALLOCATOR_KINDS, makeAllocator } from "../src/allocators"
 import { HeapError, HeapErrorCode } from "../src/errors"
-import { BlockVisitor, HeapAllocator } from "../src/global_alloc"
+import { ForwardingAllocator } from "../src/forwarding"
+import { HeapAllocator } from "../src/global_alloc"
 import { Layout } from "../src/layout"
 import { MAX_DEVICE_REGION, StaticRegion } from "../src/region"
-import { HeapStats } from "../src/stats"
 import { TlsfAllocator } from "../src/tlsf"
 
 /** A trace from .rep text (header computed). */
@@ -80,20 +80,16 @@ describe("every allocator replays the MCU traces on a Pico region", () => {
  * moves without copying; "misalign": alloc returns p + 4; "outside": alloc
  * returns an address past the region; "throw": dealloc throws a HeapError).
  */
-class Broken implements HeapAllocator {
-    readonly kind = "broken"
-    readonly region: StaticRegion
-    inner: TlsfAllocator
+class Broken extends ForwardingAllocator {
     allocs = 0
     reallocs = 0
     frees = 0
     prev = 0
 
     constructor(public mode: string, public at: number) {
-        this.region = new StaticRegion(0x20020000, 16384)
-        this.inner = new TlsfAllocator(this.region)
+        super(new TlsfAllocator(new StaticRegion(0x20020000, 16384)))
     }
-    alloc(layout: Layout): number {
+    override alloc(layout: Layout): number {
         const n = ++this.allocs
         const p = this.inner.alloc(layout)
         if (n === this.at && this.mode === "dup") return this.prev
@@ -104,14 +100,11 @@ class Broken implements HeapAllocator {
         this.prev = p
         return p
     }
-    allocZeroed(layout: Layout): number {
-        return this.inner.allocZeroed(layout)
-    }
-    dealloc(ptr: number, layout: Layout): void {
+    override dealloc(ptr: number, layout: Layout): void {
         if (++this.frees === this.at && this.mode === "throw") throw new HeapError(HeapErrorCode.DoubleFree, ptr, "pretend double free of " + ptr)
         this.inner.dealloc(ptr, layout)
     }
-    realloc(ptr: number, layout: Layout, newSize: number): number {
+    override realloc(ptr: number, layout: Layout, newSize: number): number {
         if (++this.reallocs === this.at && this.mode === "lose") {
             const q = this.inner.alloc(new Layout(newSize, layout.align))
             this.inner.dealloc(ptr, layout)
@@ -119,15 +112,6 @@ class Broken implements HeapAllocator {
             return q
         }
         return this.inner.realloc(ptr, layout, newSize)
-    }
-    stats(): HeapStats {
-        return this.inner.stats()
-    }
-    check(): string[] {
-        return this.inner.check()
-    }
-    walk(visit: BlockVisitor): void {
-        this.inner.walk(visit)
     }
 }
 
