@@ -53,7 +53,7 @@ import { MCU_ALL, mcuTrace } from "./trace/windows"
 
 const HELP = `Usage: npm run bench -- [--quick] [--out DIR] [--no-vm] [--runs N]
 
-Replays the CS:APP malloc-lab traces (../shared/traces) on every allocator and
+Replays the CS:APP malloc-lab traces (bench/traces) on every allocator and
 @thi.ng/malloc: footprint and utilization, failures at fixed sizes, host ops/s,
 region accesses per op, VM speed, stream cost, CS:APP score.
 
@@ -295,7 +295,7 @@ async function main(): Promise<void> {
         "",
         `Written by \`npm run bench${quick ? " -- --quick" : ""}\` (bench/run.ts; the method of each part is in the header of the file named). ` +
             `Node ${process.version}, ${runs} timed run(s) per cell, ${new Date().toISOString().slice(0, 10)}, on a noisy 2-core machine: ` +
-            "compare within a run (ratios), not absolute numbers across runs. Traces: ../shared/traces/malloclab (CS:APP malloc lab, -bal set).",
+            "compare within a run (ratios), not absolute numbers across runs. Traces: bench/traces/malloclab (CS:APP malloc lab, -bal set).",
         "",
         "## Correctness on the boards' real regions",
         "",

@@ -1,7 +1,7 @@
 /**
  * The malloc-lab trace pipeline on the host: the strict .rep reader (every
  * rule, with the line it names), the peak payloads of all 13 traces against
- * ../shared/traces/README.md, the encoder (dense slots, round trip) and the
+ * bench/traces/README.md, the encoder (dense slots, round trip) and the
  * MCU windows (balanced, peak ≤ 12 KiB).
  */
 import * as fs from "node:fs"

@@ -1,7 +1,7 @@
 /**
  * bench/trace/encode.ts — host-only: turns a parsed malloc-lab Trace into the
  * EncodedTrace that bench/replay.ts replays (in Node, or compiled into a VM
- * program as a hex`` literal), and loads the traces of ../shared/traces/malloclab.
+ * program as a hex`` literal), and loads the traces of bench/traces/malloclab.
  *
  * Encoding: OP_BYTES = 8 bytes per op, little-endian u16 slot, u8 kind, u8 0,
  * u32 size (0 for a free). Ids become dense slots: an alloc takes the lowest
@@ -28,7 +28,7 @@ import { _simBufferOver } from "@devicescript/core"
 import { EncodedTrace, OP_ALLOC, OP_BYTES, OP_FREE } from "../replay"
 import { parseTrace, Trace } from "./rep"
 
-/** Every malloc-lab trace in ../shared/traces/malloclab, in the README's order. */
+/** Every malloc-lab trace in bench/traces/malloclab, in the README's order. */
 export const TRACE_NAMES = [
     "amptjp-bal",
     "cccp-bal",
@@ -142,16 +142,17 @@ export function decodeOps(t: EncodedTrace): DecodedOp[] {
 }
 
 /**
- * The malloclab trace folder: ../shared/traces/malloclab from the repository
- * root (this file is bench/trace/encode.ts), or $BAREHEAP_TRACES when set.
- * Found from this file's location, so the current directory does not matter.
+ * The malloclab trace folder: bench/traces/malloclab in this repository (a
+ * copy kept with the code, so a fresh clone needs nothing else; see
+ * bench/traces/README.md), or $BAREHEAP_TRACES when set. Found from this
+ * file's location, so the current directory does not matter.
  */
 export function traceDir(): string {
     const env = process.env["BAREHEAP_TRACES"]
     if (env) return env
     const here = path.dirname(fileURLToPath(import.meta.url))
     const root = path.resolve(here, "..", "..")
-    const candidates = [path.resolve(root, "..", "shared", "traces", "malloclab"), path.resolve(root, "shared", "traces", "malloclab")]
+    const candidates = [path.resolve(root, "bench", "traces", "malloclab")]
     for (const c of candidates) if (fs.existsSync(c)) return c
     throw new Error("malloc-lab traces not found; looked in " + candidates.join(" and ") + " (set BAREHEAP_TRACES to the folder)")
 }

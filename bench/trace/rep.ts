@@ -1,6 +1,6 @@
 /**
  * bench/trace/rep.ts — host-only reader of the CS:APP malloc-lab trace format
- * (.rep, ../shared/traces/malloclab/FORMAT.txt), strict about every rule.
+ * (.rep, bench/traces/malloclab/FORMAT.txt), strict about every rule.
  *
  * Format: a 4-line header — suggested heap size (unused), number of ids,
  * number of ops, weight (unused) — then exactly that many op lines:
