@@ -12,36 +12,61 @@
  *   size class c, the smallest with 16 << c ≥ need (16, 32, … 512 bytes; size
  *   0 is served like 1, see global_alloc.ts). A page owned by class c holds
  *   32 >> c blocks of 16 << c bytes, so every block is aligned to its own size
- *   and alignment needs no padding. Pages are taken from a free-page list when
- *   a class runs out, carved lazily (a page's `carved` count says how many of
- *   its blocks were ever handed out; blocks past it are virgin and linked
- *   nowhere), and given back to the free-page list the moment their last live
- *   block is freed, so memory never stays stranded in one class.
+ *   and alignment needs no padding. Pages are carved lazily (a page's
+ *   `carved` count says how many of its blocks were ever handed out; blocks
+ *   past it are virgin and linked nowhere), and a page goes back to the free
+ *   pages the moment its last live block is freed, so memory never stays
+ *   stranded in one class.
  *   A request with need > 512 gets a span: max(1, ⌈size / 512⌉) consecutive
- *   free pages whose first page is aligned to layout.align, found by a
- *   first-fit scan of the page table.
+ *   free pages whose first page is aligned to layout.align.
  *
- * Metadata (offsets from the region start; n = page count):
+ * Free pages: maximal runs in size-segregated lists (TLSF on pages)
+ *   Free pages form runs: maximal stretches of consecutive free pages (two
+ *   runs never touch: a freed page or span merges with the runs on both
+ *   sides at once). A run's first and last page carry its length, so a
+ *   neighbour finds the run it borders in O(1). Run list b holds the runs of
+ *   2^b … 2^(b+1) − 1 pages; the top list (b = L − 1, L = floor(log2 n) − 1
+ *   lists, at least 1) also every longer run — and since those runs are
+ *   ≥ n / 8 pages long, it never holds more than 7.
+ *     span of k pages: look at the first POOL_RUN_SCAN (8) runs of k's list
+ *       and take the shortest that fits (an exact fit ends the look); else
+ *       the front run of the next non-empty list above (every run there is
+ *       longer than k), or the shortest fitting run of the top list. The span
+ *       is cut from the run's low end, so the rest of the run stays right
+ *       after it and a realloc can grow the span in place.
+ *     class page: the last page of the shortest run (the first non-empty
+ *       list, its front run): one-page holes are used up first, and the low
+ *       ends of runs stay free for the spans before them to grow into.
+ *   Best fit among a few beats the old first-fit-by-address scan on every
+ *   malloc-lab trace (bench/footprint.ts: utilization 0.91 → 0.95 on
+ *   amptjp-bal, 0.82 → 0.95 on realloc2-bal, never worse), and nothing on
+ *   these paths walks the page table.
  *
- *     0        16      20         32                    32+16n  metaEnd              metaEnd+512n
- *     ┌────────┬───────┬──────────┬─────────────────────┬──────┬────────┬────────┬───┬──────┐
- *     │ header │ fpage │ heads[6] │ page table (16 B/pg)│▒▒▒▒▒▒│ page 0 │ page 1 │ … │ tail │
- *     └────────┴───────┴──────────┴─────────────────────┴──────┴────────┴────────┴───┴──────┘
- *     header  u32 magic 0x4C4F4F50 ("POOL"), u32 region size, u32 metaEnd,
- *             u16 n, u8 class count (6), u8 layout version (1)
- *     fpage   u16 first page of the free-page list (NIL = 0xFFFF), u16 0
+ * Metadata (offsets from the region start; n = page count, L = run lists):
+ *
+ *     0        12         24                    24+16n       metaEnd              metaEnd+512n
+ *     ┌────────┬──────────┬─────────────────────┬─────────┬▒▒┬────────┬────────┬───┬──────┐
+ *     │ header │ heads[6] │ page table (16 B/pg)│ runs[L] │▒▒│ page 0 │ page 1 │ … │ tail │
+ *     └────────┴──────────┴─────────────────────┴─────────┴▒▒┴────────┴────────┴───┴──────┘
+ *     header  u32 magic 0x4C4F4F50 ("POOL"), u32 region size, u16 n,
+ *             u8 class count (6), u8 layout version (2)
  *     heads   u16 per class: first page of the class's partial list (pages
  *             with a block to hand out), NIL = 0xFFFF
- *     entry i (page i, at 32 + 16i):
+ *     runs    u16 per run list: its first run's first page (NIL = empty);
+ *             L = poolRunLists(n) = max(1, floor(log2 n) − 1): 4 lists
+ *             (8 bytes) for 32 KiB, so 24 + 16 × 62 + 8 = 1,024 exactly
+ *     entry i (page i, at 24 + 16i):
  *       +0  u8  kind: class 0..5, 0xFF free page, 0xFE span head, 0xFD span tail
  *       +1  u8  carved (class pages; 0 otherwise)
  *       +2  u16 class page: in-page offset of its first free block (NIL 0xFFFF);
- *               span head: its page count; span tail: its head's page index
+ *               span head: its page count; free page: the run's length on
+ *               its first and last page; span tail, other free page: NIL
  *       +4  i32 LIVE bitmap: class page, bit b = block b is live; span head: 1
  *       +8  i32 SHRUNK bitmap: bit b = block b was shrunk in place by realloc
  *               to a smaller class (span head: bit 0, shrunk to ≤ 512 bytes)
- *       +12 u16 next, +14 u16 prev page: the free-page list (free pages) or
- *               the class's partial list (class pages with a block to hand out)
+ *       +12 u16 next, +14 u16 prev page: the run list (a run's first page)
+ *               or the class's partial list (class pages with a block to
+ *               hand out); NIL everywhere else
  *     ▒▒ padding up to a multiple of 512; tail: the last size % 512 bytes, unused
  *
  *     a free block in a class page: +0 u16 in-page offset of the next free
@@ -49,41 +74,51 @@
  *     a live block or span: all of it belongs to the caller (no header)
  *
  * Invariants (check() verifies each):
- *   P1 every page is exactly one of: free (on the free-page list, every other
- *      field 0/NIL), a class page with LIVE ≠ 0, a span head with LIVE = 1 and
- *      a count k ≥ 1 followed by k − 1 tails naming it;
+ *   P1 every page is exactly one of: free, a class page with LIVE ≠ 0, a span
+ *      head with LIVE = 1 and a count k ≥ 1 followed by k − 1 tails (+2 NIL,
+ *      other fields 0/NIL); a free page has carved, LIVE, SHRUNK 0;
  *   P2 a class page's LIVE bits lie below `carved`, SHRUNK ⊆ LIVE, and its free
  *      list holds exactly the blocks below `carved` whose LIVE bit is clear,
  *      each once (so a page with 0 live blocks never exists: it was released);
  *   P3 the partial list of class c holds exactly the class-c pages with a block
- *      to hand out (a free-list entry or carved < 32 >> c), doubly linked; the
- *      free-page list holds exactly the free pages, doubly linked;
- *   P4 stats: inUse = Σ live block sizes + 512 × span pages, liveBlocks = live
- *      blocks + spans, largestFree = 512 × the longest free-page run (or the
+ *      to hand out (a free-list entry or carved < 32 >> c), doubly linked;
+ *   P4 free pages form maximal runs (no two runs adjacent): a run of r pages
+ *      has r at +2 of its first and last page, NIL at +2 of the others, links
+ *      NIL except on its first page; run list b holds exactly the runs whose
+ *      length maps to b, doubly linked;
+ *   P5 stats: inUse = Σ live block sizes + 512 × span pages, liveBlocks = live
+ *      blocks + spans, largestFree = 512 × the longest free run (or the
  *      largest class with a partial page when no page is free), plus
  *      HeapStats.problems().
- *   Scalars in fields: region bounds, n, metaEnd, counters.
+ *   Scalars in fields: region bounds, n, metaEnd, run lists, counters.
  *
  * Costs
  *   alloc of a class block: O(1) — read one list head, pop one in-page free
  *   block (or carve the next virgin one), set one LIVE bit; when the class has
- *   no partial page, pop a page off the free-page list first (O(1)).
+ *   no partial page, cut a page off the shortest run first: O(L) head reads
+ *   (L ≤ 14) plus O(1) list work.
  *   dealloc of a class block: O(1) — one LIVE-bit test, one push; releasing an
- *   emptied page is two O(1) list operations. Spans: alloc is a first-fit scan
- *   of the page table, O(n) (n ≤ 112 pages for 57,344 bytes), plus O(k) list
- *   unlinks; dealloc is O(k). realloc: O(1) within a class and when shrinking a
- *   block (it stays in place), O(k) for span grow/shrink in place, otherwise
- *   alloc + one blitAt + dealloc. Metadata: 32 + 16n bytes rounded up to 512:
- *   1,024 bytes (3.1 %, n = 62) for 32 KiB, 512 bytes (6.3 %, n = 15) for 8 KiB. Internal
+ *   emptied page cleans its entry and merges it with the runs beside it, O(1).
+ *   Spans: alloc is O(POOL_RUN_SCAN + L) to find the run, O(1) to cut it,
+ *   plus one kind byte per tail page (O(k)); dealloc is one kind byte per page
+ *   plus an O(1) merge; the misuse checks of a valid span dealloc are O(1)
+ *   (a fast path like the class one). align > 512 (rare): the first aligned
+ *   fit over the runs of k's list and above, O(free runs).
+ *   realloc: O(1) within a class and when shrinking a block (it stays in
+ *   place), O(k) for span grow/shrink in place, otherwise alloc + one blitAt
+ *   + dealloc. Host, malloc-lab traces at 4 × their peak (bench/counting.ts):
+ *   22–24 region accesses per op (max ≤ 107) on amptjp/cccp/cp-decl/expr,
+ *   53 on random/random2 — was 840–5,600 with the first-fit scan.
+ *   Metadata: 24 + 16n + 2L bytes rounded up to 512: 1,024 bytes (3.1 %,
+ *   n = 62) for 32 KiB, 512 bytes (6.3 %, n = 15) for 8 KiB. Internal
  *   fragmentation: a block is the next power of two ≥ need (≥ 16); a span is
  *   whole pages.
- *   In the VM (every expression node is an opcode; 131,072 per slice): an
- *   alloc + dealloc pair of 16 bytes, loop included, costs ≈ 450 opcodes when
- *   its page stays owned, ≈ 570 when each pair takes and releases the page; a
- *   2-page span pair ≈ 1,450 on 8 KiB. A loop of them must yield every ~200.
+ *   In the VM (every expression node is an opcode; 131,072 per slice): see
+ *   bench/vm_speed.ts for µs per alloc + dealloc pair (16 B … 1,024 B); a
+ *   loop of them must yield every ~200.
  *   check(): O(n + free blocks in class pages), synchronous; ≈ 63k opcodes
  *   at worst for 32 KiB, ≈ 105k for 57,000 bytes (numbers at check()).
- *   walk(): O(blocks).
+ *   stats(): O(runs in the highest non-empty run list). walk(): O(blocks).
  *
  * Fragmentation across classes
  *   A page belongs to one class only while it holds a live block. One live
@@ -92,8 +127,8 @@
  *   that class: other classes and spans cannot use them until that block goes.
  *   Spans need consecutive free pages; class pages scattered through the
  *   region split the free pages into runs (largestFree says how long the
- *   longest run is). Freed pages go to the front of the free-page list and
- *   class pages come from its front, so recently used pages are reused first.
+ *   longest run is). Class pages come from the shortest runs, so they fill
+ *   holes before they split long runs.
  *
  * Misuse detection (dealloc and realloc; throws HeapError before any change)
  *   pointer 0                                  → NotAllocated ("null pointer")
@@ -131,25 +166,55 @@ import { HeapStats } from "./stats"
 /** "POOL" as a little-endian u32 at offset 0 of a pool region. */
 export const POOL_MAGIC = 0x4c4f4f50
 /** Version of the metadata layout described in the header comment. */
-export const POOL_VERSION = 1
+export const POOL_VERSION = 2
 /** Bytes per page: the unit carved into class blocks or joined into spans. */
 export const POOL_PAGE = 512
 /** Size classes 16 << c for c < POOL_CLASSES: 16 … 512 bytes. */
 export const POOL_CLASSES = 6
 /** End of a page list or in-page free list. */
 export const POOL_NIL = 0xffff
-/** Page-table kind of a free page (on the free-page list). Kinds 0..5 are size classes. */
+/** Page-table kind of a free page (part of a free run). Kinds 0..5 are size classes. */
 export const POOL_FREE_PAGE = 0xff
 /** Page-table kind of a span's first page (its u16 at +2 is the page count). */
 export const POOL_SPAN_HEAD = 0xfe
-/** Page-table kind of a span's other pages (its u16 at +2 is the head's page index). */
+/** Page-table kind of a span's other pages (its u16 at +2 is NIL). */
 export const POOL_SPAN_TAIL = 0xfd
-/** Offset of the free-page list head (u16). */
-export const POOL_FPAGE = 16
 /** Offset of heads[0] (u16 per class). */
-export const POOL_HEADS = 20
+export const POOL_HEADS = 12
 /** Offset of page 0's page-table entry; entry i is at POOL_TABLE + 16i. */
-export const POOL_TABLE = 32
+export const POOL_TABLE = 24
+/** Entries of one run list a span request looks at (best fit among them); the top list never holds more. */
+export const POOL_RUN_SCAN = 8
+
+/** floor(log2 x) for 1 ≤ x < 65536, by halving (no Math.clz32 in DeviceScript). */
+function log2floor(x: number): number {
+    let b = 0
+    if (x >= 256) {
+        b = 8
+        x >>= 8
+    }
+    if (x >= 16) {
+        b += 4
+        x >>= 4
+    }
+    if (x >= 4) {
+        b += 2
+        x >>= 2
+    }
+    if (x >= 2) b++
+    return b
+}
+
+/** Number of free-run lists for n pages: floor(log2 n) − 1, at least 1 (so the top list holds < 8 runs). */
+export function poolRunLists(n: number): number {
+    const b = log2floor(n) - 1
+    return b < 1 ? 1 : b
+}
+
+/** Offset of page 0 for n pages: header, page table and run-list heads, rounded up to a page. */
+function poolMetaEnd(n: number): number {
+    return Math.ceil((POOL_TABLE + 16 * n + 2 * poolRunLists(n)) / POOL_PAGE) * POOL_PAGE
+}
 
 /**
  * Segregated pool allocator; see the header comment for layout and costs.
@@ -158,7 +223,7 @@ export const POOL_TABLE = 32
  * const heap = new PoolAllocator(new StaticRegion(0x20020000, 32768))
  * const l = Layout.fromSizeAlign(24, 8)
  * const p = heap.alloc(l)            // a 32-byte block in a 32-byte-class page
- * heap.dealloc(p, l)                 // O(1); its page goes back to the free pages
+ * heap.dealloc(p, l)                 // O(1); its page goes back to the free runs
  * heap.check()                       // [] — every invariant holds
  * ```
  */
@@ -169,11 +234,17 @@ export class PoolAllocator implements HeapAllocator {
     readonly pages: number
     /** Offset of page 0: everything below is metadata. */
     readonly metaEnd: number
+    /** Offset of the free-run list heads (u16 each): POOL_TABLE + 16 × pages. */
+    readonly runs: number
+    /** Number of free-run lists (poolRunLists(pages)); list b holds runs of 2^b … 2^(b+1) − 1 pages, the last one every longer run too. */
+    readonly runLists: number
 
     private buf: ds.Buffer
     private base: number
     private size: number
     private capacity: number
+    /** runLists − 1: the list of the longest runs. */
+    private top: number
     // Counters (HeapStats definitions), updated inline on the fast paths.
     private inUse = 0
     private requested = 0
@@ -201,36 +272,39 @@ export class PoolAllocator implements HeapAllocator {
         this.size = size
         let n = Math.floor(size / POOL_PAGE)
         if (n > 0xfffe) n = 0xfffe
-        while (n > 0 && Math.ceil((POOL_TABLE + 16 * n) / POOL_PAGE) * POOL_PAGE + n * POOL_PAGE > size) n--
+        while (n > 0 && poolMetaEnd(n) + n * POOL_PAGE > size) n--
         if (n < 1)
             throw new HeapError(HeapErrorCode.BadArgument, region.base, "pool: a region of " + size + " bytes cannot hold its metadata and one " + POOL_PAGE + "-byte page")
-        const metaEnd = Math.ceil((POOL_TABLE + 16 * n) / POOL_PAGE) * POOL_PAGE
+        const metaEnd = poolMetaEnd(n)
         this.pages = n
         this.metaEnd = metaEnd
         this.capacity = n * POOL_PAGE
+        this.runs = POOL_TABLE + 16 * n
+        this.runLists = poolRunLists(n)
+        this.top = this.runLists - 1
         const buf = this.buf
         buf.fillAt(0, metaEnd, 0)
         buf.setAt(0, "u32", POOL_MAGIC)
         buf.setAt(4, "u32", size)
-        buf.setAt(8, "u32", metaEnd)
-        buf.setAt(12, "u16", n)
-        buf.setAt(14, "u8", POOL_CLASSES)
-        buf.setAt(15, "u8", POOL_VERSION)
-        buf.setAt(POOL_FPAGE, "u16", 0)
+        buf.setAt(8, "u16", n)
+        buf.setAt(10, "u8", POOL_CLASSES)
+        buf.setAt(11, "u8", POOL_VERSION)
         for (let c = 0; c < POOL_CLASSES; c++) buf.setAt(POOL_HEADS + 2 * c, "u16", POOL_NIL)
-        // Free-page list in address order, so the lowest pages are used first.
+        for (let b = 0; b < this.runLists; b++) buf.setAt(this.runs + 2 * b, "u16", POOL_NIL)
+        // Every page free, unlinked (+2 and the links NIL), then one run of all n pages.
         for (let i = 0; i < n; i++) {
             const e = POOL_TABLE + 16 * i
             buf.setAt(e, "u8", POOL_FREE_PAGE)
             buf.setAt(e + 2, "u16", POOL_NIL)
-            buf.setAt(e + 12, "u16", i + 1 < n ? i + 1 : POOL_NIL)
-            buf.setAt(e + 14, "u16", i > 0 ? i - 1 : POOL_NIL)
+            buf.setAt(e + 12, "i32", -1)
         }
+        this.pushRun(0, n)
     }
 
     /**
-     * Rust's GlobalAlloc::alloc. A class block in O(1), a span by a first-fit
-     * scan of the page table; 0 when nothing fits.
+     * Rust's GlobalAlloc::alloc. A class block in O(1), a span from the
+     * best-fitting free run among a few (header: O(8 + run lists) plus one
+     * byte per page); 0 when nothing fits.
      *
      * ```ts
      * const p = heap.alloc(Layout.fromSizeAlign(100, 4)) // a 128-byte block; p % 128 === 0
@@ -262,18 +336,13 @@ export class PoolAllocator implements HeapAllocator {
         const ha = POOL_HEADS + 2 * c
         let pg = buf.getAt(ha, "u16")
         if (pg === POOL_NIL) {
-            // No partial page: pop a free page and make it the class's only partial page.
-            pg = buf.getAt(POOL_FPAGE, "u16")
-            if (pg === POOL_NIL) {
+            // No partial page: the last page of the shortest free run becomes the class's only partial page.
+            pg = this.takePage()
+            if (pg < 0) {
                 this.failures++
                 return 0
             }
-            const fe = POOL_TABLE + 16 * pg
-            const nx = buf.getAt(fe + 12, "u16")
-            buf.setAt(POOL_FPAGE, "u16", nx)
-            if (nx !== POOL_NIL) buf.setAt(POOL_TABLE + 16 * nx + 14, "u16", POOL_NIL)
-            buf.setAt(fe, "u8", c)
-            buf.setAt(fe + 12, "u16", POOL_NIL) // carved 0, free head NIL, LIVE/SHRUNK 0, prev NIL already
+            buf.setAt(POOL_TABLE + 16 * pg, "u8", c) // carved 0, free head NIL, LIVE/SHRUNK 0, links NIL already
             buf.setAt(ha, "u16", pg)
         }
         const e = POOL_TABLE + 16 * pg
@@ -355,6 +424,18 @@ export class PoolAllocator implements HeapAllocator {
                 this.requested -= size
                 return
             }
+        } else if (need > POOL_PAGE && off >= metaEnd && off < metaEnd + this.capacity && (off | 0) === off && ((off - metaEnd) & 511) === 0 && (off & (layout.align - 1)) === 0) {
+            // Fast path for a span: an aligned span head of exactly the layout's page count.
+            const pg = (off - metaEnd) >> 9
+            const e = POOL_TABLE + 16 * pg
+            const k = buf.getAt(e + 2, "u16")
+            if (buf.getAt(e, "u8") === POOL_SPAN_HEAD && k === (size > POOL_PAGE ? Math.ceil(size / POOL_PAGE) : 1)) {
+                this.freeSpan(pg, k)
+                this.frees++
+                this.inUse -= k * POOL_PAGE
+                this.requested -= size
+                return
+            }
         }
         const pg = this.find(ptr, layout, "dealloc")
         const bytes = this.blockBytes(pg, off - metaEnd - pg * POOL_PAGE)
@@ -420,13 +501,17 @@ export class PoolAllocator implements HeapAllocator {
             const count = buf.getAt(e + 2, "u16")
             const want = k === 0 ? 1 : k
             if (want < count) {
-                for (let i = count - 1; i >= want; i--) this.pushFreePage(pg + i)
+                // The tail pages [pg + want, pg + count) become free (their fields are clean already).
                 buf.setAt(e + 2, "u16", want)
+                this.freeRun(pg + want, count - want)
             } else if (want > count) {
-                let fits = pg + want <= this.pages
-                for (let i = count; fits && i < want; i++) fits = buf.getAt(POOL_TABLE + 16 * (pg + i), "u8") === POOL_FREE_PAGE
-                if (fits) {
-                    for (let i = count; i < want; i++) this.claimFreePage(pg + i, POOL_SPAN_TAIL, pg)
+                // Grow over the low end of the free run right after the span, if it is long enough.
+                const r = pg + count
+                const re = POOL_TABLE + 16 * r
+                const rk = r < this.pages && buf.getAt(re, "u8") === POOL_FREE_PAGE ? buf.getAt(re + 2, "u16") : 0
+                if (rk >= want - count) {
+                    this.carve(r, rk, r, want - count)
+                    for (let i = r; i < pg + want; i++) buf.setAt(POOL_TABLE + 16 * i, "u8", POOL_SPAN_TAIL)
                     buf.setAt(e + 2, "u16", want)
                 }
             }
@@ -465,7 +550,7 @@ export class PoolAllocator implements HeapAllocator {
     /**
      * A snapshot of the statistics (stats.ts). largestFree is 512 × the
      * longest run of free pages, or, when no page is free, the largest class
-     * with a partial page: O(n).
+     * with a partial page: O(runs in the highest non-empty run list).
      *
      * ```ts
      * heap.stats().largestFree // 31,744 for a fresh 32 KiB region (62 pages)
@@ -483,11 +568,11 @@ export class PoolAllocator implements HeapAllocator {
     }
 
     /**
-     * Verifies P1–P4 (header comment) and returns every problem as a
+     * Verifies P1–P5 (header comment) and returns every problem as a
      * sentence, [] when the heap is consistent (at most ~50 are listed). One
      * pass over the page table, each class page's in-page free list (bounded
-     * by its block count, so a cycle cannot hang it), the free-page list and
-     * the partial lists (bounded by n), then the counters.
+     * by its block count, so a cycle cannot hang it), the run lists and the
+     * partial lists (bounded by n), then the counters.
      *
      * Cost: O(n + free blocks in class pages). Measured in the VM (131,072
      * opcodes per slice): see the numbers in the tests' notes; call it right
@@ -502,14 +587,16 @@ export class PoolAllocator implements HeapAllocator {
         const buf = this.buf
         const n = this.pages
         const metaEnd = this.metaEnd
-        if (buf.getAt(0, "u32") !== POOL_MAGIC || buf.getAt(4, "u32") !== this.size || buf.getAt(8, "u32") !== metaEnd || buf.getAt(12, "u16") !== n || buf.getAt(14, "u8") !== POOL_CLASSES || buf.getAt(15, "u8") !== POOL_VERSION)
-            out.push("header: expected magic POOL, size " + this.size + ", metaEnd " + metaEnd + ", " + n + " pages, " + POOL_CLASSES + " classes, version " + POOL_VERSION + " at offsets 0..15")
-        let freePages = 0
+        if (buf.getAt(0, "u32") !== POOL_MAGIC || buf.getAt(4, "u32") !== this.size || buf.getAt(8, "u16") !== n || buf.getAt(10, "u8") !== POOL_CLASSES || buf.getAt(11, "u8") !== POOL_VERSION)
+            out.push("header: expected magic POOL, size " + this.size + ", " + n + " pages, " + POOL_CLASSES + " classes, version " + POOL_VERSION + " at offsets 0..11")
+        const top = this.top
+        // Free runs per run list, counted in the page-table pass.
+        const runsIn: number[] = []
+        for (let b = 0; b <= top; b++) runsIn.push(0)
         let usedBytes = 0
         let liveCount = 0
         const partial: number[] = []
         for (let c = 0; c < POOL_CLASSES; c++) partial.push(0)
-        let run = 0
         let longest = 0
         let i = 0
         while (i < n && out.length < 50) {
@@ -520,14 +607,33 @@ export class PoolAllocator implements HeapAllocator {
             const live = buf.getAt(e + 4, "i32")
             const shrunk = buf.getAt(e + 8, "i32")
             if (kind === POOL_FREE_PAGE) {
-                freePages++
-                run++
-                if (run > longest) longest = run
-                if ((carved | live | shrunk) !== 0 || w2 !== POOL_NIL) out.push(this.pageText(i) + ": a free page with carved " + carved + ", free head " + w2 + ", LIVE " + (live >>> 0) + ", SHRUNK " + (shrunk >>> 0) + " (expected 0, NIL, 0, 0)")
-                i++
+                // The first page of a free run: its length r at +2; the run is
+                // pages i … i + r − 1, all free, the last one with r at +2 too,
+                // the others NIL; only the first is linked; it is maximal.
+                if (i > 0 && buf.getAt(e - 16, "u8") === POOL_FREE_PAGE) out.push(this.pageText(i) + ": a free run starts right after another (runs must be merged)")
+                const r = w2
+                if (r < 1 || i + r > n) {
+                    out.push(this.pageText(i) + ": a free run of " + r + " pages does not fit in the " + n + " pages")
+                    i++
+                    continue
+                }
+                for (let j = 0; j < r; j++) {
+                    const t = e + 16 * j
+                    const tw = buf.getAt(t + 2, "u16")
+                    const want = j === r - 1 ? r : j === 0 ? r : POOL_NIL
+                    if (buf.getAt(t, "u8") !== POOL_FREE_PAGE || tw !== want) {
+                        out.push("page " + (i + j) + ": page " + j + " of the " + r + "-page free run at page " + i + " has kind " + buf.getAt(t, "u8") + ", +2 " + tw + " (expected a free page, +2 " + want + ")")
+                        break
+                    }
+                    if ((buf.getAt(t + 1, "u8") | buf.getAt(t + 4, "i32") | buf.getAt(t + 8, "i32")) !== 0 || (j > 0 && buf.getAt(t + 12, "i32") !== -1))
+                        out.push(this.pageText(i + j) + ": a free page with carved " + buf.getAt(t + 1, "u8") + ", LIVE " + (buf.getAt(t + 4, "i32") >>> 0) + ", SHRUNK " + (buf.getAt(t + 8, "i32") >>> 0) + (j > 0 ? ", links " + (buf.getAt(t + 12, "i32") >>> 0) : "") + " (expected 0, 0, 0, NIL)")
+                }
+                if (i + r < n && buf.getAt(e + 16 * r, "u8") === POOL_FREE_PAGE) out.push(this.pageText(i + r) + ": free, right after the " + r + "-page free run at page " + i + " (runs must be merged)")
+                runsIn[this.listOf(r)]++
+                if (r > longest) longest = r
+                i += r
                 continue
             }
-            run = 0
             if (kind === POOL_SPAN_HEAD) {
                 if (w2 < 1 || i + w2 > n) {
                     out.push(this.pageText(i) + ": a span of " + w2 + " pages does not fit in the " + n + " pages")
@@ -538,8 +644,8 @@ export class PoolAllocator implements HeapAllocator {
                 if (buf.getAt(e + 12, "u16") !== POOL_NIL || buf.getAt(e + 14, "u16") !== POOL_NIL) out.push(this.pageText(i) + ": a span head is linked into a page list")
                 for (let j = 1; j < w2; j++) {
                     const t = POOL_TABLE + 16 * (i + j)
-                    if (buf.getAt(t, "u8") !== POOL_SPAN_TAIL || buf.getAt(t + 2, "u16") !== i)
-                        out.push("page " + (i + j) + ": expected a tail of the " + w2 + "-page span at page " + i + ", found kind " + buf.getAt(t, "u8") + " naming " + buf.getAt(t + 2, "u16"))
+                    if (buf.getAt(t, "u8") !== POOL_SPAN_TAIL || buf.getAt(t + 2, "u16") !== POOL_NIL || (buf.getAt(t + 1, "u8") | buf.getAt(t + 4, "i32") | buf.getAt(t + 8, "i32")) !== 0 || buf.getAt(t + 12, "i32") !== -1)
+                        out.push("page " + (i + j) + ": expected a tail of the " + w2 + "-page span at page " + i + " (+2 and links NIL, other fields 0), found kind " + buf.getAt(t, "u8") + ", +2 " + buf.getAt(t + 2, "u16"))
                 }
                 usedBytes += w2 * POOL_PAGE
                 liveCount++
@@ -589,19 +695,27 @@ export class PoolAllocator implements HeapAllocator {
             liveCount += lc
             i++
         }
-        // The free-page list, then each partial list: doubly linked, right kind, right count.
-        let p = buf.getAt(POOL_FPAGE, "u16")
-        let prev = POOL_NIL
+        // Each run list, then each partial list: doubly linked, right kind, right count.
+        let p = 0
+        let prev = 0
         let count = 0
-        while (p !== POOL_NIL && count <= n) {
-            const e = POOL_TABLE + 16 * p
-            if (p >= n || buf.getAt(e, "u8") !== POOL_FREE_PAGE || buf.getAt(e + 14, "u16") !== prev) break
-            prev = p
-            p = buf.getAt(e + 12, "u16")
-            count++
+        for (let b = 0; b <= top; b++) {
+            p = buf.getAt(this.runs + 2 * b, "u16")
+            prev = POOL_NIL
+            count = 0
+            while (p !== POOL_NIL && count <= n) {
+                const e = POOL_TABLE + 16 * p
+                // A run's first page: free, with a non-free page (or none) before it, of a length of this list.
+                if (p >= n || buf.getAt(e, "u8") !== POOL_FREE_PAGE || (p > 0 && buf.getAt(e - 16, "u8") === POOL_FREE_PAGE) || buf.getAt(e + 14, "u16") !== prev) break
+                const r = buf.getAt(e + 2, "u16")
+                if (r < 1 || this.listOf(r) !== b) break
+                prev = p
+                p = buf.getAt(e + 12, "u16")
+                count++
+            }
+            if (p !== POOL_NIL) out.push("run list " + b + ": entry " + count + " (page " + p + ") is not the first page of a free run of " + (1 << b) + (b === top ? "+" : ".." + ((2 << b) - 1)) + " pages, or its prev link is not " + prev + " (a cycle?)")
+            else if (count !== runsIn[b]) out.push("run list " + b + ": " + count + " entries, but the page table has " + runsIn[b] + " free runs of that length")
         }
-        if (p !== POOL_NIL) out.push("free-page list: entry " + count + " (page " + p + ") is not a free page, or its prev link is not " + prev + " (a cycle?)")
-        else if (count !== freePages) out.push("free-page list: " + count + " entries, but " + freePages + " pages are free")
         for (let c = 0; c < POOL_CLASSES; c++) {
             p = buf.getAt(POOL_HEADS + 2 * c, "u16")
             prev = POOL_NIL
@@ -673,7 +787,7 @@ export class PoolAllocator implements HeapAllocator {
         const wasFull = head === POOL_NIL && buf.getAt(e + 1, "u8") === 32 >> c
         live &= ~m
         if (live === 0) {
-            // Last live block: off the partial list (if on it), back to the free pages.
+            // Last live block: off the partial list (if on it), fields cleaned, back to the free runs.
             if (!wasFull) {
                 const nx = buf.getAt(e + 12, "u16")
                 const pv = buf.getAt(e + 14, "u16")
@@ -681,7 +795,11 @@ export class PoolAllocator implements HeapAllocator {
                 else buf.setAt(POOL_TABLE + 16 * pv + 12, "u16", nx)
                 if (nx !== POOL_NIL) buf.setAt(POOL_TABLE + 16 * nx + 14, "u16", pv)
             }
-            this.pushFreePage(pg)
+            buf.setAt(e, "i32", (POOL_NIL << 16) | POOL_FREE_PAGE) // kind, carved 0, +2 NIL
+            buf.setAt(e + 4, "i32", 0)
+            buf.setAt(e + 8, "i32", 0)
+            buf.setAt(e + 12, "i32", -1)
+            this.freeRun(pg, 1)
             return
         }
         buf.setAt(e + 4, "i32", live)
@@ -705,70 +823,214 @@ export class PoolAllocator implements HeapAllocator {
         const e = POOL_TABLE + 16 * pg
         const kind = buf.getAt(e, "u8")
         if (kind === POOL_SPAN_HEAD) {
-            // Last page first, so the span's first page ends up at the list's front.
-            for (let i = buf.getAt(e + 2, "u16") - 1; i >= 0; i--) this.pushFreePage(pg + i)
+            this.freeSpan(pg, buf.getAt(e + 2, "u16"))
             return
         }
         this.freeBlock(pg, boff, kind, buf.getAt(e + 4, "i32"), 1 << (boff >> (4 + kind)))
     }
 
-    /** Resets page pg's entry to a free page and pushes it on the free-page list. */
-    private pushFreePage(pg: number): void {
+    /** Frees the k-page span at pg: its head's fields cleaned (tails are clean), then one free run. O(k). */
+    private freeSpan(pg: number, k: number): void {
         const buf = this.buf
         const e = POOL_TABLE + 16 * pg
-        const h = buf.getAt(POOL_FPAGE, "u16")
-        buf.setAt(e, "u8", POOL_FREE_PAGE)
-        buf.setAt(e + 1, "u8", 0)
         buf.setAt(e + 2, "u16", POOL_NIL)
         buf.setAt(e + 4, "i32", 0)
         buf.setAt(e + 8, "i32", 0)
-        buf.setAt(e + 12, "u16", h)
-        buf.setAt(e + 14, "u16", POOL_NIL)
-        if (h !== POOL_NIL) buf.setAt(POOL_TABLE + 16 * h + 14, "u16", pg)
-        buf.setAt(POOL_FPAGE, "u16", pg)
+        this.freeRun(pg, k)
     }
 
-    /** Unlinks the free page pg from the free-page list in O(1) and gives it `kind` (span head or tail) and `w2`. */
-    private claimFreePage(pg: number, kind: number, w2: number): void {
-        const buf = this.buf
-        const e = POOL_TABLE + 16 * pg
-        const nx = buf.getAt(e + 12, "u16")
-        const pv = buf.getAt(e + 14, "u16")
-        if (pv === POOL_NIL) buf.setAt(POOL_FPAGE, "u16", nx)
-        else buf.setAt(POOL_TABLE + 16 * pv + 12, "u16", nx)
-        if (nx !== POOL_NIL) buf.setAt(POOL_TABLE + 16 * nx + 14, "u16", pv)
-        buf.setAt(e, "u8", kind)
-        buf.setAt(e + 2, "u16", w2)
-        buf.setAt(e + 4, "i32", kind === POOL_SPAN_HEAD ? 1 : 0)
-        buf.setAt(e + 12, "u16", POOL_NIL)
-        buf.setAt(e + 14, "u16", POOL_NIL)
+    /** The run list of a free run of r pages: floor(log2 r), capped at the top list. */
+    private listOf(r: number): number {
+        const b = log2floor(r)
+        return b < this.top ? b : this.top
     }
 
     /**
-     * First fit: the lowest k free pages in a row whose first page is aligned
-     * to `align`, claimed as a span; its first page index, or -1. O(n) page
-     * table reads plus k unlinks.
+     * Makes pages [h, h + r) one free run: writes r at +2 of its first and
+     * last page and puts h at the front of its run list. The pages are free
+     * pages already; their other +2 and links are NIL.
+     */
+    private pushRun(h: number, r: number): void {
+        const buf = this.buf
+        const e = POOL_TABLE + 16 * h
+        buf.setAt(e + 2, "u16", r)
+        buf.setAt(e + 16 * (r - 1) + 2, "u16", r)
+        const ha = this.runs + 2 * this.listOf(r)
+        const first = buf.getAt(ha, "u16")
+        buf.setAt(e + 12, "i32", first | (POOL_NIL << 16)) // next = first, prev = NIL
+        if (first !== POOL_NIL) buf.setAt(POOL_TABLE + 16 * first + 14, "u16", h)
+        buf.setAt(ha, "u16", h)
+    }
+
+    /** Takes the free run (h, r) off its run list; its fields stay as they are. O(1). */
+    private unlinkRun(h: number, r: number): void {
+        const buf = this.buf
+        const e = POOL_TABLE + 16 * h
+        const nx = buf.getAt(e + 12, "u16")
+        const pv = buf.getAt(e + 14, "u16")
+        if (pv === POOL_NIL) buf.setAt(this.runs + 2 * this.listOf(r), "u16", nx)
+        else buf.setAt(POOL_TABLE + 16 * pv + 12, "u16", nx)
+        if (nx !== POOL_NIL) buf.setAt(POOL_TABLE + 16 * nx + 14, "u16", pv)
+    }
+
+    /**
+     * Cuts pages [s, s + d) out of the free run (h, r) (h ≤ s, s + d ≤ h + r):
+     * what is left before and after them become runs of their own. The cut
+     * pages stay free pages with +2 and links NIL: the caller gives them
+     * their kind. O(1).
+     */
+    private carve(h: number, r: number, s: number, d: number): void {
+        const buf = this.buf
+        this.unlinkRun(h, r)
+        const left = s - h
+        const right = h + r - s - d
+        if (left > 0) this.pushRun(h, left)
+        else {
+            const e = POOL_TABLE + 16 * h
+            buf.setAt(e + 2, "u16", POOL_NIL)
+            buf.setAt(e + 12, "i32", -1)
+        }
+        if (right > 0) this.pushRun(s + d, right)
+        else if (r > 1) buf.setAt(POOL_TABLE + 16 * (h + r - 1) + 2, "u16", POOL_NIL)
+    }
+
+    /**
+     * Pages [s, s + m) become free: each gets kind FREE (their other fields
+     * must be clean already: carved 0, +2 NIL, LIVE/SHRUNK 0, links NIL), and
+     * they join the free runs touching them, so runs stay maximal. O(m) kind
+     * writes + O(1).
+     */
+    private freeRun(s: number, m: number): void {
+        const buf = this.buf
+        for (let i = s; i < s + m; i++) buf.setAt(POOL_TABLE + 16 * i, "u8", POOL_FREE_PAGE)
+        let h = s
+        let r = m
+        if (s > 0) {
+            const le = POOL_TABLE + 16 * (s - 1)
+            if (buf.getAt(le, "u8") === POOL_FREE_PAGE) {
+                // Page s − 1 is the last page of a run: merge with it.
+                const lr = buf.getAt(le + 2, "u16")
+                h = s - lr
+                this.unlinkRun(h, lr)
+                if (lr > 1) buf.setAt(le + 2, "u16", POOL_NIL)
+                r += lr
+            }
+        }
+        const t = s + m
+        if (t < this.pages) {
+            const te = POOL_TABLE + 16 * t
+            if (buf.getAt(te, "u8") === POOL_FREE_PAGE) {
+                // Page t is the first page of a run: merge with it.
+                const rr = buf.getAt(te + 2, "u16")
+                this.unlinkRun(t, rr)
+                buf.setAt(te + 2, "u16", POOL_NIL)
+                buf.setAt(te + 12, "i32", -1)
+                r += rr
+            }
+        }
+        this.pushRun(h, r)
+    }
+
+    /**
+     * A page for a class: the last page of the shortest free run (first
+     * non-empty run list; within it the front run), cut off; -1 when no page
+     * is free. Short runs are used up first, and the low end of a run stays
+     * free for a span before it to grow into. O(run lists).
+     */
+    private takePage(): number {
+        const buf = this.buf
+        const runs = this.runs
+        for (let b = 0; b <= this.top; b++) {
+            const h = buf.getAt(runs + 2 * b, "u16")
+            if (h !== POOL_NIL) {
+                const r = buf.getAt(POOL_TABLE + 16 * h + 2, "u16")
+                this.carve(h, r, h + r - 1, 1)
+                return h + r - 1
+            }
+        }
+        return -1
+    }
+
+    /**
+     * A free run of at least k pages, as its first page (its length at +2),
+     * or -1. Looks at the first POOL_RUN_SCAN runs of k's own list and takes
+     * the shortest that fits (an exact fit ends the look); failing that, the
+     * front run of the next non-empty list above (every run there is longer
+     * than k) — or, for the top list, the shortest fitting run among its
+     * (fewer than 8) runs. O(POOL_RUN_SCAN + run lists).
+     */
+    private findRun(k: number): number {
+        const buf = this.buf
+        const top = this.top
+        const b = this.listOf(k)
+        let best = this.scanList(b, k)
+        for (let u = b + 1; best < 0 && u <= top; u++) {
+            if (u === top) best = this.scanList(u, k)
+            else best = buf.getAt(this.runs + 2 * u, "u16")
+            if (best === POOL_NIL) best = -1
+        }
+        return best
+    }
+
+    /** The shortest run of ≥ k pages among the first POOL_RUN_SCAN of run list b (exact fit first), or -1. */
+    private scanList(b: number, k: number): number {
+        const buf = this.buf
+        let h = buf.getAt(this.runs + 2 * b, "u16")
+        let best = -1
+        let bestLen = 0x10000
+        for (let seen = 0; h !== POOL_NIL && seen < POOL_RUN_SCAN; seen++) {
+            const e = POOL_TABLE + 16 * h
+            const r = buf.getAt(e + 2, "u16")
+            if (r >= k && r < bestLen) {
+                best = h
+                bestLen = r
+                if (r === k) break
+            }
+            h = buf.getAt(e + 12, "u16")
+        }
+        return best
+    }
+
+    /**
+     * k pages whose first page is aligned to `align`, claimed as a span (from
+     * the low end of the run findRun picks); its first page index, or -1.
+     * align > 512 (rare): the first aligned fit in any run of the lists from
+     * k's up, O(free runs).
      */
     private takeSpan(k: number, align: number): number {
         const buf = this.buf
-        const n = this.pages
-        const metaEnd = this.metaEnd
-        // Pages between aligned starts (align > 512 only); the first aligned page.
-        const step = align > POOL_PAGE ? align / POOL_PAGE : 1
-        let i = 0
-        while (((metaEnd + i * POOL_PAGE) & (align - 1)) !== 0 && i < n) i++
-        while (i + k <= n) {
-            let j = 0
-            while (j < k && buf.getAt(POOL_TABLE + 16 * (i + j), "u8") === POOL_FREE_PAGE) j++
-            if (j === k) {
-                this.claimFreePage(i, POOL_SPAN_HEAD, k)
-                for (let t = 1; t < k; t++) this.claimFreePage(i + t, POOL_SPAN_TAIL, i)
-                return i
+        let h = -1
+        let s = -1
+        if (align <= POOL_PAGE) {
+            h = this.findRun(k)
+            s = h
+        } else {
+            const step = align / POOL_PAGE
+            const m0 = this.metaEnd / POOL_PAGE
+            for (let b = this.listOf(k); s < 0 && b <= this.top; b++) {
+                let p = buf.getAt(this.runs + 2 * b, "u16")
+                for (let seen = 0; p !== POOL_NIL && seen < this.pages; seen++) {
+                    const e = POOL_TABLE + 16 * p
+                    const r = buf.getAt(e + 2, "u16")
+                    // The first page at or after p whose address is a multiple of align.
+                    const a = p + ((step - ((m0 + p) & (step - 1))) & (step - 1))
+                    if (a + k <= p + r) {
+                        h = p
+                        s = a
+                        break
+                    }
+                    p = buf.getAt(e + 12, "u16")
+                }
             }
-            // Page i + j is taken: the next start is the first aligned page after it.
-            i += (Math.floor(j / step) + 1) * step
         }
-        return -1
+        if (s < 0) return -1
+        this.carve(h, buf.getAt(POOL_TABLE + 16 * h + 2, "u16"), s, k)
+        const e = POOL_TABLE + 16 * s
+        buf.setAt(e, "u8", POOL_SPAN_HEAD)
+        buf.setAt(e + 2, "u16", k)
+        buf.setAt(e + 4, "i32", 1)
+        for (let t = s + 1; t < s + k; t++) buf.setAt(POOL_TABLE + 16 * t, "u8", POOL_SPAN_TAIL)
+        return s
     }
 
     /** alloc's class path for realloc: a live block of class c as pg * 512 + boff, or -1. No counters. */
@@ -777,9 +1039,9 @@ export class PoolAllocator implements HeapAllocator {
         const ha = POOL_HEADS + 2 * c
         let pg = buf.getAt(ha, "u16")
         if (pg === POOL_NIL) {
-            pg = buf.getAt(POOL_FPAGE, "u16")
-            if (pg === POOL_NIL) return -1
-            this.claimFreePage(pg, c, POOL_NIL)
+            pg = this.takePage()
+            if (pg < 0) return -1
+            buf.setAt(POOL_TABLE + 16 * pg, "u8", c)
             buf.setAt(ha, "u16", pg)
         }
         const e = POOL_TABLE + 16 * pg
@@ -828,18 +1090,25 @@ export class PoolAllocator implements HeapAllocator {
         return 16 << kind
     }
 
-    /** 512 × the longest run of free pages, else the largest class with a partial page, else 0. O(n). */
+    /**
+     * 512 × the longest free run, else the largest class with a partial page,
+     * else 0. The longest run is in the highest non-empty run list: O(runs in
+     * that list) — fewer than 8 when it is the top list.
+     */
     private largestFreeNow(): number {
         const buf = this.buf
-        let run = 0
-        let longest = 0
-        for (let i = 0; i < this.pages; i++) {
-            if (buf.getAt(POOL_TABLE + 16 * i, "u8") === POOL_FREE_PAGE) {
-                run++
-                if (run > longest) longest = run
-            } else run = 0
+        for (let b = this.top; b >= 0; b--) {
+            let h = buf.getAt(this.runs + 2 * b, "u16")
+            if (h === POOL_NIL) continue
+            let longest = 0
+            for (let seen = 0; h !== POOL_NIL && seen < this.pages; seen++) {
+                const e = POOL_TABLE + 16 * h
+                const r = buf.getAt(e + 2, "u16")
+                if (r > longest) longest = r
+                h = buf.getAt(e + 12, "u16")
+            }
+            return longest * POOL_PAGE
         }
-        if (longest > 0) return longest * POOL_PAGE
         for (let c = POOL_CLASSES - 1; c >= 0; c--) if (buf.getAt(POOL_HEADS + 2 * c, "u16") !== POOL_NIL) return 16 << c
         return 0
     }
@@ -850,59 +1119,65 @@ export class PoolAllocator implements HeapAllocator {
      * is wrong, in the order of the header's table. O(1).
      */
     private find(ptr: number, layout: Layout, op: string): number {
-        const p = ptrText(ptr)
+        // Messages are built only when throwing: the valid case costs no string work.
         const base = this.base
         const size = this.size
         const buf = this.buf
         if (ptr === 0) throw new HeapError(HeapErrorCode.NotAllocated, 0, op + ": null pointer")
         if (typeof ptr !== "number" || !(ptr >= base && ptr < base + size))
-            throw new HeapError(HeapErrorCode.OutOfRegion, ptr, `${op}: pointer ${p} is outside the region ${ptrText(base)}..${ptrText(base + size)}`)
+            throw new HeapError(HeapErrorCode.OutOfRegion, ptr, `${op}: pointer ${ptrText(ptr)} is outside the region ${ptrText(base)}..${ptrText(base + size)}`)
         const off = ptr - base
-        if (off !== Math.floor(off)) throw new HeapError(HeapErrorCode.Misaligned, ptr, `${op}: pointer ${p} is not a whole address`)
-        if ((off & (layout.align - 1)) !== 0) throw new HeapError(HeapErrorCode.Misaligned, ptr, `${op}: pointer ${p} is not aligned to the layout's align ${layout.align}`)
+        if (off !== Math.floor(off)) throw new HeapError(HeapErrorCode.Misaligned, ptr, `${op}: pointer ${ptrText(ptr)} is not a whole address`)
+        if ((off & (layout.align - 1)) !== 0) throw new HeapError(HeapErrorCode.Misaligned, ptr, `${op}: pointer ${ptrText(ptr)} is not aligned to the layout's align ${layout.align}`)
         const metaEnd = this.metaEnd
-        if (off < metaEnd) throw new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} lies in the allocator's metadata (${ptrText(base)}..${ptrText(base + metaEnd)}), not in a block`)
-        if (off >= metaEnd + this.capacity) throw new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} lies in the unused tail after the last page, not in a block`)
+        if (off < metaEnd) throw new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${ptrText(ptr)} lies in the allocator's metadata (${ptrText(base)}..${ptrText(base + metaEnd)}), not in a block`)
+        if (off >= metaEnd + this.capacity) throw new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${ptrText(ptr)} lies in the unused tail after the last page, not in a block`)
         let need = layout.align
         if (layout.size > need) need = layout.size
         // The layout's block size: a class size, or whole pages.
         let lbytes = 16
         if (need <= POOL_PAGE) while (lbytes < need) lbytes <<= 1
         else lbytes = Math.max(1, Math.ceil(layout.size / POOL_PAGE)) * POOL_PAGE
-        const lay = `the layout (size ${layout.size}, align ${layout.align}) maps to ${need <= POOL_PAGE ? "the " + lbytes + "-byte class" : "a span of " + lbytes / POOL_PAGE + " pages"}`
         let pg = (off - metaEnd) >> 9
         const boff = (off - metaEnd) & 511
         const e = POOL_TABLE + 16 * pg
         const kind = buf.getAt(e, "u8")
-        const pageAt = ptrText(base + metaEnd + pg * POOL_PAGE)
         if (kind === POOL_FREE_PAGE) {
+            const pageAt = ptrText(base + metaEnd + pg * POOL_PAGE)
             if (need <= POOL_PAGE ? (boff & (lbytes - 1)) === 0 : boff === 0)
-                throw new HeapError(HeapErrorCode.DoubleFree, ptr, `${op}: pointer ${p} lies in the free page at ${pageAt}: it was already freed (and its page released), or never allocated`)
-            throw new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} lies in the free page at ${pageAt} and is not where a block of ${lbytes} bytes could start`)
+                throw new HeapError(HeapErrorCode.DoubleFree, ptr, `${op}: pointer ${ptrText(ptr)} lies in the free page at ${pageAt}: it was already freed (and its page released), or never allocated`)
+            throw new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${ptrText(ptr)} lies in the free page at ${pageAt} and is not where a block of ${lbytes} bytes could start`)
         }
         if (kind === POOL_SPAN_TAIL) {
-            pg = buf.getAt(e + 2, "u16")
-            throw new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} is not the start of a block: it lies inside the live span at ${ptrText(base + metaEnd + pg * POOL_PAGE)}`)
+            // Tails do not name their head (that would cost a write per page): walk back to it.
+            while (pg > 0 && buf.getAt(POOL_TABLE + 16 * pg, "u8") === POOL_SPAN_TAIL) pg--
+            throw new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${ptrText(ptr)} is not the start of a block: it lies inside the live span at ${ptrText(base + metaEnd + pg * POOL_PAGE)}`)
         }
         const shrunk = buf.getAt(e + 8, "i32")
         if (kind === POOL_SPAN_HEAD) {
             const k = buf.getAt(e + 2, "u16")
-            if (boff !== 0) throw new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} is not the start of a block: it lies ${boff} bytes into the live ${k * POOL_PAGE}-byte span at ${pageAt}`)
+            if (boff !== 0) throw new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${ptrText(ptr)} is not the start of a block: it lies ${boff} bytes into the live ${k * POOL_PAGE}-byte span at ${ptrText(base + metaEnd + pg * POOL_PAGE)}`)
             if (lbytes === k * POOL_PAGE || ((shrunk & 1) !== 0 && lbytes < POOL_PAGE)) return pg
-            throw new HeapError(HeapErrorCode.WrongLayout, ptr, `${op}: pointer ${p} is a live span of ${k} pages (${k * POOL_PAGE} bytes), but ${lay}`)
+            throw new HeapError(HeapErrorCode.WrongLayout, ptr, `${op}: pointer ${ptrText(ptr)} is a live span of ${k} pages (${k * POOL_PAGE} bytes), but ${layoutText(layout, lbytes)}`)
         }
-        if (kind >= POOL_CLASSES) throw new HeapError(HeapErrorCode.Corrupt, ptr, `${op}: the page of ${p} has kind ${kind}; run check()`)
+        if (kind >= POOL_CLASSES) throw new HeapError(HeapErrorCode.Corrupt, ptr, `${op}: the page of ${ptrText(ptr)} has kind ${kind}; run check()`)
         const sh = 4 + kind
         const bs = 1 << sh
         const b = boff >> sh
         const live = buf.getAt(e + 4, "i32")
         if ((boff & (bs - 1)) !== 0)
-            throw new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} is not the start of a block: it lies ${boff & (bs - 1)} bytes into the ${((live >> b) & 1) !== 0 ? "live" : "free"} ${bs}-byte block at ${ptrText(ptr - (boff & (bs - 1)))}`)
+            throw new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${ptrText(ptr)} is not the start of a block: it lies ${boff & (bs - 1)} bytes into the ${((live >> b) & 1) !== 0 ? "live" : "free"} ${bs}-byte block at ${ptrText(ptr - (boff & (bs - 1)))}`)
         if (((live >> b) & 1) === 0) {
-            if (b >= buf.getAt(e + 1, "u8")) throw new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} is a ${bs}-byte block that was never handed out`)
-            throw new HeapError(HeapErrorCode.DoubleFree, ptr, `${op}: pointer ${p} is a free ${bs}-byte block: it was already freed`)
+            if (b >= buf.getAt(e + 1, "u8")) throw new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${ptrText(ptr)} is a ${bs}-byte block that was never handed out`)
+            throw new HeapError(HeapErrorCode.DoubleFree, ptr, `${op}: pointer ${ptrText(ptr)} is a free ${bs}-byte block: it was already freed`)
         }
         if (lbytes === bs || (((shrunk >> b) & 1) !== 0 && lbytes < bs)) return pg
-        throw new HeapError(HeapErrorCode.WrongLayout, ptr, `${op}: pointer ${p} is a live ${bs}-byte block, but ${lay}`)
+        throw new HeapError(HeapErrorCode.WrongLayout, ptr, `${op}: pointer ${ptrText(ptr)} is a live ${bs}-byte block, but ${layoutText(layout, lbytes)}`)
     }
+}
+
+/** "the layout (size 50, align 8) maps to the 64-byte class" (or "a span of 3 pages"), for WrongLayout messages. */
+function layoutText(layout: Layout, lbytes: number): string {
+    const what = layout.size <= POOL_PAGE && layout.align <= POOL_PAGE ? "the " + lbytes + "-byte class" : "a span of " + lbytes / POOL_PAGE + " pages"
+    return `the layout (size ${layout.size}, align ${layout.align}) maps to ${what}`
 }
