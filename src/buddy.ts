@@ -70,11 +70,12 @@
  *   I4 stats: inUse = Σ live block sizes, liveBlocks = their count,
  *      free = Σ free block sizes = capacity − inUse, plus HeapStats.problems().
  *   A few scalars live in fields: region bounds, K, bitmap offsets, row
- *   starts R_k, counters.
+ *   starts R_k, counters, and the non-empty mask (bit k iff heads[k] ≠ NIL, a
+ *   cache of the heads that check() compares against them).
  *
  * Costs
- *   alloc: O(K) — a scan of at most K list heads, then at most K splits (a
- *   SPLIT bit and a FREE bit each); no list is ever searched. dealloc: O(K) —
+ *   alloc: O(K) — a scan of at most K bits of the non-empty mask, then at
+ *   most K splits (a SPLIT bit and a FREE bit each); no list is ever searched. dealloc: O(K) —
  *   three bit tests validate the pointer, each merge tests two bits (the
  *   buddy's FREE and SPLIT) and unlinks the buddy in O(1) thanks to the prev
  *   link. realloc: O(K) in place, else alloc + one blitAt + dealloc.
@@ -93,12 +94,22 @@
  *   for every order: 4 bits per unit, and layout 1 sized them to the arena,
  *   up to 6.25 % just above a power of two.) Internal fragmentation: a
  *   request gets the next power of two ≥ 16.
- *   In the VM (every expression node is an opcode), measured with layout 1:
- *   an alloc + dealloc pair of 16 bytes cost ≈ 490 opcodes with no split or
- *   merge, ≈ 860 splitting and merging two levels; layout 3 adds two bit
- *   tests to each dealloc and one bit write per split and per merge (not
- *   re-measured; estimate ≤ 15 % more), so a loop of them must yield every
- *   ~80 pairs. check(): O(bitmap words + free blocks), synchronous; see
+ *   In the VM (bench/vm_speed.ts --quick, µs per alloc + dealloc pair on the
+ *   Pico's 32 KiB region with 12 live blocks; bump's trivial pair is ≈ 9.3,
+ *   i.e. mostly the harness): 10.8 for 8 and 16 B (no split, no merge),
+ *   then ≈ +10 for the first split + merge level and ≈ +3.7 per further
+ *   level: 1024 B 20.7 (1 level), 512 B 24.8, 256 B 28.2, 128 B 31.7, 64 B
+ *   35.5, 32 B 39.3 (6 levels: that benchmark's live blocks leave lists 1–6
+ *   empty, so every pair splits a 2,048-byte block down and merges it back).
+ *   Fast-path economies: a field mask of non-empty lists (nonEmpty) replaces
+ *   the head scan and the head read of a push onto an empty list; a split
+ *   writes bitmap bytes and FREE words lying wholly inside the popped block
+ *   without reading them; a merge reads each order's SPLIT byte once (the
+ *   buddy's bit and the parent's clear share it), keeps the FREE word of
+ *   orders < 5 in a local, and tests "only entry of its list" with one read
+ *   (the u32 at bud + 2), setting such heads to NIL with one fillAt. A loop
+ *   of pairs must still yield every ~80 pairs.
+ *   check(): O(bitmap words + free blocks), synchronous; see
  *   check(). walk(): O(blocks × K).
  *
  * Misuse detection (dealloc and realloc; throws HeapError before any change)
@@ -188,6 +199,12 @@ export class BuddyAllocator implements HeapAllocator {
     private failures = 0
     /** Largest size ever asked of alloc/allocZeroed/realloc (stats().peakRequest). */
     private peakRequest = 0
+    /**
+     * Bit k set iff free list k is non-empty: a cache of heads[k] !== NIL (the
+     * region stays the whole truth; check() compares them), so alloc finds its
+     * list and dealloc's push knows an empty list without reading heads.
+     */
+    private nonEmpty = 0
 
     /**
      * Lays the metadata out at the end of the region and frees the rest.
@@ -292,45 +309,65 @@ export class BuddyAllocator implements HeapAllocator {
             bs <<= 1
             k++
         }
-        const buf = this.buf
-        const H = this.heads
-        const maxOrder = this.maxOrder
-        // First non-empty list of order ≥ k: O(K) head reads.
-        let j = k
-        let off = 0
-        while (j <= maxOrder) {
-            off = buf.getAt(H + (j << 2), "u32") // heads[j]
-            if (off !== 0xffffffff) break
-            j++
-        }
-        if (j > maxOrder) {
+        // First non-empty list of order ≥ k, from the field mask of non-empty
+        // lists: no head reads (k ≤ maxOrder, and list maxOrder is always empty).
+        let m = this.nonEmpty
+        if (m >> k === 0) {
             this.failures++
             return 0
         }
-        // Pop off (it is the head, so its prev is NIL) and clear its FREE bit.
+        let j = k
+        while (((m >> j) & 1) === 0) j++
+        const buf = this.buf
+        const H = this.heads
+        // Pop off (it is the head, so its prev is NIL).
+        const ha = H + (j << 2)
+        const off = buf.getAt(ha, "u32")
         const next = buf.getAt(off, "u32")
-        buf.setAt(H + (j << 2), "u32", next)
+        buf.setAt(ha, "u32", next)
         if (next !== 0xffffffff) buf.setAt(next + 4, "u32", 0xffffffff)
+        else m &= ~(1 << j)
         const F = this.freeMap
-        let a = F + (off >> 7)
-        buf.setAt(a, "u8", buf.getAt(a, "u8") & ~(1 << ((off >> 4) & 7)))
-        // Split down to k: mark (j, off) split, keep the lower half. Lists k..j−1
-        // were empty (the scan skipped them), so each upper half becomes the only
-        // entry of its list: no neighbour to relink.
-        const S = this.splitMap
-        const rows = this.rows
-        while (j > k) {
-            const bit = rows[j] + (off >> (4 + j))
-            a = S + (bit >> 3)
-            buf.setAt(a, "u8", buf.getAt(a, "u8") | (1 << (bit & 7)))
-            j--
-            const upper = off + (16 << j)
-            buf.setAt(upper, "u32", 0xffffffff)
-            buf.setAt(upper + 4, "u32", 0xffffffff)
-            buf.setAt(H + (j << 2), "u32", upper)
-            a = F + (upper >> 7)
-            buf.setAt(a, "u8", buf.getAt(a, "u8") | (1 << ((upper >> 4) & 7)))
+        if (j === k) {
+            // No split: clear off's FREE bit.
+            const a = F + (off >> 7)
+            buf.setAt(a, "u8", buf.getAt(a, "u8") & ~(1 << ((off >> 4) & 7)))
+        } else {
+            // Split down to k: mark (j, off) split, keep the lower half. Lists
+            // k..j−1 were empty (the mask says so), so each upper half becomes
+            // the only entry of its list: links NIL, NIL, no
+            // neighbour to relink. Every node and unit strictly inside the popped
+            // block had its SPLIT and FREE bits clear, so a bitmap byte or word
+            // lying wholly inside it is written without being read.
+            m |= (1 << j) - (1 << k)
+            const S = this.splitMap
+            const rows = this.rows
+            const top = j
+            let low = 0 // FREE bits of the upper halves of order < 5, from off's unit on
+            while (j > k) {
+                const bit = rows[j] + (off >> (4 + j))
+                const a = S + (bit >> 3)
+                // 8 or more order-j nodes in the popped block: the byte is inside it, bit & 7 is 0.
+                if (top - j >= 3) buf.setAt(a, "u8", 1)
+                else buf.setAt(a, "u8", buf.getAt(a, "u8") | (1 << (bit & 7)))
+                j--
+                const upper = off + (16 << j)
+                buf.setAt(upper, "u32", 0xffffffff)
+                buf.setAt(upper + 4, "u32", 0xffffffff)
+                buf.setAt(H + (j << 2), "u32", upper)
+                // Order ≥ 5: upper starts a FREE word (32 units) lying inside the popped block.
+                if (j >= 5) buf.setAt(F + ((upper >> 9) << 2), "i32", 1)
+                else low |= 1 << (1 << j)
+            }
+            // off's FREE word: off's bit cleared, the small upper halves' bits set.
+            const wa = F + ((off >> 9) << 2)
+            if (top >= 5) buf.setAt(wa, "i32", low)
+            else {
+                const sh = (off >> 4) & 31
+                buf.setAt(wa, "i32", (buf.getAt(wa, "i32") & ~(1 << sh)) | (low << sh))
+            }
         }
+        this.nonEmpty = m
         this.allocs++
         this.requested += size
         const inUse = this.inUse + bs
@@ -387,51 +424,104 @@ export class BuddyAllocator implements HeapAllocator {
         // A live block of order k: its parent is split, it is not, its FREE bit is clear.
         let bit = rows[k + 1] + (off >> (5 + k))
         let live = (buf.getAt(S + (bit >> 3), "u8") >> (bit & 7)) & 1
+        // sb: the SPLIT byte of the current order's row holding off's node (sbit)
+        // and its buddy's (sbit ^ 1: rows start on whole words, siblings share a
+        // byte), read once per order for both the buddy test and the parent's clear.
+        let sa = 0
+        let sb = 0
+        let sbit = 0
         if (k > 0) {
             bit = rows[k] + (off >> (4 + k))
-            live &= ~(buf.getAt(S + (bit >> 3), "u8") >> (bit & 7))
+            sa = S + (bit >> 3)
+            sb = buf.getAt(sa, "u8")
+            sbit = bit & 7
+            live &= ~(sb >> sbit)
         }
-        live &= ~(buf.getAt(F + (off >> 7), "u8") >> ((off >> 4) & 7))
+        // fw: the FREE word holding off's unit and, below order 5, its buddies'
+        // units: read once, written once at the end.
+        const fa = F + ((off >> 9) << 2)
+        let fw = buf.getAt(fa, "i32")
+        live &= ~(fw >> ((off >> 4) & 31))
         if ((live & 1) === 0) throw this.misuse(ptr, layout, "dealloc")
         // Valid: from here on state changes.
         this.frees++
         this.inUse -= bs
         this.requested -= size
         const H = this.heads
+        let m = this.nonEmpty
+        let sdirty = false
+        // Lists lo..lo+run−1 lost their only entry: their heads become NIL in one fillAt.
+        let run = 0
+        let lo = 0
         // Merge while the buddy is a free block of order k (I3): it starts below
         // metaStart (else it is absent), its FREE bit is set and it is not split.
         while (k < maxOrder) {
             const bud = off ^ (16 << k)
             if (bud >= metaStart) break
-            const fa = F + (bud >> 7)
-            const fb = buf.getAt(fa, "u8")
-            const fm = 1 << ((bud >> 4) & 7)
-            if ((fb & fm) === 0) break
-            if (k > 0) {
-                bit = rows[k] + (bud >> (4 + k))
-                if (((buf.getAt(S + (bit >> 3), "u8") >> (bit & 7)) & 1) !== 0) break
+            let ba = 0
+            let bw = 0
+            if (k < 5) {
+                if (((fw >> ((bud >> 4) & 31)) & 1) === 0) break
+            } else {
+                // Order ≥ 5: bud starts its own FREE word (bit 0).
+                ba = F + ((bud >> 9) << 2)
+                bw = buf.getAt(ba, "i32")
+                if ((bw & 1) === 0) break
             }
-            buf.setAt(fa, "u8", fb & ~fm)
-            const nx = buf.getAt(bud, "u32")
-            const pv = buf.getAt(bud + 4, "u32")
-            if (pv === 0xffffffff) buf.setAt(H + (k << 2), "u32", nx)
-            else buf.setAt(pv, "u32", nx)
-            if (nx !== 0xffffffff) buf.setAt(nx + 4, "u32", pv)
+            if (k > 0 && ((sb >> (sbit ^ 1)) & 1) !== 0) break
+            if (k < 5) fw &= ~(1 << ((bud >> 4) & 31))
+            else buf.setAt(ba, "i32", bw & ~1)
+            // Unlink bud. The u32 at bud + 2 is next's high half and prev's low
+            // half: all ones only when both are NIL (a real next is < 2^31, a
+            // real prev a multiple of 16), i.e. bud is its list's only entry.
+            if (buf.getAt(bud + 2, "u32") === 0xffffffff) {
+                if (run === 0) lo = k
+                run++
+                m &= ~(1 << k)
+            } else {
+                if (run > 0) {
+                    buf.fillAt(H + (lo << 2), run << 2, 0xff)
+                    run = 0
+                }
+                const nx = buf.getAt(bud, "u32")
+                const pv = buf.getAt(bud + 4, "u32")
+                if (pv === 0xffffffff) buf.setAt(H + (k << 2), "u32", nx)
+                else buf.setAt(pv, "u32", nx)
+                if (nx !== 0xffffffff) buf.setAt(nx + 4, "u32", pv)
+            }
+            if (sdirty) buf.setAt(sa, "u8", sb)
             off &= ~(16 << k)
             k++
             // The parent, now one free block, is no longer split.
             bit = rows[k] + (off >> (4 + k))
-            const sa = S + (bit >> 3)
-            buf.setAt(sa, "u8", buf.getAt(sa, "u8") & ~(1 << (bit & 7)))
+            sa = S + (bit >> 3)
+            sbit = bit & 7
+            sb = buf.getAt(sa, "u8") & ~(1 << sbit)
+            sdirty = true
         }
+        if (run > 0) buf.fillAt(H + (lo << 2), run << 2, 0xff)
+        if (sdirty) buf.setAt(sa, "u8", sb)
         // Push the (merged) block on list k and set its FREE bit.
-        const h = buf.getAt(H + (k << 2), "u32")
-        buf.setAt(off, "u32", h)
-        buf.setAt(off + 4, "u32", 0xffffffff)
-        if (h !== 0xffffffff) buf.setAt(h + 4, "u32", off)
-        buf.setAt(H + (k << 2), "u32", off)
-        const a = F + (off >> 7)
-        buf.setAt(a, "u8", buf.getAt(a, "u8") | (1 << ((off >> 4) & 7)))
+        const ha = H + (k << 2)
+        if (((m >> k) & 1) === 0) {
+            buf.setAt(off, "u32", 0xffffffff)
+            buf.setAt(off + 4, "u32", 0xffffffff)
+            m |= 1 << k
+        } else {
+            const h = buf.getAt(ha, "u32")
+            buf.setAt(off, "u32", h)
+            buf.setAt(off + 4, "u32", 0xffffffff)
+            buf.setAt(h + 4, "u32", off)
+        }
+        buf.setAt(ha, "u32", off)
+        const wa = F + ((off >> 9) << 2)
+        if (wa === fa) buf.setAt(fa, "i32", fw | (1 << ((off >> 4) & 31)))
+        else {
+            // Merged to order ≥ 6: off's word lies inside the block, only its bit 0 is set.
+            buf.setAt(fa, "i32", fw)
+            buf.setAt(wa, "i32", 1)
+        }
+        this.nonEmpty = m
     }
 
     /**
@@ -660,6 +750,8 @@ export class BuddyAllocator implements HeapAllocator {
                 count++
             }
             if (e !== -1) out.push(this.listProblem(k, e >>> 0, prev >>> 0, count))
+            if (((this.nonEmpty >> k) & 1) !== (buf.getAt(this.heads + 4 * k, "u32") !== BUDDY_NIL ? 1 : 0))
+                out.push("free list " + k + " (" + (16 << k) + " B): the non-empty mask says " + ((this.nonEmpty >> k) & 1 ? "non-empty" : "empty") + ", its head says otherwise")
             inList.push(count)
             entries += count
             freeBytes += count * (16 << k)
@@ -763,6 +855,7 @@ export class BuddyAllocator implements HeapAllocator {
         buf.setAt(off + 4, "u32", BUDDY_NIL)
         if (h !== BUDDY_NIL) buf.setAt(h + 4, "u32", off)
         buf.setAt(this.heads + 4 * k, "u32", off)
+        this.nonEmpty |= 1 << k
         this.setFree(off, true)
     }
 
@@ -774,6 +867,7 @@ export class BuddyAllocator implements HeapAllocator {
         if (pv === BUDDY_NIL) buf.setAt(this.heads + 4 * k, "u32", nx)
         else buf.setAt(pv, "u32", nx)
         if (nx !== BUDDY_NIL) buf.setAt(nx + 4, "u32", pv)
+        else if (pv === BUDDY_NIL) this.nonEmpty &= ~(1 << k)
         this.setFree(off, false)
     }
 

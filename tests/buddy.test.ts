@@ -741,6 +741,13 @@ describe("check() detects damage to the metadata in region.buf", () => {
         expectProblem(h, "entries in all, but")
     })
 
+    test("the non-empty mask out of step with the heads", () => {
+        const { h } = busy()
+        const [k] = someFree(h)
+        ;(h as unknown as { nonEmpty: number }).nonEmpty &= ~(1 << k)
+        expectProblem(h, "non-empty mask says empty")
+    })
+
     test("a damaged header", () => {
         const { h } = busy()
         h.region.buf.setAt(h.metaStart, "u32", 0)
