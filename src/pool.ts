@@ -102,7 +102,7 @@
  *   Spans: alloc is O(POOL_RUN_SCAN + L) to find the run, O(1) to cut it,
  *   plus one kind byte per tail page (O(k)); dealloc is one kind byte per page
  *   plus an O(1) merge; the misuse checks of a valid span dealloc are O(1)
- *   (a fast path like the class one). align > 512 (rare): the first aligned
+ *   (a fast path like the class one; messages are built only to throw). align > 512 (rare): the first aligned
  *   fit over the runs of k's list and above, O(free runs).
  *   realloc: O(1) within a class and when shrinking a block (it stays in
  *   place), O(k) for span grow/shrink in place, otherwise alloc + one blitAt
@@ -186,28 +186,13 @@ export const POOL_TABLE = 24
 /** Entries of one run list a span request looks at (best fit among them); the top list never holds more. */
 export const POOL_RUN_SCAN = 8
 
-/** floor(log2 x) for 1 ≤ x < 65536, by halving (no Math.clz32 in DeviceScript). */
-function log2floor(x: number): number {
-    let b = 0
-    if (x >= 256) {
-        b = 8
-        x >>= 8
-    }
-    if (x >= 16) {
-        b += 4
-        x >>= 4
-    }
-    if (x >= 4) {
-        b += 2
-        x >>= 2
-    }
-    if (x >= 2) b++
-    return b
-}
-
 /** Number of free-run lists for n pages: floor(log2 n) − 1, at least 1 (so the top list holds < 8 runs). */
 export function poolRunLists(n: number): number {
-    const b = log2floor(n) - 1
+    let b = -1 // floor(log2 n) − 1, by halving (no Math.clz32 in DeviceScript)
+    while (n > 1) {
+        n >>= 1
+        b++
+    }
     return b < 1 ? 1 : b
 }
 
@@ -245,6 +230,8 @@ export class PoolAllocator implements HeapAllocator {
     private capacity: number
     /** runLists − 1: the list of the longest runs. */
     private top: number
+    /** 2^top: the shortest run the top list holds. */
+    private topMin: number
     // Counters (HeapStats definitions), updated inline on the fast paths.
     private inUse = 0
     private requested = 0
@@ -282,6 +269,7 @@ export class PoolAllocator implements HeapAllocator {
         this.runs = POOL_TABLE + 16 * n
         this.runLists = poolRunLists(n)
         this.top = this.runLists - 1
+        this.topMin = 1 << this.top
         const buf = this.buf
         buf.fillAt(0, metaEnd, 0)
         buf.setAt(0, "u32", POOL_MAGIC)
@@ -407,34 +395,34 @@ export class PoolAllocator implements HeapAllocator {
         const off = ptr - this.base
         const metaEnd = this.metaEnd
         const buf = this.buf
-        if (need <= POOL_PAGE && off >= metaEnd && off < metaEnd + this.capacity && (off | 0) === off) {
-            let c = 0
-            while (16 << c < need) c++
+        if (off >= metaEnd && off < metaEnd + this.capacity && (off | 0) === off) {
             const rel = off - metaEnd
             const pg = rel >> 9
             const e = POOL_TABLE + 16 * pg
             const boff = rel & 511
-            const m = 1 << (boff >> (4 + c))
-            const live = buf.getAt(e + 4, "i32")
-            // Fast path: the page is of this class, off is a block start, its LIVE bit is set.
-            if (buf.getAt(e, "u8") === c && (boff & ((16 << c) - 1)) === 0 && (live & m) !== 0) {
-                this.freeBlock(pg, boff, c, live, m)
-                this.frees++
-                this.inUse -= 16 << c
-                this.requested -= size
-                return
-            }
-        } else if (need > POOL_PAGE && off >= metaEnd && off < metaEnd + this.capacity && (off | 0) === off && ((off - metaEnd) & 511) === 0 && (off & (layout.align - 1)) === 0) {
-            // Fast path for a span: an aligned span head of exactly the layout's page count.
-            const pg = (off - metaEnd) >> 9
-            const e = POOL_TABLE + 16 * pg
-            const k = buf.getAt(e + 2, "u16")
-            if (buf.getAt(e, "u8") === POOL_SPAN_HEAD && k === (size > POOL_PAGE ? Math.ceil(size / POOL_PAGE) : 1)) {
-                this.freeSpan(pg, k)
-                this.frees++
-                this.inUse -= k * POOL_PAGE
-                this.requested -= size
-                return
+            if (need <= POOL_PAGE) {
+                let c = 0
+                while (16 << c < need) c++
+                const m = 1 << (boff >> (4 + c))
+                const live = buf.getAt(e + 4, "i32")
+                // Fast path: the page is of this class, off is a block start, its LIVE bit is set.
+                if (buf.getAt(e, "u8") === c && (boff & ((16 << c) - 1)) === 0 && (live & m) !== 0) {
+                    this.freeBlock(pg, boff, c, live, m)
+                    this.frees++
+                    this.inUse -= 16 << c
+                    this.requested -= size
+                    return
+                }
+            } else if (boff === 0 && (off & (layout.align - 1)) === 0 && buf.getAt(e, "u8") === POOL_SPAN_HEAD) {
+                // Fast path for a span: an aligned span head of exactly the layout's page count.
+                const k = buf.getAt(e + 2, "u16")
+                if (k === (size > POOL_PAGE ? Math.ceil(size / POOL_PAGE) : 1)) {
+                    this.release(pg, 0)
+                    this.frees++
+                    this.inUse -= k * POOL_PAGE
+                    this.requested -= size
+                    return
+                }
             }
         }
         const pg = this.find(ptr, layout, "dealloc")
@@ -609,8 +597,9 @@ export class PoolAllocator implements HeapAllocator {
             if (kind === POOL_FREE_PAGE) {
                 // The first page of a free run: its length r at +2; the run is
                 // pages i … i + r − 1, all free, the last one with r at +2 too,
-                // the others NIL; only the first is linked; it is maximal.
-                if (i > 0 && buf.getAt(e - 16, "u8") === POOL_FREE_PAGE) out.push(this.pageText(i) + ": a free run starts right after another (runs must be merged)")
+                // the others NIL; only the first is linked; it is maximal (the
+                // page after it is not free; the one before is not, or the
+                // run before would have been flagged).
                 const r = w2
                 if (r < 1 || i + r > n) {
                     out.push(this.pageText(i) + ": a free run of " + r + " pages does not fit in the " + n + " pages")
@@ -622,11 +611,11 @@ export class PoolAllocator implements HeapAllocator {
                     const tw = buf.getAt(t + 2, "u16")
                     const want = j === r - 1 ? r : j === 0 ? r : POOL_NIL
                     if (buf.getAt(t, "u8") !== POOL_FREE_PAGE || tw !== want) {
-                        out.push("page " + (i + j) + ": page " + j + " of the " + r + "-page free run at page " + i + " has kind " + buf.getAt(t, "u8") + ", +2 " + tw + " (expected a free page, +2 " + want + ")")
+                        out.push("page " + j + " of the " + r + "-page free run at page " + i + ": kind " + buf.getAt(t, "u8") + ", +2 " + tw + " (expected free, +2 " + want + ")")
                         break
                     }
                     if ((buf.getAt(t + 1, "u8") | buf.getAt(t + 4, "i32") | buf.getAt(t + 8, "i32")) !== 0 || (j > 0 && buf.getAt(t + 12, "i32") !== -1))
-                        out.push(this.pageText(i + j) + ": a free page with carved " + buf.getAt(t + 1, "u8") + ", LIVE " + (buf.getAt(t + 4, "i32") >>> 0) + ", SHRUNK " + (buf.getAt(t + 8, "i32") >>> 0) + (j > 0 ? ", links " + (buf.getAt(t + 12, "i32") >>> 0) : "") + " (expected 0, 0, 0, NIL)")
+                        out.push(this.pageText(i + j) + ": a free page with carved, LIVE or SHRUNK ≠ 0, or linked though not a run's first page")
                 }
                 if (i + r < n && buf.getAt(e + 16 * r, "u8") === POOL_FREE_PAGE) out.push(this.pageText(i + r) + ": free, right after the " + r + "-page free run at page " + i + " (runs must be merged)")
                 runsIn[this.listOf(r)]++
@@ -645,7 +634,7 @@ export class PoolAllocator implements HeapAllocator {
                 for (let j = 1; j < w2; j++) {
                     const t = POOL_TABLE + 16 * (i + j)
                     if (buf.getAt(t, "u8") !== POOL_SPAN_TAIL || buf.getAt(t + 2, "u16") !== POOL_NIL || (buf.getAt(t + 1, "u8") | buf.getAt(t + 4, "i32") | buf.getAt(t + 8, "i32")) !== 0 || buf.getAt(t + 12, "i32") !== -1)
-                        out.push("page " + (i + j) + ": expected a tail of the " + w2 + "-page span at page " + i + " (+2 and links NIL, other fields 0), found kind " + buf.getAt(t, "u8") + ", +2 " + buf.getAt(t + 2, "u16"))
+                        out.push("page " + (i + j) + ": not a clean tail of the " + w2 + "-page span at page " + i + " (kind " + buf.getAt(t, "u8") + ")")
                 }
                 usedBytes += w2 * POOL_PAGE
                 liveCount++
@@ -713,7 +702,7 @@ export class PoolAllocator implements HeapAllocator {
                 p = buf.getAt(e + 12, "u16")
                 count++
             }
-            if (p !== POOL_NIL) out.push("run list " + b + ": entry " + count + " (page " + p + ") is not the first page of a free run of " + (1 << b) + (b === top ? "+" : ".." + ((2 << b) - 1)) + " pages, or its prev link is not " + prev + " (a cycle?)")
+            if (p !== POOL_NIL) out.push("run list " + b + ": entry " + count + " (page " + p + ") is not the first page of a free run of this list's lengths, or its prev link is not " + prev)
             else if (count !== runsIn[b]) out.push("run list " + b + ": " + count + " entries, but the page table has " + runsIn[b] + " free runs of that length")
         }
         for (let c = 0; c < POOL_CLASSES; c++) {
@@ -823,26 +812,36 @@ export class PoolAllocator implements HeapAllocator {
         const e = POOL_TABLE + 16 * pg
         const kind = buf.getAt(e, "u8")
         if (kind === POOL_SPAN_HEAD) {
-            this.freeSpan(pg, buf.getAt(e + 2, "u16"))
+            // Clean the head's fields (tails are clean), then the pages become one free run.
+            const k = buf.getAt(e + 2, "u16")
+            buf.setAt(e + 2, "u16", POOL_NIL)
+            buf.setAt(e + 4, "i32", 0)
+            buf.setAt(e + 8, "i32", 0)
+            this.freeRun(pg, k)
             return
         }
         this.freeBlock(pg, boff, kind, buf.getAt(e + 4, "i32"), 1 << (boff >> (4 + kind)))
     }
 
-    /** Frees the k-page span at pg: its head's fields cleaned (tails are clean), then one free run. O(k). */
-    private freeSpan(pg: number, k: number): void {
-        const buf = this.buf
-        const e = POOL_TABLE + 16 * pg
-        buf.setAt(e + 2, "u16", POOL_NIL)
-        buf.setAt(e + 4, "i32", 0)
-        buf.setAt(e + 8, "i32", 0)
-        this.freeRun(pg, k)
-    }
-
     /** The run list of a free run of r pages: floor(log2 r), capped at the top list. */
     private listOf(r: number): number {
-        const b = log2floor(r)
-        return b < this.top ? b : this.top
+        if (r >= this.topMin) return this.top
+        // floor(log2 r) for r < 2^top ≤ 2^13, inline (a call costs more than these tests).
+        let b = 0
+        if (r >= 256) {
+            b = 8
+            r >>= 8
+        }
+        if (r >= 16) {
+            b += 4
+            r >>= 4
+        }
+        if (r >= 4) {
+            b += 2
+            r >>= 2
+        }
+        if (r >= 2) b++
+        return b
     }
 
     /**
@@ -874,59 +873,107 @@ export class PoolAllocator implements HeapAllocator {
     }
 
     /**
+     * The run list node of page `from` (list b) moves to page `to`: `to`
+     * takes its links and its neighbours (or the list head) point at `to`;
+     * `from`'s links become NIL. O(1), for a run whose first page moves but
+     * whose list stays the same.
+     */
+    private moveNode(from: number, to: number, b: number): void {
+        const buf = this.buf
+        const e = POOL_TABLE + 16 * from
+        const links = buf.getAt(e + 12, "i32")
+        buf.setAt(POOL_TABLE + 16 * to + 12, "i32", links)
+        buf.setAt(e + 12, "i32", -1)
+        const nx = links & 0xffff
+        const pv = (links >> 16) & 0xffff
+        if (pv === POOL_NIL) buf.setAt(this.runs + 2 * b, "u16", to)
+        else buf.setAt(POOL_TABLE + 16 * pv + 12, "u16", to)
+        if (nx !== POOL_NIL) buf.setAt(POOL_TABLE + 16 * nx + 14, "u16", to)
+    }
+
+    /**
      * Cuts pages [s, s + d) out of the free run (h, r) (h ≤ s, s + d ≤ h + r):
      * what is left before and after them become runs of their own. The cut
      * pages stay free pages with +2 and links NIL: the caller gives them
-     * their kind. O(1).
+     * their kind. O(1). A cut at a run's low end (a span) keeps the rest's
+     * list node when its list does not change: a few writes, no relinking
+     * (takePage does the same for a run's last page).
      */
     private carve(h: number, r: number, s: number, d: number): void {
         const buf = this.buf
-        this.unlinkRun(h, r)
+        const e = POOL_TABLE + 16 * h
         const left = s - h
         const right = h + r - s - d
+        if (left === 0 && right > 0) {
+            const nh = s + d
+            // Same list: both in the top one, or the same highest bit (right ≤ r).
+            if (right >= this.topMin || (right ^ r) < right) this.moveNode(h, nh, this.listOf(r))
+            else {
+                this.unlinkRun(h, r)
+                buf.setAt(e + 12, "i32", -1)
+                this.pushRun(nh, right)
+            }
+            buf.setAt(e + 2, "u16", POOL_NIL)
+            buf.setAt(POOL_TABLE + 16 * nh + 2, "u16", right)
+            buf.setAt(e + 16 * (r - 1) + 2, "u16", right)
+            return
+        }
+        this.unlinkRun(h, r)
         if (left > 0) this.pushRun(h, left)
         else {
-            const e = POOL_TABLE + 16 * h
             buf.setAt(e + 2, "u16", POOL_NIL)
             buf.setAt(e + 12, "i32", -1)
         }
         if (right > 0) this.pushRun(s + d, right)
-        else if (r > 1) buf.setAt(POOL_TABLE + 16 * (h + r - 1) + 2, "u16", POOL_NIL)
+        else if (r > 1) buf.setAt(e + 16 * (r - 1) + 2, "u16", POOL_NIL)
     }
 
     /**
      * Pages [s, s + m) become free: each gets kind FREE (their other fields
      * must be clean already: carved 0, +2 NIL, LIVE/SHRUNK 0, links NIL), and
      * they join the free runs touching them, so runs stay maximal. O(m) kind
-     * writes + O(1).
+     * writes + O(1); a merge that leaves a run in its list keeps its node.
      */
     private freeRun(s: number, m: number): void {
         const buf = this.buf
         for (let i = s; i < s + m; i++) buf.setAt(POOL_TABLE + 16 * i, "u8", POOL_FREE_PAGE)
-        let h = s
-        let r = m
-        if (s > 0) {
-            const le = POOL_TABLE + 16 * (s - 1)
-            if (buf.getAt(le, "u8") === POOL_FREE_PAGE) {
-                // Page s − 1 is the last page of a run: merge with it.
-                const lr = buf.getAt(le + 2, "u16")
-                h = s - lr
-                this.unlinkRun(h, lr)
-                if (lr > 1) buf.setAt(le + 2, "u16", POOL_NIL)
-                r += lr
-            }
-        }
+        const le = POOL_TABLE + 16 * (s - 1)
+        const lr = s > 0 && buf.getAt(le, "u8") === POOL_FREE_PAGE ? buf.getAt(le + 2, "u16") : 0
         const t = s + m
-        if (t < this.pages) {
-            const te = POOL_TABLE + 16 * t
-            if (buf.getAt(te, "u8") === POOL_FREE_PAGE) {
-                // Page t is the first page of a run: merge with it.
-                const rr = buf.getAt(te + 2, "u16")
-                this.unlinkRun(t, rr)
-                buf.setAt(te + 2, "u16", POOL_NIL)
-                buf.setAt(te + 12, "i32", -1)
-                r += rr
+        const te = POOL_TABLE + 16 * t
+        const rr = t < this.pages && buf.getAt(te, "u8") === POOL_FREE_PAGE ? buf.getAt(te + 2, "u16") : 0
+        const h = s - lr
+        const r = lr + m + rr
+        const he = POOL_TABLE + 16 * h
+        if (rr === 0) {
+            if (lr === 0) {
+                this.pushRun(s, m)
+                return
             }
+            // Page s − 1 ends a run: it grows to the right, in place when its list stays.
+            if (lr > 1) buf.setAt(le + 2, "u16", POOL_NIL)
+            if (lr >= this.topMin || (lr ^ r) < lr) {
+                buf.setAt(he + 2, "u16", r)
+                buf.setAt(he + 16 * (r - 1) + 2, "u16", r)
+            } else {
+                this.unlinkRun(h, lr)
+                this.pushRun(h, r)
+            }
+            return
+        }
+        // Page t starts a run: it takes the freed pages (and the run before them) in front.
+        buf.setAt(te + 2, "u16", POOL_NIL)
+        if (lr === 0 && (rr >= this.topMin || (rr ^ r) < rr)) {
+            this.moveNode(t, s, this.listOf(r))
+            buf.setAt(he + 2, "u16", r)
+            buf.setAt(he + 16 * (r - 1) + 2, "u16", r)
+            return
+        }
+        this.unlinkRun(t, rr)
+        buf.setAt(te + 12, "i32", -1)
+        if (lr > 0) {
+            this.unlinkRun(h, lr)
+            if (lr > 1) buf.setAt(le + 2, "u16", POOL_NIL)
         }
         this.pushRun(h, r)
     }
@@ -943,9 +990,16 @@ export class PoolAllocator implements HeapAllocator {
         for (let b = 0; b <= this.top; b++) {
             const h = buf.getAt(runs + 2 * b, "u16")
             if (h !== POOL_NIL) {
-                const r = buf.getAt(POOL_TABLE + 16 * h + 2, "u16")
-                this.carve(h, r, h + r - 1, 1)
-                return h + r - 1
+                const e = POOL_TABLE + 16 * h
+                const r = buf.getAt(e + 2, "u16")
+                const last = h + r - 1
+                if (r > 1 && (r - 1 >= this.topMin || ((r - 1) ^ r) < r - 1)) {
+                    // The run stays in its list: only the lengths move (carve's common case, inline).
+                    buf.setAt(e + 2, "u16", r - 1)
+                    buf.setAt(e + 16 * (r - 2) + 2, "u16", r - 1)
+                    buf.setAt(e + 16 * (r - 1) + 2, "u16", POOL_NIL)
+                } else this.carve(h, r, last, 1)
+                return last
             }
         }
         return -1
@@ -962,33 +1016,26 @@ export class PoolAllocator implements HeapAllocator {
     private findRun(k: number): number {
         const buf = this.buf
         const top = this.top
-        const b = this.listOf(k)
-        let best = this.scanList(b, k)
-        for (let u = b + 1; best < 0 && u <= top; u++) {
-            if (u === top) best = this.scanList(u, k)
-            else best = buf.getAt(this.runs + 2 * u, "u16")
-            if (best === POOL_NIL) best = -1
-        }
-        return best
-    }
-
-    /** The shortest run of ≥ k pages among the first POOL_RUN_SCAN of run list b (exact fit first), or -1. */
-    private scanList(b: number, k: number): number {
-        const buf = this.buf
-        let h = buf.getAt(this.runs + 2 * b, "u16")
-        let best = -1
-        let bestLen = 0x10000
-        for (let seen = 0; h !== POOL_NIL && seen < POOL_RUN_SCAN; seen++) {
-            const e = POOL_TABLE + 16 * h
-            const r = buf.getAt(e + 2, "u16")
-            if (r >= k && r < bestLen) {
-                best = h
-                bestLen = r
-                if (r === k) break
+        const own = this.listOf(k)
+        for (let b = own; b <= top; b++) {
+            let h = buf.getAt(this.runs + 2 * b, "u16")
+            if (h === POOL_NIL) continue
+            if (b > own && b < top) return h
+            let best = -1
+            let bestLen = 0x10000
+            for (let seen = 0; h !== POOL_NIL && seen < POOL_RUN_SCAN; seen++) {
+                const e = POOL_TABLE + 16 * h
+                const r = buf.getAt(e + 2, "u16")
+                if (r >= k && r < bestLen) {
+                    best = h
+                    bestLen = r
+                    if (r === k) break
+                }
+                h = buf.getAt(e + 12, "u16")
             }
-            h = buf.getAt(e + 12, "u16")
+            if (best >= 0) return best
         }
-        return best
+        return -1
     }
 
     /**

@@ -551,7 +551,7 @@ describe("check() finds damage to the region's bytes", () => {
         damaged((h, s) => {
             buf(h).setAt(h.runs, "u16", s.run)
             buf(h).setAt(h.runs + 2, "u16", POOL_NIL)
-        }, "run list 0: entry 0 (page 3) is not the first page of a free run of 1..1 pages"))
+        }, "run list 0: entry 0 (page 3) is not the first page of a free run of this list"))
     test("a run list naming a page inside a run", () => damaged((h, s) => buf(h).setAt(h.runs + 2, "u16", s.run + 2), "run list 1: entry 0 (page 5)"))
     test("a partial list naming a page of another class", () => damaged((h, s) => buf(h).setAt(POOL_HEADS, "u16", s.mid), "partial list 0"))
     test("a SHRUNK bit on a free block", () => damaged((h, s) => buf(h).setAt(at(s.small) + 8, "i32", 4), "SHRUNK"))
