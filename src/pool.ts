@@ -102,20 +102,24 @@
  *   Spans: alloc is O(POOL_RUN_SCAN + L) to find the run, O(1) to cut it,
  *   plus one kind byte per tail page (O(k)); dealloc is one kind byte per page
  *   plus an O(1) merge; the misuse checks of a valid span dealloc are O(1)
- *   (a fast path like the class one; messages are built only to throw). align > 512 (rare): the first aligned
- *   fit over the runs of k's list and above, O(free runs).
+ *   (a fast path like the class one; messages are built only to throw).
+ *   align > 512 (rare): the first aligned fit over the runs of k's list and
+ *   above, O(free runs).
  *   realloc: O(1) within a class and when shrinking a block (it stays in
  *   place), O(k) for span grow/shrink in place, otherwise alloc + one blitAt
  *   + dealloc. Host, malloc-lab traces at 4 × their peak (bench/counting.ts):
- *   22–24 region accesses per op (max ≤ 107) on amptjp/cccp/cp-decl/expr,
- *   53 on random/random2 — was 840–5,600 with the first-fit scan.
+ *   21–23 region accesses per op (max ≤ 104) on amptjp/cccp/cp-decl/expr,
+ *   54 on random/random2 (long spans: a kind byte per page) — 840–5,600 with
+ *   the old first-fit scan; a page taken and released per op costs a few
+ *   more than the old free-page list did (binary-bal 12.9 → 17.9).
  *   Metadata: 24 + 16n + 2L bytes rounded up to 512: 1,024 bytes (3.1 %,
  *   n = 62) for 32 KiB, 512 bytes (6.3 %, n = 15) for 8 KiB. Internal
  *   fragmentation: a block is the next power of two ≥ need (≥ 16); a span is
  *   whole pages.
- *   In the VM (every expression node is an opcode; 131,072 per slice): see
- *   bench/vm_speed.ts for µs per alloc + dealloc pair (16 B … 1,024 B); a
- *   loop of them must yield every ~200.
+ *   In the VM (bench/vm_speed.ts, µs per alloc + dealloc pair on 32 KiB):
+ *   ≈ 11–14 when the class page stays owned, ≈ 20 when each pair takes and
+ *   releases a page, ≈ 28 for a 2-page span (was ≈ 40 with the scan). A loop
+ *   of them must yield every ~200.
  *   check(): O(n + free blocks in class pages), synchronous; ≈ 63k opcodes
  *   at worst for 32 KiB, ≈ 105k for 57,000 bytes (numbers at check()).
  *   stats(): O(runs in the highest non-empty run list). walk(): O(blocks).
