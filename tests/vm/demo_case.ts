@@ -1,0 +1,42 @@
+/**
+ * tests/vm/demo_case.ts — the firmware's main job as an in-VM test: the demo
+ * workload on the default board's real 32 KiB region, with the heap a
+ * factory builds. The programs selftest_demo_*.ts register it for two
+ * allocators each: with all four allocators and the demo, one program came
+ * within 0.5 KB of DeviceScript's 64 KB function-bytecode limit. Each runs
+ * in a program of its own because the region needs 32 KiB of contiguous VM
+ * heap (of 64 KiB), which a VM that has run many tests may not have.
+ */
+import { describe, expect, test } from "@devicescript/test"
+import { boardById } from "../../boards/index"
+import { HeapFactory, runFirmware } from "../../src/firmware"
+import { setGlobalAllocator } from "../../src/global_alloc"
+
+function registerDemo(kind: string, make: HeapFactory): void {
+    test("demo workload with " + kind + " on pico: streams events and frees everything", async () => {
+        // Count the lines rather than keep them: a 32 KiB region already takes
+        // half of the VM's 64 KiB heap.
+        let count = 0
+        let first = ""
+        const heap = await runFirmware(boardById("pico"), make, {
+            emit: l => {
+                if (count === 0) first = l
+                count++
+            },
+        })
+        expect(heap.kind).toBe(kind)
+        expect(heap.stats().liveBlocks).toBe(0)
+        expect(heap.check().length).toBe(0)
+        expect(count > 100).toBe(true)
+        expect(first.slice(0, 2)).toBe("~H")
+        // Unregister, so the next demo's 32 KiB region fits in the VM's 64 KiB heap.
+        setGlobalAllocator(null)
+    })
+}
+
+/** `describe("firmware")` with the demo for each named factory. */
+export function registerDemos(kinds: string[], makers: HeapFactory[]): void {
+    describe("firmware", () => {
+        for (let i = 0; i < kinds.length; i++) registerDemo(kinds[i], makers[i])
+    })
+}
