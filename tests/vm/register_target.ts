@@ -35,3 +35,8 @@ export function registerCasesWith(title: string, kind: string, regionBytes: numb
         cases.forEach(c => registerCase(target, c))
     })
 }
+
+/** Registers `cases` (as "title: kind") for each allocator kind with its factory (kinds[i] ↔ makers[i]). */
+export function registerForEach(title: string, regionBytes: number, cases: ConformanceCase[], kinds: string[], makers: ((r: StaticRegion) => HeapAllocator)[]): void {
+    for (let i = 0; i < kinds.length; i++) registerCasesWith(title, kinds[i], regionBytes, makers[i], cases)
+}

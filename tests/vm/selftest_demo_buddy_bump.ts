@@ -1,11 +1,9 @@
 /**
  * In-VM self-test of the firmware's main job (tests/vm/demo_case.ts) with
- * buddy and bump. Run by tests/vm.test.ts as
+ * the allocators of pair_buddy_bump.ts. Run by tests/vm.test.ts as
  * `devs run tests/vm/selftest_demo_buddy_bump.ts --test --test-self-exit`.
  */
-import { BuddyAllocator } from "../../src/buddy"
-import { BumpAllocator } from "../../src/bump"
-import { StaticRegion } from "../../src/region"
 import { registerDemos } from "./demo_case"
+import { PAIR_KINDS, PAIR_MAKERS } from "./pair_buddy_bump"
 
-registerDemos(["buddy", "bump"], [(r: StaticRegion) => new BuddyAllocator(r), (r: StaticRegion) => new BumpAllocator(r)])
+registerDemos(PAIR_KINDS, PAIR_MAKERS)
