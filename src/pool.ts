@@ -653,7 +653,8 @@ export class PoolAllocator implements HeapAllocator {
             const bpp = 32 >> kind
             const bs = 16 << kind
             const all = bpp === 32 ? -1 : (1 << bpp) - 1
-            const below = carved >= 32 ? -1 : (1 << carved) - 1
+            // | 0: for carved = 31, (1 << 31) − 1 is −2^31 − 1 as a number; as a word it is 0x7fffffff.
+            const below = carved >= 32 ? -1 : ((1 << carved) - 1) | 0
             if (carved > bpp) out.push(this.pageText(i) + ": carved " + carved + " > its " + bpp + " blocks of " + bs + " bytes")
             if (live === 0) out.push(this.pageText(i) + ": a " + bs + "-byte class page with no live block (it should have been released)")
             if ((live & ~below & all) !== 0 || (live & ~all) !== 0) out.push(this.pageText(i) + ": LIVE bits " + (live >>> 0) + " outside the " + carved + " carved blocks")

@@ -211,6 +211,18 @@ describe("pages: carving, release and reuse", () => {
         expect(h.check()).toEqual([])
     })
 
+    test("check() is clean at every fill level of a 16-byte page, 31 carved blocks included (bit 31 of the LIVE word)", () => {
+        // Regression: with 31 carved blocks check() computed (1 << 31) − 1 as
+        // −2^31 − 1 instead of the word 0x7fffffff and reported a lost free block.
+        const h = heap(32768)
+        const l = L(0, 1)
+        for (let i = 1; i <= 32; i++) {
+            expect(h.alloc(l)).not.toBe(0)
+            expect(entry(h, 61).carved).toBe(i)
+            expect(h.check(), `after ${i} blocks`).toEqual([])
+        }
+    })
+
     test("freeing a page's last block makes it a free run (merged with free neighbours); the shortest run is reused first", () => {
         const h = heap(32768)
         const l = L(16, 1)
