@@ -133,7 +133,11 @@ export function propertySuite(name: string, make: () => HeapAllocator): void {
                 total += runProgram(heap, ops)
                 expect(heap.stats().free).toBe(initialFree)
             }),
-            { numRuns: 60 },
+            // A failing program is shrunk, and each shrink step replays it with
+            // check() after every op: on a 2-core CI machine that once took 5
+            // minutes. Past 60 s (a passing run takes ~3 s) fast-check stops and
+            // reports the smallest counterexample found so far, as a failure.
+            { numRuns: 60, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: true },
         )
         expect(total).toBeGreaterThanOrEqual(10_000)
     })
