@@ -136,6 +136,7 @@ import { BlockVisitor, HeapAllocator, checkNewSize } from "./global_alloc"
 import { ptrText } from "./hex"
 import { Layout } from "./layout"
 import { StaticRegion } from "./region"
+import { HeapCounters } from "./counters"
 import { HeapStats } from "./stats"
 
 /** "BDDY" as a little-endian u32 at metaStart, the first byte of the metadata. */
@@ -161,7 +162,7 @@ export const BUDDY_MIN_BLOCK = 16
  * heap.check()                       // [] — every invariant holds
  * ```
  */
-export class BuddyAllocator implements HeapAllocator {
+export class BuddyAllocator extends HeapCounters implements HeapAllocator {
     readonly kind: string = "buddy"
     readonly region: StaticRegion
     /** Highest order: a block of order maxOrder is the arena (never a block itself: the metadata is in it). Orders 0..maxOrder (K = maxOrder + 1). */
@@ -188,17 +189,8 @@ export class BuddyAllocator implements HeapAllocator {
     private rows: number[]
     /** Bits in row k that stand for nodes (the rest of its last word is padding); rowBits[0] is the FREE bitmap's. */
     private rowBits: number[]
-    private capacity: number
-    // Counters (HeapStats definitions), updated inline on the fast paths.
-    private inUse = 0
-    private requested = 0
-    private peakInUse = 0
-    private allocs = 0
-    private frees = 0
-    private reallocs = 0
-    private failures = 0
-    /** Largest size ever asked of alloc/allocZeroed/realloc (stats().peakRequest). */
-    private peakRequest = 0
+    // The counters (capacity, inUse, requested, peakInUse, allocs, frees,
+    // reallocs, failures, peakRequest) are HeapCounters' (counters.ts).
     /**
      * Bit k set iff free list k is non-empty: a cache of heads[k] !== NIL (the
      * region stays the whole truth; check() compares them), so alloc finds its
@@ -216,6 +208,7 @@ export class BuddyAllocator implements HeapAllocator {
      * ```
      */
     constructor(region: StaticRegion) {
+        super()
         this.region = region
         this.buf = region.buf
         this.base = region.base
@@ -602,14 +595,7 @@ export class BuddyAllocator implements HeapAllocator {
      * ```
      */
     stats(): HeapStats {
-        // liveBlocks is allocs − frees: one field write less per call.
-        return HeapStats.of(this.capacity, this.capacity - this.inUse, this.requested, this.peakInUse, this.largestFreeBlock(), this.peakRequest).counted(
-            this.allocs - this.frees,
-            this.allocs,
-            this.frees,
-            this.reallocs,
-            this.failures,
-        )
+        return this.snapshot(this.largestFreeBlock())
     }
 
     /**

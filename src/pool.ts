@@ -165,6 +165,7 @@ import { BlockVisitor, HeapAllocator, checkNewSize } from "./global_alloc"
 import { ptrText } from "./hex"
 import { Layout } from "./layout"
 import { StaticRegion } from "./region"
+import { HeapCounters } from "./counters"
 import { HeapStats } from "./stats"
 
 /** "POOL" as a little-endian u32 at offset 0 of a pool region. */
@@ -216,7 +217,7 @@ function poolMetaEnd(n: number): number {
  * heap.check()                       // [] — every invariant holds
  * ```
  */
-export class PoolAllocator implements HeapAllocator {
+export class PoolAllocator extends HeapCounters implements HeapAllocator {
     readonly kind: string = "pool"
     readonly region: StaticRegion
     /** Number of pages. */
@@ -231,21 +232,12 @@ export class PoolAllocator implements HeapAllocator {
     private buf: ds.Buffer
     private base: number
     private size: number
-    private capacity: number
     /** runLists − 1: the list of the longest runs. */
     private top: number
     /** 2^top: the shortest run the top list holds. */
     private topMin: number
-    // Counters (HeapStats definitions), updated inline on the fast paths.
-    private inUse = 0
-    private requested = 0
-    private peakInUse = 0
-    private allocs = 0
-    private frees = 0
-    private reallocs = 0
-    private failures = 0
-    /** Largest size ever asked of alloc/allocZeroed/realloc (stats().peakRequest). */
-    private peakRequest = 0
+    // The counters (capacity, inUse, requested, peakInUse, allocs, frees,
+    // reallocs, failures, peakRequest) are HeapCounters' (counters.ts).
 
     /**
      * Lays the metadata out at the start of the region; every page is free.
@@ -256,6 +248,7 @@ export class PoolAllocator implements HeapAllocator {
      * ```
      */
     constructor(region: StaticRegion) {
+        super()
         this.region = region
         this.buf = region.buf
         this.base = region.base
@@ -549,14 +542,7 @@ export class PoolAllocator implements HeapAllocator {
      * ```
      */
     stats(): HeapStats {
-        // liveBlocks is allocs − frees: one field write less per call.
-        return HeapStats.of(this.capacity, this.capacity - this.inUse, this.requested, this.peakInUse, this.largestFreeNow(), this.peakRequest).counted(
-            this.allocs - this.frees,
-            this.allocs,
-            this.frees,
-            this.reallocs,
-            this.failures,
-        )
+        return this.snapshot(this.largestFreeNow())
     }
 
     /**

@@ -140,6 +140,7 @@ import { BlockVisitor, HeapAllocator, checkNewSize } from "./global_alloc"
 import { ptrText } from "./hex"
 import { Layout } from "./layout"
 import { StaticRegion } from "./region"
+import { HeapCounters } from "./counters"
 import { HeapStats } from "./stats"
 
 /** "TLSF" as a little-endian u32 at offset 0 of a tlsf region. */
@@ -239,7 +240,7 @@ export function tlsfNeed(size: number): number {
  * heap.check()                       // [] — every invariant holds
  * ```
  */
-export class TlsfAllocator implements HeapAllocator {
+export class TlsfAllocator extends HeapCounters implements HeapAllocator {
     readonly kind: string = "tlsf"
     readonly region: StaticRegion
     /** First-level rows (fl = 0 .. flCount − 1). */
@@ -256,17 +257,8 @@ export class TlsfAllocator implements HeapAllocator {
     private buf: ds.Buffer
     private base: number
     private size: number
-    private capacity: number
-    // Counters (HeapStats definitions), updated inline.
-    private inUse = 0
-    private requested = 0
-    private peakInUse = 0
-    private allocs = 0
-    private frees = 0
-    private reallocs = 0
-    private failures = 0
-    /** Largest size ever asked of alloc/allocZeroed/realloc (stats().peakRequest). */
-    private peakRequest = 0
+    // The counters (capacity, inUse, requested, peakInUse, allocs, frees,
+    // reallocs, failures, peakRequest) are HeapCounters' (counters.ts).
 
     /**
      * Lays the control structure out at the start of the region and makes the
@@ -278,6 +270,7 @@ export class TlsfAllocator implements HeapAllocator {
      * ```
      */
     constructor(region: StaticRegion) {
+        super()
         this.region = region
         this.buf = region.buf
         this.base = region.base
@@ -469,14 +462,7 @@ export class TlsfAllocator implements HeapAllocator {
      * ```
      */
     stats(): HeapStats {
-        // liveBlocks is allocs − frees: one field write less per call.
-        return HeapStats.of(this.capacity, this.capacity - this.inUse, this.requested, this.peakInUse, this.largestFreeBlock(), this.peakRequest).counted(
-            this.allocs - this.frees,
-            this.allocs,
-            this.frees,
-            this.reallocs,
-            this.failures,
-        )
+        return this.snapshot(this.largestFreeBlock())
     }
 
     /**
