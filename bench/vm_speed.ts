@@ -23,22 +23,19 @@
  * realloc2-bal run in the VM as their first 6,000 ops (balanced), not whole.
  * Builds write .devicescript/bin (one at a time per checkout).
  *
- * Measured (2026-11-22, this 2-core x86-64 machine, Node 20, CLI 2.16.4,
- * allocators as of commit 28cbf63; full run 37 s, --quick 18 s):
- *   Buffer.alloc 0.29 µs (8 B) … 0.51 µs (1024 B), about one bytecode call
- *   (0.38 µs). µs per pair, median over classes (worst class): bump 9.5
- *   (10.0), buddy 14.8 (22.7 at 64 B), pool 13.3 (38.0 at 1024 B: a span's
- *   first-fit page scan), tlsf 22.3 (22.8). Ratio to Buffer.alloc, median
- *   (max): bump 28× (33×), pool 37× (75×), buddy 46× (67×), tlsf 65× (76×).
- *   worst / median: tlsf 1.02, bump 1.05, buddy 1.53, pool 2.85.
- *   The issue's targets (pair ≤ 3× Buffer.alloc; worst ≤ 2× median) are
- *   therefore out of reach for the first, for every kind: Buffer.alloc is
- *   native C costing about one bytecode call, and an alloc + dealloc pair is
- *   at least two calls plus argument checks in bytecode (bump, the simplest,
- *   costs ~25 calls' worth). The second holds for bump, buddy and tlsf, not
- *   for pool's 1,024-byte spans.
- *   Replay, verify on: 20–45 µs per op on windows and the realloc2 head, 37–39
- *   on the coalescing head (pool 71: a span per 4,095/8,190-byte block).
+ * Measured: the latest full run is in bench/RESULTS.md ("DeviceScript VM").
+ *   On 2026-11-22 (this 2-core x86-64 machine, Node 20, CLI 2.16.4; full run
+ *   ≈ 40 s, --quick ≈ 18 s): Buffer.alloc 0.3–0.6 µs, about one bytecode
+ *   call (0.38 µs); µs per pair, median over the classes (worst class):
+ *   bump 10.8 (12.2), pool 17.4 (29.8 at 1024 B), tlsf 23.6 (27.5), buddy
+ *   29.6 (43.0 at 32 B: a pair that splits a 2 KiB block down to 32 B and
+ *   merges it back, ~4 µs per level). So an alloc+free pair is 30–75× a
+ *   Buffer.alloc: the issue's target (≤ 3×) is out of reach for any
+ *   allocator in bytecode, as a pair is at least two calls plus argument
+ *   checks (bump, the simplest, costs ~25 calls' worth). worst / median:
+ *   buddy 1.45, bump 1.13, tlsf 1.17, pool 1.71 (pool was 2.85 before its
+ *   spans became runs in size-segregated lists).
+ *   Replay, verify on: 21–48 µs per op.
  *
  *   npx tsx bench/vm_speed.ts            full run (< 3 min), prints tables
  *   npx tsx bench/vm_speed.ts --quick    one round, small traces only (< 30 s)

@@ -43,8 +43,9 @@ import { PICO } from "../../boards/pico"
 export const SPEED_SIZES = [8, 16, 32, 64, 128, 256, 512, 1024]
 /**
  * Allocator batches: HEAP_SLICES × HEAP_PER_SLICE = 6,000 pairs (≥ ~50 ms for
- * the cheapest allocator). 25 pairs a slice: pool's 1,024-byte span search
- * passes the 131,072-opcode slice budget at 100 pairs a slice.
+ * the cheapest allocator). 25 pairs a slice: pool's 1,024-byte spans (before
+ * its free runs were kept in size-segregated lists) and buddy's splits to
+ * the smallest classes came near the 131,072-opcode slice budget at 100.
  */
 const HEAP_PER_SLICE = 25
 const HEAP_SLICES = 240
