@@ -5,8 +5,10 @@
  * metadata bytes in region.buf.
  */
 import { describe, expect, test } from "vitest"
+import { Rng } from "./contract/check"
+import { expectHeapErrorFrom } from "./host_expect"
 import { BUDDY_HEADS, BUDDY_MAGIC, BUDDY_NIL, BUDDY_VERSION, BuddyAllocator } from "../src/buddy"
-import { HeapError, HeapErrorCode } from "../src/errors"
+import { HeapErrorCode } from "../src/errors"
 import { ptrText } from "../src/hex"
 import { Layout, LayoutError } from "../src/layout"
 import { StaticRegion } from "../src/region"
@@ -75,31 +77,7 @@ function meta(h: BuddyAllocator): number[] {
     return out
 }
 
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-    let a = seed >>> 0
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0
-        let t = a
-        t = Math.imul(t ^ (t >>> 15), t | 1)
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-    }
-}
 
-function expectHeapError(f: () => unknown, code: HeapErrorCode, ...fragments: string[]): HeapError {
-    let caught: unknown = null
-    try {
-        f()
-    } catch (e) {
-        caught = e
-    }
-    expect(caught).toBeInstanceOf(HeapError)
-    const e = caught as HeapError
-    expect(e.code).toBe(code)
-    for (const f of fragments) expect(e.message).toContain(f)
-    return e
-}
 
 describe("construction and layout of the metadata", () => {
     test("a 32 KiB region: header, capacity, one free block per maximal aligned piece", () => {
@@ -193,7 +171,7 @@ describe("construction and layout of the metadata", () => {
     })
 
     test("a region too small for its metadata is a BadArgument HeapError", () => {
-        expectHeapError(() => heap(64), HeapErrorCode.BadArgument, "metadata")
+        expectHeapErrorFrom(() => heap(64), HeapErrorCode.BadArgument, "metadata")
     })
 })
 
@@ -243,7 +221,8 @@ describe("alloc and dealloc", () => {
         const h = heap(32768)
         const s0 = plainStats(h.stats())
         const m0 = meta(h)
-        const r = rng(7)
+        const g = new Rng(7)
+        const r = () => g.next()
         const live: [number, Layout][] = []
         for (let i = 0; i < 300; i++) {
             const l = Layout.fromSizeAlign(1 + Math.floor(r() * 200), 1 << Math.floor(r() * 5))
@@ -340,7 +319,8 @@ describe("alloc and dealloc", () => {
 
     test("random workload keeps every invariant and every block's contents", () => {
         const h = heap(8192)
-        const r = rng(42)
+        const g = new Rng(42)
+        const r = () => g.next()
         const live: [number, Layout, number][] = []
         for (let step = 0; step < 1500; step++) {
             const op = r()
@@ -518,7 +498,7 @@ describe("misuse is detected before any state change", () => {
         live.push(freed)
         const m = meta(h)
         const s = plainStats(h.stats())
-        const e = expectHeapError(() => bad(h, live), code, ...fragments)
+        const e = expectHeapErrorFrom(() => bad(h, live), code, ...fragments)
         expect(meta(h)).toEqual(m)
         expect(plainStats(h.stats())).toEqual(s)
         for (let i = 0; i < sizes.length; i++) expect(intact(h, live[i], sizes[i], i)).toBe(true)
@@ -572,7 +552,7 @@ describe("misuse is detected before any state change", () => {
         stamp(h, a, 16, 4)
         h.dealloc(b, l)
         const m = meta(h)
-        expectHeapError(() => h.dealloc(b, l), HeapErrorCode.DoubleFree, ptrText(b), "free 16-byte block")
+        expectHeapErrorFrom(() => h.dealloc(b, l), HeapErrorCode.DoubleFree, ptrText(b), "free 16-byte block")
         expect(meta(h)).toEqual(m)
         expect(intact(h, a, 16, 4)).toBe(true)
         expect(h.check()).toEqual([])
@@ -586,8 +566,8 @@ describe("misuse is detected before any state change", () => {
         const b = h.alloc(l)
         h.dealloc(b, l)
         h.dealloc(a, l) // a and b merge into one free block starting at a
-        expectHeapError(() => h.dealloc(a, l), HeapErrorCode.DoubleFree, "free")
-        expectHeapError(() => h.dealloc(b, l), HeapErrorCode.NotAllocated, "16 bytes into the free")
+        expectHeapErrorFrom(() => h.dealloc(a, l), HeapErrorCode.DoubleFree, "free")
+        expectHeapErrorFrom(() => h.dealloc(b, l), HeapErrorCode.NotAllocated, "16 bytes into the free")
         expect(h.check()).toEqual([])
     })
 
@@ -600,7 +580,7 @@ describe("misuse is detected before any state change", () => {
 
     test("a pointer into the unusable tail of an odd-sized region → NotAllocated", () => {
         const h = heap(40008) // the last 8 bytes can hold no block
-        expectHeapError(() => h.dealloc(BASE + 40000, Layout.fromSizeAlign(8, 8)), HeapErrorCode.NotAllocated, ptrText(BASE + 40000))
+        expectHeapErrorFrom(() => h.dealloc(BASE + 40000, Layout.fromSizeAlign(8, 8)), HeapErrorCode.NotAllocated, ptrText(BASE + 40000))
         expect(h.check()).toEqual([])
     })
 
@@ -757,6 +737,6 @@ describe("check() detects damage to the metadata in region.buf", () => {
     test("walk() refuses a block that crosses the metadata start", () => {
         const { h, live } = busy()
         flipSplit(h, 1, live[0] - BASE) // the straddling 32-byte node becomes one block
-        expectHeapError(() => h.walk(() => {}), HeapErrorCode.Corrupt, ptrText(live[0]))
+        expectHeapErrorFrom(() => h.walk(() => {}), HeapErrorCode.Corrupt, ptrText(live[0]))
     })
 })

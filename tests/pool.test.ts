@@ -8,7 +8,8 @@
  * where pages run out soonest.
  */
 import { describe, expect, test } from "vitest"
-import { HeapError, HeapErrorCode } from "../src/errors"
+import { expectHeapErrorFrom } from "./host_expect"
+import { HeapErrorCode } from "../src/errors"
 import { ptrText } from "../src/hex"
 import { Layout, LayoutError } from "../src/layout"
 import {
@@ -74,19 +75,6 @@ function meta(h: PoolAllocator): number[] {
     for (let i = 0; i < h.metaEnd; i++) out.push(h.region.buf.getAt(i, "u8"))
     return out
 }
-function expectHeapError(f: () => unknown, code: HeapErrorCode, ...fragments: string[]): HeapError {
-    let caught: unknown = null
-    try {
-        f()
-    } catch (e) {
-        caught = e
-    }
-    expect(caught).toBeInstanceOf(HeapError)
-    const e = caught as HeapError
-    expect(e.code, e.message).toBe(code)
-    for (const f of fragments) expect(e.message).toContain(f)
-    return e
-}
 
 describe("construction and metadata layout", () => {
     test("32 KiB: 62 pages after 1,024 bytes of metadata (4 run lists end it exactly), all one free run", () => {
@@ -130,7 +118,7 @@ describe("construction and metadata layout", () => {
     })
 
     test("a region too small for the metadata and one page is a BadArgument", () => {
-        expectHeapError(() => heap(1000), HeapErrorCode.BadArgument, "1000 bytes")
+        expectHeapErrorFrom(() => heap(1000), HeapErrorCode.BadArgument, "1000 bytes")
     })
 })
 
@@ -384,7 +372,7 @@ describe("realloc", () => {
         h.realloc(p, L(256, 16), 100)
         expect(h.realloc(p, L(100, 16), 250)).toBe(p)
         expect(entry(h, pageOf(h, p)).shrunk).toBe(0)
-        expectHeapError(() => h.dealloc(p, L(100, 16)), HeapErrorCode.WrongLayout, "100")
+        expectHeapErrorFrom(() => h.dealloc(p, L(100, 16)), HeapErrorCode.WrongLayout, "100")
     })
 
     test("a span grows in place over free pages, shrinks by giving pages back, and to a class keeps one page", () => {
@@ -448,7 +436,7 @@ describe("misuse: a HeapError before any change", () => {
         stamp(h, span, 1200, 3)
         const m = meta(h)
         const s = { ...h.stats() }
-        const e = expectHeapError(() => bad(h, { small, mid, span, freed, gone }), code, ...fragments)
+        const e = expectHeapErrorFrom(() => bad(h, { small, mid, span, freed, gone }), code, ...fragments)
         expect(meta(h)).toEqual(m)
         expect({ ...h.stats() }).toEqual(s)
         expect(intact(h, small, 16, 1) && intact(h, mid, 100, 2) && intact(h, span, 1200, 3)).toBe(true)
@@ -470,7 +458,7 @@ describe("misuse: a HeapError before any change", () => {
     test("in the metadata", () => misuse(h => h.dealloc(BASE + 64, L(16, 16)), HeapErrorCode.NotAllocated, "metadata"))
     test("in the unused tail of an odd region", () => {
         const h = new PoolAllocator(new StaticRegion(0x3fca0000, 24000))
-        expectHeapError(() => h.dealloc(0x3fca0000 + 23552, L(16, 16)), HeapErrorCode.NotAllocated, "unused tail")
+        expectHeapErrorFrom(() => h.dealloc(0x3fca0000 + 23552, L(16, 16)), HeapErrorCode.NotAllocated, "unused tail")
     })
     test("inside a live block: names the block", () => {
         misuse((h, s) => h.dealloc(s.mid + 16, L(16, 8)), HeapErrorCode.NotAllocated, "16 bytes into the live 128-byte block at " + ptrText(BASE + 512 + 13 * 512))

@@ -7,6 +7,8 @@
  * deliberate damage to the bytes in region.buf.
  */
 import { describe, expect, test } from "vitest"
+import { Rng } from "./contract/check"
+import { expectHeapErrorFrom } from "./host_expect"
 import { HeapError, HeapErrorCode } from "../src/errors"
 import { ptrText } from "../src/hex"
 import { Layout, LayoutError } from "../src/layout"
@@ -60,31 +62,7 @@ function blocks(h: TlsfAllocator): [number, number, boolean][] {
     return out
 }
 
-function expectHeapError(f: () => unknown, code: HeapErrorCode, ...inMessage: string[]): HeapError {
-    let caught: unknown = null
-    try {
-        f()
-    } catch (e) {
-        caught = e
-    }
-    expect(caught).toBeInstanceOf(HeapError)
-    const e = caught as HeapError
-    expect(e.code, e.message).toBe(code)
-    for (const s of inMessage) expect(e.message).toContain(s)
-    return e
-}
 
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-    let a = seed >>> 0
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0
-        let t = a
-        t = Math.imul(t ^ (t >>> 15), t | 1)
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-    }
-}
 
 describe("the two-level class mapping", () => {
     test("msb from the byte table matches Math.clz32 up to 2^31", () => {
@@ -155,7 +133,7 @@ describe("construction", () => {
     })
 
     test("a region too small for its metadata is a BadArgument HeapError", () => {
-        expectHeapError(() => heap(64), HeapErrorCode.BadArgument, "64 bytes")
+        expectHeapErrorFrom(() => heap(64), HeapErrorCode.BadArgument, "64 bytes")
     })
 })
 
@@ -211,7 +189,7 @@ describe("alloc and dealloc", () => {
         const c = h.alloc(L(96)) // needs 104: the 8-byte rest cannot be a block
         expect(c).toBe(b)
         expect(word(h, c)).toBe(TLSF_TAG | 112 | TLSF_SLACK)
-        expectHeapError(() => h.dealloc(c, L(100)), HeapErrorCode.WrongLayout, "100")
+        expectHeapErrorFrom(() => h.dealloc(c, L(100)), HeapErrorCode.WrongLayout, "100")
         h.dealloc(c, L(96))
         expect(h.check()).toEqual([])
         expect(a).not.toBe(0)
@@ -242,7 +220,8 @@ describe("alloc and dealloc", () => {
     })
 
     test("largestFree is the largest request that succeeds", () => {
-        const r = rng(7)
+        const g = new Rng(7)
+        const r = () => g.next()
         for (let run = 0; run < 20; run++) {
             const h = heap(8192)
             const live: [number, Layout][] = []
@@ -313,7 +292,8 @@ describe("alloc and dealloc", () => {
     })
 
     test("random workload keeps every invariant and every block's contents", () => {
-        const r = rng(99)
+        const g = new Rng(99)
+        const r = () => g.next()
         const h = heap(24000)
         const live: { p: number; l: Layout; tag: number }[] = []
         for (let i = 0; i < 3000; i++) {
@@ -450,7 +430,7 @@ describe("misuse is detected before any state change", () => {
     function unchanged(h: TlsfAllocator, f: () => unknown, code: HeapErrorCode, ...msg: string[]): HeapError {
         const bytes = h.region.readBytes(BASE, h.region.size)
         const stats = { ...h.stats() }
-        const e = expectHeapError(f, code, ...msg)
+        const e = expectHeapErrorFrom(f, code, ...msg)
         expect({ ...h.stats() }).toEqual(stats)
         const after = h.region.readBytes(BASE, h.region.size)
         for (let i = 0; i < h.region.size; i++) if (after.getAt(i, "u8") !== bytes.getAt(i, "u8")) throw new Error("byte " + i + " changed")
@@ -530,7 +510,7 @@ describe("misuse is detected before any state change", () => {
     test("a header whose neighbour's prev link disagrees → Corrupt", () => {
         const { h, v, c } = scene()
         setU32(h, c - BASE - 8, 12345) // c's prev link should name v's header
-        expectHeapError(() => h.dealloc(v, L(100)), HeapErrorCode.Corrupt, "boundary tags")
+        expectHeapErrorFrom(() => h.dealloc(v, L(100)), HeapErrorCode.Corrupt, "boundary tags")
         expect(h.check().join()).toContain("links back to offset 12345")
     })
 })
