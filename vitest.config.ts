@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config"
 import { fileURLToPath } from "node:url"
-import { SummaryReporter } from "./tests/summary_reporter"
+import { SummaryReporter } from "./tests/summary_reporter.ts"
 
 export default defineConfig({
     resolve: {

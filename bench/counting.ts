@@ -36,10 +36,10 @@
  * ```
  */
 import * as ds from "@devicescript/core"
-import { HeapError, HeapErrorCode } from "../src/errors"
-import { ForwardingAllocator } from "../src/forwarding"
-import { HeapAllocator } from "../src/global_alloc"
-import { Layout } from "../src/layout"
+import { HeapError, HeapErrorCode } from "../src/core/errors"
+import { ForwardingAllocator } from "../src/layers/forwarding"
+import { HeapAllocator } from "../src/api/global_alloc"
+import { Layout } from "../src/core/layout"
 import { EncodedTrace, ReplayOptions, ReplayResult, replay } from "./replay"
 import { hostRegion, makeBenchHeap, THING } from "./kinds"
 import { regionOver } from "./region_over"

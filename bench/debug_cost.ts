@@ -18,8 +18,8 @@
 import { writeFileSync } from "node:fs"
 import { performance } from "node:perf_hooks"
 import { parseArgs } from "node:util"
-import { ALLOCATOR_KINDS } from "../src/allocators"
-import { DebugLevel } from "../src/debug"
+import { ALLOCATOR_KINDS } from "../src/allocators/registry"
+import { DebugLevel } from "../src/layers/debug"
 import { buildBytecode, runInVm } from "../sim/vm_loader"
 import { blocksThatFit, debugHeap, timePairs } from "./debug_workload"
 

@@ -1,6 +1,6 @@
 /**
  * bench/debug_workload.ts — the workload that measures what each debug level
- * (src/debug.ts) costs, written once and run both in Node (bench/debug_cost.ts)
+ * (src/layers/debug.ts) costs, written once and run both in Node (bench/debug_cost.ts)
  * and inside the DeviceScript VM (bench/vm/debug_cost.ts).
  *
  * Method: alloc+dealloc pairs over a small mix of sizes (8, 24, 48, 100 and
@@ -15,11 +15,11 @@
  * yields so the caller can subtract them. Node runs without yields.
  */
 import * as ds from "@devicescript/core"
-import { makeAllocator } from "../src/allocators"
-import { DebugAllocator, DebugLevel } from "../src/debug"
-import { HeapAllocator } from "../src/global_alloc"
-import { Layout } from "../src/layout"
-import { StaticRegion } from "../src/region"
+import { makeAllocator } from "../src/allocators/registry"
+import { DebugAllocator, DebugLevel } from "../src/layers/debug"
+import { HeapAllocator } from "../src/api/global_alloc"
+import { Layout } from "../src/core/layout"
+import { StaticRegion } from "../src/core/region"
 
 const SIZES = [8, 24, 48, 100, 200]
 const LIVE = 16

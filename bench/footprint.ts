@@ -43,7 +43,7 @@
 import { EncodedTrace, ReplayOptions, ReplayResult, replay } from "./replay"
 import { BENCH_MAX_REGION, makeBenchHeap } from "./kinds"
 import { ThingOptions } from "./thing"
-import { HeapAllocator } from "../src/global_alloc"
+import { HeapAllocator } from "../src/api/global_alloc"
 
 /** The footprint search's step. */
 export const FOOTPRINT_STEP = 256

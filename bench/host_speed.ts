@@ -29,7 +29,7 @@
  * table; --direct times the allocator calls alone (directRun).
  */
 import { EncodedTrace, OP_ALLOC, OP_BYTES, OP_FREE, OP_REALLOC, ReplayOptions, replay } from "./replay"
-import { Layout } from "../src/layout"
+import { Layout } from "../src/core/layout"
 import { BENCH_KINDS, BENCH_MAX_REGION, makeBenchHeap, THING } from "./kinds"
 import { loadTrace, TRACE_NAMES } from "./trace/encode"
 

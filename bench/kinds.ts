@@ -15,10 +15,10 @@
  */
 import { _simBufferOver } from "@devicescript/core"
 import { HOST } from "../boards/host"
-import { ALLOCATOR_KINDS, makeAllocator } from "../src/allocators"
-import { HeapError, HeapErrorCode } from "../src/errors"
-import { HeapAllocator } from "../src/global_alloc"
-import { StaticRegion } from "../src/region"
+import { ALLOCATOR_KINDS, makeAllocator } from "../src/allocators/registry"
+import { HeapError, HeapErrorCode } from "../src/core/errors"
+import { HeapAllocator } from "../src/api/global_alloc"
+import { StaticRegion } from "../src/core/region"
 import { regionOver } from "./region_over"
 import { ThingAllocator, ThingOptions } from "./thing"
 

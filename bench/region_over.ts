@@ -21,10 +21,10 @@
  * ```
  */
 import * as ds from "@devicescript/core"
-import { HeapError, HeapErrorCode } from "../src/errors"
-import { ptrText } from "../src/hex"
-import { MAX_ALIGN } from "../src/layout"
-import { StaticRegion } from "../src/region"
+import { HeapError, HeapErrorCode } from "../src/core/errors"
+import { ptrText } from "../src/core/hex"
+import { MAX_ALIGN } from "../src/core/layout"
+import { StaticRegion } from "../src/core/region"
 
 /** A StaticRegion at `base` whose bytes are `buf` (no copy). */
 export function regionOver(base: number, buf: ds.Buffer): StaticRegion {

@@ -56,10 +56,10 @@
  * ```
  */
 import * as ds from "@devicescript/core"
-import { HeapError } from "../src/errors"
-import { HeapAllocator } from "../src/global_alloc"
-import { hex, ptrText } from "../src/hex"
-import { Layout } from "../src/layout"
+import { HeapError } from "../src/core/errors"
+import { HeapAllocator } from "../src/api/global_alloc"
+import { hex, ptrText } from "../src/core/hex"
+import { Layout } from "../src/core/layout"
 
 /** One op of an encoded trace: 8 bytes little-endian: u16 slot, u8 kind, u8 0, u32 size. */
 export const OP_BYTES = 8

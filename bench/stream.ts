@@ -14,9 +14,9 @@
  * Deterministic: it counts bytes, it does not time anything.
  */
 import { boardById } from "../boards/index"
-import { makeAllocator } from "../src/allocators"
-import { LoggingAllocator } from "../src/logging"
-import { StaticRegion } from "../src/region"
+import { makeAllocator } from "../src/allocators/registry"
+import { LoggingAllocator } from "../src/layers/logging"
+import { StaticRegion } from "../src/core/region"
 import { replay, ReplayOptions } from "./replay"
 import { mcuTrace } from "./trace/windows"
 

@@ -36,7 +36,7 @@
  *   check() reports such overlaps (the adapter does not patch it).
  *
  * Invariants: every live address is in [base + 40, base + size) and 8-aligned;
- *   stats follow src/stats.ts (inUse = Σ block sizes in the used list,
+ *   stats follow src/core/stats.ts (inUse = Σ block sizes in the used list,
  *   headers and rounding included — leaked blocks too when not fixed).
  * Costs: alloc is the peer's first-fit scan of its free list; dealloc scans
  *   the used list (O(live blocks)) and compacts the whole free list; the
@@ -55,12 +55,12 @@
  */
 import { MemPool } from "@thi.ng/malloc"
 import { _simBufferOver } from "@devicescript/core"
-import { HeapError, HeapErrorCode } from "../src/errors"
-import { BlockVisitor, HeapAllocator, checkNewSize } from "../src/global_alloc"
-import { ptrText } from "../src/hex"
-import { Layout } from "../src/layout"
-import { StaticRegion } from "../src/region"
-import { HeapStats } from "../src/stats"
+import { HeapError, HeapErrorCode } from "../src/core/errors"
+import { BlockVisitor, HeapAllocator, checkNewSize } from "../src/api/global_alloc"
+import { ptrText } from "../src/core/hex"
+import { Layout } from "../src/core/layout"
+import { StaticRegion } from "../src/core/region"
+import { HeapStats } from "../src/core/stats"
 import { regionOver } from "./region_over"
 
 /** MemPool's block header: u32 size (header included), u32 next. */

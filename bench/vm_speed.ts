@@ -49,7 +49,7 @@ import { readFileSync } from "node:fs"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
-import { ALLOCATOR_KINDS } from "../src/allocators"
+import { ALLOCATOR_KINDS } from "../src/allocators/registry"
 import { buildBytecode, runInVm } from "../sim/vm_loader"
 import { generateVmTraces, MAX_PROGRAM_IMAGE, ROOT } from "./vm/gen_traces"
 

@@ -29,9 +29,9 @@
  * have ≤ ~15 regions). Cost: O(regions²) comparisons, once per board at load.
  */
 import { Board, MemoryRegion } from "./board"
-import { MAX_ALIGN } from "../src/layout"
-import { MAX_DEVICE_REGION } from "../src/region"
-import { ptrText } from "../src/hex"
+import { MAX_ALIGN } from "../src/core/layout"
+import { MAX_DEVICE_REGION } from "../src/core/region"
+import { ptrText } from "../src/core/hex"
 
 /**
  * Bytes of DeviceScript's program GC heap kept free for the runtime and the

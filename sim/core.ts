@@ -4,7 +4,7 @@
  *
  * vitest, tsc and tsx resolve "@devicescript/core" here by alias (tsconfig
  * `paths`, vitest.config.ts), so firmware code never learns where it runs.
- * Faithfulness rules (each tested in tests/shim.test.ts):
+ * Faithfulness rules (each tested in tests/sim/shim.test.ts):
  *   - getAt beyond the end → undefined; setAt beyond the end → RangeError;
  *   - setAt saturates integers to the format's range (u32 −1 → 0) and rounds
  *     fractions as trunc(v + 0.5); it never wraps;
@@ -82,7 +82,7 @@ export class Buffer {
     // is one switch case with its width inline (no width() call), and setAt
     // stores an integer already inside the format's range directly: saturate()
     // would return it unchanged, so only out-of-range, fractional or NaN values
-    // take that path. Behaviour is exactly the general form's (tests/shim.test.ts).
+    // take that path. Behaviour is exactly the general form's (tests/sim/shim.test.ts).
     getAt(offset: number, fmt: Fmt): number {
         const n = this.bytes.length
         const v = this.view

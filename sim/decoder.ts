@@ -44,8 +44,8 @@
  * insert/remove it in the sorted array (n = live blocks, a few thousand at most).
  * Host-only: may use any Node/TypeScript feature.
  */
-import { heapErrorName } from "../src/errors"
-import { EventKind, MASK_ALL, MASK_MODEL, MAX_ID_LENGTH, MAX_PHASE_LENGTH, PROTOCOL_VERSION } from "../src/logging"
+import { heapErrorName } from "../src/core/errors"
+import { EventKind, MASK_ALL, MASK_MODEL, MAX_ID_LENGTH, MAX_PHASE_LENGTH, PROTOCOL_VERSION } from "../src/layers/logging"
 
 /** A stream error: the line at `lineNo` is not what the protocol allows there. */
 export class ProtocolError extends Error {

@@ -1,7 +1,7 @@
 /**
  * sim/run.ts — `npm start`: the firmware's main job in the host simulator.
  *
- * Runs src/firmware.ts (the same code src/main.ts runs on a board) against
+ * Runs src/firmware/firmware.ts (the same code src/main.ts runs on a board) against
  * the host shim of "@devicescript/core", prints the event stream as a board
  * would send it over serial, decodes it strictly as it goes (sim/viewer.ts),
  * and ends with the viewer's summary: the board's memory map with the heap
@@ -16,12 +16,12 @@
  */
 import { parseArgs } from "node:util"
 import { BOARDS, DEFAULT_BOARD_ID } from "../boards/index"
-import { ALLOCATOR_KINDS, DEFAULT_ALLOCATOR, makeAllocator } from "../src/allocators"
-import { DebugAllocator, DebugLevel } from "../src/debug"
-import { diagnostics } from "../src/diagnostics"
-import { runFirmware } from "../src/firmware"
-import { HeapAllocator } from "../src/global_alloc"
-import { formatLeakReport, TrackingAllocator } from "../src/tracking"
+import { ALLOCATOR_KINDS, DEFAULT_ALLOCATOR, makeAllocator } from "../src/allocators/registry"
+import { DebugAllocator, DebugLevel } from "../src/layers/debug"
+import { diagnostics } from "../src/layers/diagnostics"
+import { runFirmware } from "../src/firmware/firmware"
+import { HeapAllocator } from "../src/api/global_alloc"
+import { formatLeakReport, TrackingAllocator } from "../src/layers/tracking"
 import { _simSetArch } from "./core"
 import { HeapViewer } from "./viewer"
 

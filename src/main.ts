@@ -13,7 +13,7 @@
  */
 import * as ds from "@devicescript/core"
 import { boardForArch } from "../boards/index"
-import { BuddyAllocator } from "./buddy"
-import { runFirmware } from "./firmware"
+import { BuddyAllocator } from "./allocators/buddy"
+import { runFirmware } from "./firmware/firmware"
 
 await runFirmware(boardForArch(ds._dcfgString("archId")), region => new BuddyAllocator(region), {})

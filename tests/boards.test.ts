@@ -18,9 +18,9 @@ import { ESP32C3 } from "../boards/esp32c3"
 import { ESP32S2 } from "../boards/esp32s2"
 import { ESP32S3 } from "../boards/esp32s3"
 import { HOST } from "../boards/host"
-import { MAX_ALIGN } from "../src/layout"
-import { MAX_DEVICE_REGION, StaticRegion } from "../src/region"
-import { HeapError } from "../src/errors"
+import { MAX_ALIGN } from "../src/core/layout"
+import { MAX_DEVICE_REGION, StaticRegion } from "../src/core/region"
+import { HeapError } from "../src/core/errors"
 
 /** A deep copy to mutate, so the shipped board stays intact. */
 function copy(b: Board): Board {

@@ -4,7 +4,7 @@
  * also run in the VM are in tests/contract/check.ts).
  */
 import { expect } from "vitest"
-import { HeapError, HeapErrorCode } from "../src/errors"
+import { HeapError, HeapErrorCode } from "../src/core/errors"
 import { thrown } from "./contract/check"
 
 /**

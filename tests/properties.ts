@@ -10,10 +10,10 @@
  */
 import fc from "fast-check"
 import { expect, test } from "vitest"
-import { HeapAllocator } from "../src/global_alloc"
-import { Layout } from "../src/layout"
+import { HeapAllocator } from "../src/api/global_alloc"
+import { Layout } from "../src/core/layout"
 import { expectConsistent, patternByte } from "./contract/check"
-import { HeapAllocator as Heap } from "../src/global_alloc"
+import { HeapAllocator as Heap } from "../src/api/global_alloc"
 
 /** Synchronous pattern helpers: fast-check properties run synchronously on the host. */
 function fillPattern(heap: Heap, ptr: number, len: number, seed: number): void {

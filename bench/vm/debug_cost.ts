@@ -9,8 +9,8 @@
  * Lines start with "bench", never "~" (reserved for the event protocol).
  */
 import * as ds from "@devicescript/core"
-import { ALLOCATOR_KINDS } from "../../src/allocators"
-import { DebugLevel } from "../../src/debug"
+import { ALLOCATOR_KINDS } from "../../src/allocators/registry"
+import { DebugLevel } from "../../src/layers/debug"
 import { blocksThatFit, debugHeap, timePairs, timeYields } from "../debug_workload"
 
 const PAIRS = 3000

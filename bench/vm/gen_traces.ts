@@ -10,7 +10,7 @@
  *   replay_<n>.ts   a VM program replaying one group of traces with every kind
  *   index.json      what was written: traces (name, ops, bytes, source, cut) and groups
  * The committed fixtures of the VM self-tests (tests/vm/traces/) come from the
- * same writer (writeFixtures); tests/vm_traces.test.ts checks they are current.
+ * same writer (writeFixtures); tests/bench/vm_traces.test.ts checks they are current.
  *
  * What fits (measured with @devicescript/cli 2.16.4; details in the report):
  *   - one hex`` literal ≤ 61,440 bytes = 7,680 ops: the compiler asserts

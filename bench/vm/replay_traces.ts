@@ -32,8 +32,8 @@
  * ```
  */
 import * as ds from "@devicescript/core"
-import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators"
-import { StaticRegion } from "../../src/region"
+import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators/registry"
+import { StaticRegion } from "../../src/core/region"
 import { PICO } from "../../boards/pico"
 import { EncodedTrace, replay, ReplayError, ReplayOptions, ReplayResult } from "../replay"
 

@@ -33,10 +33,10 @@
  * ```
  */
 import * as ds from "@devicescript/core"
-import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators"
-import { HeapAllocator } from "../../src/global_alloc"
-import { Layout } from "../../src/layout"
-import { StaticRegion } from "../../src/region"
+import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators/registry"
+import { HeapAllocator } from "../../src/api/global_alloc"
+import { Layout } from "../../src/core/layout"
+import { StaticRegion } from "../../src/core/region"
 import { PICO } from "../../boards/pico"
 
 /** Size classes timed, in bytes. */

@@ -1,7 +1,7 @@
 /**
  * tests/contract/allocator_api.ts — the Allocator API contract
- * (src/allocator_api.ts) as portable test cases, run against every allocator
- * kind: by vitest on the host (tests/allocator_api.test.ts) and by
+ * (src/api/allocator_api.ts) as portable test cases, run against every allocator
+ * kind: by vitest on the host (tests/api/allocator_api.test.ts) and by
  * @devicescript/test inside the DeviceScript VM (tests/vm/selftest_api.ts).
  *
  * Each case goes through GlobalAllocAdapter (or Global / byRef) over a fresh
@@ -9,11 +9,11 @@
  * block, the heap's own invariants and its live-block count, so a lost copy,
  * a leak or a clobbered neighbour fails the case.
  */
-import { AllocError, Allocator, Block, byRef, Global, GlobalAllocAdapter } from "../../src/allocator_api"
-import { HeapError, HeapErrorCode } from "../../src/errors"
-import { HeapAllocator, setGlobalAllocator } from "../../src/global_alloc"
-import { ptrText } from "../../src/hex"
-import { Layout } from "../../src/layout"
+import { AllocError, Allocator, Block, byRef, Global, GlobalAllocAdapter } from "../../src/api/allocator_api"
+import { HeapError, HeapErrorCode } from "../../src/core/errors"
+import { HeapAllocator, setGlobalAllocator } from "../../src/api/global_alloc"
+import { ptrText } from "../../src/core/hex"
+import { Layout } from "../../src/core/layout"
 import { assert, assertEq, expectConsistent, expectHeapError, thrown, expectPattern, fillPattern, settle } from "./check"
 import { ConformanceCase, ConformanceTarget } from "./conformance"
 

@@ -1,16 +1,16 @@
 /**
- * tests/contract/boxed.ts — Box (src/boxed.ts) as portable test cases, run
- * against every allocator kind: by vitest on the host (tests/boxed.test.ts)
+ * tests/contract/boxed.ts — Box (src/collections/boxed.ts) as portable test cases, run
+ * against every allocator kind: by vitest on the host (tests/collections/boxed.test.ts)
  * and by @devicescript/test inside the DeviceScript VM
  * (tests/vm/selftest_api.ts). Each case checks values, the raw bytes in the
  * region, neighbouring blocks and the heap's invariants.
  */
-import { AllocError, byRef, Global, GlobalAllocAdapter } from "../../src/allocator_api"
-import { Box } from "../../src/boxed"
-import { HeapError, HeapErrorCode } from "../../src/errors"
-import { HeapAllocator, setGlobalAllocator } from "../../src/global_alloc"
-import { ptrText } from "../../src/hex"
-import { Layout } from "../../src/layout"
+import { AllocError, byRef, Global, GlobalAllocAdapter } from "../../src/api/allocator_api"
+import { Box } from "../../src/collections/boxed"
+import { HeapError, HeapErrorCode } from "../../src/core/errors"
+import { HeapAllocator, setGlobalAllocator } from "../../src/api/global_alloc"
+import { ptrText } from "../../src/core/hex"
+import { Layout } from "../../src/core/layout"
 import { assert, assertEq, expectConsistent, expectHeapError, thrown, settle } from "./check"
 import { ConformanceCase, ConformanceTarget } from "./conformance"
 

@@ -9,9 +9,9 @@
  * far below the 131,072-opcode limit.
  */
 import * as ds from "@devicescript/core"
-import { HeapError, HeapErrorCode, heapErrorName } from "../../src/errors"
-import { HeapAllocator } from "../../src/global_alloc"
-import { ptrText } from "../../src/hex"
+import { HeapError, HeapErrorCode, heapErrorName } from "../../src/core/errors"
+import { HeapAllocator } from "../../src/api/global_alloc"
+import { ptrText } from "../../src/core/hex"
 
 /** Throws `Error(message)` unless cond holds. */
 export function assert(cond: boolean, message: string): void {

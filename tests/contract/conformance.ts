@@ -1,7 +1,7 @@
 /**
- * tests/contract/conformance.ts — the GlobalAlloc contract (src/global_alloc.ts)
+ * tests/contract/conformance.ts — the GlobalAlloc contract (src/api/global_alloc.ts)
  * as test cases, written once and run against every allocator: by vitest on
- * the host (tests/allocators.test.ts) and by @devicescript/test inside the
+ * the host (tests/allocators/allocators.test.ts) and by @devicescript/test inside the
  * DeviceScript VM (tests/vm/selftest_alloc.ts).
  *
  * Every case checks the heap's own invariants (check()) and the payload
@@ -9,12 +9,12 @@
  * overlap, clobbered byte, lost copy or broken metadata — not only on a
  * wrong return value. Cases are async because pattern loops yield in the VM.
  */
-import { diagnostics } from "../../src/diagnostics"
-import { HeapError, HeapErrorCode, heapErrorName } from "../../src/errors"
-import { HeapAllocator } from "../../src/global_alloc"
-import { ptrText } from "../../src/hex"
-import { Layout, LayoutError, MAX_ALIGN } from "../../src/layout"
-import { HeapStats } from "../../src/stats"
+import { diagnostics } from "../../src/layers/diagnostics"
+import { HeapError, HeapErrorCode, heapErrorName } from "../../src/core/errors"
+import { HeapAllocator } from "../../src/api/global_alloc"
+import { ptrText } from "../../src/core/hex"
+import { Layout, LayoutError, MAX_ALIGN } from "../../src/core/layout"
+import { HeapStats } from "../../src/core/stats"
 import { assert, assertEq, expectConsistent, expectPattern, fillPattern, Rng, settle } from "./check"
 
 export interface ConformanceTarget {

@@ -1,20 +1,20 @@
 /**
- * tests/contract/containers.ts — Vec (src/vec.ts) and HeapString
- * (src/heap_string.ts) as portable test cases, run against every allocator
- * kind: by vitest on the host (tests/containers.test.ts) and by
+ * tests/contract/containers.ts — Vec (src/collections/vec.ts) and HeapString
+ * (src/collections/heap_string.ts) as portable test cases, run against every allocator
+ * kind: by vitest on the host (tests/collections/containers.test.ts) and by
  * @devicescript/test inside the DeviceScript VM (tests/vm/selftest_api.ts).
  * Each case checks values, raw bytes in the region, the heap's counters and
  * its invariants. Loops stay short and yield often (the VM runs them with
  * GC-stress and a 131,072-opcode slice).
  */
-import { AllocError, GlobalAllocAdapter } from "../../src/allocator_api"
-import { Box } from "../../src/boxed"
-import { HeapError, HeapErrorCode } from "../../src/errors"
-import { HeapAllocator } from "../../src/global_alloc"
-import { HeapString, utf8Length } from "../../src/heap_string"
-import { ptrText } from "../../src/hex"
-import { Layout } from "../../src/layout"
-import { elemWidth, ElemKind, Vec } from "../../src/vec"
+import { AllocError, GlobalAllocAdapter } from "../../src/api/allocator_api"
+import { Box } from "../../src/collections/boxed"
+import { HeapError, HeapErrorCode } from "../../src/core/errors"
+import { HeapAllocator } from "../../src/api/global_alloc"
+import { HeapString, utf8Length } from "../../src/collections/heap_string"
+import { ptrText } from "../../src/core/hex"
+import { Layout } from "../../src/core/layout"
+import { elemWidth, ElemKind, Vec } from "../../src/collections/vec"
 import { assert, assertEq, expectConsistent, expectHeapError, thrown, settle } from "./check"
 import { ConformanceCase, ConformanceTarget } from "./conformance"
 

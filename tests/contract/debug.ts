@@ -1,19 +1,19 @@
 /**
- * tests/contract/debug.ts — the debug modes (src/debug.ts) as portable cases:
+ * tests/contract/debug.ts — the debug modes (src/layers/debug.ts) as portable cases:
  * each case wraps a fresh allocator of the target's kind in a DebugAllocator
  * and provokes one heap bug (overflow, underflow, write after free, double
  * free, foreign / misaligned pointer, wrong layout), then checks that it is
  * caught with its code naming the user's pointer, that every other live block
  * keeps its payload pattern, and that check() lists only that one failure.
- * Run on the host for every allocator kind (tests/debug.test.ts) and in the
+ * Run on the host for every allocator kind (tests/layers/debug.test.ts) and in the
  * VM (tests/vm/selftest_debug.ts).
  */
-import { DebugAllocator, DebugLevel, FILL_ALLOC, FILL_FREED } from "../../src/debug"
-import { HeapErrorCode } from "../../src/errors"
-import { HeapEvents } from "../../src/events"
-import { ptrText } from "../../src/hex"
-import { Layout } from "../../src/layout"
-import { HeapStats } from "../../src/stats"
+import { DebugAllocator, DebugLevel, FILL_ALLOC, FILL_FREED } from "../../src/layers/debug"
+import { HeapErrorCode } from "../../src/core/errors"
+import { HeapEvents } from "../../src/core/events"
+import { ptrText } from "../../src/core/hex"
+import { Layout } from "../../src/core/layout"
+import { HeapStats } from "../../src/core/stats"
 import { assert, assertEq, expectConsistent, expectHeapError, expectPattern, fillPattern, settle, thrown, tick } from "./check"
 import type { ConformanceCase, ConformanceTarget } from "./conformance"
 

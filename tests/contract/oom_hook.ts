@@ -1,13 +1,13 @@
 /**
  * tests/contract/oom_hook.ts — the out-of-memory hook's rules as portable
- * cases, run on the host for every allocator (tests/oom_hook.test.ts) and in
+ * cases, run on the host for every allocator (tests/layers/oom_hook.test.ts) and in
  * the VM (tests/vm/selftest_api.ts).
  */
-import { HeapError } from "../../src/errors"
-import { HeapEvents } from "../../src/events"
-import { HeapAllocator } from "../../src/global_alloc"
-import { Layout } from "../../src/layout"
-import { OomHookAllocator } from "../../src/oom_hook"
+import { HeapError } from "../../src/core/errors"
+import { HeapEvents } from "../../src/core/events"
+import { HeapAllocator } from "../../src/api/global_alloc"
+import { Layout } from "../../src/core/layout"
+import { OomHookAllocator } from "../../src/layers/oom_hook"
 import { assert, assertEq, expectConsistent } from "./check"
 import { ConformanceCase } from "./conformance"
 

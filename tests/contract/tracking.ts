@@ -1,21 +1,21 @@
 /**
- * tests/contract/tracking.ts — TrackingAllocator (src/tracking.ts) and the
- * allocation tags containers set (src/alloc_tag.ts) as portable cases, run for
- * every allocator kind on the host (tests/tracking.test.ts) and in the VM
+ * tests/contract/tracking.ts — TrackingAllocator (src/layers/tracking.ts) and the
+ * allocation tags containers set (src/layers/alloc_tag.ts) as portable cases, run for
+ * every allocator kind on the host (tests/layers/tracking.test.ts) and in the VM
  * (tests/vm/selftest_tracking.ts).
  */
-import { AllocTag, currentAllocTag, registerAllocTag, setAllocTag } from "../../src/alloc_tag"
-import { GlobalAllocAdapter } from "../../src/allocator_api"
-import { Box } from "../../src/boxed"
-import { HeapError, HeapErrorCode } from "../../src/errors"
-import { HeapEvents } from "../../src/events"
-import { HeapAllocator } from "../../src/global_alloc"
-import { HeapString } from "../../src/heap_string"
-import { ptrText } from "../../src/hex"
-import { Layout } from "../../src/layout"
-import { LoggingAllocator } from "../../src/logging"
-import { formatLeakReport, LeakReport, TrackingAllocator, TrackingCounts } from "../../src/tracking"
-import { ElemKind, Vec } from "../../src/vec"
+import { AllocTag, currentAllocTag, registerAllocTag, setAllocTag } from "../../src/layers/alloc_tag"
+import { GlobalAllocAdapter } from "../../src/api/allocator_api"
+import { Box } from "../../src/collections/boxed"
+import { HeapError, HeapErrorCode } from "../../src/core/errors"
+import { HeapEvents } from "../../src/core/events"
+import { HeapAllocator } from "../../src/api/global_alloc"
+import { HeapString } from "../../src/collections/heap_string"
+import { ptrText } from "../../src/core/hex"
+import { Layout } from "../../src/core/layout"
+import { LoggingAllocator } from "../../src/layers/logging"
+import { formatLeakReport, LeakReport, TrackingAllocator, TrackingCounts } from "../../src/layers/tracking"
+import { ElemKind, Vec } from "../../src/collections/vec"
 import { assert, assertEq, expectConsistent, expectHeapError, Rng, settle, thrown } from "./check"
 import { ConformanceCase } from "./conformance"
 

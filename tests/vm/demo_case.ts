@@ -9,8 +9,8 @@
  */
 import { describe, expect, test } from "@devicescript/test"
 import { boardById } from "../../boards/index"
-import { HeapFactory, runFirmware } from "../../src/firmware"
-import { setGlobalAllocator } from "../../src/global_alloc"
+import { HeapFactory, runFirmware } from "../../src/firmware/firmware"
+import { setGlobalAllocator } from "../../src/api/global_alloc"
 
 function registerDemo(kind: string, make: HeapFactory): void {
     test("demo workload with " + kind + " on pico: streams events and frees everything", async () => {

@@ -1,9 +1,9 @@
 /**
  * tests/vm/register.ts — registerCases(title, kind, …): the portable cases
- * against an allocator named by kind (src/allocators.ts), through
+ * against an allocator named by kind (src/allocators/registry.ts), through
  * register_target.ts. Importing it links all four allocators into the program.
  */
-import { makeAllocator } from "../../src/allocators"
+import { makeAllocator } from "../../src/allocators/registry"
 import { ConformanceCase } from "../contract/conformance"
 import { registerCasesWith } from "./register_target"
 

@@ -8,13 +8,13 @@
  * otherwise pass the 131,072-opcode limit of a slice.
  *
  * It takes a factory rather than an allocator kind so that a program can
- * link only the allocators it tests (a program importing src/allocators.ts
+ * link only the allocators it tests (a program importing src/allocators/registry.ts
  * compiles all four, and the tracking cases only fit DeviceScript's 64 KB of
  * function bytecode with two per program). register.ts is the by-kind form.
  */
 import { describe, test } from "@devicescript/test"
-import { HeapAllocator } from "../../src/global_alloc"
-import { StaticRegion } from "../../src/region"
+import { HeapAllocator } from "../../src/api/global_alloc"
+import { StaticRegion } from "../../src/core/region"
 import { settle } from "../contract/check"
 import { ConformanceCase, ConformanceTarget } from "../contract/conformance"
 

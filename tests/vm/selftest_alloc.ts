@@ -7,7 +7,7 @@
  *
  * Run by tests/vm.test.ts as `devs run tests/vm/selftest_alloc.ts --test --test-self-exit`.
  */
-import { ALLOCATOR_KINDS } from "../../src/allocators"
+import { ALLOCATOR_KINDS } from "../../src/allocators/registry"
 import { CONFORMANCE_CASES } from "../contract/conformance"
 import { registerCases } from "./register"
 

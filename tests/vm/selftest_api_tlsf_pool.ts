@@ -1,6 +1,6 @@
 /**
- * In-VM self-tests of the Allocator API (src/allocator_api.ts) and Box
- * (src/boxed.ts) for the allocators of pair_tlsf_pool.ts: the portable cases the
+ * In-VM self-tests of the Allocator API (src/api/allocator_api.ts) and Box
+ * (src/collections/boxed.ts) for the allocators of pair_tlsf_pool.ts: the portable cases the
  * host runs (tests/contract/allocator_api.ts, tests/contract/boxed.ts) on
  * 8 KiB regions. Run by tests/vm.test.ts with devs run --test --test-self-exit.
  */

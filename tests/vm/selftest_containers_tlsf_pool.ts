@@ -1,5 +1,5 @@
 /**
- * In-VM self-tests of Vec (src/vec.ts) and HeapString (src/heap_string.ts)
+ * In-VM self-tests of Vec (src/collections/vec.ts) and HeapString (src/collections/heap_string.ts)
  * for the allocators of pair_tlsf_pool.ts: the portable cases of
  * tests/contract/containers.ts on 8 KiB regions. Run by tests/vm.test.ts.
  */

@@ -8,12 +8,12 @@
 import { describe, expect, test } from "@devicescript/test"
 import { BOARDS, boardForArch, boardById } from "../../boards/index"
 import { validateBoard } from "../../boards/validate"
-import { BuddyAllocator } from "../../src/buddy"
-import { HeapError, HeapErrorCode } from "../../src/errors"
-import { AllocFailedError, alloc, dealloc, handleAllocError, setGlobalAllocator } from "../../src/global_alloc"
-import { hex, parseHex } from "../../src/hex"
-import { Layout, LayoutError } from "../../src/layout"
-import { StaticRegion } from "../../src/region"
+import { BuddyAllocator } from "../../src/allocators/buddy"
+import { HeapError, HeapErrorCode } from "../../src/core/errors"
+import { AllocFailedError, alloc, dealloc, handleAllocError, setGlobalAllocator } from "../../src/api/global_alloc"
+import { hex, parseHex } from "../../src/core/hex"
+import { Layout, LayoutError } from "../../src/core/layout"
+import { StaticRegion } from "../../src/core/region"
 
 function layoutErrorFor(size: number, align: number): boolean {
     try {

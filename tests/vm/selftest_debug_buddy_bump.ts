@@ -1,5 +1,5 @@
 /**
- * In-VM self-tests of the debug modes (src/debug.ts) for the allocators of
+ * In-VM self-tests of the debug modes (src/layers/debug.ts) for the allocators of
  * pair_buddy_bump.ts: the portable cases of tests/contract/debug.ts (each wraps
  * the fresh allocator in its own DebugAllocator) on 8 KiB regions.
  * Run by tests/vm.test.ts.

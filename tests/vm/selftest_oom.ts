@@ -1,5 +1,5 @@
 /**
- * In-VM self-tests of the out-of-memory hook (src/oom_hook.ts), its events
+ * In-VM self-tests of the out-of-memory hook (src/layers/oom_hook.ts), its events
  * and its stream through the logging wrapper: the portable cases of
  * tests/contract/oom_hook.ts, for every allocator kind on a 4 KiB region.
  * A program of its own to keep each under DeviceScript's 64 KB of function
@@ -7,7 +7,7 @@
  *
  * Run by tests/vm.test.ts as `devs run tests/vm/selftest_oom.ts --test --test-self-exit`.
  */
-import { ALLOCATOR_KINDS } from "../../src/allocators"
+import { ALLOCATOR_KINDS } from "../../src/allocators/registry"
 import { OOM_CASES } from "../contract/oom_hook"
 import { registerCases } from "./register"
 

@@ -1,7 +1,7 @@
 /**
  * In-VM self-tests of trace replay (bench/replay.ts) with traces compiled in
  * as hex`` literals (tests/vm/traces/, written by bench/vm/gen_traces.ts and
- * kept current by tests/vm_traces.test.ts): for every allocator kind on the
+ * kept current by tests/bench/vm_traces.test.ts): for every allocator kind on the
  * Pico's 32 KiB region (the traces need it: short2-bal peaks at 18,314 bytes),
  * short1-bal, short2-bal and one window of a big trace (a different one per
  * kind), verify on, replay yielding every 20 ops. Each must replay every op
@@ -12,8 +12,8 @@
  * Run by tests/vm.test.ts as `devs run tests/vm/selftest_replay.ts --test --test-self-exit`.
  */
 import { describe, test } from "@devicescript/test"
-import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators"
-import { StaticRegion } from "../../src/region"
+import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators/registry"
+import { StaticRegion } from "../../src/core/region"
 import { EncodedTrace, replay, ReplayOptions } from "../../bench/replay"
 import { PICO } from "../../boards/pico"
 import { assertEq, settle } from "../contract/check"

@@ -1,6 +1,6 @@
 /**
- * In-VM self-tests of TrackingAllocator (src/tracking.ts) and the allocation
- * tags containers set (src/alloc_tag.ts) for the allocators of
+ * In-VM self-tests of TrackingAllocator (src/layers/tracking.ts) and the allocation
+ * tags containers set (src/layers/alloc_tag.ts) for the allocators of
  * pair_buddy_bump.ts: the portable cases of tests/contract/tracking.ts on 8 KiB
  * regions. Run by tests/vm.test.ts.
  */

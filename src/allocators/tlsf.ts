@@ -1,0 +1,958 @@
+/**
+ * tlsf.ts — a Two-Level Segregated Fit allocator (Masmano et al., 2004; the
+ * layout follows mattconte/tlsf) over a StaticRegion, with every byte of its
+ * metadata inside the region (a dump of `region.buf` is the whole truth).
+ *
+ * What it does
+ *   Blocks of any multiple of 8 bytes from 16 up tile the region between the
+ *   control structure and an end sentinel. Each block starts with an 8-byte
+ *   header; the payload (the pointer handed out) follows it, so payloads are
+ *   8-aligned. Free blocks sit in segregated free lists indexed by two
+ *   levels: the first level (fl) is the power of two of the block size, the
+ *   second (sl) splits each power-of-two range into 16 equal classes
+ *   (SL_INDEX_COUNT = 16). Sizes below 128 are classed linearly by 8 (fl 0):
+ *
+ *     size < 128:  fl = 0,       sl = size / 8
+ *     size ≥ 128:  m = msb(size), fl = m − 6, sl = (size >> (m − 4)) − 16
+ *
+ *   A first-level bitmap says which fl rows have a non-empty list and one u16
+ *   bitmap per row says which sl lists are non-empty, so alloc finds a list in
+ *   O(1): round the request up to the next class boundary ("good fit": every
+ *   block of that class or above is big enough), take the lowest set bit of
+ *   the sl map at or above sl, else of the fl map above fl. When that finds
+ *   nothing, alloc also tries the head of the request's own class (O(1)), so
+ *   the largest free block is usable. The block is split: the tail becomes a
+ *   free block when it has ≥ 16 bytes. free merges the block with a free
+ *   physical neighbour on either side (boundary tags: each header links to
+ *   the previous block, the size leads to the next), so no two free blocks
+ *   are ever adjacent. DeviceScript has no Math.clz32: msb() and the lowest
+ *   set bit come from a 256-entry byte table (MSB, a module-level ds.Buffer),
+ *   at most three lookups for sizes below 2^24.
+ *   Alignment above 8 over-allocates size + align + 16 and splits the leading
+ *   gap off as a free block (≥ 16 bytes, or 0), as tlsf_memalign does.
+ *
+ * Metadata (offsets from the region start; FL = flCount, HD = 16 + SLB):
+ *
+ *     0        12     16            HD                     metaEnd              sentinel  size
+ *     ┌────────┬──────┬─────────────┬──────────────────────┬─────────────────────┬────────┬──┐
+ *     │ header │flmap │ slmap[FL]   │ heads[FL][16]        │ blocks …            │ S      │▒▒│
+ *     └────────┴──────┴─────────────┴──────────────────────┴─────────────────────┴────────┴──┘
+ *     header  u32 magic 0x46534C54 ("TLSF"), u32 region size, u8 FL, u8 version (1), u16 0
+ *     flmap   u32: bit fl set iff slmap[fl] ≠ 0
+ *     slmap   u16 per fl row: bit sl set iff heads[fl][sl] ≠ 0 (SLB = 2·FL rounded up to 4)
+ *     heads   u32 offset of the first free block of class (fl, sl), 0 = empty
+ *             (offset 0 is the control structure, never a block, so 0 is NIL)
+ *     S       end sentinel: an 8-byte header of size 0, never free, whose prev
+ *             link names the last block; ▒▒ the < 8-byte tail, never used
+ *
+ *     every block:  +0 u32 prev: offset of the previous block (0 for the first)
+ *                   +4 u32 word: TAG (0x54 << 24) | size | flags, size a multiple of 8 (< 2^24)
+ *                      flags: 1 FREE; 4 SLACK (a live block 8 bytes larger than its
+ *                      layout needs, because a 8-byte tail cannot be a block);
+ *                      a header absorbed by coalescing is overwritten with TAG | 2 (DEAD)
+ *     a free block: +8 u32 next free offset, +12 u32 prev free offset (0 = none)
+ *     a live block: +8 … the caller's payload (size − 8 bytes)
+ *
+ *   A layout (size, align) needs a block of need = max(size, 1) + 8 rounded up to
+ *   8 (at least 16); a live block's size is need, or need + 8 with SLACK set.
+ *   Unlike mattconte's tlsf, every header (live ones too) keeps its prev link,
+ *   so there is no PREV_FREE bit: dealloc reads the previous block's word,
+ *   which its validation reads anyway, and a header is checked against both
+ *   neighbours. Absorbed headers are overwritten (DEAD) so that no stale,
+ *   valid-looking header survives inside a bigger block, and so that a second
+ *   free of a pointer whose block was merged away is still named DoubleFree.
+ *
+ * Invariants (check() verifies each):
+ *   I1 the blocks tile [metaEnd, sentinel) in address order; each has the TAG,
+ *      a size ≥ 16 and a prev link naming the block before it; the sentinel's
+ *      prev names the last block;
+ *   I2 list (fl, sl) holds exactly the free blocks whose size maps to (fl, sl),
+ *      doubly linked (next/prev), and its bits in slmap and flmap are set iff
+ *      it is non-empty;
+ *   I3 no two free blocks are adjacent (coalescing is complete);
+ *   I4 stats: inUse = Σ live block sizes (headers included), liveBlocks = their
+ *      count, free = Σ free block sizes = capacity − inUse; HeapStats.problems().
+ *   A few scalars live in fields: region bounds, FL, offsets, counters.
+ *
+ * Costs
+ *   alloc: O(1) — two msb lookups, at most two bitmap reads and lowest-bit
+ *   lookups, one list pop, at most one split (one list push). dealloc: O(1) —
+ *   the validation reads the block's header, the next block's prev link and
+ *   the previous block's size word (which coalescing needs anyway); at most
+ *   two O(1) unlinks and one push. realloc: O(1) in place (shrink splits off
+ *   the tail; grow absorbs the next block when it is free and big enough),
+ *   else carve + one blitAt + release. allocZeroed: alloc + one fillAt.
+ *   alloc and dealloc are one call from the user plus one into carve()/
+ *   release(), which hold the list work inline (carve calls insertFree only
+ *   for the leading gap of an over-aligned request).
+ *   Metadata: 16 + SLB + 64·FL bytes rounded up to 8, plus the 8-byte
+ *   sentinel: 688 bytes (2.1 %) for a 32 KiB region (FL = 10), 552 for 8 KiB
+ *   (FL = 8); 8 bytes of header per block. Internal fragmentation: < 16 bytes
+ *   per block (8 header + up to 15 rounding). Good fit may pass over a free
+ *   block of the request's own class that would have fitted (it is tried last).
+ *   In the VM (every expression node is an opcode; measured by running N
+ *   operations in one slice and finding the N that panics, ± 1 %, loop
+ *   included), on a 32 KiB region:
+ *     alloc + dealloc of 16 bytes, a neighbour live on both sides
+ *       (no split, no merge)                                   ≈ 570 opcodes
+ *     alloc + dealloc of 16 bytes from a fresh heap (one split
+ *       of the big free block, one merge back into it)         ≈ 950 opcodes
+ *   so a loop of them must yield every ~130 pairs.
+ *   check(): O(blocks): ≈ 60 opcodes per live block, ≈ 110 per free block,
+ *   ≈ 4k for the 160 list heads; synchronous, no allocation but its result:
+ *     32 KiB, 1,002 live 32-byte blocks                        ≈ 64k opcodes
+ *     32 KiB, 1,002 blocks of 32 bytes, every other one free   ≈ 110k
+ *     32 KiB, 2,004 blocks of 16 bytes, every other one free   > 131k: does not
+ *       fit one slice (so keep ≤ ~1,100 blocks, half free, per check())
+ *   Call it at the start of a slice (right after an `await`). walk(): O(blocks).
+ *
+ * Misuse detection (dealloc and realloc; throws HeapError before any change)
+ *   pointer 0                                    → NotAllocated ("null pointer")
+ *   outside [base, base + size)                  → OutOfRegion
+ *   not whole, not a multiple of 8, or not a
+ *   multiple of layout.align                     → Misaligned
+ *   in the control structure or the sentinel     → NotAllocated
+ *   start of a free block                        → DoubleFree
+ *   start of an absorbed (DEAD) header inside a
+ *   free block: it was freed and merged          → DoubleFree (names the free block)
+ *   inside a block, not its start                → NotAllocated (names the block, live or free)
+ *   start of a live block of another size        → WrongLayout (block size and layout named)
+ *   a header whose neighbours disagree with it   → Corrupt (run check())
+ *   Cost: the valid case is one header-word compare (TAG, not FREE and the exact
+ *   block size of the layout in one u32), one prev-link compare of the next block
+ *   and one of the previous block's size (which coalescing reads anyway): about
+ *   a third of dealloc's opcodes. A failed test falls into the diagnosis,
+ *   which walks the block chain from the start to find the block holding the
+ *   pointer: O(blocks), like check()'s chain pass (≈ 60 opcodes per block). A random interior pointer passes the fast test only if
+ *   the 8 payload bytes before it equal TAG|need exactly (2^-32 for random data)
+ *   and the bytes at the "next block" hold that pointer's offset and the
+ *   "previous" block's size leads to it: user data forging such a consistent
+ *   header chain is the residual risk, as in every allocator with in-band headers.
+ *   Not detectable: a layout size with the same `need` (e.g. 100 vs 97..104, all
+ *   a 112-byte block; that skews `requested`, which trusts layout.size), and an
+ *   align that differs but still divides the pointer. A double free after the
+ *   merged block was reused is NotAllocated naming the new owner (its DEAD marker
+ *   may survive inside that live block; the message mentions it).
+ */
+import * as ds from "@devicescript/core"
+import { HeapError, HeapErrorCode } from "../core/errors"
+import { BlockVisitor, HeapAllocator, checkNewSize } from "../api/global_alloc"
+import { ptrText } from "../core/hex"
+import { Layout } from "../core/layout"
+import { StaticRegion } from "../core/region"
+import { HeapCounters } from "../core/counters"
+import { HeapStats } from "../core/stats"
+
+/** "TLSF" as a little-endian u32 at offset 0 of a tlsf region. */
+export const TLSF_MAGIC = 0x46534c54
+/** Version of the metadata layout described in the header comment. */
+export const TLSF_VERSION = 1
+/** Tag in the top byte of every header word (positive, so words stay int32). */
+export const TLSF_TAG = 0x54000000
+/** Flag: the block is free. */
+export const TLSF_FREE = 1
+/** Header word of a header absorbed by coalescing (size 0). */
+export const TLSF_DEAD = 0x54000002
+/** Flag: the live block is 8 bytes larger than its layout needs. */
+export const TLSF_SLACK = 4
+/** Size bits of a header word. */
+export const TLSF_SIZE_MASK = 0x00fffff8
+/** Second-level lists per first-level row. */
+export const TLSF_SL_COUNT = 16
+/** Smallest block (header + two free-list links). */
+export const TLSF_MIN_BLOCK = 16
+/** Bytes of header before every payload. */
+export const TLSF_HEADER = 8
+
+/** msb of each byte value (index of the highest set bit; MSB[0] = 0). */
+const MSB = msbTable()
+
+function msbTable(): ds.Buffer {
+    const t = ds.Buffer.alloc(256)
+    for (let i = 2; i < 256; i++) t.setAt(i, "u8", t.getAt(i >> 1, "u8") + 1)
+    return t
+}
+
+/**
+ * Index of the highest set bit of 1 ≤ x < 2^31 (three table lookups at most).
+ *
+ * ```ts
+ * tlsfMsb(1) === 0; tlsfMsb(4096) === 12; tlsfMsb(4097) === 12
+ * ```
+ */
+export function tlsfMsb(x: number): number {
+    if (x < 256) return MSB.getAt(x, "u8")
+    if (x < 65536) return 8 + MSB.getAt(x >> 8, "u8")
+    if (x < 16777216) return 16 + MSB.getAt(x >> 16, "u8")
+    return 24 + MSB.getAt(x >> 24, "u8")
+}
+
+/**
+ * The (fl, sl) class a free block of `size` bytes (a multiple of 8, ≥ 16) is
+ * filed under, as fl * 16 + sl (mapping_insert of the paper).
+ *
+ * ```ts
+ * tlsfClass(16) === 2     // fl 0, sl 2: sizes below 128 go by 8
+ * tlsfClass(128) === 16   // fl 1, sl 0: 128..135
+ * tlsfClass(1000) === 63  // fl 3 (512..1023, steps of 32), sl 15: 992..1023
+ * ```
+ */
+export function tlsfClass(size: number): number {
+    if (size < 128) return size >> 3
+    const m = tlsfMsb(size)
+    return ((m - 6) << 4) + ((size >> (m - 4)) - 16)
+}
+
+/**
+ * The smallest block size of class c = fl * 16 + sl.
+ *
+ * ```ts
+ * tlsfClassSize(63) === 992
+ * ```
+ */
+export function tlsfClassSize(c: number): number {
+    const fl = c >> 4
+    const sl = c & 15
+    if (fl === 0) return sl << 3
+    return (16 + sl) << (fl + 2)
+}
+
+/**
+ * The block size a layout of `size` bytes needs: header + payload rounded up to 8, at least 16.
+ *
+ * ```ts
+ * tlsfNeed(0) === 16; tlsfNeed(8) === 16; tlsfNeed(100) === 112
+ * ```
+ */
+export function tlsfNeed(size: number): number {
+    return size > 8 ? (size + 15) & ~7 : 16
+}
+
+/**
+ * TLSF allocator; see the header comment for layout, invariants and costs.
+ *
+ * ```ts
+ * const heap = new TlsfAllocator(new StaticRegion(0x20020000, 32768))
+ * const l = Layout.fromSizeAlign(100, 8)
+ * const p = heap.alloc(l)            // a 112-byte block (8 header + 104)
+ * const q = heap.realloc(p, l, 300)  // grows in place: the next block is free
+ * heap.dealloc(q, Layout.fromSizeAlign(300, 8))
+ * heap.check()                       // [] — every invariant holds
+ * ```
+ */
+export class TlsfAllocator extends HeapCounters implements HeapAllocator {
+    readonly kind: string = "tlsf"
+    readonly region: StaticRegion
+    /** First-level rows (fl = 0 .. flCount − 1). */
+    readonly flCount: number
+    /** Offset of slmap[0]. */
+    readonly slMap: number
+    /** Offset of heads[0][0]. */
+    readonly heads: number
+    /** Offset of the first block: everything below is the control structure. */
+    readonly metaEnd: number
+    /** Offset of the end sentinel's header. */
+    readonly sentinel: number
+
+    private buf: ds.Buffer
+    private base: number
+    private size: number
+    // The counters (capacity, inUse, requested, peakInUse, allocs, frees,
+    // reallocs, failures, peakRequest) are HeapCounters' (counters.ts).
+
+    /**
+     * Lays the control structure out at the start of the region and makes the
+     * rest one free block. HeapError(BadArgument) when the region cannot hold
+     * the metadata, the sentinel and one 16-byte block.
+     *
+     * ```ts
+     * const heap = new TlsfAllocator(new StaticRegion(0x20020000, 40000)) // any size works
+     * ```
+     */
+    constructor(region: StaticRegion) {
+        super()
+        this.region = region
+        this.buf = region.buf
+        this.base = region.base
+        const size = region.size
+        this.size = size
+        // Enough rows for a block as big as the region (capacity < size).
+        const flCount = (size < 128 ? 0 : tlsfMsb(size) - 6) + 1
+        this.flCount = flCount
+        this.slMap = 16
+        this.heads = 16 + (((2 * flCount + 3) >> 2) << 2)
+        const metaEnd = (this.heads + 64 * flCount + 7) & ~7
+        this.metaEnd = metaEnd
+        const end = size - (size & 7)
+        const sentinel = end - 8
+        this.sentinel = sentinel
+        if (sentinel - metaEnd < 16)
+            throw new HeapError(HeapErrorCode.BadArgument, region.base, "tlsf: a region of " + size + " bytes cannot hold its " + (metaEnd + 8) + " bytes of metadata and a 16-byte block")
+        this.capacity = sentinel - metaEnd
+        const buf = this.buf
+        buf.fillAt(0, metaEnd, 0)
+        buf.setAt(0, "u32", TLSF_MAGIC)
+        buf.setAt(4, "u32", size)
+        buf.setAt(8, "u8", flCount)
+        buf.setAt(9, "u8", TLSF_VERSION)
+        const s = sentinel - metaEnd
+        buf.setAt(metaEnd, "u32", 0)
+        buf.setAt(metaEnd + 4, "u32", TLSF_TAG | s | TLSF_FREE)
+        buf.setAt(sentinel, "u32", metaEnd)
+        buf.setAt(sentinel + 4, "u32", TLSF_TAG)
+        this.insertFree(metaEnd, s)
+    }
+
+    /**
+     * Rust's GlobalAlloc::alloc: a block of tlsfNeed(size) bytes (payload 8
+     * bytes after its header), or 0 when no free block is big enough. O(1).
+     *
+     * ```ts
+     * const p = heap.alloc(Layout.fromSizeAlign(100, 64)) // p % 64 === 0
+     * ```
+     */
+    alloc(layout: Layout): number {
+        const size = layout.size
+        if (size > this.peakRequest) this.peakRequest = size
+        if (size > this.capacity) {
+            this.failures++
+            return 0
+        }
+        const need = size > 8 ? (size + 15) & ~7 : 16
+        const b = this.carve(need, layout.align)
+        if (b < 0) {
+            this.failures++
+            return 0
+        }
+        this.allocs++
+        this.requested += size
+        const inUse = this.inUse + (this.buf.getAt(b + 4, "u32") & 0x00fffff8)
+        this.inUse = inUse
+        if (inUse > this.peakInUse) this.peakInUse = inUse
+        return this.base + b + 8
+    }
+
+    /**
+     * Rust's GlobalAlloc::alloc_zeroed: alloc, then one fillAt over layout.size bytes.
+     *
+     * ```ts
+     * const p = heap.allocZeroed(Layout.fromSizeAlign(64, 4)) // 64 bytes reading 0
+     * ```
+     */
+    allocZeroed(layout: Layout): number {
+        const p = this.alloc(layout)
+        if (p !== 0 && layout.size > 0) this.buf.fillAt(p - this.base, layout.size, 0)
+        return p
+    }
+
+    /**
+     * Rust's GlobalAlloc::dealloc, merging with free neighbours on both sides.
+     * Misuse (see the header) throws HeapError before anything changes. O(1).
+     *
+     * ```ts
+     * const l = Layout.fromSizeAlign(32, 4)
+     * const p = heap.alloc(l)
+     * heap.dealloc(p, l)
+     * heap.dealloc(p, l) // throws HeapError double-free
+     * ```
+     */
+    dealloc(ptr: number, layout: Layout): void {
+        const size = layout.size
+        const off = ptr - this.base
+        const buf = this.buf
+        // One test for: inside the block range, a whole number, 8-aligned and
+        // layout-aligned. (off | 0) is safe: 0 ≤ off < size < 2^31.
+        if (!(off >= this.metaEnd + 8 && off < this.sentinel) || (off | 0) !== off || (off & ((layout.align - 1) | 7)) !== 0 || size > this.capacity)
+            throw this.misuse(ptr, layout, "dealloc")
+        const b = off - 8
+        const need = size > 8 ? (size + 15) & ~7 : 16
+        const w = buf.getAt(b + 4, "u32")
+        // TAG, not FREE, and the exact size of the layout (with or without SLACK).
+        if (w !== 0x54000000 + need && w !== 0x54000000 + need + 12) throw this.misuse(ptr, layout, "dealloc")
+        const bs = w & 0x00fffff8
+        const pb = buf.getAt(b, "u32")
+        // Boundary tags agree: the next block links back here, the previous one ends here.
+        if (buf.getAt(b + bs, "u32") !== b || (pb === 0 ? b !== this.metaEnd : pb + (buf.getAt(pb + 4, "u32") & 0x00fffff8) !== b))
+            throw this.misuse(ptr, layout, "dealloc")
+        // Valid: from here on state changes.
+        this.frees++
+        this.inUse -= bs
+        this.requested -= size
+        this.release(b, bs)
+    }
+
+    /**
+     * Rust's GlobalAlloc::realloc. Shrinking stays in place and frees the tail
+     * when it is ≥ 16 bytes (merged with a free next block); growing stays in
+     * place when the next block is free and big enough; otherwise it carves a
+     * new block, copies min(old, new) bytes and frees the old one. On failure
+     * returns 0 and the old block is valid and unchanged. newSize is validated
+     * like a Layout (LayoutError); misuse throws HeapError.
+     *
+     * ```ts
+     * const l = Layout.fromSizeAlign(16, 4)
+     * const p = heap.alloc(l)
+     * const q = heap.realloc(p, l, 40) // q === p when the next block is free
+     * ```
+     */
+    realloc(ptr: number, layout: Layout, newSize: number): number {
+        checkNewSize(newSize, layout.align)
+        const b = this.liveBlock(ptr, layout, "realloc")
+        if (newSize > this.peakRequest) this.peakRequest = newSize
+        const buf = this.buf
+        if (newSize > this.capacity) {
+            this.failures++
+            return 0
+        }
+        const need = newSize > 8 ? (newSize + 15) & ~7 : 16
+        const bs = buf.getAt(b + 4, "u32") & TLSF_SIZE_MASK
+        const n = b + bs
+        const nw = buf.getAt(n + 4, "u32")
+        let total = -1
+        if (need <= bs) total = bs
+        else if ((nw & TLSF_FREE) !== 0 && bs + (nw & TLSF_SIZE_MASK) >= need) {
+            // Grow in place: absorb the free next block.
+            const ns = nw & TLSF_SIZE_MASK
+            this.unlinkFree(n, ns)
+            buf.setAt(n + 4, "u32", TLSF_DEAD)
+            total = bs + ns
+            buf.setAt(b + total, "u32", b)
+        }
+        if (total >= 0) {
+            // In place: [b, b + total) is ours; keep need bytes, free a tail ≥ 16.
+            const rem = total - need
+            if (rem >= 16) {
+                buf.setAt(b + 4, "u32", TLSF_TAG | need)
+                const t = b + need
+                buf.setAt(t, "u32", b)
+                buf.setAt(t + 4, "u32", TLSF_TAG | rem)
+                // The tail may touch a free next block (when shrinking): release merges it.
+                this.release(t, rem)
+                total = need
+            } else buf.setAt(b + 4, "u32", TLSF_TAG | total | (rem === 8 ? TLSF_SLACK : 0))
+            this.reallocs++
+            this.requested += newSize - layout.size
+            this.inUse += total - bs
+            if (this.inUse > this.peakInUse) this.peakInUse = this.inUse
+            return ptr
+        }
+        const nb = this.carve(need, layout.align)
+        if (nb < 0) {
+            this.failures++
+            return 0
+        }
+        const len = layout.size < newSize ? layout.size : newSize
+        // Disjoint blocks (both live), so memcpy is fine.
+        if (len > 0) buf.blitAt(nb + 8, buf, b + 8, len)
+        this.release(b, bs)
+        this.reallocs++
+        this.requested += newSize - layout.size
+        this.inUse += (buf.getAt(nb + 4, "u32") & TLSF_SIZE_MASK) - bs
+        if (this.inUse > this.peakInUse) this.peakInUse = this.inUse
+        return this.base + nb + 8
+    }
+
+    /**
+     * A snapshot of the statistics (stats.ts). largestFree is the payload of the
+     * head block of the highest non-empty list: alloc serves any request up to
+     * it (align ≤ 8), by good fit or by trying the head of its own class. O(1).
+     *
+     * ```ts
+     * heap.stats().largestFree // 32,064 for a fresh 32 KiB region
+     * ```
+     */
+    stats(): HeapStats {
+        return this.snapshot(this.largestFreeBlock())
+    }
+
+    /**
+     * Verifies I1–I4 (header comment) and returns every problem as a sentence,
+     * [] when the heap is consistent. Synchronous, O(blocks + lists):
+     *   1. the control structure's header;
+     *   2. the block chain from metaEnd: TAG, size, prev link, in bounds, no two
+     *      adjacent free blocks, ending exactly at the sentinel; each free block
+     *      start is marked in a scratch bitmap (one bit per 8 bytes);
+     *   3. every list (fl, sl): each entry is a marked free block (its mark is
+     *      cleared, so a cycle or a duplicate stops the walk), of that class,
+     *      with a prev link equal to the entry before it; the list is non-empty
+     *      iff its slmap bit is set; each slmap row non-empty iff its flmap bit;
+     *      every marked free block was reached from some list;
+     *   4. the counters against the chain, and HeapStats.problems().
+     * At most 50 problems are listed. Cost: one Buffer of capacity/64 bytes;
+     * ≈ 66 VM opcodes per block (see the header comment).
+     *
+     * ```ts
+     * expect(heap.check()).toEqual([])
+     * ```
+     */
+    check(): string[] {
+        const out: string[] = []
+        const buf = this.buf
+        const base = this.base
+        const metaEnd = this.metaEnd
+        const sentinel = this.sentinel
+        const flCount = this.flCount
+        if (buf.getAt(0, "u32") !== TLSF_MAGIC || buf.getAt(4, "u32") !== this.size || buf.getAt(8, "u8") !== flCount || buf.getAt(9, "u8") !== TLSF_VERSION)
+            out.push("header: expected magic TLSF, size " + this.size + ", " + flCount + " fl rows, version " + TLSF_VERSION + " at offsets 0..9")
+        // Pass 2: the chain.
+        let b = metaEnd
+        let prev = 0
+        let freeBytes = 0
+        let freeCount = 0
+        let blocks = 0
+        // Per block: one combined test (TAG, not DEAD, prev link, size ≥ 16)
+        // and, for a free block, two sums. Adjacent free blocks and flags of
+        // free blocks are checked in the list pass, per free block.
+        while (b < sentinel) {
+            const w = buf.getAt(b + 4, "u32")
+            if ((((w & 0x7f000002) ^ 0x54000000) | (buf.getAt(b, "u32") ^ prev)) !== 0 || (w & 0x00fffff8) < 16) {
+                if ((w & 0x7f000002) !== 0x54000000 || (w & 0x00fffff8) < 16) {
+                    out.push("chain: no valid block header at " + ptrText(base + b) + " (word " + w + ", size " + (w & 0x00fffff8) + "): the blocks do not tile the region")
+                    break
+                }
+                out.push("chain: the block at " + ptrText(base + b) + " links back to offset " + buf.getAt(b, "u32") + ", expected " + prev)
+            }
+            if ((w & 1) !== 0) {
+                freeBytes += w & 0x00fffff8
+                freeCount++
+            }
+            blocks++
+            prev = b
+            b += w & 0x00fffff8
+        }
+        if (b > sentinel) out.push("chain: the block at " + ptrText(base + prev) + " runs past the sentinel at " + ptrText(base + sentinel))
+        const liveCount = blocks - freeCount
+        const liveBytes = b - metaEnd - freeBytes
+        if (b === sentinel) {
+            if (buf.getAt(sentinel + 4, "u32") !== TLSF_TAG || buf.getAt(sentinel, "u32") !== prev)
+                out.push("sentinel: expected word " + TLSF_TAG + " and prev " + prev + " at " + ptrText(base + sentinel) + ", got " + buf.getAt(sentinel + 4, "u32") + " and " + buf.getAt(sentinel, "u32"))
+        }
+        // Pass 3: the lists and bitmaps.
+        const flmap = buf.getAt(12, "u32")
+        if (flmap >>> flCount !== 0) out.push("bitmap: flmap " + flmap + " has bits at or above row " + flCount)
+        let listed = 0
+        const heads = this.heads
+        for (let fl = 0; fl < flCount && out.length < 50; fl++) {
+            const slmap = buf.getAt(this.slMap + 2 * fl, "u16")
+            if ((slmap !== 0) !== (((flmap >> fl) & 1) !== 0)) out.push("bitmap: row " + fl + " has slmap " + slmap + " but its flmap bit is " + ((flmap >> fl) & 1))
+            for (let sl = 0; sl < 16; sl++) {
+                const c = (fl << 4) + sl
+                let e = buf.getAt(heads + 4 * c, "u32")
+                if ((e === 0) !== (((slmap >> sl) & 1) === 0))
+                    out.push("bitmap: list (" + fl + ", " + sl + ") is " + (e === 0 ? "empty" : "non-empty") + " but its slmap bit is " + ((slmap >> sl) & 1))
+                if (e === 0) continue
+                // Sizes of class c are lo .. lo + wd − 1.
+                const lo = tlsfClassSize(c)
+                const wd = tlsfClassSize(c + 1) - lo
+                let pe = 0
+                let count = 0
+                while (e !== 0) {
+                    // One test, few short-circuits (fewer VM opcodes): 8-aligned;
+                    // TAG and FREE, not DEAD or SLACK; prev link; the next block
+                    // links back to e (boundary tags: e is a block of the chain,
+                    // not a stray or forged header) and is not free (I3: a free
+                    // block before e would fail this test at its own entry);
+                    // size in the class. A cycle fails the prev test (an entry
+                    // reached again has the prev link of its first visit); an
+                    // entry in two lists fails a class test. No word of the
+                    // control structure carries the TAG, and an offset past the
+                    // buffer reads undefined, so no range test is needed.
+                    const w = buf.getAt(e + 4, "u32")
+                    const sz = (w & 0x00fffff8) - lo
+                    const nx = e + lo + sz
+                    if ((e & 7) | ((w & 0x7f000007) ^ 0x54000001) | (buf.getAt(e + 12, "u32") ^ pe) | (buf.getAt(nx, "u32") ^ e) | (buf.getAt(nx + 4, "u32") & 1) || sz >>> 0 >= wd) {
+                        out.push(this.listProblem(fl, sl, e, pe, count))
+                        break
+                    }
+                    pe = e
+                    e = buf.getAt(e + 8, "u32")
+                    count++
+                }
+                listed += count
+            }
+        }
+        if (listed !== freeCount && out.length < 50) out.push("lists: " + listed + " entries in all, but the chain has " + freeCount + " free blocks (a free block missing from its list)")
+        // Counters.
+        const st = this.stats()
+        if (liveBytes !== st.inUse) out.push("stats: inUse " + st.inUse + " but the live blocks hold " + liveBytes + " bytes")
+        if (liveCount !== st.liveBlocks) out.push("stats: liveBlocks " + st.liveBlocks + " but the chain has " + liveCount + " live blocks")
+        if (freeBytes !== st.free) out.push("stats: free " + st.free + " but the free blocks hold " + freeBytes + " bytes")
+        if (st.requested < 0) out.push("stats: requested " + st.requested + " < 0 (a dealloc passed a larger size than allocated)")
+        const more = st.problems()
+        for (let i = 0; i < more.length; i++) out.push(more[i])
+        return out
+    }
+
+    /**
+     * Calls visit(ptr, size, used) for every block in address order; ptr is the
+     * block's payload and size its payload bytes (block size − 8). Throws
+     * HeapError(Corrupt) when a header does not lead to the next block.
+     *
+     * ```ts
+     * heap.walk((p, size, used) => console.log(ptrText(p), size, used))
+     * ```
+     */
+    walk(visit: BlockVisitor): void {
+        const buf = this.buf
+        const sentinel = this.sentinel
+        let b = this.metaEnd
+        while (b < sentinel) {
+            const w = buf.getAt(b + 4, "u32")
+            const s = w & TLSF_SIZE_MASK
+            if ((w & 0x7f000002) !== TLSF_TAG || s < 16 || b + s > sentinel)
+                throw new HeapError(HeapErrorCode.Corrupt, this.base + b, "tlsf walk: no valid block header at " + ptrText(this.base + b) + "; run check()")
+            visit(this.base + b + 8, s - 8, (w & TLSF_FREE) === 0)
+            b += s
+        }
+    }
+
+    /** check()'s message for the list entry e of (fl, sl) that stopped the list walk. */
+    private listProblem(fl: number, sl: number, e: number, pe: number, count: number): string {
+        const buf = this.buf
+        const what = "list (" + fl + ", " + sl + "), entry " + count + " (offset " + e + "): "
+        const w = buf.getAt(e + 4, "u32")
+        if ((e & 7) !== 0 || e < this.metaEnd || e >= this.sentinel || w === undefined || (w & 0x7f000003) !== (TLSF_TAG | TLSF_FREE))
+            return what + "not the header of a free block"
+        if ((w & TLSF_SLACK) !== 0) return what + "the free block at " + ptrText(this.base + e) + " has the SLACK flag"
+        const p = buf.getAt(e + 12, "u32")
+        if (p !== pe) return what + "the entry at " + ptrText(this.base + e) + " has prev link " + p + ", expected " + pe + (count > 0 ? " (a cycle, if this entry was already visited)" : "")
+        const s = w & TLSF_SIZE_MASK
+        const c = (fl << 4) + sl
+        if (s < 16 || tlsfClass(s) !== c) return what + "the free block at " + ptrText(this.base + e) + " of " + s + " bytes belongs to class " + (s < 16 ? "none" : "" + tlsfClass(s)) + ", not " + c
+        if (buf.getAt(e + s, "u32") !== e) return what + "the block after the free block at " + ptrText(this.base + e) + " does not link back to it: not a block of the chain"
+        return what + "coalescing: the free block at " + ptrText(this.base + e) + " is followed by another free block, not merged"
+    }
+
+    // ---- the list work (carve and release hold alloc's and dealloc's loops inline) ----
+
+    /**
+     * Finds, pops and splits a free block of at least `need` bytes whose
+     * payload is aligned to `align`; marks it live (size need, or need + 8 with
+     * SLACK) and returns its header offset, or −1. No counters. O(1).
+     */
+    private carve(need: number, align: number): number {
+        const buf = this.buf
+        const want = align > 8 ? need + align + 16 : need
+        // mapping_search: round up to the next class boundary, then classify.
+        let fl = 0
+        let sl = 0
+        if (want < 128) sl = want >> 3
+        else {
+            let m = want < 256 ? MSB.getAt(want, "u8") : want < 65536 ? 8 + MSB.getAt(want >> 8, "u8") : 16 + MSB.getAt(want >> 16, "u8")
+            const r = want + (1 << (m - 4)) - 1
+            m = r < 256 ? MSB.getAt(r, "u8") : r < 65536 ? 8 + MSB.getAt(r >> 8, "u8") : 16 + MSB.getAt(r >> 16, "u8")
+            fl = m - 6
+            sl = (r >> (m - 4)) - 16
+        }
+        let b = 0
+        if (fl < this.flCount) {
+            let map = buf.getAt(16 + 2 * fl, "u16") & (-1 << sl)
+            if (map === 0) {
+                // Lowest non-empty row above fl (slMap = 16, flmap at 12).
+                let fm = buf.getAt(12, "u32") & (-1 << (fl + 1))
+                if (fm !== 0) {
+                    fm = fm & -fm
+                    fl = fm < 256 ? MSB.getAt(fm, "u8") : fm < 65536 ? 8 + MSB.getAt(fm >> 8, "u8") : 16 + MSB.getAt(fm >> 16, "u8")
+                    map = buf.getAt(16 + 2 * fl, "u16")
+                }
+            }
+            if (map !== 0) {
+                map = map & -map
+                sl = map < 256 ? MSB.getAt(map, "u8") : 8 + MSB.getAt(map >> 8, "u8")
+                b = buf.getAt(this.heads + (fl << 6) + (sl << 2), "u32")
+            }
+        }
+        let gap = 0
+        if (b === 0) {
+            // Fallback: the head of want's own class may still be big enough.
+            if (want > this.capacity) return -1
+            const c = tlsfClass(want)
+            fl = c >> 4
+            sl = c & 15
+            b = buf.getAt(this.heads + 4 * c, "u32")
+            if (b === 0) return -1
+            if (align > 8) {
+                gap = ((b + 8 + align - 1) & -align) - (b + 8)
+                if (gap > 0 && gap < 16) gap += align
+            }
+            if ((buf.getAt(b + 4, "u32") & 0x00fffff8) < need + gap) return -1
+        } else if (align > 8) {
+            gap = ((b + 8 + align - 1) & -align) - (b + 8)
+            if (gap > 0 && gap < 16) gap += align
+        }
+        // Pop b, the head of list (fl, sl).
+        const nx = buf.getAt(b + 8, "u32")
+        buf.setAt(this.heads + (fl << 6) + (sl << 2), "u32", nx)
+        if (nx !== 0) buf.setAt(nx + 12, "u32", 0)
+        else {
+            const slm = buf.getAt(16 + 2 * fl, "u16") & ~(1 << sl)
+            buf.setAt(16 + 2 * fl, "u16", slm)
+            if (slm === 0) buf.setAt(12, "u32", buf.getAt(12, "u32") & ~(1 << fl))
+        }
+        let s = buf.getAt(b + 4, "u32") & 0x00fffff8
+        if (gap > 0) {
+            // The leading gap stays a free block (its prev is live: I3 held for b).
+            buf.setAt(b + 4, "u32", 0x54000001 | gap)
+            this.insertFree(b, gap)
+            const nb = b + gap
+            buf.setAt(nb, "u32", b)
+            s -= gap
+            b = nb
+        }
+        const rem = s - need
+        if (rem >= 16) {
+            // Split: the tail is a free block; its next is live (b was free, I3).
+            const t = b + need
+            buf.setAt(b + 4, "u32", 0x54000000 | need)
+            buf.setAt(t, "u32", b)
+            buf.setAt(t + 4, "u32", 0x54000001 | rem)
+            buf.setAt(b + s, "u32", t)
+            // insertFree(t, rem), inline.
+            let fl2 = 0
+            let sl2 = 0
+            if (rem < 128) sl2 = rem >> 3
+            else {
+                const m = rem < 256 ? MSB.getAt(rem, "u8") : rem < 65536 ? 8 + MSB.getAt(rem >> 8, "u8") : 16 + MSB.getAt(rem >> 16, "u8")
+                fl2 = m - 6
+                sl2 = (rem >> (m - 4)) - 16
+            }
+            const hp = this.heads + (fl2 << 6) + (sl2 << 2)
+            const h = buf.getAt(hp, "u32")
+            buf.setAt(t + 8, "u32", h)
+            buf.setAt(t + 12, "u32", 0)
+            if (h !== 0) buf.setAt(h + 12, "u32", t)
+            else {
+                buf.setAt(16 + 2 * fl2, "u16", buf.getAt(16 + 2 * fl2, "u16") | (1 << sl2))
+                buf.setAt(12, "u32", buf.getAt(12, "u32") | (1 << fl2))
+            }
+            buf.setAt(hp, "u32", t)
+        } else {
+            buf.setAt(b + 4, "u32", 0x54000000 | s | (rem === 8 ? 4 : 0))
+            if (gap > 0) buf.setAt(b + s, "u32", b)
+        }
+        return b
+    }
+
+    /**
+     * Frees the block at b of bs bytes (its header word is not trusted): merges
+     * it with a free next and a free previous block, marking each absorbed
+     * header DEAD, and files the result. No counters. O(1).
+     */
+    private release(b: number, bs: number): void {
+        // unlinkFree and insertFree are written out inline here (this is
+        // dealloc's whole list work): each call would cost a VM frame.
+        const buf = this.buf
+        const heads = this.heads
+        let n = b + bs
+        const nw = buf.getAt(n + 4, "u32")
+        if ((nw & 1) !== 0) {
+            const ns = nw & 0x00fffff8
+            let fl = 0
+            let sl = 0
+            if (ns < 128) sl = ns >> 3
+            else {
+                const m = ns < 256 ? MSB.getAt(ns, "u8") : ns < 65536 ? 8 + MSB.getAt(ns >> 8, "u8") : 16 + MSB.getAt(ns >> 16, "u8")
+                fl = m - 6
+                sl = (ns >> (m - 4)) - 16
+            }
+            const nx = buf.getAt(n + 8, "u32")
+            const pv = buf.getAt(n + 12, "u32")
+            if (pv !== 0) buf.setAt(pv + 8, "u32", nx)
+            else {
+                buf.setAt(heads + (fl << 6) + (sl << 2), "u32", nx)
+                if (nx === 0) {
+                    const slm = buf.getAt(16 + 2 * fl, "u16") & ~(1 << sl)
+                    buf.setAt(16 + 2 * fl, "u16", slm)
+                    if (slm === 0) buf.setAt(12, "u32", buf.getAt(12, "u32") & ~(1 << fl))
+                }
+            }
+            if (nx !== 0) buf.setAt(nx + 12, "u32", pv)
+            buf.setAt(n + 4, "u32", 0x54000002)
+            bs += ns
+            n += ns
+        }
+        const pb = buf.getAt(b, "u32")
+        if (pb !== 0) {
+            const pw = buf.getAt(pb + 4, "u32")
+            if ((pw & 1) !== 0) {
+                const ps = pw & 0x00fffff8
+                let fl = 0
+                let sl = 0
+                if (ps < 128) sl = ps >> 3
+                else {
+                    const m = ps < 256 ? MSB.getAt(ps, "u8") : ps < 65536 ? 8 + MSB.getAt(ps >> 8, "u8") : 16 + MSB.getAt(ps >> 16, "u8")
+                    fl = m - 6
+                    sl = (ps >> (m - 4)) - 16
+                }
+                const nx = buf.getAt(pb + 8, "u32")
+                const pv = buf.getAt(pb + 12, "u32")
+                if (pv !== 0) buf.setAt(pv + 8, "u32", nx)
+                else {
+                    buf.setAt(heads + (fl << 6) + (sl << 2), "u32", nx)
+                    if (nx === 0) {
+                        const slm = buf.getAt(16 + 2 * fl, "u16") & ~(1 << sl)
+                        buf.setAt(16 + 2 * fl, "u16", slm)
+                        if (slm === 0) buf.setAt(12, "u32", buf.getAt(12, "u32") & ~(1 << fl))
+                    }
+                }
+                if (nx !== 0) buf.setAt(nx + 12, "u32", pv)
+                buf.setAt(b + 4, "u32", 0x54000002)
+                b = pb
+                bs += ps
+            }
+        }
+        buf.setAt(b + 4, "u32", 0x54000001 | bs)
+        buf.setAt(n, "u32", b)
+        // Push b on the list of its class.
+        let fl = 0
+        let sl = 0
+        if (bs < 128) sl = bs >> 3
+        else {
+            const m = bs < 256 ? MSB.getAt(bs, "u8") : bs < 65536 ? 8 + MSB.getAt(bs >> 8, "u8") : 16 + MSB.getAt(bs >> 16, "u8")
+            fl = m - 6
+            sl = (bs >> (m - 4)) - 16
+        }
+        const hp = heads + (fl << 6) + (sl << 2)
+        const h = buf.getAt(hp, "u32")
+        buf.setAt(b + 8, "u32", h)
+        buf.setAt(b + 12, "u32", 0)
+        if (h !== 0) buf.setAt(h + 12, "u32", b)
+        else {
+            buf.setAt(16 + 2 * fl, "u16", buf.getAt(16 + 2 * fl, "u16") | (1 << sl))
+            buf.setAt(12, "u32", buf.getAt(12, "u32") | (1 << fl))
+        }
+        buf.setAt(hp, "u32", b)
+    }
+
+    /** Pushes the free block (b, s) on the list of its class and sets its bitmap bits. O(1). */
+    private insertFree(b: number, s: number): void {
+        const buf = this.buf
+        let fl = 0
+        let sl = 0
+        if (s < 128) sl = s >> 3
+        else {
+            const m = s < 256 ? MSB.getAt(s, "u8") : s < 65536 ? 8 + MSB.getAt(s >> 8, "u8") : 16 + MSB.getAt(s >> 16, "u8")
+            fl = m - 6
+            sl = (s >> (m - 4)) - 16
+        }
+        const hp = this.heads + (fl << 6) + (sl << 2)
+        const h = buf.getAt(hp, "u32")
+        buf.setAt(b + 8, "u32", h)
+        buf.setAt(b + 12, "u32", 0)
+        if (h !== 0) buf.setAt(h + 12, "u32", b)
+        else {
+            buf.setAt(16 + 2 * fl, "u16", buf.getAt(16 + 2 * fl, "u16") | (1 << sl))
+            buf.setAt(12, "u32", buf.getAt(12, "u32") | (1 << fl))
+        }
+        buf.setAt(hp, "u32", b)
+    }
+
+    /** Unlinks the free block (b, s) from its list in O(1), clearing bitmap bits when the list empties. */
+    private unlinkFree(b: number, s: number): void {
+        const buf = this.buf
+        let fl = 0
+        let sl = 0
+        if (s < 128) sl = s >> 3
+        else {
+            const m = s < 256 ? MSB.getAt(s, "u8") : s < 65536 ? 8 + MSB.getAt(s >> 8, "u8") : 16 + MSB.getAt(s >> 16, "u8")
+            fl = m - 6
+            sl = (s >> (m - 4)) - 16
+        }
+        const nx = buf.getAt(b + 8, "u32")
+        const pv = buf.getAt(b + 12, "u32")
+        if (pv !== 0) buf.setAt(pv + 8, "u32", nx)
+        else {
+            buf.setAt(this.heads + (fl << 6) + (sl << 2), "u32", nx)
+            if (nx === 0) {
+                const slm = buf.getAt(16 + 2 * fl, "u16") & ~(1 << sl)
+                buf.setAt(16 + 2 * fl, "u16", slm)
+                if (slm === 0) buf.setAt(12, "u32", buf.getAt(12, "u32") & ~(1 << fl))
+            }
+        }
+        if (nx !== 0) buf.setAt(nx + 12, "u32", pv)
+    }
+
+    // ---- slow paths ----
+
+    /** Payload bytes of the head of the highest non-empty list, 0 when all are empty. O(1). */
+    private largestFreeBlock(): number {
+        const fm = this.buf.getAt(12, "u32")
+        if (fm === 0) return 0
+        const fl = tlsfMsb(fm)
+        const sl = tlsfMsb(this.buf.getAt(this.slMap + 2 * fl, "u16"))
+        const h = this.buf.getAt(this.heads + (fl << 6) + (sl << 2), "u32")
+        return (this.buf.getAt(h + 4, "u32") & TLSF_SIZE_MASK) - 8
+    }
+
+    /** dealloc's validation for realloc: the header offset of the live block (ptr, layout), or throws misuse. */
+    private liveBlock(ptr: number, layout: Layout, op: string): number {
+        const size = layout.size
+        const off = ptr - this.base
+        const buf = this.buf
+        if (!(off >= this.metaEnd + 8 && off < this.sentinel) || (off | 0) !== off || (off & ((layout.align - 1) | 7)) !== 0 || size > this.capacity)
+            throw this.misuse(ptr, layout, op)
+        const b = off - 8
+        const need = tlsfNeed(size)
+        const w = buf.getAt(b + 4, "u32")
+        if (w !== TLSF_TAG + need && w !== TLSF_TAG + need + 12) throw this.misuse(ptr, layout, op)
+        const pb = buf.getAt(b, "u32")
+        if (buf.getAt(b + (w & TLSF_SIZE_MASK), "u32") !== b || (pb === 0 ? b !== this.metaEnd : pb + (buf.getAt(pb + 4, "u32") & TLSF_SIZE_MASK) !== b))
+            throw this.misuse(ptr, layout, op)
+        return b
+    }
+
+    /**
+     * Names what is wrong with (ptr, layout), in the order of the header's
+     * table. Only called once the fast test failed: walks the block chain to
+     * find the block holding ptr, O(blocks).
+     */
+    private misuse(ptr: number, layout: Layout, op: string): HeapError {
+        const p = ptrText(ptr)
+        const base = this.base
+        if (ptr === 0) return new HeapError(HeapErrorCode.NotAllocated, 0, op + ": null pointer")
+        if (typeof ptr !== "number" || !(ptr >= base && ptr < base + this.size))
+            return new HeapError(HeapErrorCode.OutOfRegion, ptr, `${op}: pointer ${p} is outside the region ${ptrText(base)}..${ptrText(base + this.size)}`)
+        const off = ptr - base
+        if (off !== Math.floor(off)) return new HeapError(HeapErrorCode.Misaligned, ptr, `${op}: pointer ${p} is not a whole address`)
+        if ((off & 7) !== 0) return new HeapError(HeapErrorCode.Misaligned, ptr, `${op}: pointer ${p} is not a multiple of 8, the tlsf payload grain`)
+        if ((off & (layout.align - 1)) !== 0)
+            return new HeapError(HeapErrorCode.Misaligned, ptr, `${op}: pointer ${p} is not aligned to the layout's align ${layout.align}`)
+        if (off < this.metaEnd + 8)
+            return new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} lies in the allocator's control structure or the first block's header (${ptrText(base)}..${ptrText(base + this.metaEnd + 8)})`)
+        if (off >= this.sentinel)
+            return new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} lies in the end sentinel or the unused tail (from ${ptrText(base + this.sentinel)})`)
+        const lay = "(size " + layout.size + ", align " + layout.align + ")"
+        const need = layout.size > this.capacity ? -1 : tlsfNeed(layout.size)
+        const needText = need < 0 ? "no block (larger than the heap)" : "a " + need + "-byte block"
+        // Find the block holding off.
+        const buf = this.buf
+        let b = this.metaEnd
+        while (b < this.sentinel) {
+            const w = buf.getAt(b + 4, "u32")
+            const s = w & TLSF_SIZE_MASK
+            if ((w & 0x7f000002) !== TLSF_TAG || s < 16 || b + s > this.sentinel)
+                return new HeapError(HeapErrorCode.Corrupt, ptr, `${op}: pointer ${p}: the block chain is broken at ${ptrText(base + b)}; run check()`)
+            const free = (w & TLSF_FREE) !== 0
+            if (b + 8 === off) {
+                if (free) return new HeapError(HeapErrorCode.DoubleFree, ptr, `${op}: pointer ${p} is the start of a free ${s}-byte block: it was already freed`)
+                const slack = (w & TLSF_SLACK) !== 0 ? 8 : 0
+                if (s - slack !== need)
+                    return new HeapError(HeapErrorCode.WrongLayout, ptr, `${op}: pointer ${p} is a live ${s}-byte block (for sizes ${s - slack - 15}..${s - slack - 8}), but the layout ${lay} needs ${needText}`)
+                return new HeapError(HeapErrorCode.Corrupt, ptr, `${op}: pointer ${p} is a live block whose neighbours' boundary tags disagree with it; run check()`)
+            }
+            if (off === b) {
+                const prevText = b === this.metaEnd ? "" : " (right after the end of the previous block's payload)"
+                return new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} is not the start of a block: it points at the header of the ${free ? "free" : "live"} ${s}-byte block at ${ptrText(base + b + 8)}${prevText}`)
+            }
+            if (off < b + s) {
+                const what = (free ? "free " : "live ") + s + "-byte block at " + ptrText(base + b + 8)
+                const dead = buf.getAt(off - 4, "u32") === TLSF_DEAD
+                if (dead && free)
+                    return new HeapError(HeapErrorCode.DoubleFree, ptr, `${op}: pointer ${p} was already freed: its block was merged into the ${what}`)
+                return new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} is not the start of a block: it lies ${off - b - 8} bytes into the payload of the ${what}` + (dead ? " (a block freed earlier started here: a stale pointer)" : ""))
+            }
+            b += s
+        }
+        return new HeapError(HeapErrorCode.Corrupt, ptr, `${op}: pointer ${p}: the block chain does not reach it; run check()`)
+    }
+}

@@ -1,0 +1,57 @@
+/**
+ * firmware.ts — the firmware's main job, shared by src/main.ts (a board or the
+ * DeviceScript VM) and sim/run.ts (the host simulator): take the board's
+ * static region, build the heap on it, install it as the global allocator
+ * behind the logging wrapper, run the demo workload and report statistics.
+ *
+ * The caller builds the heap (`makeHeap`), so the device build links only the
+ * allocator it uses: DeviceScript refuses a program with 64 KB or more of
+ * function bytecode, and every allocator and debug layer costs several KB.
+ */
+import { Board } from "../../boards/board"
+import { runDemo } from "./demo"
+import { HeapAllocator, setGlobalAllocator } from "../api/global_alloc"
+import { LoggingAllocator } from "../layers/logging"
+import { StaticRegion } from "../core/region"
+
+/** Builds the heap (an allocator, possibly under debug or tracking layers) on the board's region. */
+export type HeapFactory = (region: StaticRegion) => HeapAllocator
+
+export interface FirmwareOptions {
+    /** Where protocol lines go; the console (the board's serial stream) by default. */
+    emit?: (line: string) => void
+    /** A stats line after every this many events (default 16; 0 = only at phase ends). */
+    statsEvery?: number
+    /**
+     * Called with the logger right after the stream's header, before the demo:
+     * the place to wire layers' events to it (`debug.setEvents(log)`).
+     */
+    onStart?: (log: LoggingAllocator) => void
+}
+
+/**
+ * Runs the firmware on `board` with the heap `makeHeap` builds and returns
+ * the logging allocator on top of it, still registered as the global one.
+ *
+ * ```ts
+ * const heap = await runFirmware(PICO, region => new BuddyAllocator(region), {})
+ * heap.stats().liveBlocks === 0 // the demo frees everything it allocates
+ * ```
+ */
+export async function runFirmware(board: Board, makeHeap: HeapFactory, options: FirmwareOptions): Promise<LoggingAllocator> {
+    const region = StaticRegion.forBoard(board)
+    const heap = new LoggingAllocator(makeHeap(region), board.id, {
+        emit: options.emit,
+        statsEvery: options.statsEvery === undefined ? 16 : options.statsEvery,
+    })
+    if (options.onStart) options.onStart(heap)
+    setGlobalAllocator(heap)
+    await runDemo(region, name => {
+        heap.emitStats()
+        heap.phase(name)
+    })
+    heap.emitStats()
+    const problems = heap.check()
+    if (problems.length > 0) throw new Error("heap inconsistent after the demo: " + problems.join("; "))
+    return heap
+}
