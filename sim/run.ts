@@ -42,18 +42,30 @@ event stream (docs/protocol.md), then the board's memory map and heap maps.
   --quiet              do not print the event stream, only the summary
   --help               this text`
 
+class UsageError extends Error {}
+
 function fail(message: string): never {
-    console.error(`error: ${message}\n\n${HELP}`)
-    process.exit(2)
+    throw new UsageError(message)
 }
 
-// Piped into `head` and the like: a closed stdout ends the run quietly.
-process.stdout.on("error", e => process.exit((e as NodeJS.ErrnoException).code === "EPIPE" ? 0 : 1))
+/** `bareheap start [options]`: returns the exit code (1 when the decoder saw an anomaly, 2 for a usage error). */
+export async function main(argv: string[]): Promise<number> {
+    try {
+        return await start(argv)
+    } catch (e) {
+        if (e instanceof UsageError) {
+            console.error(`error: ${e.message}\n\n${HELP}`)
+            return 2
+        }
+        throw e
+    }
+}
 
-async function main(): Promise<void> {
+async function start(argv: string[]): Promise<number> {
     let args
     try {
         args = parseArgs({
+            args: argv,
             options: {
                 board: { type: "string", default: DEFAULT_BOARD_ID },
                 allocator: { type: "string", default: DEFAULT_ALLOCATOR },
@@ -70,7 +82,7 @@ async function main(): Promise<void> {
     }
     if (args.help) {
         console.log(HELP)
-        return
+        return 0
     }
     const board = REAL_BOARDS.find(b => b.id === args.board)
     if (!board) fail(`unknown board "${args.board}"; known boards: ${REAL_BOARDS.map(b => b.id).join(", ")}`)
@@ -123,10 +135,5 @@ async function main(): Promise<void> {
             ...report,
         ].join("\n"),
     )
-    if (viewer.decoder.anomalies.length > 0) process.exit(1)
+    return viewer.decoder.anomalies.length > 0 ? 1 : 0
 }
-
-main().catch(e => {
-    console.error(e instanceof Error ? `error: ${e.message}` : e)
-    process.exit(1)
-})

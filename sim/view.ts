@@ -17,20 +17,18 @@ const HELP = `Usage: npm run view -- [--allow-gaps] [<log file>]   (reads standa
 Decodes a bareheap event stream (docs/protocol.md) from a captured console log
 and prints the board's memory map, heap maps and statistics.`
 
-// Piped into `head` and the like: a closed stdout ends the run quietly.
-process.stdout.on("error", e => process.exit((e as NodeJS.ErrnoException).code === "EPIPE" ? 0 : 1))
-
-function main(): void {
+/** `bareheap view [options] [<file>]`: returns the exit code (1 anomalies or a protocol error, 2 usage). */
+export async function main(argv: string[]): Promise<number> {
     let parsed
     try {
-        parsed = parseArgs({ options: { "allow-gaps": { type: "boolean", default: false }, help: { type: "boolean", default: false } }, allowPositionals: true, strict: true })
+        parsed = parseArgs({ args: argv, options: { "allow-gaps": { type: "boolean", default: false }, help: { type: "boolean", default: false } }, allowPositionals: true, strict: true })
     } catch (e) {
         console.error(`error: ${(e as Error).message}\n\n${HELP}`)
-        process.exit(2)
+        return 2
     }
     if (parsed.values.help) {
         console.log(HELP)
-        return
+        return 0
     }
     const file = parsed.positionals[0]
     let text: string
@@ -38,7 +36,7 @@ function main(): void {
         text = readFileSync(file ?? 0, "utf8")
     } catch (e) {
         console.error(`error: cannot read ${file ?? "standard input"}: ${(e as Error).message}`)
-        process.exit(2)
+        return 2
     }
     const viewer = new HeapViewer({ allowGaps: parsed.values["allow-gaps"] })
     try {
@@ -46,12 +44,10 @@ function main(): void {
     } catch (e) {
         if (e instanceof ProtocolError) {
             console.error(`error: ${file ?? "stdin"}: ${e.message}`)
-            process.exit(1)
+            return 1
         }
         throw e
     }
     console.log(viewer.render())
-    if (viewer.decoder.anomalies.length > 0) process.exit(1)
+    return viewer.decoder.anomalies.length > 0 ? 1 : 0
 }
-
-main()

@@ -15,23 +15,22 @@ const HELP = `Usage: npm run vm -- [--quiet] [--gc-stress]
 Builds src/main.ts with devs, runs it in DeviceScript's WASM VM (GC-stress
 off unless --gc-stress), prints its event stream and the heap viewer's summary.`
 
-// Piped into `head` and the like: a closed stdout ends the run quietly.
-process.stdout.on("error", e => process.exit((e as NodeJS.ErrnoException).code === "EPIPE" ? 0 : 1))
-
-async function main(): Promise<void> {
+/** `bareheap vm [options]`: returns the exit code (1 anomalies or live blocks at the end, 2 usage). */
+export async function main(argv: string[]): Promise<number> {
     let values
     try {
         values = parseArgs({
+            args: argv,
             options: { quiet: { type: "boolean", default: false }, "gc-stress": { type: "boolean", default: false }, help: { type: "boolean", default: false } },
             strict: true,
         }).values
     } catch (e) {
         console.error(`error: ${(e as Error).message}\n\n${HELP}`)
-        process.exit(2)
+        return 2
     }
     if (values.help) {
         console.log(HELP)
-        return
+        return 0
     }
     process.stderr.write("building src/main.ts with devs…\n")
     const bytecode = buildBytecode("src/main.ts")
@@ -51,10 +50,5 @@ async function main(): Promise<void> {
         timeoutMs: 120_000,
     })
     console.log(["", `=== summary: ${run.lines.length} console lines from the WASM VM in ${run.ms} ms ===`, viewer.render()].join("\n"))
-    process.exit(viewer.decoder.anomalies.length > 0 || viewer.decoder.blocks().length > 0 ? 1 : 0)
+    return viewer.decoder.anomalies.length > 0 || viewer.decoder.blocks().length > 0 ? 1 : 0
 }
-
-main().catch(e => {
-    console.error(e instanceof Error ? `error: ${e.message}` : e)
-    process.exit(1)
-})

@@ -25,7 +25,7 @@ describe.sequential("DeviceScript VM", () => {
     })
 
     test("npm run vm: the firmware's stream from the VM (GC-stress off) decodes cleanly", () => {
-        const r = spawnSync("node", ["node_modules/tsx/dist/cli.mjs", "sim/vm.ts"], { encoding: "utf8", timeout: 180_000 })
+        const r = spawnSync("node", ["bin/bareheap.mjs", "vm"], { encoding: "utf8", timeout: 180_000 })
         expect(r.status, (r.stderr ?? "") + (r.stdout ?? "").slice(-2000)).toBe(0)
         expect(r.stdout).toMatch(/^~H 0 2 pico buddy 20020000 8000 1000 7ff 0$/m)
         expect(r.stdout).toMatch(/console lines from the WASM VM/)

@@ -9,7 +9,7 @@ import { StreamDecoder, stripTransport } from "../../sim/decoder"
 import { HeapViewer } from "../../sim/viewer"
 
 function start(args: string[]) {
-    const r = spawnSync("node", ["node_modules/tsx/dist/cli.mjs", "sim/run.ts", ...args], { encoding: "utf8", timeout: 120_000 })
+    const r = spawnSync("node", ["bin/bareheap.mjs", "start", ...args], { encoding: "utf8", timeout: 120_000 })
     return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" }
 }
 
@@ -111,7 +111,7 @@ describe("npm start (sim/run.ts)", () => {
 })
 
 function view(args: string[], input?: string) {
-    const r = spawnSync("node", ["node_modules/tsx/dist/cli.mjs", "sim/view.ts", ...args], { encoding: "utf8", timeout: 60_000, input })
+    const r = spawnSync("node", ["bin/bareheap.mjs", "view", ...args], { encoding: "utf8", timeout: 60_000, input })
     return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" }
 }
 

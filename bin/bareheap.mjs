@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// The `bareheap` command (package.json "bin"). The tools are TypeScript that
+// shares its sources with the firmware, so tsx loads them; nothing is compiled
+// ahead of time. cli/bareheap.ts does the work.
+import { register } from "tsx/esm/api"
+
+register()
+// Piped into `head` or `less` that quits: the reader is gone, so stop quietly.
+process.stdout.on("error", e => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0)
+    throw e
+})
+const { bareheap } = await import("../cli/bareheap.ts")
+try {
+    process.exitCode = await bareheap(process.argv.slice(2))
+} catch (e) {
+    process.stderr.write(`bareheap: ${e instanceof Error ? e.message : String(e)}\n`)
+    process.exitCode = 1
+}
