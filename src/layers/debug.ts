@@ -545,6 +545,30 @@ export class DebugAllocator implements HeapAllocator {
         }
         if ((c ^ m) >>> 0 === FREED_TAG) return new HeapError(HeapErrorCode.DoubleFree, ptr, call + "the block was already freed")
         if (this.linked(ptr)) return new HeapError(HeapErrorCode.CanaryClobbered, ptr, call + "head canary changed: a write before the block's start")
+        return this.innerVerdict(ptr, layout, call)
+    }
+
+    /**
+     * ptr is no block of this layer. Which code? The one the allocator
+     * beneath gives for the same pointer, so a program sees the same codes
+     * with and without the debug layer (buddy's 16-byte grain makes p + 8
+     * Misaligned; a free block's start is DoubleFree for buddy, bump, pool).
+     * inner.dealloc(ptr, layout) is asked only when the inner walk shows
+     * that ptr starts no used inner block, so by the inner allocators'
+     * contract it throws before any change. O(blocks): misuse path only.
+     */
+    private innerVerdict(ptr: number, layout: Layout, call: string): HeapError {
+        let used = false
+        this.inner.walk((q, size, u) => {
+            if (u && q === ptr) used = true
+        })
+        if (!used) {
+            try {
+                this.inner.dealloc(ptr, layout)
+            } catch (e) {
+                if (e instanceof HeapError) return new HeapError(e.code, ptr, call + "not a block handed out by this debug layer (the allocator beneath says " + e.message + ")")
+            }
+        }
         return new HeapError(HeapErrorCode.NotAllocated, ptr, call + "not a block handed out by this debug layer (no valid head canary)")
     }
 
