@@ -106,7 +106,7 @@ export class StaticRegion {
 
     /** Throws the HeapError for an (ptr, len) that failed offsetOf's fast test. */
     private reject(ptr: number, n: number): void {
-        if (typeof n !== "number" || !(n >= 0) || n !== Math.floor(n))
+        if (typeof n !== "number" || !(n >= 0 && n <= 0x7fffffff) || n !== Math.floor(n))
             throw new HeapError(HeapErrorCode.BadArgument, ptr, "length " + ptrText(n) + " at address " + ptrText(ptr) + " must be a whole number of bytes ≥ 0")
         const off = ptr - this.base
         if (typeof ptr === "number" && off >= 0 && off + n <= this.size)
