@@ -20,7 +20,8 @@
  *   pattern is intact, stats() agree with the live set (liveBlocks,
  *   requested, inUse + free = capacity), and — where the allocator
  *   promises it (stats.ts: "the largest single request (align 1) that would
- *   succeed now", PROMISES_LARGEST) — alloc of exactly largestFree succeeds.
+ *   succeed now", PROMISES_LARGEST) — alloc of exactly largestFree succeeds;
+ *   and no valid operation throws.
  *
  * Cost: O(size) per operation for patterns and ownership, O(live bytes +
  * blocks) every CHECK_EVERY ops. Measured numbers: see the fuzz test output
@@ -135,6 +136,16 @@ export function fuzz(heap: HeapAllocator, kind: string, seed: number, ops: numbe
             release(p, s.largestFree)
         }
     }
+    try {
+        run()
+    } catch (e) {
+        // A valid operation never throws: anything but the shadow's own finding is one too.
+        if (e instanceof FuzzFailure) throw e
+        fail(`the allocator threw during a valid operation: ${e instanceof Error ? e.name + ": " + e.message : String(e)}`)
+    }
+    return { ops, failedRequests: failed, checks, largestProbes: probes, peakLive, ms: performance.now() - t0 }
+
+    function run(): void {
     for (n = 0; n < ops; n++) {
         if (n % CHECK_EVERY === 0) audit()
         const op = drawOp(r, ptrs.length)
@@ -207,7 +218,7 @@ export function fuzz(heap: HeapAllocator, kind: string, seed: number, ops: numbe
         ids.pop()
     }
     audit()
-    return { ops, failedRequests: failed, checks, largestProbes: probes, peakLive, ms: performance.now() - t0 }
+    }
 }
 
 /** The run's seed: BAREHEAP_FUZZ_SEED (decimal or 0x hex) or `fallback`. */
