@@ -9,6 +9,9 @@
 import { spawnSync } from "node:child_process"
 import { readdirSync } from "node:fs"
 import { describe, expect, test } from "vitest"
+import { buildBytecode, runInVm } from "../sim/vm_loader"
+import { DEFAULT_SEED } from "./fuzz/ops"
+import { fuzzStream, STREAM_DONE, STREAM_OPS } from "./fuzz/stream"
 
 const DEVS = ["node_modules/@devicescript/cli/devicescript", "--no-colors"]
 
@@ -31,6 +34,16 @@ describe.sequential("DeviceScript VM", () => {
         expect(r.stdout).toMatch(/console lines from the WASM VM/)
         expect(r.stdout).toMatch(/at the end: 0 live blocks/)
         expect(r.stdout).toMatch(/0 gaps, 0 anomalies/)
+    })
+
+    test(`fuzz: ${STREAM_OPS} random ops in the VM (GC-stress off) stream the host's events byte for byte`, async () => {
+        const vm = await runInVm(buildBytecode("tests/vm/fuzz_stream.ts"), { stopWhen: l => l === STREAM_DONE, timeoutMs: 240_000 })
+        const host: string[] = []
+        await fuzzStream(DEFAULT_SEED, l => host.push(l))
+        console.log(`VM stream fuzz: seed ${DEFAULT_SEED}, ${STREAM_OPS} ops, ${host.length} lines, ${vm.ms} ms in the VM`)
+        expect(vm.lines.at(-1)).toBe(STREAM_DONE)
+        expect(host.length).toBeGreaterThan(STREAM_OPS / 2)
+        expect(vm.lines.slice(0, -1).join("\n")).toBe(host.join("\n"))
     })
 
     // Every tests/vm/selftest_*.ts is a separate VM program (each must stay

@@ -223,7 +223,7 @@ export function fuzz(heap: HeapAllocator, kind: string, seed: number, ops: numbe
 
 /** The run's seed: BAREHEAP_FUZZ_SEED (decimal or 0x hex) or `fallback`. */
 export function fuzzSeed(fallback: number): number {
-    const env = process.env.BAREHEAP_FUZZ_SEED
+    const env = process.env["BAREHEAP_FUZZ_SEED"]
     if (env === undefined || env === "") return fallback
     const v = Number(env)
     if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new Error(`BAREHEAP_FUZZ_SEED=${JSON.stringify(env)} must be a whole number 0..0xffffffff`)
