@@ -14,33 +14,28 @@
  *   DEBUG     the debug layer (Light and Full) gives the inner allocator's
  *             code for every misuse the inner one detects;
  *   REGION    StaticRegion's typed accessors, fill and copy;
- *   API       the Allocator API adapter, the global functions and containers.
+ *   (the Allocator API, global functions and containers: robustness_api.ts;
+ *   shared mechanics: robust_scene.ts)
  *
  * After every rejected call the case checks that nothing changed: every live
  * block keeps its pattern, check() is clean and stats() are identical. The
  * outcomes are the rows of tests/robustness/catalogue.ts (docs/robustness.md).
  */
 import { HeapError, HeapErrorCode, heapErrorName } from "../../src/core/errors"
-import { alloc, dealloc, GlobalAlloc, HeapAllocator, setGlobalAllocator } from "../../src/api/global_alloc"
-import { GlobalAllocAdapter } from "../../src/api/allocator_api"
+import { HeapAllocator } from "../../src/api/global_alloc"
 import { ptrText } from "../../src/core/hex"
-import { Layout, LayoutError } from "../../src/core/layout"
+import { Layout } from "../../src/core/layout"
 import { StaticRegion } from "../../src/core/region"
-import { HeapStats } from "../../src/core/stats"
 import { DebugAllocator, DebugLevel } from "../../src/layers/debug"
 import { LoggingAllocator } from "../../src/layers/logging"
 import { TrackingAllocator } from "../../src/layers/tracking"
 import { OomHookAllocator } from "../../src/layers/oom_hook"
-import { Box } from "../../src/collections/boxed"
-import { ElemKind, Vec } from "../../src/collections/vec"
-import { assert, expectConsistent, expectHeapError, expectPattern, fillPattern, settle } from "./check"
+import { assert, settle } from "./check"
+import { caught, expectCode, expectLayoutError, forgedLayouts, heapThrew, scene, Scene, threwOn, unchanged } from "./robust_scene"
 import type { ConformanceCase, ConformanceTarget } from "./conformance"
 
 /** The layer stacks GARBAGE and FORGED run through, in STACK order. */
 export const STACK_NAMES = ["plain", "debug light", "debug full", "logging", "tracking", "oom hook", "logging over tracking"]
-
-/** Longest message a rejected call may produce (it quotes at most a few bounded numbers). */
-export const MAX_MESSAGE = 400
 
 function noLines(line: string): void {}
 
@@ -56,104 +51,6 @@ export function stackOf(i: number, t: ConformanceTarget): HeapAllocator {
     return h
 }
 
-/** Three live blocks (24, 40, 64 bytes, align 8) with patterns; the middle one is the victim. */
-class Scene {
-    ptrs: number[] = []
-    layouts: Layout[] = []
-    before: HeapStats
-    constructor(public heap: HeapAllocator, public name: string) {}
-}
-
-async function scene(heap: HeapAllocator, name: string): Promise<Scene> {
-    const s = new Scene(heap, name)
-    for (let i = 0; i < 3; i++) {
-        const l = Layout.fromSizeAlign(24 + 16 * i * (i + 1) / 2, 8)
-        const p = heap.alloc(l)
-        assert(p !== 0, name + ": setup alloc failed")
-        await fillPattern(heap, p, l.size, 50 + i)
-        s.ptrs.push(p)
-        s.layouts.push(l)
-    }
-    s.before = heap.stats()
-    return s
-}
-
-/** Every live block keeps its pattern, check() is clean and stats() did not change. */
-async function unchanged(s: Scene, after: string): Promise<void> {
-    for (let i = 0; i < 3; i++) await expectPattern(s.heap, s.ptrs[i], s.layouts[i].size, 50 + i, s.name + ": block " + i + " after " + after)
-    await settle()
-    expectConsistent(s.heap, s.name + ": " + after)
-    const a = s.before
-    const b = s.heap.stats()
-    assert(
-        a.inUse === b.inUse && a.free === b.free && a.requested === b.requested && a.liveBlocks === b.liveBlocks && a.largestFree === b.largestFree && a.frees === b.frees && a.reallocs === b.reallocs,
-        s.name + ": stats changed by " + after,
-    )
-}
-
-/** e is a HeapError of `code` naming `ptr` (ptr is a number here, maybe garbage) in a bounded message. */
-function expectCode(e: any, code: HeapErrorCode, ptr: number, what: string): void {
-    expectHeapError(e, code, 0, what)
-    const m = (e as HeapError).message
-    assert(m.length <= MAX_MESSAGE, what + ": message of " + m.length + " characters")
-    if (ptr !== 0) assert(m.indexOf(ptrText(ptr)) >= 0, what + ": message does not name " + ptrText(ptr) + ": " + m)
-}
-
-/** e is a LayoutError with a bounded message. */
-function expectLayoutError(e: any, what: string): void {
-    assert(e instanceof LayoutError, what + ": expected a LayoutError, got " + (e === null ? "no error" : "" + e))
-    assert((e as LayoutError).message.length <= MAX_MESSAGE, what + ": LayoutError message too long")
-}
-
-function caught(f: () => void): any {
-    try {
-        f()
-    } catch (e) {
-        return e
-    }
-    return null
-}
-
-// The helpers below take their values as arguments: the devs compiler
-// rejects closures that capture loop variables.
-
-/** What heap.op(ptr, layout, newSize) threw: op 0 alloc, 1 allocZeroed, 2 dealloc, 3 realloc. */
-function heapThrew(heap: HeapAllocator, op: number, ptr: number, layout: Layout, newSize: number): any {
-    try {
-        if (op === 0) heap.alloc(layout)
-        else if (op === 1) heap.allocZeroed(layout)
-        else if (op === 2) heap.dealloc(ptr, layout)
-        else heap.realloc(ptr, layout, newSize)
-    } catch (e) {
-        return e
-    }
-    return null
-}
-
-/** What a.op threw: 0 allocate(l1), 1 deallocate(ptr, l1), 2 grow(ptr, l1, l2), 3 shrink(ptr, l1, l2), 4 Box.newIn(a, l1). */
-function apiThrew(a: GlobalAllocAdapter, op: number, ptr: number, l1: Layout, l2: Layout): any {
-    try {
-        if (op === 0) a.allocate(l1)
-        else if (op === 1) a.deallocate(ptr, l1)
-        else if (op === 2) a.grow(ptr, l1, l2)
-        else if (op === 3) a.shrink(ptr, l1, l2)
-        else Box.newIn(a, l1)
-    } catch (e) {
-        return e
-    }
-    return null
-}
-
-/** What f(h) threw. */
-function threwOn(f: (h: HeapAllocator) => void, h: HeapAllocator): any {
-    try {
-        f(h)
-    } catch (e) {
-        return e
-    }
-    return null
-}
-
 /**
  * The garbage pointers and their codes, for a heap whose victim block is p
  * and whose region is r. -0 is the null pointer (-0 === 0).
@@ -165,29 +62,6 @@ export function garbagePointers(p: number, r: StaticRegion): number[] {
 /** The code of garbagePointers()[i]. */
 export function garbageCode(i: number): HeapErrorCode {
     return i === 8 ? HeapErrorCode.Misaligned : i === 9 ? HeapErrorCode.NotAllocated : HeapErrorCode.OutOfRegion
-}
-
-/** Forged layouts: each breaks one Layout invariant (readonly is TypeScript-only). */
-export function forgedLayouts(): Layout[] {
-    const mutated = Layout.fromSizeAlign(16, 8)
-    ;(mutated as any as { size: number }).size = -8
-    const out: any[] = [
-        { size: -1, align: 3 },
-        { size: -1, align: 8 },
-        { size: 16, align: 3 },
-        { size: 16, align: 0 },
-        { size: 16, align: -8 },
-        { size: 16, align: 0.5 },
-        { size: 16, align: 8192 },
-        { size: NaN, align: 8 },
-        { size: Infinity, align: 8 },
-        { size: 2.5, align: 8 },
-        { size: 16, align: NaN },
-        { size: 0x7ffffffe, align: 8 },
-        { size: 0x100000000, align: 1 },
-        mutated,
-    ]
-    return out as Layout[]
 }
 
 /** Garbage new sizes for realloc. */
@@ -315,46 +189,6 @@ export const ROBUSTNESS_CASES: ConformanceCase[] = [
             const codes = [1, 1, 2, 1, 1, 1, 7, 7, 7, 2, 1, 7, 7]
             for (let i = 0; i < calls.length; i++) expectCode(caught(calls[i]), codes[i], 0, "region call " + i)
             await unchanged(s, "region calls")
-        },
-    },
-    {
-        name: "the Allocator API, the global functions and containers reject garbage pointers and forged layouts",
-        run: async t => {
-            const heap = t.make()
-            const s = await scene(heap, "api")
-            const a = new GlobalAllocAdapter(heap)
-            const p = s.ptrs[1]
-            const l = s.layouts[1]
-            const big = Layout.fromSizeAlign(80, 8)
-            expectCode(caught(() => a.deallocate(NaN, l)), HeapErrorCode.OutOfRegion, NaN, "deallocate(NaN)")
-            expectCode(caught(() => a.grow(Infinity, l, big)), HeapErrorCode.OutOfRegion, Infinity, "grow(Infinity)")
-            expectCode(caught(() => a.grow(p + 0.5, l, Layout.fromSizeAlign(80, 16))), HeapErrorCode.Misaligned, p + 0.5, "grow(p + 0.5) with a new align")
-            expectCode(caught(() => a.shrink(-16, l, Layout.fromSizeAlign(8, 8))), HeapErrorCode.OutOfRegion, -16, "shrink(-16)")
-            const f = forgedLayouts()
-            for (let i = 0; i < f.length; i++) {
-                expectLayoutError(apiThrew(a, 0, 0, f[i], null), "allocate(forged " + i + ")")
-                expectLayoutError(apiThrew(a, 1, p, f[i], null), "deallocate(p, forged " + i + ")")
-                expectLayoutError(apiThrew(a, 2, p, l, f[i]), "grow(p, l, forged " + i + ")")
-                expectLayoutError(apiThrew(a, 3, p, f[i], l), "shrink(p, forged " + i + ", l)")
-                expectLayoutError(apiThrew(a, 4, 0, f[i], null), "Box.newIn(forged " + i + ")")
-            }
-            const zero: any = { size: 0, align: 3 }
-            expectLayoutError(caught(() => a.allocate(zero as Layout)), "allocate(size 0, align 3)")
-            expectLayoutError(caught(() => a.deallocate(3, zero as Layout)), "deallocate(3, size 0, align 3)")
-            expectLayoutError(caught(() => a.shrink(p, l, zero as Layout)), "shrink to (size 0, align 3)")
-            const v = Vec.withCapacityIn(a, ElemKind.U32, 4)
-            v.push(7)
-            s.before = heap.stats()
-            const vcalls: (() => void)[] = [() => v.get(NaN), () => v.set(Infinity, 1), () => v.get(-0.5), () => v.reserve(NaN), () => v.reserve(-1), () => v.truncate(Infinity)]
-            for (let i = 0; i < vcalls.length; i++) expectCode(caught(vcalls[i]), HeapErrorCode.BadArgument, 0, "Vec call " + i)
-            assert(v.get(0) === 7 && v.length() === 1, "the Vec changed")
-            const g: GlobalAlloc = heap
-            setGlobalAllocator(g)
-            expectLayoutError(caught(() => alloc(f[0])), "global alloc(forged)")
-            expectCode(caught(() => dealloc(Infinity, l)), HeapErrorCode.OutOfRegion, Infinity, "global dealloc(Infinity)")
-            setGlobalAllocator(null)
-            await unchanged(s, "API calls")
-            v.drop()
         },
     },
 ]

@@ -30,8 +30,15 @@
 import { HeapAllocator } from "../../src/api/global_alloc"
 import { ptrText } from "../../src/core/hex"
 import { Layout } from "../../src/core/layout"
+import { MAX_DEVICE_REGION } from "../../src/core/region"
 import { Rng } from "../contract/check"
 import { drawAlign, drawOp, drawSize, OP_ALLOC, OP_DEALLOC, OP_REALLOC, OP_ZEROED } from "./ops"
+
+/** Operations per allocator kind per CI run (issue 9: at least 10^6; tests/fuzz/suite.ts). */
+export const FUZZ_OPS_PER_KIND = 1_000_000
+
+/** The two region sizes every kind is fuzzed on: the Pico's and the largest device region. */
+export const FUZZ_REGIONS = [32768, MAX_DEVICE_REGION]
 
 /** check(), full pattern scan, stats and the largestFree probe run every this many ops. */
 export const CHECK_EVERY = 10_000
@@ -146,78 +153,78 @@ export function fuzz(heap: HeapAllocator, kind: string, seed: number, ops: numbe
     return { ops, failedRequests: failed, checks, largestProbes: probes, peakLive, ms: performance.now() - t0 }
 
     function run(): void {
-    for (n = 0; n < ops; n++) {
-        if (n % CHECK_EVERY === 0) audit()
-        const op = drawOp(r, ptrs.length)
-        if (op === OP_ALLOC || op === OP_ZEROED) {
-            const size = drawSize(r)
-            const align = drawAlign(r)
-            const l = new Layout(size, align)
-            const p = op === OP_ALLOC ? heap.alloc(l) : heap.allocZeroed(l)
-            if (p === 0) {
-                failed++
+        for (n = 0; n < ops; n++) {
+            if (n % CHECK_EVERY === 0) audit()
+            const op = drawOp(r, ptrs.length)
+            if (op === OP_ALLOC || op === OP_ZEROED) {
+                const size = drawSize(r)
+                const align = drawAlign(r)
+                const l = new Layout(size, align)
+                const p = op === OP_ALLOC ? heap.alloc(l) : heap.allocZeroed(l)
+                if (p === 0) {
+                    failed++
+                    continue
+                }
+                const id = nextId++
+                claim(p, size, align, id, op === OP_ALLOC ? "alloc" : "allocZeroed")
+                if (op === OP_ZEROED) for (let i = 0; i < size; i++) if (mem[p - base + i] !== 0) fail(`allocZeroed returned ${ptrText(p)} whose byte ${i} is ${mem[p - base + i]}`)
+                writePattern(p, id, 0, size)
+                ptrs.push(p)
+                sizes.push(size)
+                aligns.push(align)
+                ids.push(id)
+                requested += size
+                if (ptrs.length > peakLive) peakLive = ptrs.length
                 continue
             }
-            const id = nextId++
-            claim(p, size, align, id, op === OP_ALLOC ? "alloc" : "allocZeroed")
-            if (op === OP_ZEROED) for (let i = 0; i < size; i++) if (mem[p - base + i] !== 0) fail(`allocZeroed returned ${ptrText(p)} whose byte ${i} is ${mem[p - base + i]}`)
-            writePattern(p, id, 0, size)
-            ptrs.push(p)
-            sizes.push(size)
-            aligns.push(align)
-            ids.push(id)
-            requested += size
-            if (ptrs.length > peakLive) peakLive = ptrs.length
-            continue
-        }
-        const k = r.below(ptrs.length)
-        const p = ptrs[k]
-        const l = new Layout(sizes[k], aligns[k])
-        expectIntact(k, op === OP_DEALLOC ? "before dealloc" : "before realloc")
-        if (op === OP_DEALLOC) {
-            heap.dealloc(p, l)
+            const k = r.below(ptrs.length)
+            const p = ptrs[k]
+            const l = new Layout(sizes[k], aligns[k])
+            expectIntact(k, op === OP_DEALLOC ? "before dealloc" : "before realloc")
+            if (op === OP_DEALLOC) {
+                heap.dealloc(p, l)
+                release(p, sizes[k])
+                requested -= sizes[k]
+                const last = ptrs.length - 1
+                ptrs[k] = ptrs[last]
+                sizes[k] = sizes[last]
+                aligns[k] = aligns[last]
+                ids[k] = ids[last]
+                ptrs.pop()
+                sizes.pop()
+                aligns.pop()
+                ids.pop()
+                continue
+            }
+            const size = drawSize(r)
+            const q = heap.realloc(p, l, size)
+            if (q === 0) {
+                failed++
+                expectIntact(k, "after a failed realloc")
+                continue
+            }
             release(p, sizes[k])
+            claim(q, size, aligns[k], ids[k], "realloc")
+            const keep = Math.min(size, sizes[k])
+            for (let i = 0; i < keep; i++) if (mem[q - base + i] !== pattern(ids[k], i)) fail(`realloc ${ptrText(p)} → ${ptrText(q)} (${sizes[k]} → ${size} bytes): byte ${i} of the kept prefix is ${mem[q - base + i]}, expected ${pattern(ids[k], i)}`)
+            writePattern(q, ids[k], keep, size)
+            requested += size - sizes[k]
+            ptrs[k] = q
+            sizes[k] = size
+        }
+        audit()
+        while (ptrs.length > 0) {
+            const k = ptrs.length - 1
+            expectIntact(k, "before the final dealloc")
+            heap.dealloc(ptrs[k], new Layout(sizes[k], aligns[k]))
+            release(ptrs[k], sizes[k])
             requested -= sizes[k]
-            const last = ptrs.length - 1
-            ptrs[k] = ptrs[last]
-            sizes[k] = sizes[last]
-            aligns[k] = aligns[last]
-            ids[k] = ids[last]
             ptrs.pop()
             sizes.pop()
             aligns.pop()
             ids.pop()
-            continue
         }
-        const size = drawSize(r)
-        const q = heap.realloc(p, l, size)
-        if (q === 0) {
-            failed++
-            expectIntact(k, "after a failed realloc")
-            continue
-        }
-        release(p, sizes[k])
-        claim(q, size, aligns[k], ids[k], "realloc")
-        const keep = Math.min(size, sizes[k])
-        for (let i = 0; i < keep; i++) if (mem[q - base + i] !== pattern(ids[k], i)) fail(`realloc ${ptrText(p)} → ${ptrText(q)} (${sizes[k]} → ${size} bytes): byte ${i} of the kept prefix is ${mem[q - base + i]}, expected ${pattern(ids[k], i)}`)
-        writePattern(q, ids[k], keep, size)
-        requested += size - sizes[k]
-        ptrs[k] = q
-        sizes[k] = size
-    }
-    audit()
-    while (ptrs.length > 0) {
-        const k = ptrs.length - 1
-        expectIntact(k, "before the final dealloc")
-        heap.dealloc(ptrs[k], new Layout(sizes[k], aligns[k]))
-        release(ptrs[k], sizes[k])
-        requested -= sizes[k]
-        ptrs.pop()
-        sizes.pop()
-        aligns.pop()
-        ids.pop()
-    }
-    audit()
+        audit()
     }
 }
 

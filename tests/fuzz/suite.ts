@@ -8,16 +8,10 @@
  */
 import { expect, test } from "vitest"
 import { makeAllocator } from "../../src/allocators/registry"
-import { MAX_DEVICE_REGION, StaticRegion } from "../../src/core/region"
+import { StaticRegion } from "../../src/core/region"
 import { HeapAllocator } from "../../src/api/global_alloc"
 import { DEFAULT_SEED } from "./ops"
-import { fuzz, fuzzSeed } from "./shadow"
-
-/** Operations per allocator kind per CI run (issue 9: at least 10^6). */
-export const FUZZ_OPS_PER_KIND = 1_000_000
-
-/** The two region sizes every kind is fuzzed on. */
-export const FUZZ_REGIONS = [32768, MAX_DEVICE_REGION]
+import { fuzz, FUZZ_OPS_PER_KIND, FUZZ_REGIONS, fuzzSeed } from "./shadow"
 
 /** Runs `ops` operations split over FUZZ_REGIONS on fresh `make` heaps and prints ops, seconds and ops/s. */
 export function fuzzRegions(label: string, kind: string, ops: number, make: (r: StaticRegion) => HeapAllocator): void {

@@ -1,7 +1,7 @@
 /**
  * Hostile and careless input (issue 9) on the host: the portable cases of
- * tests/contract/robustness.ts for every allocator kind (the same cases run
- * in the VM: tests/vm/selftest_robust_*.ts), plus the host-only checks that
+ * tests/contract/robustness.ts and robustness_api.ts for every allocator
+ * kind (the same cases run in the VM: tests/vm/selftest_robust_*.ts), plus the host-only checks that
  * need wall-clock time or many values: every formatter is total, bounded and
  * O(1) on any double, and layoutOk() agrees with Layout's constructor.
  */
@@ -11,10 +11,11 @@ import { StaticRegion } from "../../src/core/region"
 import { hex, ptrText, TEXT_MAX } from "../../src/core/hex"
 import { Layout, LayoutError, layoutOk } from "../../src/core/layout"
 import { ROBUSTNESS_CASES } from "../contract/robustness"
+import { ROBUSTNESS_API_CASES } from "../contract/robustness_api"
 
 for (const kind of ALLOCATOR_KINDS) {
     describe(`robustness: ${kind}`, () => {
-        for (const c of ROBUSTNESS_CASES)
+        for (const c of [...ROBUSTNESS_CASES, ...ROBUSTNESS_API_CASES])
             test(c.name, async () => {
                 await c.run({ name: kind, make: () => makeAllocator(kind, new StaticRegion(0x20020000, 8192)) })
             })

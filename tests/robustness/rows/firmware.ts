@@ -8,6 +8,7 @@ import type { CatalogueRow } from "../catalogue"
 
 const CONTRACT = "tests/contract/robustness.ts"
 const HOST = "tests/robustness/robustness.test.ts"
+const API = "tests/contract/robustness_api.ts"
 
 export const ROWS: CatalogueRow[] = [
     {
@@ -83,17 +84,17 @@ export const ROWS: CatalogueRow[] = [
     {
         input: "Allocator API deallocate(NaN), grow(Infinity), shrink(-16); grow(p + 0.5) to a new align",
         outcome: "HeapError out-of-region / misaligned naming the value",
-        test: CONTRACT + " › the Allocator API, the global functions and containers reject",
+        test: API + " › the Allocator API, the global functions and containers reject",
     },
     {
         input: "forged layout at allocate, deallocate, grow, shrink, Box.newIn, global alloc; zero-size `{size: 0, align: 3}`",
         outcome: "LayoutError (a zero-size block's align is validated too: the inner allocator never sees it)",
-        test: CONTRACT + " › the Allocator API, the global functions and containers reject",
+        test: API + " › the Allocator API, the global functions and containers reject",
     },
     {
-        input: "Vec index NaN, Infinity, -0.5; reserve(NaN), reserve(-1), truncate(Infinity)",
-        outcome: "HeapError bad-argument; the Vec keeps its contents",
-        test: CONTRACT + " › the Allocator API, the global functions and containers reject",
+        input: "Vec index NaN, Infinity, -0.5; reserve(NaN), reserve(-1), truncate(Infinity); Box field offset NaN, Infinity, 0.5; HeapString byteAt(NaN), pushCodePoint(Infinity), reserve(-1)",
+        outcome: "HeapError bad-argument; every container keeps its contents",
+        test: API + " › the Allocator API, the global functions and containers reject",
     },
     {
         input: "hex() / ptrText() of any double (20,000 random bit patterns, NaN, ±Infinity, −0, subnormals, ±MAX_VALUE)",
