@@ -67,7 +67,8 @@
  *   (one VM opcode), and O(size / 4) word reads to verify each block that
  *   leaves the quarantine (at most quarantineBytes / 4 per call, plus one
  *   oversized block).
- *   Misuse detection O(1). scan()/check(): O(live + quarantineBytes / 4).
+ *   Misuse detection O(1), except a pointer that is no debug block: O(blocks)
+ *   (one inner walk). scan()/check(): O(live + quarantineBytes / 4).
  *   Measured on a 32 KiB region, inner bytes per 24-byte block (align 4),
  *   without → with the debug head and tail: buddy 32 → 64, bump 32 → 52,
  *   tlsf 32 → 56, pool 32 → 64; per 100-byte block: 108..128 → 128.
@@ -86,6 +87,16 @@
  *     fails), so a stale pointer after a move is DoubleFree too. In Full the
  *     old place goes back to the inner allocator at once (the inner realloc
  *     moves it), not through the quarantine.
+ *   - Misuse codes are the inner allocator's (issue 9): null, outside the
+ *     region (NaN and ±Infinity included), not whole or not aligned to the
+ *     layout are checked in its order; a pointer that is no debug block gets
+ *     the code the inner allocator gives for it (asked only when the inner
+ *     walk shows it starts no used block, so that call cannot free anything);
+ *     Corrupt only for a valid LIVE head whose list links are broken. The
+ *     valid dealloc/realloc path builds no strings (verify → misuse()).
+ *   - A forged or mutated Layout is a LayoutError: allocate() runs layoutOk's
+ *     inline test; dealloc/realloc compare the layout with the canary, which
+ *     only a valid layout can match, and test it on the failure path.
  *   - Failures are recorded once per (code, pointer), at most 32 kept
  *     (droppedFailures counts the rest); clearFailures() forgets them.
  *   - Quarantined blocks stay in use in stats(): a caller that expects a
