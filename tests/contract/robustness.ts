@@ -19,7 +19,7 @@
  *
  * After every rejected call the case checks that nothing changed: every live
  * block keeps its pattern, check() is clean and stats() are identical. The
- * outcomes are the rows of tests/robustness/catalogue.ts (docs/robustness.md).
+ * outcomes are rows of tests/robustness/rows/firmware.ts (docs/robustness.md).
  */
 import { HeapError, HeapErrorCode, heapErrorName } from "../../src/core/errors"
 import { HeapAllocator } from "../../src/api/global_alloc"
