@@ -17,14 +17,18 @@ import { HeapAllocator as Heap } from "../src/api/global_alloc"
 
 /** Synchronous pattern helpers: fast-check properties run synchronously on the host. */
 function fillPattern(heap: Heap, ptr: number, len: number, seed: number): void {
-    const off = ptr - heap.region.base
-    for (let i = 0; i < len; i++) heap.region.buf.setAt(off + i, "u8", patternByte(seed, i))
+    if (len === 0) return
+    const buf = heap.region.bufferOf(ptr, len) // one Buffer per block for the system allocator
+    const off = heap.region.offsetOf(ptr, len)
+    for (let i = 0; i < len; i++) buf.setAt(off + i, "u8", patternByte(seed, i))
 }
 
 function expectPattern(heap: Heap, ptr: number, len: number, seed: number, what: string): void {
-    const off = ptr - heap.region.base
+    if (len === 0) return
+    const buf = heap.region.bufferOf(ptr, len)
+    const off = heap.region.offsetOf(ptr, len)
     for (let i = 0; i < len; i++) {
-        const got = heap.region.buf.getAt(off + i, "u8")
+        const got = buf.getAt(off + i, "u8")
         if (got !== patternByte(seed, i)) throw new Error(`${what} at 0x${ptr.toString(16)}: byte ${i} is ${got}`)
     }
 }
@@ -78,7 +82,7 @@ function runProgram(heap: HeapAllocator, ops: Op[]): number {
             const p = zeroed ? heap.allocZeroed(layout) : heap.alloc(layout)
             if (p !== 0) {
                 expect(p % layout.align).toBe(0)
-                if (zeroed) for (let i = 0; i < layout.size; i++) expect(heap.region.buf.getAt(p - heap.region.base + i, "u8")).toBe(0)
+                if (zeroed) for (let i = 0; i < layout.size; i++) expect(heap.region.readU8(p + i)).toBe(0)
                 const blk = { ptr: p, layout, seed: seed++ }
                 fillPattern(heap, p, layout.size, blk.seed)
                 live.push(blk)

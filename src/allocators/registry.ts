@@ -8,16 +8,18 @@ import { HeapError, HeapErrorCode } from "../core/errors"
 import { HeapAllocator } from "../api/global_alloc"
 import { PoolAllocator } from "./pool"
 import { StaticRegion } from "../core/region"
+import { SystemAllocator } from "./system"
 import { TlsfAllocator } from "./tlsf"
 
 /** Names accepted by makeAllocator, in the order help text lists them. */
-export const ALLOCATOR_KINDS = ["buddy", "bump", "tlsf", "pool"]
+export const ALLOCATOR_KINDS = ["buddy", "bump", "tlsf", "pool", "system"]
 
 /** What the firmware uses when nobody chooses. */
 export const DEFAULT_ALLOCATOR = "buddy"
 
 /**
- * A new allocator of the named kind over the region.
+ * A new allocator of the named kind over the region ("system" takes only the
+ * region's size, as its capacity budget: system.ts).
  *
  * ```ts
  * const heap = makeAllocator("bump", StaticRegion.forBoard(PICO))
@@ -28,5 +30,7 @@ export function makeAllocator(kind: string, region: StaticRegion): HeapAllocator
     if (kind === "bump") return new BumpAllocator(region)
     if (kind === "tlsf") return new TlsfAllocator(region)
     if (kind === "pool") return new PoolAllocator(region)
+    // The VM's own heap, with the region's size as its budget (the region's bytes go unused).
+    if (kind === "system") return new SystemAllocator(region.size)
     throw new HeapError(HeapErrorCode.BadArgument, 0, "unknown allocator \"" + kind + "\"; known: " + ALLOCATOR_KINDS.join(", "))
 }

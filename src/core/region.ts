@@ -15,6 +15,11 @@
  * Allocators read their metadata with `buf.getAt/setAt` on offsets directly
  * (one VM opcode each); the helpers here are for callers and containers, and
  * cost one call plus a bounds check.
+ *
+ * A view (a subclass built with `view = true`, e.g. handle_space.ts) owns no
+ * bytes of its own: `buf` is empty, and every helper routes an address to
+ * the Buffer that holds it. Code that must reach bytes directly asks
+ * `bufferOf(ptr, len)` and `offsetOf(ptr, len)`, which work for both.
  */
 import * as ds from "@devicescript/core"
 import { HeapError, HeapErrorCode } from "./errors"
@@ -52,7 +57,7 @@ export class StaticRegion {
      * platform allows (a DeviceScript Buffer: < 57,344 bytes); only a host-only
      * board may pass a larger one.
      */
-    constructor(base: number, size: number, maxSize?: number) {
+    constructor(base: number, size: number, maxSize?: number, view?: boolean) {
         const limit = maxSize === undefined ? MAX_DEVICE_REGION : maxSize
         if (!(base > 0) || base !== Math.floor(base) || Math.floor(base / MAX_ALIGN) * MAX_ALIGN !== base)
             throw new HeapError(HeapErrorCode.BadArgument, base, "region base " + ptrText(base) + " must be a non-null address aligned to " + MAX_ALIGN)
@@ -62,7 +67,16 @@ export class StaticRegion {
             throw new HeapError(HeapErrorCode.BadArgument, base, "region " + ptrText(base) + "+" + size + " passes the end of the 32-bit address space")
         this.base = base
         this.size = size
-        this.buf = ds.Buffer.alloc(size)
+        // A view routes every access elsewhere: an empty buf makes a stray direct access fail loudly.
+        this.buf = ds.Buffer.alloc(view ? 0 : size)
+    }
+
+    /**
+     * The Buffer that holds [ptr, ptr + len); pair it with offsetOf(ptr, len).
+     * A plain region has one: `buf`. A view overrides this and routes.
+     */
+    bufferOf(ptr: number, len: number): ds.Buffer {
+        return this.buf
     }
 
     /**
@@ -88,7 +102,7 @@ export class StaticRegion {
     }
 
     /**
-     * Offset of ptr in the region. HeapError(OutOfRegion) when [ptr, ptr+len)
+     * Offset of ptr in the region (in bufferOf(ptr, len)). HeapError(OutOfRegion) when [ptr, ptr+len)
      * is not inside — this includes NaN and ±Infinity, which fail the range
      * comparison — and HeapError(Misaligned) for a fractional address.
      * HeapError(BadArgument) for a length that is not a whole number ≥ 0.

@@ -230,6 +230,9 @@ export class DebugAllocator implements HeapAllocator {
             qb = q
         }
         this.quarantineBytes = qb
+        // Canary links are offsets in one Buffer; a view (the system allocator's handles) has none.
+        if (inner.region.buf.length !== inner.region.size)
+            throw new HeapError(HeapErrorCode.BadArgument, inner.region.base, "debug: the " + inner.kind + " allocator has no contiguous region (its blocks are separate Buffers); wrap it with tracking or logging instead")
         this.kind = inner.kind
         this.region = inner.region
         this.buf = inner.region.buf

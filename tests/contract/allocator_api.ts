@@ -35,9 +35,11 @@ function expectBlock(heap: HeapAllocator, b: Block, layout: Layout, what: string
 
 /** Throws unless [ptr, ptr+len) reads all zero. */
 function expectZero(heap: HeapAllocator, ptr: number, len: number, what: string): void {
-    const off = ptr - heap.region.base
+    if (len === 0) return
+    const buf = heap.region.bufferOf(ptr, len)
+    const off = heap.region.offsetOf(ptr, len)
     for (let i = 0; i < len; i++) {
-        const v = heap.region.buf.getAt(off + i, "u8")
+        const v = buf.getAt(off + i, "u8")
         if (v !== 0) throw new Error(what + ": byte " + i + " of " + ptrText(ptr) + " is " + v + ", expected 0")
     }
 }

@@ -73,16 +73,17 @@ export function patternByte(seed: number, i: number): number {
 
 /** Writes the seed's pattern into [ptr, ptr + len). */
 export async function fillPattern(heap: HeapAllocator, ptr: number, len: number, seed: number): Promise<void> {
-    const buf = heap.region.buf
-    const off = ptr - heap.region.base
+    // A zero-size block's bytes need no routing (its pointer may even lie outside the region).
+    const buf = len === 0 ? null : heap.region.bufferOf(ptr, len)
+    const off = len === 0 ? 0 : heap.region.offsetOf(ptr, len)
     for (let i = 0; i < len; i++) buf.setAt(off + i, "u8", (seed * 31 + i * 7 + 1) & 0xff)
     await tick(len)
 }
 
 /** Throws naming the first byte of [ptr, ptr + len) that lost the seed's pattern. */
 export async function expectPattern(heap: HeapAllocator, ptr: number, len: number, seed: number, what: string): Promise<void> {
-    const buf = heap.region.buf
-    const off = ptr - heap.region.base
+    const buf = len === 0 ? null : heap.region.bufferOf(ptr, len)
+    const off = len === 0 ? 0 : heap.region.offsetOf(ptr, len)
     for (let i = 0; i < len; i++) {
         const got = buf.getAt(off + i, "u8")
         const want = (seed * 31 + i * 7 + 1) & 0xff

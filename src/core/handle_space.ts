@@ -1,0 +1,176 @@
+/**
+ * handle_space.ts — a region-like view over many separate ds.Buffers: the
+ * address space of the SystemAllocator (allocators/system.ts), whose blocks
+ * are Buffers on DeviceScript's own GC heap rather than bytes of one region.
+ *
+ * Address layout (reserved; no board region may overlap it, boards/validate.ts
+ * refuses one that does):
+ *
+ *     HANDLE_BASE = 0x70000000                      HANDLE_BASE + MAX_HANDLES·64 KiB
+ *     ┌───────────────┬───────────────┬─ ─ ─ ─ ─ ─ ─┬───────────────┐ = 0x74000000
+ *     │ slot 0        │ slot 1        │     ...     │ slot 1023     │
+ *     │ [Buffer|····] │ [Buffer···|·] │             │               │
+ *     └───────────────┴───────────────┴─ ─ ─ ─ ─ ─ ─┴───────────────┘
+ *     address = HANDLE_BASE + slot · 0x10000 + offset in that slot's Buffer
+ *
+ *   Why there: every board's RAM is at 0x2000_0000 (RP2040 SRAM) or in
+ *   0x3F80_0000..0x5000_2000 (ESP32 family DRAM/RTC RAM); 0x7000_0000 is
+ *   unmapped on all of them, and it stays below 2^31 so pointers keep the
+ *   VM's int32 fast path. A slot spans 64 KiB, more than the largest Buffer
+ *   (57,343 bytes), so the bytes of two blocks never share an address, and a
+ *   block's first byte is aligned to 65,536 ≥ MAX_ALIGN (4096).
+ *
+ * Invariants: `blocks.length` ≤ MAX_HANDLES; blocks[s] is the live Buffer of
+ * slot s or null; an address is readable/writable only when its slot holds a
+ * Buffer and [ptr, ptr + len) lies inside that Buffer — anything else is a
+ * HeapError(OutOfRegion) naming the address, never an access elsewhere.
+ * `buf` (inherited) is empty: code reaching bytes directly must use
+ * bufferOf(ptr, len) + offsetOf(ptr, len).
+ *
+ * Cost: every helper routes with a subtraction, a shift, an array read and
+ * two comparisons — O(1), one call more than a plain StaticRegion's helper.
+ */
+import * as ds from "@devicescript/core"
+import { HeapError, HeapErrorCode } from "./errors"
+import { ptrText } from "./hex"
+import { StaticRegion } from "./region"
+
+/** First address of the handle space. */
+export const HANDLE_BASE = 0x70000000
+/** log2 of a slot's span: one slot per 64 KiB. */
+export const HANDLE_SHIFT = 16
+/** Slots in the handle space (its size is MAX_HANDLES · 64 KiB = 64 MiB). */
+export const MAX_HANDLES = 1024
+
+/**
+ * The address space of Buffers kept in a handle table.
+ *
+ * ```ts
+ * const space = new HandleSpace()
+ * const p = space.attach(0, ds.Buffer.alloc(16)) // 0x70000000
+ * space.writeU32(p + 4, 7)
+ * space.readU32(0x70000004) === 7
+ * ```
+ */
+export class HandleSpace extends StaticRegion {
+    /** blocks[slot]: the slot's Buffer, or null when the slot is free. */
+    readonly blocks: ds.Buffer[] = []
+    /** Offset in the Buffer the last route() returned. */
+    private off = 0
+
+    constructor() {
+        super(HANDLE_BASE, MAX_HANDLES << HANDLE_SHIFT, MAX_HANDLES << HANDLE_SHIFT, true)
+    }
+
+    /** Address of slot's first byte. */
+    addressOf(slot: number): number {
+        return HANDLE_BASE + slot * 0x10000
+    }
+
+    /** Puts `b` in `slot` (which must be free or new) and returns its address. */
+    attach(slot: number, b: ds.Buffer): number {
+        while (this.blocks.length <= slot) this.blocks.push(null)
+        this.blocks[slot] = b
+        return HANDLE_BASE + slot * 0x10000
+    }
+
+    /** Empties a slot: its Buffer becomes garbage for the VM's GC. */
+    detach(slot: number): void {
+        this.blocks[slot] = null
+    }
+
+    /**
+     * The Buffer holding [ptr, ptr + len) (len 0 names one byte); sets
+     * this.off. HeapError(OutOfRegion) when no live block holds it all.
+     */
+    private route(ptr: number, len: number): ds.Buffer {
+        const n = len === 0 ? 1 : len
+        const a = ptr - HANDLE_BASE
+        const slot = a >>> 16
+        const off = a & 0xffff
+        const b = a >= 0 && (a | 0) === a && slot < this.blocks.length ? this.blocks[slot] : null
+        if (b === null || !(n >= 0 && off + n <= b.length) || (n | 0) !== n)
+            throw new HeapError(HeapErrorCode.OutOfRegion, ptr, "address " + ptrText(ptr) + " (" + n + " bytes) is not inside a live block of the system heap")
+        this.off = off
+        return b
+    }
+
+    override contains(ptr: number, len: number): boolean {
+        const a = ptr - HANDLE_BASE
+        const b = a >= 0 && (a | 0) === a && a >>> 16 < this.blocks.length ? this.blocks[a >>> 16] : null
+        return b !== null && len >= 0 && (a & 0xffff) + len <= b.length
+    }
+    override bufferOf(ptr: number, len: number): ds.Buffer {
+        return this.route(ptr, len)
+    }
+    override offsetOf(ptr: number, len?: number): number {
+        this.route(ptr, len === undefined ? 1 : len)
+        return this.off
+    }
+    override readU8(ptr: number): number {
+        return this.route(ptr, 1).getAt(this.off, "u8")
+    }
+    override writeU8(ptr: number, v: number): void {
+        this.route(ptr, 1).setAt(this.off, "u8", v & 0xff)
+    }
+    override readU16(ptr: number): number {
+        return this.route(ptr, 2).getAt(this.off, "u16")
+    }
+    override writeU16(ptr: number, v: number): void {
+        this.route(ptr, 2).setAt(this.off, "u16", v & 0xffff)
+    }
+    override readU32(ptr: number): number {
+        return this.route(ptr, 4).getAt(this.off, "u32")
+    }
+    override writeU32(ptr: number, v: number): void {
+        this.route(ptr, 4).setAt(this.off, "u32", v >>> 0)
+    }
+    override readI32(ptr: number): number {
+        return this.route(ptr, 4).getAt(this.off, "i32")
+    }
+    override writeI32(ptr: number, v: number): void {
+        this.route(ptr, 4).setAt(this.off, "i32", v | 0)
+    }
+    override readF32(ptr: number): number {
+        return this.route(ptr, 4).getAt(this.off, "f32")
+    }
+    override writeF32(ptr: number, v: number): void {
+        this.route(ptr, 4).setAt(this.off, "f32", v)
+    }
+    override readF64(ptr: number): number {
+        return this.route(ptr, 8).getAt(this.off, "f64")
+    }
+    override writeF64(ptr: number, v: number): void {
+        this.route(ptr, 8).setAt(this.off, "f64", v)
+    }
+    override fill(ptr: number, len: number, byte: number): void {
+        if (len === 0) return
+        this.route(ptr, len).fillAt(this.off, len, byte & 0xff)
+    }
+    /** memmove; blocks are separate Buffers, so only a copy inside one block can overlap. */
+    override copy(dst: number, src: number, len: number): void {
+        if (len === 0) return
+        const d = this.route(dst, len)
+        const dOff = this.off
+        const s = this.route(src, len)
+        const sOff = this.off
+        if (d !== s || dOff + len <= sOff || sOff + len <= dOff) {
+            d.blitAt(dOff, s, sOff, len)
+        } else {
+            const tmp = ds.Buffer.alloc(len)
+            tmp.blitAt(0, s, sOff, len)
+            d.blitAt(dOff, tmp, 0, len)
+        }
+    }
+    override readBytes(ptr: number, len: number): ds.Buffer {
+        if (len === 0) return ds.Buffer.alloc(0)
+        const b = this.route(ptr, len)
+        const out = ds.Buffer.alloc(len)
+        out.blitAt(0, b, this.off, len)
+        return out
+    }
+    override writeBytes(ptr: number, bytes: ds.Buffer): void {
+        if (bytes.length === 0) return
+        this.route(ptr, bytes.length).blitAt(this.off, bytes, 0, bytes.length)
+    }
+}
