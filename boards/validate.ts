@@ -14,7 +14,8 @@
  *   - programHeap: a whole number > 0;
  *   - memory: ≥ 1 region, each with a name (unique), a known kind, whole
  *     numbers base ≥ 0 and size > 0, ending at or below 2^32; in address order
- *     and not overlapping;
+ *     and not overlapping; none overlaps the system allocator's reserved
+ *     handle space 0x70000000..0x74000000 (src/core/handle_space.ts);
  *   - heap.region names a region of kind "sram" that contains
  *     [heap.base, heap.base + heap.size); heap.base > 0 is aligned to MAX_ALIGN;
  *     heap.size is a whole number > 0; heap.why is not empty;
@@ -32,6 +33,10 @@ import { Board, MemoryRegion } from "./board"
 import { MAX_ALIGN } from "../src/core/layout"
 import { MAX_DEVICE_REGION } from "../src/core/region"
 import { ptrText } from "../src/core/hex"
+import { HANDLE_BASE, HANDLE_SHIFT, MAX_HANDLES } from "../src/core/handle_space"
+
+/** Bytes of the system allocator's reserved handle space, which no region may overlap. */
+const HANDLE_SPAN = MAX_HANDLES << HANDLE_SHIFT
 
 /**
  * Bytes of DeviceScript's program GC heap kept free for the runtime and the
@@ -171,6 +176,8 @@ export function validateBoard(b: Board): Board {
             throw new BoardError(who + fn + ".size: " + ptrText(m.base) + "+" + m.size + " passes the end of the 32-bit address space")
         if (i > 0 && m.base < prevEnd)
             throw new BoardError(who + fn + ".base " + ptrText(m.base) + " overlaps or precedes memory[" + (i - 1) + '] "' + prevName + '", which ends at ' + ptrText(prevEnd) + " (regions must be in address order and disjoint)")
+        if (m.base < HANDLE_BASE + HANDLE_SPAN && m.base + m.size > HANDLE_BASE)
+            throw new BoardError(who + fn + " overlaps the system allocator's handle space " + ptrText(HANDLE_BASE) + ".." + ptrText(HANDLE_BASE + HANDLE_SPAN) + " (src/core/handle_space.ts)")
         prevEnd = m.base + m.size
         prevName = m.name
     }

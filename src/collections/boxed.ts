@@ -66,8 +66,9 @@ export class Box {
         this.ptr = ptr
         this.size = layout.size
         const region = allocator.region()
-        this.buf = region.buf
-        this.off = layout.size === 0 ? 0 : ptr - region.base
+        // bufferOf: a region view (system.ts) keeps each block in a Buffer of its own.
+        this.buf = layout.size === 0 ? region.buf : region.bufferOf(ptr, layout.size)
+        this.off = layout.size === 0 ? 0 : region.offsetOf(ptr, layout.size)
     }
 
     /**

@@ -178,8 +178,8 @@ export class HeapString {
         if (n === 0) return
         v.reserve(n)
         const region = v.allocator.region()
-        const buf = region.buf
-        let o = v.asPtr() - region.base + start
+        const buf = region.bufferOf(v.asPtr(), start + n) // a view routes to the block's Buffer (system.ts)
+        let o = region.offsetOf(v.asPtr(), start + n) + start
         let i = 0
         while (i < text.length) {
             const packed = codePointAt(text, i)
@@ -207,7 +207,7 @@ export class HeapString {
         const n = utf8Width(cp)
         v.reserve(n)
         const region = v.allocator.region()
-        writeUtf8(region.buf, v.asPtr() - region.base + start, cp)
+        writeUtf8(region.bufferOf(v.asPtr(), start + n), region.offsetOf(v.asPtr(), start + n) + start, cp)
         v.setLength(start + n)
     }
 
@@ -238,9 +238,10 @@ export class HeapString {
     toJsString(): string {
         const v = this.bytes
         const n = v.length()
+        if (n === 0) return ""
         const region = v.allocator.region()
-        const buf = region.buf
-        const o = v.asPtr() - region.base
+        const buf = region.bufferOf(v.asPtr(), n)
+        const o = region.offsetOf(v.asPtr(), n)
         let out = ""
         let i = 0
         while (i < n) {

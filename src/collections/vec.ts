@@ -36,6 +36,7 @@ import { AllocError, Allocator, Block } from "../api/allocator_api"
 import { HeapError, HeapErrorCode } from "../core/errors"
 import { ptrText } from "../core/hex"
 import { Layout, MAX_SIZE } from "../core/layout"
+import { StaticRegion } from "../core/region"
 
 /**
  * Element kinds of a Vec (Box has typed accessors but no kind type, so the
@@ -108,10 +109,11 @@ export class Vec {
     private ptr: number
     private cap = 0
     private len = 0
+    /** The Buffer holding the block: the region's, or the block's own under a view (system.ts). */
     private buf: ds.Buffer
-    /** The region's base: element i is at buf offset ptr - base + i × width. */
-    private base: number
-    /** ptr - base, cached for the accessors (0 while capacity is 0). */
+    /** Where the blocks live: element i is at buf offset region.offsetOf(ptr) + i × width. */
+    private region: StaticRegion
+    /** region.offsetOf(ptr), cached for the accessors (0 while capacity is 0). */
     private off = 0
     private dropped = false
     /** The AllocTag its blocks carry (AllocTag.Vec, or AllocTag.String for a string's bytes). */
@@ -129,9 +131,8 @@ export class Vec {
         this.kind = kind
         this.what = what
         this.ptr = this.width
-        const region = allocator.region()
-        this.buf = region.buf
-        this.base = region.base
+        this.region = allocator.region()
+        this.buf = this.region.buf
     }
 
     /**
@@ -380,7 +381,9 @@ export class Vec {
             setAllocTag(prev)
         }
         this.ptr = b.ptr
-        this.off = b.ptr - this.base
+        // The block's Buffer may change even when ptr does not (system.ts realloc).
+        this.buf = this.region.bufferOf(b.ptr, n * w)
+        this.off = this.region.offsetOf(b.ptr, n * w)
         this.cap = n
     }
 
@@ -414,7 +417,8 @@ export class Vec {
             setAllocTag(prev)
         }
         this.ptr = b.ptr
-        this.off = b.ptr - this.base
+        this.buf = this.region.bufferOf(b.ptr, this.len * w)
+        this.off = this.region.offsetOf(b.ptr, this.len * w)
         this.cap = this.len
     }
 

@@ -46,7 +46,7 @@ export async function runFirmware(board: Board, makeHeap: HeapFactory, options: 
     })
     if (options.onStart) options.onStart(heap)
     setGlobalAllocator(heap)
-    await runDemo(region, name => {
+    await runDemo(heap.region, name => { // the heap's view: a system heap's blocks are not in `region`
         heap.emitStats()
         heap.phase(name)
     })
