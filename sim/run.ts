@@ -16,7 +16,7 @@
  */
 import { parseArgs } from "node:util"
 import { BOARDS, DEFAULT_BOARD_ID } from "../boards/index"
-import { ALLOCATOR_KINDS, DEFAULT_ALLOCATOR, makeAllocator } from "../src/allocators/registry"
+import { HEAP_KINDS, DEFAULT_ALLOCATOR, makeAllocator } from "../src/allocators/registry"
 import { DebugAllocator, DebugLevel } from "../src/layers/debug"
 import { diagnostics } from "../src/layers/diagnostics"
 import { runFirmware } from "../src/firmware/firmware"
@@ -35,7 +35,7 @@ Runs the bareheap firmware in the host simulator and prints its allocation
 event stream (docs/protocol.md), then the board's memory map and heap maps.
 
   --board <id>         ${REAL_BOARDS.map(b => b.id).join(", ")} (default ${DEFAULT_BOARD_ID})
-  --allocator <kind>   ${ALLOCATOR_KINDS.join(", ")} (default ${DEFAULT_ALLOCATOR})
+  --allocator <kind>   ${HEAP_KINDS.join(", ")} (default ${DEFAULT_ALLOCATOR})
   --debug <level>      off, light (canaries) or full (canaries, fill patterns, quarantine); default off
   --track              track live blocks by container kind and print a leak report at the end
   --stats-every <n>    a stats line after every n events (default 16; 0 = at phase ends only)
@@ -86,7 +86,7 @@ async function start(argv: string[]): Promise<number> {
     }
     const board = REAL_BOARDS.find(b => b.id === args.board)
     if (!board) fail(`unknown board "${args.board}"; known boards: ${REAL_BOARDS.map(b => b.id).join(", ")}`)
-    if (!ALLOCATOR_KINDS.includes(args.allocator)) fail(`unknown allocator "${args.allocator}"; known allocators: ${ALLOCATOR_KINDS.join(", ")}`)
+    if (!HEAP_KINDS.includes(args.allocator)) fail(`unknown allocator "${args.allocator}"; known allocators: ${HEAP_KINDS.join(", ")}`)
     const statsEvery = Number(args["stats-every"])
     if (!Number.isInteger(statsEvery) || statsEvery < 0) fail(`--stats-every must be a whole number ≥ 0, not "${args["stats-every"]}"`)
 

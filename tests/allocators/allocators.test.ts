@@ -5,7 +5,7 @@
  */
 import { describe, test } from "vitest"
 import { boardById } from "../../boards/index"
-import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators/registry"
+import { HEAP_KINDS, makeAllocator } from "../../src/allocators/registry"
 import { StaticRegion } from "../../src/core/region"
 import { CONFORMANCE_CASES } from "../contract/conformance"
 import { propertySuite } from "../properties"
@@ -16,7 +16,7 @@ const REGIONS: { name: string; region: () => StaticRegion }[] = [
     { name: "an odd 24,000-byte region", region: () => new StaticRegion(0x3fca0000, 24000) },
 ]
 
-for (const kind of ALLOCATOR_KINDS) {
+for (const kind of HEAP_KINDS) {
     for (const r of REGIONS) {
         describe(`GlobalAlloc conformance: ${kind} on ${r.name}`, () => {
             const target = { name: `${kind} on ${r.name}`, make: () => makeAllocator(kind, r.region()) }

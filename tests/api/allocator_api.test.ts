@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, test } from "vitest"
 import { boardById } from "../../boards/index"
 import { AllocError, Block, byRef, Global, GlobalAllocAdapter } from "../../src/api/allocator_api"
-import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators/registry"
+import { HEAP_KINDS, makeAllocator } from "../../src/allocators/registry"
 import { HeapError, HeapErrorCode } from "../../src/core/errors"
 import { GlobalAlloc, setGlobalAllocator } from "../../src/api/global_alloc"
 import { Layout } from "../../src/core/layout"
@@ -20,7 +20,7 @@ const REGIONS: { name: string; region: () => StaticRegion }[] = [
     { name: "esp32s2 (16 KiB)", region: () => StaticRegion.forBoard(boardById("esp32s2")) },
 ]
 
-for (const kind of ALLOCATOR_KINDS) {
+for (const kind of HEAP_KINDS) {
     for (const r of REGIONS) {
         describe(`Allocator API contract: ${kind} on ${r.name}`, () => {
             const target = { name: `${kind} on ${r.name}`, make: () => makeAllocator(kind, r.region()) }
@@ -79,7 +79,7 @@ describe("Allocator API on the host", () => {
     })
 
     test("the block's usable size is exactly the request (GlobalAlloc reports no slack)", () => {
-        for (const kind of ALLOCATOR_KINDS) {
+        for (const kind of HEAP_KINDS) {
             const a = new GlobalAllocAdapter(makeAllocator(kind, new StaticRegion(0x20020000, 4096)))
             const b: Block = a.allocate(Layout.fromSizeAlign(13, 4))
             expect(b.size).toBe(13)
