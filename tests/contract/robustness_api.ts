@@ -4,7 +4,7 @@
  * case, beside tests/contract/robustness.ts (own file: a VM program holding
  * both passes DeviceScript's 64 KB of function bytecode). Run on the host
  * by tests/robustness/robustness.test.ts and in the VM by
- * tests/vm/selftest_robust_api.ts.
+ * tests/vm/selftest_robust_api_{buddy_bump,tlsf_pool}.ts.
  */
 import { HeapErrorCode } from "../../src/core/errors"
 import { alloc, dealloc, GlobalAlloc, setGlobalAllocator } from "../../src/api/global_alloc"
