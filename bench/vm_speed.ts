@@ -36,6 +36,9 @@
  *   buddy 1.45, bump 1.13, tlsf 1.17, pool 1.71 (pool was 2.85 before its
  *   spans became runs in size-segregated lists).
  *   Replay, verify on: 21–48 µs per op.
+ *   The speed table also has "system" (system.ts: one Buffer.alloc per
+ *   block plus its handle bookkeeping); the replays stay on the region
+ *   allocators (ALLOCATOR_KINDS), whose heap is the Pico's region.
  *
  *   npx tsx bench/vm_speed.ts            full run (< 3 min), prints tables
  *   npx tsx bench/vm_speed.ts --quick    one round, small traces only (< 30 s)
@@ -49,7 +52,7 @@ import { readFileSync } from "node:fs"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
-import { ALLOCATOR_KINDS } from "../src/allocators/registry"
+import { ALLOCATOR_KINDS, HEAP_KINDS } from "../src/allocators/registry"
 import { buildBytecode, runInVm } from "../sim/vm_loader"
 import { generateVmTraces, MAX_PROGRAM_IMAGE, ROOT } from "./vm/gen_traces"
 
@@ -202,7 +205,7 @@ export async function runVmSpeed(opts: VmSpeedOptions): Promise<VmSpeedResult> {
     const buffer = VM_SPEED_SIZES.map(size => ({ size, us: usOf("buffer", size) }))
     const pairs: VmPairRow[] = []
     const kinds: VmKindSummary[] = []
-    for (const kind of ALLOCATOR_KINDS) {
+    for (const kind of HEAP_KINDS) {
         const rows = VM_SPEED_SIZES.map((size, i) => {
             const us = usOf(kind, size)
             return { kind, size, us, bufferUs: buffer[i].us, ratio: us / buffer[i].us }
@@ -255,10 +258,10 @@ export function formatVmSpeed(r: VmSpeedResult): string {
     const out: string[] = []
     out.push(`VM (DeviceScript WASM, GC-stress off), ${r.rounds} round(s), median µs per alloc+free pair; Buffer.alloc = ds.Buffer.alloc(size) + dropping it (GC frees it); one bytecode call = ${f(r.callUs)} µs`)
     out.push("")
-    out.push("| size | " + ALLOCATOR_KINDS.join(" | ") + " | Buffer.alloc | " + ALLOCATOR_KINDS.map(k => k + " ×").join(" | ") + " |")
-    out.push("|---:|" + ALLOCATOR_KINDS.map(() => "---:|").join("") + "---:|" + ALLOCATOR_KINDS.map(() => "---:|").join(""))
+    out.push("| size | " + HEAP_KINDS.join(" | ") + " | Buffer.alloc | " + HEAP_KINDS.map(k => k + " ×").join(" | ") + " |")
+    out.push("|---:|" + HEAP_KINDS.map(() => "---:|").join("") + "---:|" + HEAP_KINDS.map(() => "---:|").join(""))
     for (const b of r.buffer) {
-        const rows = ALLOCATOR_KINDS.map(k => r.pairs.find(p => p.kind === k && p.size === b.size)!)
+        const rows = HEAP_KINDS.map(k => r.pairs.find(p => p.kind === k && p.size === b.size)!)
         out.push(`| ${b.size} | ${rows.map(p => f(p.us)).join(" | ")} | ${f(b.us)} | ${rows.map(p => f(p.ratio, 1)).join(" | ")} |`)
     }
     out.push("")

@@ -61,7 +61,8 @@
  *
  * Costs: alloc O(1) plus the VM's Buffer.alloc (zeroed, so allocZeroed costs
  * the same); dealloc O(1); realloc O(new size); check()/walk() O(slots).
- * Measured next to the region allocators in bench/vm_speed.ts (bench/vm.csv).
+ * Measured next to the region allocators by bench/vm_speed.ts (its pair table
+ * has a "system" column: `npx tsx bench/vm_speed.ts`).
  */
 import * as ds from "@devicescript/core"
 import { HeapError, HeapErrorCode } from "../core/errors"
