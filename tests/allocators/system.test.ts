@@ -177,3 +177,13 @@ describe("layers wrap the system allocator as they wrap a region allocator", () 
         expect(e.message).toContain("debug: the system allocator has no contiguous region")
     })
 })
+
+test("README: the system allocator", () => {
+    const lines: string[] = []
+    const sys = new LoggingAllocator(new SystemAllocator(8192), "pico", { emit: l => lines.push(l) })
+    const p = sys.alloc(Layout.fromSizeAlign(24, 8))
+    expect(p).toBe(0x70000000)
+    sys.region.writeU32(p, 42)
+    expect(sys.region.readU32(p)).toBe(42)
+    expect(lines.some(l => l.startsWith("~A "))).toBe(true)
+})
