@@ -23,7 +23,7 @@ import { runFirmware } from "../src/firmware/firmware"
 import { HeapAllocator } from "../src/api/global_alloc"
 import { formatLeakReport, TrackingAllocator } from "../src/layers/tracking"
 import { _simSetArch } from "./core"
-import { HeapViewer } from "./viewer"
+import { HeapViewer, plural } from "./viewer"
 
 const REAL_BOARDS = BOARDS.filter(b => !b.hostOnly)
 
@@ -118,7 +118,9 @@ async function start(argv: string[]): Promise<number> {
     const report: string[] = []
     if (debug) {
         const found = debug.scan()
-        report.push(`debug (${args.debug}): ${found} new check failure${found === 1 ? "" : "s"} found by the final scan, ${debug.failures().length} recorded in all`)
+        report.push(`debug (${args.debug}): ${plural(found, "new check failure")} found by the final scan, ${debug.failures().length} recorded in all`)
+        if (debug.quarantined() > 0)
+            report.push(`debug quarantine: ${plural(debug.quarantined(), "freed block")}, ${debug.quarantinedBytes()} B held (counted in "in use"; not leaks)`)
     }
     if (tracker) {
         report.push("leak report (tracking):", ...formatLeakReport(tracker.reportLeaks()))

@@ -124,7 +124,7 @@ describe("npm run view (sim/view.ts): the viewer over a captured log", () => {
         const r = view([], serial)
         expect(r.status, r.stderr).toBe(0)
         expect(r.stdout).toContain("Raspberry Pi Pico W (RP2040) memory map")
-        expect(r.stdout).toMatch(/heap at the peak of phase "vec": 1 live blocks, 1024 B requested/)
+        expect(r.stdout).toMatch(/heap at the peak of phase "vec": 1 live block, 1024 B requested/)
         expect(r.stdout).toMatch(/0 gaps, 0 anomalies/)
     })
 
@@ -171,7 +171,7 @@ describe("the viewer's summary (sim/viewer.ts)", () => {
         expect(text).toContain("resizes: 1 grow in place, 0 grow moved, 0 shrink in place, 1 shrink moved, 0 same size")
         expect(text).toContain("OOM hook: 3 calls for 2 requests, 1 recovered")
         expect(text).toContain("debug checks failed: 1")
-        expect(text).toContain("leak report (line 13): 2 live blocks, 76 B\n  box: 1 blocks, 12 B\n  vec: 1 blocks, 64 B")
+        expect(text).toContain("leak report (line 13): 2 live blocks, 76 B\n  box: 1 block, 12 B\n  vec: 1 block, 64 B")
         expect(text).toContain("peak request 36864 B")
         expect(text).toMatch(/anomaly \(line 12\): check-failed: .*write-after-free \(code 9\) at 0x20020400/)
     })
