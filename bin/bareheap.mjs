@@ -2,9 +2,12 @@
 // The `bareheap` command (package.json "bin"). The tools are TypeScript that
 // shares its sources with the firmware, so tsx loads them; nothing is compiled
 // ahead of time. cli/bareheap.ts does the work.
+import { fileURLToPath } from "node:url"
 import { register } from "tsx/esm/api"
 
-register()
+// bareheap's own tsconfig, wherever the command runs (a consumer's project
+// too): its paths map "@devicescript/core" to the host shim sim/core.ts.
+register({ tsconfig: fileURLToPath(new URL("../tsconfig.json", import.meta.url)) })
 // Piped into `head` or `less` that quits: the reader is gone, so stop quietly.
 process.stdout.on("error", e => {
     if (e.code === "EPIPE") process.exit(process.exitCode ?? 0)
