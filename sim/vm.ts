@@ -18,8 +18,8 @@
  *   panicked   an uncaught exception or a VM panic (code named)       1
  *   restarted  the program called ds.restart() / ds.reboot()          3
  *   timed out  still running after --timeout seconds                124
- *   (2: a usage error or a failed build; 1 also: the firmware's stream
- *   had an anomaly or a block still live at the end.)
+ *   (2: a usage error or a failed build; 1 also: a bareheap stream in
+ *   the output had an anomaly.)
  *
  * The run ends when the top level does (like `devs run --test`): work left
  * in timers or other fibers stops then, so await it at the top level.
@@ -50,8 +50,7 @@ ${FIRMWARE_HELP}
   --quiet              do not print the program's console lines (the summary still shows)
   --help               this text
 
-Exit code: 0 ended, 1 threw or panicked (or the firmware's stream had an anomaly
-or a live block at the end), 2 usage error or failed build, 3 restarted
+Exit code: 0 ended, 1 threw or panicked (or its bareheap stream had an anomaly), 2 usage error or failed build, 3 restarted
 (ds.restart / ds.reboot), 124 timed out.`
 
 const OPTIONS: OptionSpecs = {
@@ -155,7 +154,8 @@ async function vm(argv: string[]): Promise<number> {
     if (viewer.decoder.header !== null) {
         console.log(["", `=== summary: the bareheap stream from the WASM VM ===`, viewer.render()].join("\n"))
         if (streamError !== null) console.log(`stream not decodable past this point: ${showText(streamError)}`)
-        if (code === EXIT.ended && file === undefined && (streamError !== null || viewer.decoder.anomalies.length > 0 || viewer.decoder.blocks().length > 0)) code = EXIT.panicked
+        // Live blocks at the end are the program's business (the firmware's demo leaks one on purpose).
+        if (code === EXIT.ended && (streamError !== null || viewer.decoder.anomalies.length > 0)) code = EXIT.panicked
     }
     return code
 }
