@@ -50,8 +50,8 @@ ${FIRMWARE_HELP}
   --quiet              do not print the program's console lines (the summary still shows)
   --help               this text
 
-Exit code: 0 ended, 1 threw or panicked (or its bareheap stream had an anomaly), 2 usage error or failed build, 3 restarted
-(ds.restart / ds.reboot), 124 timed out.`
+Exit code: 0 ended, 1 threw or panicked (or its bareheap stream had an anomaly),
+2 usage error or failed build, 3 restarted (ds.restart / ds.reboot), 124 timed out.`
 
 const OPTIONS: OptionSpecs = {
     ...FIRMWARE_OPTIONS,
