@@ -64,8 +64,11 @@ function vmFactory(cliDir: string): () => Promise<DevsVm> {
     const req = createRequire(path.join(cliDir, "built", "devicescript-cli.cjs"))
     // The slice is `var require_devicescript_vm = __commonJS({ "<path>"(exports, module2) { … } })`.
     const body = `const __commonJS = (o) => () => { const m = { exports: {} }; o[Object.keys(o)[0]](m.exports, m); return m.exports };\n${slice}\nreturn require_devicescript_vm();`
-    const make = new Function("require", "__filename", "__dirname", "process", body)
-    const factory = make(req, path.join(cliDir, "built", "devicescript-cli.cjs"), path.join(cliDir, "built"), process) as () => Promise<DevsVm>
+    // The VM's own console.log ("PANIC 60005", emscripten's prints) goes to stderr:
+    // stdout carries only the program's console lines.
+    const vmConsole = { ...console, log: (...a: unknown[]) => console.error(...a) }
+    const make = new Function("require", "__filename", "__dirname", "process", "console", body)
+    const factory = make(req, path.join(cliDir, "built", "devicescript-cli.cjs"), path.join(cliDir, "built"), process, vmConsole) as () => Promise<DevsVm>
     factories.set(cliDir, factory)
     return factory
 }
