@@ -324,7 +324,7 @@ async function main(): Promise<void> {
     const stream = await Promise.all(mcu.map(n => streamCost(n, "buddy")))
     let vm: VmSpeedResult | null = null
     if (!noVm) {
-        vm = await runVmSpeed({ quick, onProgress: m => progress("vm: " + m) })
+        vm = await runVmSpeed({ quick, onProgress: progress }) // its messages already start with "vm: "
         for (const r of vm.replays) if (r.error !== null) corr.errors.push(`VM: ${r.trace} × ${r.kind}: ${r.error}`)
     }
 

@@ -4,8 +4,9 @@
  * backslash become visible escapes, so a stray ESC cannot repaint the screen
  * and a NUL cannot hide the rest of a line.
  *
- *   showText("a\x1b[2Jb")  → "a\x1b[2Jb" shown as the 10 characters a \ x 1 b [ 2 J b
- *   quote("--bo\tard")     → "\"--bo\\tard\"" (JSON string syntax)
+ *   showText("bell\u0007 esc\u001b[2J")  prints  bell\x07 esc\x1b[2J   (the escapes as text)
+ *   showText("C:\\tmp")                   prints  C:\\tmp            (so "\x07" typed by the program stays distinguishable)
+ *   quote("--bo\tard")                   prints  "--bo\tard"         (JSON string syntax, for names and values)
  *
  * Printable text, tabs included, passes through unchanged. O(length).
  */
