@@ -46,7 +46,6 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs"
 import path from "node:path"
-import { parseArgs } from "node:util"
 import { BOARDS } from "../boards/index"
 import { ALLOCATOR_KINDS, makeAllocator } from "../src/allocators/registry"
 import { StaticRegion } from "../src/core/region"
@@ -59,7 +58,8 @@ import { streamCost, StreamCost } from "./stream"
 import { formatVmSpeed, runVmSpeed, VmSpeedResult } from "./vm_speed"
 import { groupedBars, quantile, quantileChart } from "./svg"
 import { loadTrace, TRACE_NAMES, useTraceDir } from "./trace/encode"
-import { showText } from "../cli/escape"
+import { quote, showText } from "../cli/escape"
+import { parseOptions, UsageError } from "../cli/args"
 import { MCU_ALL, mcuTrace } from "./trace/windows"
 
 const HELP = `Usage: npm run bench -- [--quick] [--out DIR] [--no-vm] [--runs N] [--traces DIR]
@@ -266,31 +266,23 @@ function plots(traces: string[], h: HostResults): { utilization: string; opCost:
 }
 
 async function main(): Promise<void> {
-    let args
+    let parsed
     try {
-        args = parseArgs({
-            options: {
-                quick: { type: "boolean", default: false },
-                out: { type: "string" },
-                "no-vm": { type: "boolean", default: false },
-                runs: { type: "string" },
-                traces: { type: "string" },
-                help: { type: "boolean", default: false },
-            },
-            strict: true,
-        }).values
+        parsed = parseOptions(process.argv.slice(2), { quick: { type: "boolean" }, out: { type: "string" }, "no-vm": { type: "boolean" }, runs: { type: "string" }, traces: { type: "string" } })
     } catch (e) {
-        console.error(`error: ${(e as Error).message}\n\n${HELP}`)
+        if (!(e instanceof UsageError)) throw e
+        console.error(`error: ${e.message}\n\n${HELP}`)
         process.exit(2)
     }
-    if (args.help) {
+    if (parsed.flag("help")) {
         console.log(HELP)
         return
     }
+    const args = { quick: parsed.flag("quick"), out: parsed.string("out"), "no-vm": parsed.flag("no-vm"), runs: parsed.string("runs"), traces: parsed.string("traces") }
     const quick = args.quick
-    const runs = args.runs === undefined ? (quick ? 1 : 7) : Number(args.runs)
+    const runs = args.runs === undefined ? (quick ? 1 : 7) : /^\d+$/.test(args.runs) ? Number(args.runs) : NaN
     if (!Number.isInteger(runs) || runs < 1) {
-        console.error(`error: --runs must be a whole number ≥ 1, not "${args.runs}"\n\n${HELP}`)
+        console.error(`error: --runs must be a whole number ≥ 1, not ${quote(args.runs)}\n\n${HELP}`)
         process.exit(2)
     }
     let custom: string[] | null = null
