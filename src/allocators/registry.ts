@@ -29,8 +29,8 @@ export const HEAP_KINDS = ["buddy", "bump", "tlsf", "pool", "system"]
 export const DEFAULT_ALLOCATOR = "buddy"
 
 /**
- * A new allocator of the named kind over the region ("system" takes only the
- * region's size, as its capacity budget: system.ts).
+ * A new allocator of the named kind over the region ("system" takes only
+ * half the region's size, as its capacity budget: system.ts).
  *
  * ```ts
  * const heap = makeAllocator("bump", StaticRegion.forBoard(PICO))
@@ -41,7 +41,7 @@ export function makeAllocator(kind: string, region: StaticRegion): HeapAllocator
     if (kind === "bump") return new BumpAllocator(region)
     if (kind === "tlsf") return new TlsfAllocator(region)
     if (kind === "pool") return new PoolAllocator(region)
-    // The VM's own heap, with the region's size as its budget (the region's bytes go unused).
-    if (kind === "system") return new SystemAllocator(region.size)
+    // The VM's own heap, with half the region's size as its budget (system.ts's constructor).
+    if (kind === "system") return new SystemAllocator(region)
     throw new HeapError(HeapErrorCode.BadArgument, 0, "unknown allocator \"" + kind + "\"; known: " + HEAP_KINDS.join(", "))
 }

@@ -70,7 +70,7 @@ import { BlockVisitor, HeapAllocator, checkNewSize } from "../api/global_alloc"
 import { HANDLE_BASE, HandleSpace, MAX_HANDLES } from "../core/handle_space"
 import { ptrText } from "../core/hex"
 import { Layout, layoutError } from "../core/layout"
-import { MAX_DEVICE_REGION } from "../core/region"
+import { MAX_DEVICE_REGION, StaticRegion } from "../core/region"
 import { HeapCounters } from "../core/counters"
 import { HeapStats } from "../core/stats"
 
@@ -97,9 +97,20 @@ export class SystemAllocator extends HeapCounters implements HeapAllocator {
     /** Free slots, last freed on top. */
     private spare: number[] = []
 
-    constructor(capacity?: number) {
+    /**
+     * capacity: the budget in bytes (default SYSTEM_DEFAULT_CAPACITY), or a
+     * StaticRegion, so `new <Kind>Allocator(region)` works for every kind:
+     * then the budget is half the region's size. The region itself is not
+     * kept (the firmware drops it, and the VM's GC takes its bytes back); the
+     * other half is headroom for what the budget does not count — each
+     * Buffer's header, the handle table, GC slack. Measured: the demo
+     * (sized from capacity) then runs in the VM on pico, esp32 and esp32s2
+     * (`npm run vm -- --allocator system --board <id>`); with the whole
+     * region size as budget it panics with OutOfMemory.
+     */
+    constructor(capacity?: number | StaticRegion) {
         super()
-        const cap = capacity === undefined ? SYSTEM_DEFAULT_CAPACITY : capacity
+        const cap = capacity === undefined ? SYSTEM_DEFAULT_CAPACITY : capacity instanceof StaticRegion ? capacity.size >> 1 : capacity
         if (typeof cap !== "number" || !(cap >= 1) || cap !== Math.floor(cap) || cap > 0x7fffffff)
             throw new HeapError(HeapErrorCode.BadArgument, 0, "system: capacity " + cap + " must be a whole number of bytes ≥ 1")
         this.capacity = cap

@@ -46,8 +46,9 @@ export interface FirmwareOptions {
  * ```
  */
 export async function runFirmware(board: Board, makeHeap: HeapFactory, options: FirmwareOptions): Promise<LoggingAllocator> {
-    const region = StaticRegion.forBoard(board)
-    const hooked = new OomHookAllocator(makeHeap(region), demoOomHook)
+    // No local keeps the region: an allocator that does not hold it (the
+    // system allocator takes only its size) lets the VM's GC reclaim it.
+    const hooked = new OomHookAllocator(makeHeap(StaticRegion.forBoard(board)), demoOomHook)
     const heap = new LoggingAllocator(hooked, board.id, {
         emit: options.emit,
         statsEvery: options.statsEvery === undefined ? 16 : options.statsEvery,
@@ -55,7 +56,7 @@ export async function runFirmware(board: Board, makeHeap: HeapFactory, options: 
     hooked.setEvents(heap)
     if (options.onStart) options.onStart(heap)
     setGlobalAllocator(heap)
-    await runDemo(heap, heap.region, name => { // the heap's view: a system heap's blocks are not in `region`
+    await runDemo(heap, heap.region, name => { // the heap's view: a system heap's blocks are not in the board's region
         heap.emitStats()
         heap.phase(name)
     })
