@@ -15,7 +15,7 @@ import { tmpdir } from "node:os"
 import path from "node:path"
 import { promisify } from "node:util"
 import { afterAll, describe, expect, test } from "vitest"
-import { ALLOCATOR_KINDS } from "../src/allocators/registry"
+import { HEAP_KINDS } from "../src/allocators/registry"
 import { parseOptions } from "../cli/args"
 import { FIRMWARE_OPTIONS, firmwareChoice, REAL_BOARDS } from "../sim/firmware_options"
 import { deviceIdFor, firmwareEntry } from "../sim/vm_entry"
@@ -45,7 +45,7 @@ describe.sequential("host and VM streams are identical", () => {
     const timings: string[] = []
     afterAll(() => console.log(`vm_streams timings: ${timings.join("; ")}`))
 
-    for (const allocator of ALLOCATOR_KINDS) {
+    for (const allocator of HEAP_KINDS) {
         test(`${allocator} on ${REAL_BOARDS.map(b => b.id).join(", ")}`, async () => {
             const t0 = Date.now()
             const choices = REAL_BOARDS.map(b => firmwareChoice(parseOptions(["--board", b.id, "--allocator", allocator], FIRMWARE_OPTIONS, 0, {})))
