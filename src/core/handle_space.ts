@@ -27,13 +27,14 @@
  * `buf` (inherited) is empty: code reaching bytes directly must use
  * bufferOf(ptr, len) + offsetOf(ptr, len).
  *
- * Cost: every helper routes with a subtraction, a shift, an array read and
- * two comparisons — O(1), one call more than a plain StaticRegion's helper.
+ * Cost: every helper (routed_region.ts) routes with a subtraction, a shift,
+ * an array read and two comparisons — O(1), one call more than a plain
+ * StaticRegion's helper.
  */
 import * as ds from "@devicescript/core"
 import { HeapError, HeapErrorCode } from "./errors"
 import { ptrText } from "./hex"
-import { StaticRegion } from "./region"
+import { RoutedRegion } from "./routed_region"
 
 /** First address of the handle space. */
 export const HANDLE_BASE = 0x70000000
@@ -52,14 +53,11 @@ export const MAX_HANDLES = 1024
  * space.readU32(0x70000004) === 7
  * ```
  */
-export class HandleSpace extends StaticRegion {
+export class HandleSpace extends RoutedRegion {
     /** blocks[slot]: the slot's Buffer, or null when the slot is free. */
     readonly blocks: ds.Buffer[] = []
-    /** Offset in the Buffer the last route() returned. */
-    private off = 0
-
     constructor() {
-        super(HANDLE_BASE, MAX_HANDLES << HANDLE_SHIFT, MAX_HANDLES << HANDLE_SHIFT, true)
+        super(HANDLE_BASE, MAX_HANDLES << HANDLE_SHIFT)
     }
 
     /** Address of slot's first byte. */
@@ -83,7 +81,7 @@ export class HandleSpace extends StaticRegion {
      * The Buffer holding [ptr, ptr + len) (len 0 names one byte); sets
      * this.off. HeapError(OutOfRegion) when no live block holds it all.
      */
-    private route(ptr: number, len: number): ds.Buffer {
+    protected override route(ptr: number, len: number): ds.Buffer {
         const n = len === 0 ? 1 : len
         const a = ptr - HANDLE_BASE
         const slot = a >>> 16
@@ -99,78 +97,5 @@ export class HandleSpace extends StaticRegion {
         const a = ptr - HANDLE_BASE
         const b = a >= 0 && (a | 0) === a && a >>> 16 < this.blocks.length ? this.blocks[a >>> 16] : null
         return b !== null && len >= 0 && (a & 0xffff) + len <= b.length
-    }
-    override bufferOf(ptr: number, len: number): ds.Buffer {
-        return this.route(ptr, len)
-    }
-    override offsetOf(ptr: number, len?: number): number {
-        this.route(ptr, len === undefined ? 1 : len)
-        return this.off
-    }
-    override readU8(ptr: number): number {
-        return this.route(ptr, 1).getAt(this.off, "u8")
-    }
-    override writeU8(ptr: number, v: number): void {
-        this.route(ptr, 1).setAt(this.off, "u8", v & 0xff)
-    }
-    override readU16(ptr: number): number {
-        return this.route(ptr, 2).getAt(this.off, "u16")
-    }
-    override writeU16(ptr: number, v: number): void {
-        this.route(ptr, 2).setAt(this.off, "u16", v & 0xffff)
-    }
-    override readU32(ptr: number): number {
-        return this.route(ptr, 4).getAt(this.off, "u32")
-    }
-    override writeU32(ptr: number, v: number): void {
-        this.route(ptr, 4).setAt(this.off, "u32", v >>> 0)
-    }
-    override readI32(ptr: number): number {
-        return this.route(ptr, 4).getAt(this.off, "i32")
-    }
-    override writeI32(ptr: number, v: number): void {
-        this.route(ptr, 4).setAt(this.off, "i32", v | 0)
-    }
-    override readF32(ptr: number): number {
-        return this.route(ptr, 4).getAt(this.off, "f32")
-    }
-    override writeF32(ptr: number, v: number): void {
-        this.route(ptr, 4).setAt(this.off, "f32", v)
-    }
-    override readF64(ptr: number): number {
-        return this.route(ptr, 8).getAt(this.off, "f64")
-    }
-    override writeF64(ptr: number, v: number): void {
-        this.route(ptr, 8).setAt(this.off, "f64", v)
-    }
-    override fill(ptr: number, len: number, byte: number): void {
-        if (len === 0) return
-        this.route(ptr, len).fillAt(this.off, len, byte & 0xff)
-    }
-    /** memmove; blocks are separate Buffers, so only a copy inside one block can overlap. */
-    override copy(dst: number, src: number, len: number): void {
-        if (len === 0) return
-        const d = this.route(dst, len)
-        const dOff = this.off
-        const s = this.route(src, len)
-        const sOff = this.off
-        if (d !== s || dOff + len <= sOff || sOff + len <= dOff) {
-            d.blitAt(dOff, s, sOff, len)
-        } else {
-            const tmp = ds.Buffer.alloc(len)
-            tmp.blitAt(0, s, sOff, len)
-            d.blitAt(dOff, tmp, 0, len)
-        }
-    }
-    override readBytes(ptr: number, len: number): ds.Buffer {
-        if (len === 0) return ds.Buffer.alloc(0)
-        const b = this.route(ptr, len)
-        const out = ds.Buffer.alloc(len)
-        out.blitAt(0, b, this.off, len)
-        return out
-    }
-    override writeBytes(ptr: number, bytes: ds.Buffer): void {
-        if (bytes.length === 0) return
-        this.route(ptr, bytes.length).blitAt(this.off, bytes, 0, bytes.length)
     }
 }
