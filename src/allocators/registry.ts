@@ -9,6 +9,7 @@ import { HeapAllocator } from "../api/global_alloc"
 import { PoolAllocator } from "./pool"
 import { StaticRegion } from "../core/region"
 import { SystemAllocator } from "./system"
+import { MultiAllocator, MultiPolicy } from "./multi"
 import { TlsfAllocator } from "./tlsf"
 
 /**
@@ -19,11 +20,12 @@ export const ALLOCATOR_KINDS = ["buddy", "bump", "tlsf", "pool"]
 
 /**
  * Every name makeAllocator accepts: ALLOCATOR_KINDS plus "system" (blocks on
- * the VM's own heap behind a region view, system.ts). Suites whose clauses
+ * the VM's own heap behind a region view, system.ts) and "multi" (two
+ * regions, multi.ts). Suites whose clauses
  * hold for any HeapAllocator (conformance, properties, the Allocator API,
  * logging, tracking) run over these.
  */
-export const HEAP_KINDS = ["buddy", "bump", "tlsf", "pool", "system"]
+export const HEAP_KINDS = ["buddy", "bump", "tlsf", "pool", "system", "multi"]
 
 /** What the firmware uses when nobody chooses. */
 export const DEFAULT_ALLOCATOR = "buddy"
@@ -43,5 +45,11 @@ export function makeAllocator(kind: string, region: StaticRegion): HeapAllocator
     if (kind === "pool") return new PoolAllocator(region)
     // The VM's own heap, with half the region's size as its budget (system.ts's constructor).
     if (kind === "system") return new SystemAllocator(region)
+    // Two TLSF parts: the region, and a second one a quarter its size one 64 KiB step
+    // past its end (a modelled second RAM block; board-declared regions are not wired yet).
+    if (kind === "multi") {
+        const second = new StaticRegion(Math.floor((region.base + region.size) / 0x10000) * 0x10000 + 0x10000, Math.max(4096, region.size >> 2))
+        return new MultiAllocator([new TlsfAllocator(region), new TlsfAllocator(second)], ["fast", "dma"], MultiPolicy.First)
+    }
     throw new HeapError(HeapErrorCode.BadArgument, 0, "unknown allocator \"" + kind + "\"; known: " + HEAP_KINDS.join(", "))
 }

@@ -1,0 +1,258 @@
+/**
+ * multi.ts — MultiAllocator: one heap over several StaticRegions, each
+ * managed by its own bareheap allocator (FreeRTOS heap_5, TLSF's add_pool,
+ * ESP-IDF's capability heaps).
+ *
+ *     region (a RegionSet view, region_set.ts)
+ *     ┌──────────────┐   ┌────────────┐   ┌──────────────────┐
+ *     │ heaps[0]     │   │ heaps[1]   │   │ heaps[2]         │
+ *     │ tags "fast"  │   │ tags "dma" │   │ tags ""          │
+ *     └──────────────┘   └────────────┘   └──────────────────┘
+ *     sorted by base; a pointer's owner is the part that holds it
+ *
+ * Policy (chosen at construction, MultiPolicy):
+ *   First   — the lowest-addressed region that serves the request;
+ *   Prefer  — regions whose tags contain `tag` first (in address order), then
+ *             the others (ESP-IDF's heap_caps_malloc_prefer);
+ *   BySize  — requests ≤ `smallMax` bytes try the first region first, larger
+ *             ones the last region first, then the rest (keeps small,
+ *             long-lived blocks from splitting the big region).
+ *
+ * Invariants: every live block lies inside exactly one part and is owned by
+ * that part's allocator; stats() is the sum of the parts' (peakInUse and
+ * minFree are the multi heap's own: the sum of the parts' peaks can exceed
+ * what was ever in use at once); check() is every part's check(), each
+ * sentence prefixed with its region, plus the HeapStats invariants.
+ *
+ * Costs: alloc tries at most `parts` allocators (each its own cost);
+ * dealloc/realloc find the owner by binary search, O(log parts); a realloc
+ * its owner cannot serve moves to another region (alloc + copy + dealloc,
+ * O(size)). walk() visits parts in address order. Misuse: a pointer outside
+ * every part is HeapError(OutOfRegion); inside one, the part's allocator
+ * diagnoses it.
+ */
+import { HeapError, HeapErrorCode } from "../core/errors"
+import { BlockVisitor, HeapAllocator, checkNewSize } from "../api/global_alloc"
+import { ptrText } from "../core/hex"
+import { Layout, layoutError } from "../core/layout"
+import { RegionSet } from "../core/region_set"
+import { StaticRegion } from "../core/region"
+import { HeapStats } from "../core/stats"
+
+/** How alloc orders the regions it tries. */
+export const enum MultiPolicy {
+    First = 0,
+    Prefer = 1,
+    BySize = 2,
+}
+
+/**
+ * A heap over several regions; see the header for policies and costs.
+ *
+ * ```ts
+ * const heap = new MultiAllocator(
+ *     [new TlsfAllocator(new StaticRegion(0x20000000, 8192)), new TlsfAllocator(new StaticRegion(0x20040000, 4096))],
+ *     ["", "dma"], MultiPolicy.Prefer, "dma")
+ * const p = heap.alloc(Layout.fromSizeAlign(64, 4)) // in 0x20040000.. while it has room
+ * ```
+ */
+export class MultiAllocator implements HeapAllocator {
+    readonly kind: string = "multi"
+    readonly region: RegionSet
+    /** The parts' allocators, sorted by region base (parallel to region.parts). */
+    readonly heaps: HeapAllocator[]
+    /** tags[i]: capability tags of heaps[i], space-separated ("fast dma"). */
+    readonly tags: string[]
+    /** Indexes of heaps in the order alloc tries them for a small request, and for a large one. */
+    private orderSmall: number[]
+    private orderLarge: number[]
+    private smallMax: number
+    private peak = 0
+    /** The multi heap's own counts (a realloc moved across parts is one realloc, not an alloc and a free). */
+    private allocs = 0
+    private frees = 0
+    private reallocs = 0
+    private failures = 0
+    private peakRequest = 0
+
+    /**
+     * heaps: one allocator per region, any order (sorted here by base; two
+     * heaps over overlapping regions are a HeapError(BadArgument)). tags:
+     * one string per heap. policy/arg: MultiPolicy.Prefer takes the tag
+     * (string), MultiPolicy.BySize the small-request limit in bytes (number).
+     */
+    constructor(heaps: HeapAllocator[], tags: string[], policy: MultiPolicy, arg?: string | number) {
+        if (heaps.length === 0 || tags.length !== heaps.length)
+            throw new HeapError(HeapErrorCode.BadArgument, 0, "multi: needs ≥ 1 heap and one tag string per heap (" + heaps.length + " heaps, " + tags.length + " tags)")
+        // Sort by base (insertion sort: a chip has a handful of regions).
+        const hs: HeapAllocator[] = []
+        const ts: string[] = []
+        for (let i = 0; i < heaps.length; i++) {
+            let j = hs.length
+            hs.push(heaps[i])
+            ts.push(tags[i])
+            while (j > 0 && hs[j - 1].region.base > hs[j].region.base) {
+                const h = hs[j]
+                hs[j] = hs[j - 1]
+                hs[j - 1] = h
+                const t = ts[j]
+                ts[j] = ts[j - 1]
+                ts[j - 1] = t
+                j--
+            }
+        }
+        const parts: StaticRegion[] = []
+        for (const h of hs) parts.push(h.region)
+        this.region = new RegionSet(parts)
+        this.heaps = hs
+        this.tags = ts
+        const all: number[] = []
+        for (let i = 0; i < hs.length; i++) all.push(i)
+        this.smallMax = 0x7fffffff
+        if (policy === MultiPolicy.Prefer) {
+            if (typeof arg !== "string" || arg === "") throw new HeapError(HeapErrorCode.BadArgument, 0, "multi: the Prefer policy needs a capability tag")
+            const tag = arg as string
+            const first: number[] = []
+            const rest: number[] = []
+            for (let i = 0; i < hs.length; i++) (hasTag(ts[i], tag) ? first : rest).push(i)
+            for (const i of rest) first.push(i)
+            this.orderSmall = first
+            this.orderLarge = first
+        } else if (policy === MultiPolicy.BySize) {
+            if (typeof arg !== "number" || !(arg >= 0)) throw new HeapError(HeapErrorCode.BadArgument, 0, "multi: the BySize policy needs a small-request limit in bytes ≥ 0")
+            this.smallMax = arg as number
+            this.orderSmall = all
+            const large: number[] = []
+            for (let i = hs.length - 1; i >= 0; i--) large.push(i)
+            this.orderLarge = large
+        } else {
+            this.orderSmall = all
+            this.orderLarge = all
+        }
+    }
+
+    /** Index of the heap owning ptr; HeapError(OutOfRegion) when no region holds it. O(log parts). */
+    private owner(ptr: number, op: string): number {
+        if (ptr === 0) throw new HeapError(HeapErrorCode.NotAllocated, 0, "multi: " + op + " of a null pointer")
+        const i = this.region.partIndex(ptr)
+        if (i < 0) throw new HeapError(HeapErrorCode.OutOfRegion, ptr, "multi: " + op + " of " + ptrText(ptr) + ", outside every region of the heap")
+        return i
+    }
+
+    private place(layout: Layout, zeroed: boolean): number {
+        const size = layout.size
+        const align = layout.align
+        // layoutOk() inline (layout.ts)
+        if ((size >>> 0) !== size || ((align - 1) & 0xfff) !== align - 1 || (align & (align - 1)) !== 0 || size > 0x80000000 - align) throw layoutError(layout, zeroed ? "allocZeroed" : "alloc")
+        if (size > this.peakRequest) this.peakRequest = size
+        const order = size <= this.smallMax ? this.orderSmall : this.orderLarge
+        for (const i of order) {
+            const h = this.heaps[i]
+            // Each part counts the failures we pass over; the total counts only ours.
+            const p = zeroed ? h.allocZeroed(layout) : h.alloc(layout)
+            if (p !== 0) {
+                this.allocs++
+                this.notePeak()
+                return p
+            }
+        }
+        this.failures++
+        return 0
+    }
+
+    alloc(layout: Layout): number {
+        return this.place(layout, false)
+    }
+
+    allocZeroed(layout: Layout): number {
+        return this.place(layout, true)
+    }
+
+    dealloc(ptr: number, layout: Layout): void {
+        this.heaps[this.owner(ptr, "dealloc")].dealloc(ptr, layout)
+        this.frees++
+    }
+
+    /** In the owner when it can; otherwise moved to the first other region (policy order) that serves it. */
+    realloc(ptr: number, layout: Layout, newSize: number): number {
+        const i = this.owner(ptr, "realloc")
+        const h = this.heaps[i]
+        checkNewSize(newSize, layout.align)
+        const q = h.realloc(ptr, layout, newSize) // throws on misuse before anything changes, here too
+        if (newSize > this.peakRequest) this.peakRequest = newSize
+        if (q !== 0) {
+            this.reallocs++
+            this.notePeak()
+            return q
+        }
+        const nl = Layout.fromSizeAlign(newSize, layout.align)
+        const order = newSize <= this.smallMax ? this.orderSmall : this.orderLarge
+        for (const j of order) {
+            if (j === i) continue
+            const p = this.heaps[j].alloc(nl)
+            if (p !== 0) {
+                const n = newSize < layout.size ? newSize : layout.size
+                if (n > 0) this.region.parts[j].buf.blitAt(p - this.region.parts[j].base, this.region.parts[i].buf, ptr - this.region.parts[i].base, n)
+                h.dealloc(ptr, layout)
+                this.reallocs++
+                this.notePeak()
+                return p
+            }
+        }
+        this.failures++
+        return 0
+    }
+
+    private notePeak(): void {
+        let inUse = 0
+        for (const h of this.heaps) inUse += h.stats().inUse
+        if (inUse > this.peak) this.peak = inUse
+    }
+
+    /** The parts' sums of bytes; largestFree is the largest of the parts'; peak, counts and peakRequest are the multi heap's own. */
+    stats(): HeapStats {
+        let cap = 0
+        let free = 0
+        let requested = 0
+        let largest = 0
+        for (const h of this.heaps) {
+            const s = h.stats()
+            cap += s.capacity
+            free += s.free
+            requested += s.requested
+            if (s.largestFree > largest) largest = s.largestFree
+        }
+        const inUse = cap - free
+        if (inUse > this.peak) this.peak = inUse
+        return HeapStats.of(cap, free, requested, this.peak, largest, this.peakRequest).counted(this.allocs - this.frees, this.allocs, this.frees, this.reallocs, this.failures)
+    }
+
+    /** Per region: its allocator's sentences, prefixed with the region; then the total's HeapStats invariants. */
+    check(): string[] {
+        const out: string[] = []
+        for (let i = 0; i < this.heaps.length; i++) {
+            const r = this.heaps[i].region
+            for (const p of this.heaps[i].check()) out.push("region " + ptrText(r.base) + " (" + this.heaps[i].kind + "): " + p)
+        }
+        for (const p of this.stats().problems()) out.push(p)
+        return out
+    }
+
+    /** Per-region statistics, in address order (stats() is their total). */
+    regionStats(): HeapStats[] {
+        const out: HeapStats[] = []
+        for (const h of this.heaps) out.push(h.stats())
+        return out
+    }
+
+    /** Every part's blocks, parts in address order. */
+    walk(visit: BlockVisitor): void {
+        for (const h of this.heaps) h.walk(visit)
+    }
+}
+
+/** True when the space-separated `tags` contain `tag`. */
+function hasTag(tags: string, tag: string): boolean {
+    const parts = tags.split(" ")
+    return parts.indexOf(tag) >= 0
+}
