@@ -58,11 +58,13 @@ export function programEntry(projectDir: string, program: string): Entry {
     return write(projectDir, (dir, marker) => [`import ${JSON.stringify(specifier(dir, target))}`, `console.log(${JSON.stringify(marker)})`])
 }
 
-/** `new <Kind>Allocator(region)` from its own file when it has one, else makeAllocator (links every kind). */
+/** `new <Kind>Allocator(region)` from its own file when it has one taking the region, else makeAllocator (links every kind). */
 function allocatorCode(dir: string, kind: string): { imports: string[]; make: string } {
     const file = path.join(ROOT, "src", "allocators", kind + ".ts")
     const cls = kind.charAt(0).toUpperCase() + kind.slice(1) + "Allocator"
-    if (/^[a-z][a-z0-9_]*$/.test(kind) && existsSync(file) && new RegExp(`export class ${cls}\\b`).test(readFileSync(file, "utf8")))
+    // Only when its constructor's first parameter takes the region (multi's takes its parts' heaps).
+    const source = existsSync(file) ? readFileSync(file, "utf8") : ""
+    if (/^[a-z][a-z0-9_]*$/.test(kind) && new RegExp(`export class ${cls}\\b`).test(source) && /constructor\(\w+\??: [^,)]*StaticRegion/.test(source))
         return { imports: [`import { ${cls} } from ${JSON.stringify(specifier(dir, file))}`], make: `new ${cls}(region)` }
     const registry = path.join(ROOT, "src", "allocators", "registry.ts")
     return { imports: [`import { makeAllocator } from ${JSON.stringify(specifier(dir, registry))}`], make: `makeAllocator(${JSON.stringify(kind)}, region)` }

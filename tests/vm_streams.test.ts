@@ -45,7 +45,8 @@ describe.sequential("host and VM streams are identical", () => {
     const timings: string[] = []
     afterAll(() => console.log(`vm_streams timings: ${timings.join("; ")}`))
 
-    for (const allocator of HEAP_KINDS) {
+    // Not "multi": its two regions (1.25 × the board's heap) do not fit the VM's 64 KiB heap on pico/esp32 (multi.ts).
+    for (const allocator of HEAP_KINDS.filter(k => k !== "multi")) {
         test(`${allocator} on ${REAL_BOARDS.map(b => b.id).join(", ")}`, async () => {
             const t0 = Date.now()
             const choices = REAL_BOARDS.map(b => firmwareChoice(parseOptions(["--board", b.id, "--allocator", allocator], FIRMWARE_OPTIONS, 0, {})))

@@ -30,6 +30,13 @@
  * O(size)). walk() visits parts in address order. Misuse: a pointer outside
  * every part is HeapError(OutOfRegion); inside one, the part's allocator
  * diagnoses it.
+ *
+ * Not done yet: board files do not declare which regions a multi heap may
+ * use, so `new MultiAllocator(region)` (what `npm start -- --allocator
+ * multi` builds) models a second region past the board's heap; the event
+ * stream's header carries the whole span (RegionSet base..end), not each
+ * region. In the VM its two regions (1.25 × the board's heap) fit on
+ * esp32s2/esp32c3 but panic OutOfMemory on the 32 KiB boards.
  */
 import { HeapError, HeapErrorCode } from "../core/errors"
 import { BlockVisitor, HeapAllocator, checkNewSize } from "../api/global_alloc"
@@ -38,6 +45,7 @@ import { Layout, layoutError } from "../core/layout"
 import { RegionSet } from "../core/region_set"
 import { StaticRegion } from "../core/region"
 import { HeapStats } from "../core/stats"
+import { TlsfAllocator } from "./tlsf"
 
 /** How alloc orders the regions it tries. */
 export const enum MultiPolicy {
@@ -76,12 +84,28 @@ export class MultiAllocator implements HeapAllocator {
     private peakRequest = 0
 
     /**
-     * heaps: one allocator per region, any order (sorted here by base; two
+     * heapsOrRegion: a StaticRegion (the two-region default below), or one
+     * allocator per region, any order (sorted here by base; two
      * heaps over overlapping regions are a HeapError(BadArgument)). tags:
      * one string per heap. policy/arg: MultiPolicy.Prefer takes the tag
      * (string), MultiPolicy.BySize the small-request limit in bytes (number).
      */
-    constructor(heaps: HeapAllocator[], tags: string[], policy: MultiPolicy, arg?: string | number) {
+    constructor(heapsOrRegion: HeapAllocator[] | StaticRegion, tagList?: string[], policy?: MultiPolicy, arg?: string | number) {
+        let heaps: HeapAllocator[]
+        let tags: string[]
+        if (heapsOrRegion instanceof StaticRegion) {
+            // `new MultiAllocator(region)`, as for every kind: the region ("fast") and a
+            // second TLSF region a quarter its size one 64 KiB step past its end ("dma"),
+            // a modelled second RAM block; First policy. Board-declared regions are not wired yet.
+            const r = heapsOrRegion as StaticRegion
+            const second = new StaticRegion(Math.floor((r.base + r.size) / 0x10000) * 0x10000 + 0x10000, r.size >> 2 > 4096 ? r.size >> 2 : 4096)
+            heaps = [new TlsfAllocator(r), new TlsfAllocator(second)]
+            tags = ["fast", "dma"]
+            policy = MultiPolicy.First
+        } else {
+            heaps = heapsOrRegion as HeapAllocator[]
+            tags = tagList === undefined ? [] : tagList
+        }
         if (heaps.length === 0 || tags.length !== heaps.length)
             throw new HeapError(HeapErrorCode.BadArgument, 0, "multi: needs ≥ 1 heap and one tag string per heap (" + heaps.length + " heaps, " + tags.length + " tags)")
         // Sort by base (insertion sort: a chip has a handful of regions).

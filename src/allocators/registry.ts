@@ -9,7 +9,7 @@ import { HeapAllocator } from "../api/global_alloc"
 import { PoolAllocator } from "./pool"
 import { StaticRegion } from "../core/region"
 import { SystemAllocator } from "./system"
-import { MultiAllocator, MultiPolicy } from "./multi"
+import { MultiAllocator } from "./multi"
 import { TlsfAllocator } from "./tlsf"
 
 /**
@@ -45,11 +45,7 @@ export function makeAllocator(kind: string, region: StaticRegion): HeapAllocator
     if (kind === "pool") return new PoolAllocator(region)
     // The VM's own heap, with half the region's size as its budget (system.ts's constructor).
     if (kind === "system") return new SystemAllocator(region)
-    // Two TLSF parts: the region, and a second one a quarter its size one 64 KiB step
-    // past its end (a modelled second RAM block; board-declared regions are not wired yet).
-    if (kind === "multi") {
-        const second = new StaticRegion(Math.floor((region.base + region.size) / 0x10000) * 0x10000 + 0x10000, Math.max(4096, region.size >> 2))
-        return new MultiAllocator([new TlsfAllocator(region), new TlsfAllocator(second)], ["fast", "dma"], MultiPolicy.First)
-    }
+    // Two TLSF regions: this one and a modelled second one past it (multi.ts's constructor).
+    if (kind === "multi") return new MultiAllocator(region)
     throw new HeapError(HeapErrorCode.BadArgument, 0, "unknown allocator \"" + kind + "\"; known: " + HEAP_KINDS.join(", "))
 }
