@@ -108,9 +108,14 @@ export class ReplayResult {
     skipped = 0
 }
 
-/** Thrown for a correctness failure: `op` is the op index, the message names op, slot and what broke. */
+/**
+ * Thrown for a correctness failure: `op` is the op index, the message names op, slot and what broke.
+ * `code` says what broke, for graders: "overlap", "misaligned", "out-of-region", "clobbered" (a
+ * payload byte changed; `addr` is its address, `slot` the block's), "allocator-error" (the
+ * allocator threw) or "encoding" (a bad trace).
+ */
 export class ReplayError extends Error {
-    constructor(public op: number, message: string) {
+    constructor(public op: number, message: string, public code?: string, public slot?: number, public addr?: number) {
         super(message)
         this.name = "ReplayError"
     }
@@ -269,15 +274,15 @@ class Replayer {
     accept(i: number, kind: number, slot: number, p: number, size: number): void {
         const n = size > 0 ? size : 1
         if ((p & (this.opts.align - 1)) !== 0)
-            throw new ReplayError(i, this.who(i, kind, slot) + ": " + ptrText(p) + " (" + size + " bytes) is not aligned to " + this.opts.align)
+            throw new ReplayError(i, this.who(i, kind, slot) + ": " + ptrText(p) + " (" + size + " bytes) is not aligned to " + this.opts.align, "misaligned", slot, p)
         if (p < this.base || p + n > this.end)
-            throw new ReplayError(i, this.who(i, kind, slot) + ": " + ptrText(p) + " (" + size + " bytes) is outside the region " + ptrText(this.base) + ".." + ptrText(this.end))
+            throw new ReplayError(i, this.who(i, kind, slot) + ": " + ptrText(p) + " (" + size + " bytes) is outside the region " + ptrText(this.base) + ".." + ptrText(this.end), "out-of-region", slot, p)
         const g0 = (p - this.base) >> this.gshift
         const g1 = (p - this.base + n - 1) >> this.gshift
         if (this.shadowAt(g0) !== 0 || this.shadowAt(g1) !== 0) {
             const at = this.shadowAt(g0) !== 0 ? p : p + n - 1
             const other = this.ownerOf(at)
-            throw new ReplayError(i, this.who(i, kind, slot) + ": block " + ptrText(p) + " (" + size + " bytes) overlaps live block " + (other < 0 ? "?" : "of slot " + other + " at " + ptrText(this.ptrOf(other)) + " (" + this.sizeOf(other) + " bytes)") + " at " + ptrText(at))
+            throw new ReplayError(i, this.who(i, kind, slot) + ": block " + ptrText(p) + " (" + size + " bytes) overlaps live block " + (other < 0 ? "?" : "of slot " + other + " at " + ptrText(this.ptrOf(other)) + " (" + this.sizeOf(other) + " bytes)") + " at " + ptrText(at), "overlap", slot, at)
         }
         this.mark(p, size, 1)
     }
@@ -288,7 +293,7 @@ class Replayer {
         if (sampleOk(this.buf, off, tag, size, limit)) return
         const bad = firstBad(this.buf, off, tag, size, limit)
         const got = bad < 0 ? -1 : this.buf.getAt(off + bad, "u8")
-        throw new ReplayError(i, this.who(i, kind, slot) + ": " + what + " block " + ptrText(p) + " (" + size + " bytes): byte " + bad + " (" + ptrText(p + bad) + ") is 0x" + hex(got) + ", expected 0x" + hex(expectedByte(tag, size, bad)))
+        throw new ReplayError(i, this.who(i, kind, slot) + ": " + what + " block " + ptrText(p) + " (" + size + " bytes): byte " + bad + " (" + ptrText(p + bad) + ") is 0x" + hex(got) + ", expected 0x" + hex(expectedByte(tag, size, bad)), "clobbered", slot, p + bad)
     }
 
     fail(i: number): boolean {
@@ -309,7 +314,7 @@ class Replayer {
         const verify = this.opts.verify
         res.ops++
         if (kind === OP_ALLOC) {
-            if (this.ptrOf(slot) !== 0) throw new ReplayError(i, this.who(i, kind, slot) + ": slot is still live (a bad encoding)")
+            if (this.ptrOf(slot) !== 0) throw new ReplayError(i, this.who(i, kind, slot) + ": slot is still live (a bad encoding)", "encoding")
             res.allocs++
             let p = 0
             try {
@@ -346,7 +351,7 @@ class Replayer {
             this.live -= old
             return false
         }
-        if (kind !== OP_REALLOC) throw new ReplayError(i, "op " + i + ": unknown kind " + kind + " (a bad encoding)")
+        if (kind !== OP_REALLOC) throw new ReplayError(i, "op " + i + ": unknown kind " + kind + " (a bad encoding)", "encoding")
         res.reallocs++
         let q = 0
         try {
@@ -369,7 +374,7 @@ class Replayer {
 
     /** A HeapError from the allocator as a ReplayError naming the op; anything else unchanged. */
     wrap(i: number, kind: number, slot: number, e: any): any {
-        if (e instanceof HeapError) return new ReplayError(i, this.who(i, kind, slot) + ": the allocator threw " + e.message)
+        if (e instanceof HeapError) return new ReplayError(i, this.who(i, kind, slot) + ": the allocator threw " + e.message, "allocator-error", slot, e.ptr)
         return e
     }
 }
