@@ -88,6 +88,31 @@ export class ReplayOptions {
     stopOnFailure = false
     /** Alignment of every request (malloc-lab uses 8). */
     align = 8
+    /**
+     * Working buffers to reuse instead of allocating new ones (null: allocate). In the VM, a
+     * program that replays dozens of times fragments the 64 KiB GC heap with the 4 KiB shadow
+     * maps until one no longer fits; one ReplayScratch kept across its replays avoids that.
+     * Replays sharing a scratch must not run at the same time.
+     */
+    scratch: ReplayScratch = null
+}
+
+/** Slot-table and shadow-map Buffers kept between replays (ReplayOptions.scratch). */
+export class ReplayScratch {
+    table: ds.Buffer[] = []
+    shadow: ds.Buffer[] = []
+}
+
+/** Buffer i of `kept` zeroed if it holds ≥ n bytes, else a new one stored there. */
+function scratchBuffer(kept: ds.Buffer[], i: number, n: number): ds.Buffer {
+    if (i < kept.length && kept[i].length >= n) {
+        kept[i].fillAt(0, n, 0)
+        return kept[i]
+    }
+    const b = ds.Buffer.alloc(n)
+    if (i < kept.length) kept[i] = b
+    else kept.push(b)
+    return b
 }
 
 /** What a replay did. */
@@ -211,7 +236,7 @@ class Replayer {
         this.end = r.base + r.size
         for (let s = 0; s < trace.slots; s += SLOT_CHUNK) {
             const n = trace.slots - s < SLOT_CHUNK ? trace.slots - s : SLOT_CHUNK
-            this.table.push(ds.Buffer.alloc(n * SLOT_BYTES))
+            this.table.push(opts.scratch === null ? ds.Buffer.alloc(n * SLOT_BYTES) : scratchBuffer(opts.scratch.table, this.table.length, n * SLOT_BYTES))
         }
         let g = 1
         while (g < opts.align && g < 8) {
@@ -219,7 +244,10 @@ class Replayer {
             this.gshift++
         }
         const granules = (r.size + g - 1) >> this.gshift
-        for (let s = 0; s < granules; s += SHADOW_CHUNK) this.shadow.push(ds.Buffer.alloc(granules - s < SHADOW_CHUNK ? granules - s : SHADOW_CHUNK))
+        for (let s = 0; s < granules; s += SHADOW_CHUNK) {
+            const n = granules - s < SHADOW_CHUNK ? granules - s : SHADOW_CHUNK
+            this.shadow.push(opts.scratch === null ? ds.Buffer.alloc(n) : scratchBuffer(opts.scratch.shadow, this.shadow.length, n))
+        }
     }
 
     /** "op 12 (f slot 3)": how messages name an op. */

@@ -11,7 +11,7 @@
  */
 import * as ds from "@devicescript/core"
 import { HeapAllocator } from "../src/api/global_alloc"
-import { EncodedTrace, replay, ReplayOptions, ReplayResult } from "../bench/replay"
+import { EncodedTrace, replay, ReplayOptions, ReplayResult, ReplayScratch } from "../bench/replay"
 import { settle } from "../tests/contract/check"
 import { CONFORMANCE_CASES, ConformanceTarget } from "../tests/contract/conformance"
 import { codeOf, errorText, Outcome } from "./diagnosis"
@@ -46,15 +46,16 @@ export class TraceRun {
 /**
  * Replays `trace` on a fresh allocator: with `verify` the payload checks are on
  * (correctness), without them the run is timed (throughput, CS:APP's way).
- * `yieldEvery` > 0 in the VM. The time comes from ds.millis(): whole ms in the
+ * `yieldEvery` > 0 and a `scratch` kept across replays in the VM (bench/replay.ts). The time comes from ds.millis(): whole ms in the
  * VM and on the host (the host grader times its throughput runs with
  * performance.now() itself).
  */
-export async function runTrace(make: () => HeapAllocator, trace: EncodedTrace, verify: boolean, yieldEvery: number): Promise<TraceRun> {
+export async function runTrace(make: () => HeapAllocator, trace: EncodedTrace, verify: boolean, yieldEvery: number, scratch?: ReplayScratch): Promise<TraceRun> {
     await settle()
     const opts = new ReplayOptions()
     opts.verify = verify
     opts.yieldEvery = yieldEvery
+    if (scratch !== undefined) opts.scratch = scratch
     let heap: HeapAllocator = null
     try {
         heap = make()

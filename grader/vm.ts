@@ -149,13 +149,14 @@ export function tracesProgram(dir: string, file: string, className: string, refs
     return [
         ...header(dir, file, className, 32768),
         `import { HeapAllocator } from ${r("src/api/global_alloc")}`,
-        `import { EncodedTrace } from ${r("bench/replay")}`,
+        `import { EncodedTrace, ReplayScratch } from ${r("bench/replay")}`,
         `import { runTrace } from ${r("grader/suite")}`,
         `import { emit, emitOutcome } from ${r("grader/vm_emit")}`,
         ...VM_TRACES.map(([, mod, c]) => `import { ${c} } from ${r("tests/vm/traces/" + mod)}`),
         ...classes.map(([c, p]) => `import { ${c} } from ${r(p)}`),
         ``,
         `const TRACES: EncodedTrace[] = [${VM_TRACES.map(t => t[2]).join(", ")}]`,
+        `const SCRATCH = new ReplayScratch()`,
         `const NAMES = ${JSON.stringify([className, ...refs])}`,
         `const MAKERS: (() => HeapAllocator)[] = [${["Graded", ...classes.map(c => c[0])].map(c => `() => onRegion(r => new ${c}(r))`).join(", ")}]`,
         ``,
@@ -163,7 +164,7 @@ export function tracesProgram(dir: string, file: string, className: string, refs
         `    let ms = 0`,
         `    let ops = 0`,
         `    for (const t of TRACES) {`,
-        `        const run = await runTrace(MAKERS[k], t, false, 20)`,
+        `        const run = await runTrace(MAKERS[k], t, false, 20, SCRATCH)`,
         `        ms += run.ms`,
         `        ops += t.count`,
         `    }`,
@@ -173,7 +174,7 @@ export function tracesProgram(dir: string, file: string, className: string, refs
         `async function main(): Promise<void> {`,
         `    let ok = true`,
         `    for (const t of TRACES) {`,
-        `        const run = await runTrace(MAKERS[0], t, true, 20)`,
+        `        const run = await runTrace(MAKERS[0], t, true, 20, SCRATCH)`,
         `        emitOutcome(run.outcome)`,
         `        if (run.result !== null) emit("t", t.name + " " + run.result.ops + " " + run.result.peakPayload + " " + run.result.failures)`,
         `        else ok = false`,
@@ -187,10 +188,9 @@ export function tracesProgram(dir: string, file: string, className: string, refs
 }
 
 /**
- * Timed rounds per allocator in the VM. The VM interprets (no JIT to warm
- * up); more rounds ran the 64 KiB GC heap out of room for replay's buffers.
+ * Timed rounds per allocator in the VM (the VM interprets: no JIT to warm up).
  */
-const ROUNDS = 2
+const ROUNDS = 3
 
 /** A parsed run: outcomes, trace counts, footprints, timings and the failing program. */
 export class VmLines {
