@@ -41,7 +41,7 @@ export class Blocks {
                 const lo = p > q ? p : q
                 const hi = p + n < q + m ? p + n : q + m
                 const sz = this.layouts[i].size
-                if (hi - lo === 1 && (p + n - 1 === q || q + m - 1 === p))
+                if (hi - lo === 1 && p !== q && (p + n - 1 === q || q + m - 1 === p))
                     throw new GradeFailure("off-by-one", what + " returned " + ptrText(p) + " (" + layout.size + " bytes); its one-byte intersection with the live block " + ptrText(q) + " (" + sz + " bytes) is " + ptrText(lo) + ": one block ends one byte inside the other")
                 if (layout.size === 0 || sz === 0)
                     throw new GradeFailure("zero-size", what + " returned " + ptrText(p) + ", which is also the live " + sz + "-byte block " + ptrText(q) + ": a zero-size block must be unique")

@@ -163,21 +163,25 @@ export const PROBES: Probe[] = [
         code: "no-coalescing",
         name: "after freeing every block, a large request the fresh heap served succeeds",
         run: async t => {
+            // The large size is found on a heap of its own: probing it on the same heap would leave
+            // one large free block behind, which a free list that never merges could reuse as it is.
+            const big = bigRequest(t.make())
             const heap = t.make()
-            const big = bigRequest(heap)
             if (big === 0) throw new GradeFailure("contract", "a fresh heap of " + heap.region.size + " bytes serves no request of 64 bytes or more")
             const l = Layout.fromSizeAlign(48, 8)
             const ptrs: number[] = []
-            for (let i = 0; i < 64; i++) {
+            // Until the heap is full, so no never-used memory is left to serve the large request.
+            const most = ((heap.region.size / 48) | 0) + 2
+            for (let i = 0; i < most; i++) {
                 const p = heap.alloc(l)
                 if (p === 0) break
                 ptrs.push(p)
             }
-            // Newest first, so a bump allocator (LIFO reclaim) passes too; a free list without merging keeps 64 small blocks.
+            // Newest first, so a bump allocator (LIFO reclaim) passes too; a free list without merging keeps many small blocks.
             for (let i = ptrs.length - 1; i >= 0; i--) heap.dealloc(ptrs[i], l)
             await tick(256)
             const p = heap.alloc(Layout.fromSizeAlign(big, 8))
-            if (p === 0) throw new GradeFailure("no-coalescing", "allocated " + ptrs.length + " blocks of 48 bytes and freed them all (newest first); then alloc(" + big + "), which the fresh heap served, returned null")
+            if (p === 0) throw new GradeFailure("no-coalescing", "filled the heap with " + ptrs.length + " blocks of 48 bytes and freed them all (newest first); then alloc(" + big + "), which the fresh heap served, returned null")
             heap.dealloc(p, Layout.fromSizeAlign(big, 8))
         },
     },

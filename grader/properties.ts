@@ -4,7 +4,7 @@
  * finds and printed as a TypeScript snippet that reproduces it (the calls, with
  * the pointers the allocator returned as comments, and the failure).
  *
- * Bounds: `runs` programs of 20..150 ops (default 40), at most `timeLimitMs`
+ * Bounds: `runs` programs of 1..150 ops (no minimum, so a failure shrinks to its few ops) (default 40), at most `timeLimitMs`
  * for the search and the shrinking together (fast-check stops and reports the
  * smallest failure found so far).
  */
@@ -44,9 +44,9 @@ export function snippetOf(root: string, file: string, className: string, regionB
 /** Runs the property; on failure, the shrunk program's outcome and snippet. */
 export async function checkProperties(make: () => HeapAllocator, snippet: (log: string[], failure: string) => string, runs = 40, timeLimitMs = 20_000): Promise<PropertyResult> {
     let total = 0
-    const name = `${runs} random programs of 20–150 ops keep the contract`
+    const name = `${runs} random programs of 1–150 ops keep the contract`
     const res = await fc.check(
-        fc.asyncProperty(fc.array(opArb, { minLength: 20, maxLength: 150 }), async ops => {
+        fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 150 }), async ops => {
             total += await runProgram(make(), ops, [])
         }),
         { numRuns: runs, interruptAfterTimeLimit: timeLimitMs, markInterruptAsFailure: false, seed: 42 },

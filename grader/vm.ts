@@ -13,7 +13,7 @@
  *     with payload checks, yielding every 20 ops;
  *   score program (only when everything passed): timed replays (checks off)
  *     of the student's class and of each reference on the same traces,
- *     interleaved rounds. Footprints (utilization) are searched on the
+ *     interleaved rounds, the fastest counts. Footprints (utilization) are searched on the
  *     host on the same code: the search needs regions of many sizes, and the
  *     VM's 64 KiB GC heap has room for one 32 KiB region, allocated first.
  * A failed trace is then explained on the host (grader/forensics.ts), on the
@@ -196,7 +196,7 @@ const ROUNDS = 3
 export class VmLines {
     outcomes: Outcome[] = []
     traces: { name: string; ops: number; peak: number; failures: number }[] = []
-    /** Timed passes per allocator, in order (throughput: their total ops over their total time). */
+    /** Timed passes per allocator, one per round (throughput: the fastest). */
     timings: Record<string, { ops: number; ms: number }[]> = {}
     snippet: string[] = []
     done = false
@@ -305,10 +305,9 @@ export async function gradeVm(opts: GradeOptions, progress: (line: string) => vo
                         tr.footprint = fps[i]
                         tr.util = utilization(tr.peakPayload, fps[i])
                     })
-                const passes = t.timings[names[k]] ?? []
-                const ops = passes.reduce((n, p) => n + p.ops, 0)
-                const ms = passes.reduce((n, p) => n + p.ms, 0)
-                measured.push(new Measured(names[k], meanUtil(fps.map((f, i) => utilization(encoded[i].peakPayload, f))), ms > 0 ? (ops * 1000) / ms : 0))
+                // The fastest round, as on the host (noise only adds time).
+                const best = Math.max(0, ...(t.timings[names[k]] ?? []).map(p => (p.ms > 0 ? (p.ops * 1000) / p.ms : 0)))
+                measured.push(new Measured(names[k], meanUtil(fps.map((f, i) => utilization(encoded[i].peakPayload, f))), best))
             }
             report.measured = measured
             report.score = score(true, measured[0], measured.slice(1))
