@@ -61,19 +61,22 @@ export async function main(argv: string[]): Promise<number> {
         return 2
     }
     const opts: GradeOptions = { file: parsed.positionals[0], className: v.class, lab: null }
+    let moduleLab = null
     if (v.lab !== undefined) {
         const lab = labById(v.lab)
         if (!lab) {
             process.stderr.write(`bareheap grade: no lab ${JSON.stringify(v.lab)}; labs are ${LABS.map(l => l.id).join(", ")}\n`)
             return 2
         }
-        if (!lab.graded) {
-            process.stderr.write(`bareheap grade: lab ${lab.id} (${lab.title}) is not an allocator lab; run its tests with: ${lab.testCommand}\n`)
+        if (!lab.graded && v.vm) {
+            process.stderr.write(`bareheap grade: lab ${lab.id} (${lab.title}) is not an allocator lab: its cases run on the host only (drop --vm)\n`)
             return 2
         }
         opts.lab = lab.id
+        opts.className = v.class ?? lab.className
         opts.references = lab.references
-        opts.labCases = await lab.cases()
+        opts.labCasesFile = lab.casesFile
+        if (!lab.graded) moduleLab = lab
     }
     if (v.quick) {
         opts.traces = QUICK_TRACES
@@ -81,7 +84,10 @@ export async function main(argv: string[]): Promise<number> {
         opts.rounds = 2
     }
     let report
-    if (v.vm) {
+    if (moduleLab) {
+        const { gradeModule } = await import("../grader/module_grade")
+        report = await gradeModule(opts.file, moduleLab.id, moduleLab.casesFile)
+    } else if (v.vm) {
         const { gradeVm } = await import("../grader/vm")
         report = await gradeVm(opts, line => process.stderr.write(line + "\n"))
     } else report = await gradeHost(opts)

@@ -16,7 +16,7 @@
  */
 import { performance } from "node:perf_hooks"
 import path from "node:path"
-import { fileURLToPath } from "node:url"
+import { fileURLToPath, pathToFileURL } from "node:url"
 import { HeapAllocator } from "../src/api/global_alloc"
 import { makeAllocator } from "../src/allocators/registry"
 import { Layout } from "../src/core/layout"
@@ -56,8 +56,8 @@ export interface GradeOptions {
     traces?: string[]
     /** Reference allocator kinds (default GENERAL_REFS). */
     references?: string[]
-    /** Extra cases the lab adds (its tests.ts). */
-    labCases?: ConformanceCase[]
+    /** A module exporting LAB_CASES: ConformanceCase[] (a lab's tests.ts), relative to the repository root. */
+    labCasesFile?: string | null
     /** Random programs (default 40). */
     propertyRuns?: number
     /** Timed rounds per allocator (default 5; the fastest counts). */
@@ -152,7 +152,7 @@ export async function gradeHost(opts: GradeOptions): Promise<GradeReport> {
     // 3. correctness
     await runProbes(target, out)
     await runContract(target, out)
-    for (const c of opts.labCases ?? []) out.push(await runItem("lab", c.name, "contract", target, c.run))
+    for (const c of await labCases(opts.labCasesFile)) out.push(await runItem("lab", c.name, "contract", target, c.run))
     const prop = await checkProperties(make, (log, failure) => snippetOf(ROOT, report.file, report.className, CASE_REGION, log, failure), opts.propertyRuns ?? 40)
     out.push(prop.outcome)
     report.snippet = prop.snippet
@@ -193,6 +193,14 @@ export async function gradeHost(opts: GradeOptions): Promise<GradeReport> {
     }
     report.ms = performance.now() - t0
     return report
+}
+
+/** The LAB_CASES of a lab's tests.ts ([] for none). */
+export async function labCases(file: string | null | undefined): Promise<ConformanceCase[]> {
+    if (!file) return []
+    const mod = (await import(pathToFileURL(path.resolve(ROOT, file)).href)) as { LAB_CASES?: ConformanceCase[] }
+    if (!Array.isArray(mod.LAB_CASES)) throw new Error(`${file} exports no LAB_CASES array`)
+    return mod.LAB_CASES
 }
 
 function explain(make: () => HeapAllocator, trace: Trace): Forensics {

@@ -109,7 +109,8 @@ export function renderText(r: GradeReport): string {
         L.push("")
     }
     const s = r.score
-    L.push(`Score: ${s.total.toFixed(1)} / 100   (utilization ${s.utilPoints.toFixed(1)} / 60: U ${pct(s.util)} vs U_ref ${pct(s.utilRef)}; throughput ${s.speedPoints.toFixed(1)} / 40: T ${kops(s.opsPerSec)} vs T_ref ${kops(s.opsPerSecRef)})`)
+    if (r.formula !== FORMULA) L.push(`Score: ${s.total.toFixed(1)} / 100`)
+    else L.push(`Score: ${s.total.toFixed(1)} / 100   (utilization ${s.utilPoints.toFixed(1)} / 60: U ${pct(s.util)} vs U_ref ${pct(s.utilRef)}; throughput ${s.speedPoints.toFixed(1)} / 40: T ${kops(s.opsPerSec)} vs T_ref ${kops(s.opsPerSecRef)})`)
     L.push(`  ${FORMULA}`)
     if (r.diagnosis) {
         L.push("")

@@ -7,7 +7,7 @@
  * the VM with GC-stress off (sim/vm_loader.ts) and reads their console lines
  * (grader/vm_emit.ts) into the same GradeReport the host grader makes.
  *
- *   correctness program: smoke, probes, contract cases, seeded random
+ *   cases program: smoke, probes, contract cases, the lab's cases, seeded random
  *     programs (no shrinking in the VM: the first failing program is printed
  *     as it ran), and the six VM trace fixtures (tests/vm/traces/) replayed
  *     with payload checks, yielding every 20 ops;
@@ -79,7 +79,7 @@ function header(dir: string, file: string, className: string, regionBytes: numbe
 }
 
 /** The cases program: smoke, probes, contract cases and seeded random programs on an 8 KiB region. */
-export function casesProgram(dir: string, file: string, className: string, runs: number): string {
+export function casesProgram(dir: string, file: string, className: string, runs: number, labCasesFile: string | null): string {
     const r = (p: string) => JSON.stringify(importPath(dir, path.join(ROOT, p)))
     const name = `${runs} random programs of 20–120 ops keep the contract`
     return [
@@ -91,6 +91,7 @@ export function casesProgram(dir: string, file: string, className: string, runs:
         `import { Op, runProgram } from ${r("grader/program")}`,
         `import { runContract, runItem, runProbes } from ${r("grader/suite")}`,
         `import { emit, emitOutcome } from ${r("grader/vm_emit")}`,
+        labCasesFile ? `import { LAB_CASES } from ${r(labCasesFile.replace(/\.ts$/, ""))}` : `const LAB_CASES: { name: string; run: (t: ConformanceTarget) => Promise<void> }[] = []`,
         ``,
         `const target: ConformanceTarget = { name: "${className}", make: () => onRegion(r => new Graded(r)) }`,
         ``,
@@ -130,6 +131,7 @@ export function casesProgram(dir: string, file: string, className: string, runs:
         `    const contract: Outcome[] = []`,
         `    await runContract(target, contract)`,
         `    contract.forEach(emitOutcome)`,
+        `    for (const c of LAB_CASES) emitOutcome(await runItem("lab", c.name, "contract", target, c.run))`,
         `    await programs()`,
         `    console.log("GRADE done")`,
         `}`,
@@ -276,7 +278,7 @@ export async function gradeVm(opts: GradeOptions, progress: (line: string) => vo
     try {
         writeFileSync(path.join(dir, "devsconfig.json"), "{}\n")
         symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir")
-        const c = await runProgram(dir, "grade_cases.ts", casesProgram(dir, report.file, report.className, opts.propertyRuns ?? 10), progress)
+        const c = await runProgram(dir, "grade_cases.ts", casesProgram(dir, report.file, report.className, opts.propertyRuns ?? 10, opts.labCasesFile ?? null), progress)
         const casesDone = c.done
         const smokeOk = c.outcomes.length > 0 && c.outcomes[0].code === ""
         const t = smokeOk ? await runProgram(dir, "grade_traces.ts", tracesProgram(dir, report.file, report.className, refs), progress) : new VmLines()
