@@ -63,6 +63,8 @@ export const PROBES: Probe[] = [
                 b.ptrs.push(p)
                 b.layouts.push(l)
                 b.seeds.push(0)
+                // claim() compares with every live block: O(n) per call, so the VM must yield as n grows.
+                await tick(64 + 16 * b.ptrs.length)
             }
             throw new GradeFailure("out-of-region", n + " allocations of 200 bytes all succeeded on a " + heap.region.size + "-byte region")
         },
@@ -176,10 +178,13 @@ export const PROBES: Probe[] = [
                 const p = heap.alloc(l)
                 if (p === 0) break
                 ptrs.push(p)
+                await tick(64)
             }
             // Newest first, so a bump allocator (LIFO reclaim) passes too; a free list without merging keeps many small blocks.
-            for (let i = ptrs.length - 1; i >= 0; i--) heap.dealloc(ptrs[i], l)
-            await tick(256)
+            for (let i = ptrs.length - 1; i >= 0; i--) {
+                heap.dealloc(ptrs[i], l)
+                await tick(64)
+            }
             const p = heap.alloc(Layout.fromSizeAlign(big, 8))
             if (p === 0) throw new GradeFailure("no-coalescing", "filled the heap with " + ptrs.length + " blocks of 48 bytes and freed them all (newest first); then alloc(" + big + "), which the fresh heap served, returned null")
             heap.dealloc(p, Layout.fromSizeAlign(big, 8))
