@@ -26,7 +26,8 @@ export class Op {
     constructor(public kind: number, public a: number, public b: number, public c: number) {}
 }
 
-function sizeOf(b: number, capacity: number): number {
+/** A size with a realistic spread: mostly small (zero included), some medium, a few large (also tests/properties.ts's). */
+export function sizeOf(b: number, capacity: number): number {
     const r = b % 100
     if (r < 60) return b % 65
     if (r < 90) return 65 + (b % 448)
@@ -34,7 +35,8 @@ function sizeOf(b: number, capacity: number): number {
     return 513 + (b % (cap > 1 ? cap : 1))
 }
 
-function alignOf(c: number): number {
+/** 1..8 mostly, 16..256 sometimes. */
+export function alignOf(c: number): number {
     const r = c % 16
     return r < 12 ? 1 << (r % 4) : 1 << (4 + (r % 5))
 }
