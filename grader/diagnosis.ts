@@ -29,6 +29,7 @@ export class GradeFailure extends Error {
 export const CODES: string[][] = [
     ["not-implemented", "the allocator (or a method it needs) still throws \"not implemented\": implement it"],
     ["no-allocator", "the file exports no class with alloc/dealloc/realloc, or it cannot be built over a region"],
+    ["build-failed", "the file does not compile for DeviceScript (devs build): see the compiler's message"],
     ["out-of-region", "a block handed out lies (partly) outside the region: check the end-of-region test before handing out a block"],
     ["misaligned", "a block is not aligned to its layout's align: round the payload address up, not only the size"],
     ["off-by-one", "a block ends one byte inside the next block: a size computed one byte short (or an end computed as p + size - 1)"],
@@ -42,7 +43,7 @@ export const CODES: string[][] = [
     ["contract", "a case of the GlobalAlloc contract failed (see its message)"],
     ["property", "a random program broke the contract (the smallest failing program is shown)"],
     ["allocator-error", "the allocator threw an unexpected error"],
-    ["crash", "the allocator crashed with a non-heap error (TypeError, RangeError…)"],
+    ["crash", "the allocator crashed: a non-heap error (TypeError, RangeError…), or in the VM a panic (an endless loop, the VM's heap exhausted)"],
 ]
 
 /** The explanation of a code ("" for an unknown one). */

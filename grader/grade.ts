@@ -75,34 +75,35 @@ function emptyReport(file: string, className: string, lab: number | null, refere
 
 /**
  * Times replays of every trace with checks off for each maker, interleaved
- * round by round (a warm-up round first, for the JIT); each round replays the
- * traces often enough for ≥ 20,000 ops (≈ 20 ms), so timer resolution does
- * not matter. Returns ops/s per maker in its fastest round.
+ * round by round (a warm-up round first, for the JIT; each round starts with
+ * a different maker). In a round a maker replays all the traces again and
+ * again until ≥ 30 ms have passed, so a fast allocator is not timed over a
+ * few milliseconds of timer and GC noise. Returns ops/s per maker in its
+ * fastest round (on a shared machine noise only ever adds time).
  */
 async function throughput(makers: (() => HeapAllocator)[], traces: EncodedTrace[], rounds: number): Promise<number[]> {
     const opts = new ReplayOptions()
     opts.verify = false
     const perPass = traces.reduce((n, t) => n + t.count, 0)
-    const reps = Math.max(1, Math.ceil(20000 / perPass))
-    const times: number[][] = makers.map((): number[] => [])
+    const best: number[] = makers.map(() => 0)
     for (let round = -1; round < rounds; round++) {
-        // Each round starts with a different allocator: the first of a round pays for the garbage of the last.
         for (let j = 0; j < makers.length; j++) {
             const k = (j + round + 1) % makers.length
             let ms = 0
-            for (let rep = 0; rep < reps; rep++) {
+            let ops = 0
+            while (ms < 30 || ops === 0) {
                 for (const t of traces) {
                     const heap = makers[k]()
                     const t0 = performance.now()
                     await replay(heap, t, opts)
                     ms += performance.now() - t0
                 }
+                ops += perPass
             }
-            if (round >= 0) times[k].push(ms)
+            if (round >= 0) best[k] = Math.max(best[k], ops / (ms / 1000))
         }
     }
-    // The fastest round: on a shared machine noise only ever adds time.
-    return times.map(ts => (perPass * reps) / (Math.min(...ts) / 1000))
+    return best
 }
 
 /** Per-trace footprints of one allocator (grader/footprint.ts). */

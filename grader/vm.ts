@@ -34,7 +34,7 @@ import { makeAllocator } from "../src/allocators/registry"
 import { diagnose, GradeReport } from "./report"
 import { FORMULA, Measured, meanUtil, score, Score } from "./score"
 import { utilization } from "./footprint"
-import { loadTarget, TargetError } from "./target"
+import { AllocatorClass, loadTarget } from "./target"
 import { StaticRegion } from "../src/core/region"
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
@@ -239,13 +239,23 @@ export function parseVmLines(lines: string[]): VmLines {
     return v
 }
 
+/** devs refused a generated program (the graded file does not compile for DeviceScript). */
+export class BuildError extends Error {
+    constructor(message: string) {
+        super(message)
+        this.name = "BuildError"
+    }
+}
+
 /** Builds `entry` (in `dir`, which holds devsconfig.json and a node_modules link) and returns the bytecode. */
 function build(dir: string, entry: string): Uint8Array {
     try {
         execFileSync(process.execPath, [path.join(ROOT, "node_modules", "@devicescript", "cli", "devicescript"), "--no-colors", "build", entry], { cwd: dir, encoding: "utf8", stdio: "pipe" })
     } catch (e) {
         const err = e as { stdout?: string; stderr?: string }
-        throw new Error(`devs build failed:\n${err.stdout ?? ""}${err.stderr ?? ""}`)
+        // Keep the compiler's error lines (the first is devs's version banner).
+        const text = `${err.stdout ?? ""}${err.stderr ?? ""}`.split("\n").filter(l => /error/i.test(l)).join("; ")
+        throw new BuildError(`devs build failed: ${text || "(no error text)"}`)
     }
     return readFileSync(path.join(dir, ".devicescript", "bin", "bytecode.devs"))
 }
@@ -255,8 +265,18 @@ async function runProgram(dir: string, name: string, source: string, progress: (
     progress(`building ${name} with devs…`)
     const code = build(dir, name)
     progress(`running ${code.length} bytes of bytecode in the WASM VM (GC-stress off)…`)
-    const run = await runInVm(code, { stopWhen: l => l === "GRADE done", timeoutMs: 600_000 })
-    return parseVmLines(run.lines)
+    // Lines are collected as they come, so a panic (an endless loop in the graded code, the VM's
+    // heap running out) still leaves what ran before it; the panic becomes a "crash" outcome.
+    const lines: string[] = []
+    let failure = ""
+    try {
+        await runInVm(code, { onLine: l => lines.push(l), stopWhen: l => l === "GRADE done", timeoutMs: 600_000 })
+    } catch (e) {
+        failure = e instanceof Error ? e.message.split("\n")[0] : String(e)
+    }
+    const v = parseVmLines(lines)
+    if (failure !== "") v.outcomes.push(new Outcome("vm", `${name} ran to its end`, "crash", `${failure} (after ${v.outcomes.length} items; 60001 is DeviceScript's InfiniteLoop, 60004 OutOfMemory)`))
+    return v
 }
 
 /** Grades `opts.file` inside the VM. */
@@ -276,47 +296,58 @@ export async function gradeVm(opts: GradeOptions, progress: (line: string) => vo
     }
     const dir = mkdtempSync(path.join(tmpdir(), "bareheap-grade-"))
     try {
-        writeFileSync(path.join(dir, "devsconfig.json"), "{}\n")
-        symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir")
-        const c = await runProgram(dir, "grade_cases.ts", casesProgram(dir, report.file, report.className, opts.propertyRuns ?? 10, opts.labCasesFile ?? null), progress)
-        const casesDone = c.done
-        const smokeOk = c.outcomes.length > 0 && c.outcomes[0].code === ""
-        const t = smokeOk ? await runProgram(dir, "grade_traces.ts", tracesProgram(dir, report.file, report.className, refs), progress) : new VmLines()
-        report.outcomes = [...c.outcomes, ...t.outcomes]
-        if (!casesDone || (smokeOk && !t.done)) report.outcomes.push(new Outcome("vm", "the grading programs ran to their end", "crash", "a program stopped before \"GRADE done\""))
-        report.snippet = c.snippet.length > 0 ? ["// the failing random program, as the VM ran it (seeded, not shrunk):", ...c.snippet].join("\n") : ""
-        for (const tr of t.traces) report.traces.push({ name: tr.name, ops: tr.ops, peakPayload: tr.peak, failures: tr.failures, footprint: 0, util: 0 })
-        const failedTrace = report.outcomes.find(o => o.part === "trace" && o.code !== "" && o.code !== "not-implemented")
-        if (failedTrace) {
-            report.forensics = explainReplayFailure(() => new ctor(new StaticRegion(0x20020000, 32768)), hostTrace(failedTrace.name))
-            report.forensics.text = "(explained on the host, same code and trace) " + report.forensics.text
-        }
-        report.correct = report.outcomes.length > 0 && report.outcomes.every(o => o.code === "")
+        await gradeIn(dir, ctor, refs, opts, report, progress)
+    } catch (e) {
+        if (!(e instanceof BuildError)) throw e
+        report.outcomes.push(new Outcome("vm", "the file builds with devs", "build-failed", e.message))
+        report.correct = false
         report.diagnosis = diagnose(report.outcomes)
-        if (report.correct) {
-            // Footprints need regions of many sizes, which the VM's 64 KiB heap cannot hold: they are
-            // searched on the host, on the same code (the allocators are deterministic).
-            const encoded = report.traces.map(tr => encodeTrace(hostTrace(tr.name)))
-            const makers = [(b: number) => new ctor(new StaticRegion(0x20020000, b)), ...refs.map(k => (b: number) => makeAllocator(k, new StaticRegion(0x20020000, b)))]
-            const names = [report.className, ...refs]
-            const measured: Measured[] = []
-            for (let k = 0; k < names.length; k++) {
-                const fps = await footprints(makers[k], encoded)
-                if (k === 0)
-                    report.traces.forEach((tr, i) => {
-                        tr.footprint = fps[i]
-                        tr.util = utilization(tr.peakPayload, fps[i])
-                    })
-                // The fastest round, as on the host (noise only adds time).
-                const best = Math.max(0, ...(t.timings[names[k]] ?? []).map(p => (p.ms > 0 ? (p.ops * 1000) / p.ms : 0)))
-                measured.push(new Measured(names[k], meanUtil(fps.map((f, i) => utilization(encoded[i].peakPayload, f))), best))
-            }
-            report.measured = measured
-            report.score = score(true, measured[0], measured.slice(1))
-        }
     } finally {
         rmSync(dir, { recursive: true, force: true })
     }
     report.ms = performance.now() - t0
     return report
+}
+
+/** The two programs' runs in `dir` (gradeVm's body); throws BuildError when devs refuses a program. */
+async function gradeIn(dir: string, ctor: AllocatorClass, refs: string[], opts: GradeOptions, report: GradeReport, progress: (line: string) => void): Promise<void> {
+    writeFileSync(path.join(dir, "devsconfig.json"), "{}\n")
+    symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir")
+    const c = await runProgram(dir, "grade_cases.ts", casesProgram(dir, report.file, report.className, opts.propertyRuns ?? 10, opts.labCasesFile ?? null), progress)
+    const casesDone = c.done
+    const smokeOk = c.outcomes.length > 0 && c.outcomes[0].code === ""
+    const t = smokeOk ? await runProgram(dir, "grade_traces.ts", tracesProgram(dir, report.file, report.className, refs), progress) : new VmLines()
+    report.outcomes = [...c.outcomes, ...t.outcomes]
+    if ((!casesDone || (smokeOk && !t.done)) && !report.outcomes.some(o => o.part === "vm"))
+        report.outcomes.push(new Outcome("vm", "the grading programs ran to their end", "crash", "a program stopped before \"GRADE done\""))
+    report.snippet = c.snippet.length > 0 ? ["// the failing random program, as the VM ran it (seeded, not shrunk):", ...c.snippet].join("\n") : ""
+    for (const tr of t.traces) report.traces.push({ name: tr.name, ops: tr.ops, peakPayload: tr.peak, failures: tr.failures, footprint: 0, util: 0 })
+    const failedTrace = report.outcomes.find(o => o.part === "trace" && o.code !== "" && o.code !== "not-implemented")
+    if (failedTrace) {
+        report.forensics = explainReplayFailure(() => new ctor(new StaticRegion(0x20020000, 32768)), hostTrace(failedTrace.name))
+        report.forensics.text = "(explained on the host, same code and trace) " + report.forensics.text
+    }
+    report.correct = report.outcomes.length > 0 && report.outcomes.every(o => o.code === "")
+    report.diagnosis = diagnose(report.outcomes)
+    if (report.correct) {
+        // Footprints need regions of many sizes, which the VM's 64 KiB heap cannot hold: they are
+        // searched on the host, on the same code (the allocators are deterministic).
+        const encoded = report.traces.map(tr => encodeTrace(hostTrace(tr.name)))
+        const makers = [(b: number) => new ctor(new StaticRegion(0x20020000, b)), ...refs.map(k => (b: number) => makeAllocator(k, new StaticRegion(0x20020000, b)))]
+        const names = [report.className, ...refs]
+        const measured: Measured[] = []
+        for (let k = 0; k < names.length; k++) {
+            const fps = await footprints(makers[k], encoded)
+            if (k === 0)
+                report.traces.forEach((tr, i) => {
+                    tr.footprint = fps[i]
+                    tr.util = utilization(tr.peakPayload, fps[i])
+                })
+            // The fastest round, as on the host (noise only adds time).
+            const best = Math.max(0, ...(t.timings[names[k]] ?? []).map(p => (p.ms > 0 ? (p.ops * 1000) / p.ms : 0)))
+            measured.push(new Measured(names[k], meanUtil(fps.map((f, i) => utilization(encoded[i].peakPayload, f))), best))
+        }
+        report.measured = measured
+        report.score = score(true, measured[0], measured.slice(1))
+    }
 }

@@ -3,7 +3,8 @@
  * with devs into generated programs, run in the WASM VM (GC-stress off). A
  * project allocator gets the same verdict as on the host (every probe,
  * contract case, lab case, random program and trace passes; full
- * utilization marks); an untouched starter scores 0 with "not implemented".
+ * utilization marks); an untouched starter scores 0 with "not implemented";
+ * a file devs cannot compile is a diagnosis, not a crash.
  * Builds happen in private temporary folders, so this file runs beside the
  * project's own VM suite.
  */
@@ -27,6 +28,14 @@ describe.sequential("bareheap grade --vm", () => {
         // VM timing on a shared machine: the fastest of 3 rounds against 0.8 × the reference.
         expect(r.score.total).toBeGreaterThanOrEqual(90)
     }, 240_000)
+
+    test("a file devs cannot compile is diagnosed build-failed with the compiler's message", async () => {
+        // The broken allocators are host-only fixtures: Map, Set and splice are not DeviceScript.
+        const r = await gradeVm({ file: "tests/grader/broken_allocators.ts", className: "ZeroSizeNull" })
+        expect(r.diagnosis?.code).toBe("build-failed")
+        expect(r.diagnosis?.detail).toMatch(/^devs build failed: .*error/)
+        expect(r.score.total).toBe(0)
+    }, 120_000)
 
     test("an untouched starter scores 0 with not-implemented in the VM", async () => {
         const r = await gradeVm({ file: "labs/07-malloc-lab/malloc.ts" })
