@@ -7,15 +7,19 @@
  * the VM with GC-stress off (sim/vm_loader.ts) and reads their console lines
  * (grader/vm_emit.ts) into the same GradeReport the host grader makes.
  *
- *   cases program: smoke, probes, contract cases, the lab's cases, seeded random
- *     programs (no shrinking in the VM: the first failing program is printed
- *     as it ran), and the six VM trace fixtures (tests/vm/traces/) replayed
- *     with payload checks, yielding every 20 ops;
- *   score program (only when everything passed): timed replays (checks off)
- *     of the student's class and of each reference on the same traces,
- *     interleaved rounds, the fastest counts. Footprints (utilization) are searched on the
- *     host on the same code: the search needs regions of many sizes, and the
- *     VM's 64 KiB GC heap has room for one 32 KiB region, allocated first.
+ *   cases program (8 KiB region): smoke, probes, contract cases, the lab's
+ *     cases, seeded random programs (no shrinking in the VM: the first failing
+ *     program is printed as it ran);
+ *   traces program (the Pico's 32 KiB region): the six VM trace fixtures
+ *     (tests/vm/traces/) replayed with payload checks, yielding every 20 ops;
+ *     then, only if all passed, timed replays (checks off) of the student's
+ *     class and of each reference, interleaved rounds, the fastest counts.
+ * Each program allocates its one region first and reuses it for every heap:
+ * a fresh Buffer per heap soon finds no room in the VM's 64 KiB GC heap. For
+ * the same reason footprints (utilization) are searched on the host, on the
+ * same code (the search needs regions of many sizes; allocators are
+ * deterministic). A VM panic (an endless loop, the heap exhausted) becomes a
+ * "crash" outcome; a file devs cannot compile, "build-failed".
  * A failed trace is then explained on the host (grader/forensics.ts), on the
  * same code and trace: the allocators are deterministic.
  */
@@ -207,7 +211,7 @@ export class VmLines {
 /** Reads the GRADE lines of a run (grader/vm_emit.ts); anything else is ignored. */
 export function parseVmLines(lines: string[]): VmLines {
     const v = new VmLines()
-    let last: { tag: string; text: string }[] = []
+    // First join continuation lines ("GRADE + …") to the line they continue, then read each.
     const texts: { tag: string; text: string }[] = []
     for (const line of lines) {
         if (!line.startsWith("GRADE ")) continue
@@ -221,8 +225,7 @@ export function parseVmLines(lines: string[]): VmLines {
         if (tag === "+" && texts.length > 0) texts[texts.length - 1].text += text
         else texts.push({ tag, text })
     }
-    last = texts
-    for (const { tag, text } of last) {
+    for (const { tag, text } of texts) {
         if (tag === "o") {
             const [part, code, ...name] = text.split("|")
             v.outcomes.push(new Outcome(part, name.join("|"), code, ""))
