@@ -4,6 +4,7 @@
  * autograder. Host only. Every string that came from the graded code (error
  * messages, class names) is escaped before it is printed (escapeText).
  */
+import { showText as escapeText } from "../cli/escape"
 import { CODES, explain, Outcome } from "./diagnosis"
 import { FORMULA, Measured, Score } from "./score"
 import { Forensics } from "./forensics"
@@ -37,22 +38,6 @@ export interface GradeReport {
     snippet: string
     forensics: Forensics | null
     ms: number
-}
-
-/** Control characters and non-ASCII shown as escapes, so graded text cannot drive the terminal. */
-export function escapeText(s: string): string {
-    let out = ""
-    for (const ch of s) {
-        const c = ch.codePointAt(0) ?? 0
-        if (c === 0x0a) out += "\\n"
-        else if (c === 0x0d) out += "\\r"
-        else if (c === 0x09) out += "\\t"
-        else if (c === 0x5c) out += "\\\\"
-        else if (c < 0x20 || c === 0x7f) out += "\\x" + c.toString(16).padStart(2, "0")
-        else if (c > 0x7e && c < 0xa0) out += "\\u" + c.toString(16).padStart(4, "0")
-        else out += ch
-    }
-    return out
 }
 
 /** The first failing outcome by CODES order (the most specific diagnosis), or null. */
