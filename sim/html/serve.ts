@@ -1,0 +1,110 @@
+/**
+ * sim/html/serve.ts — the live heap page: an HTTP server on 127.0.0.1 that
+ * serves the report page (page.ts, `live: true`) and pushes the stream's
+ * changes to it as server-sent events while lines arrive.
+ *
+ *   const live = await serveLive({ port: 0 })       // 0: any free port
+ *   console.log(live.url)                          // http://127.0.0.1:PORT/
+ *   for await (const line of lines) live.push(line) // from serial, devtools, stdin…
+ *   await live.close()
+ *
+ *   GET /        the page
+ *   GET /events  text/event-stream:  "full" (everything so far) once, then a
+ *                "delta" (ReportBuilder.delta(): appended events and lives,
+ *                closed and retagged lives, the small rest whole) at most
+ *                every FLUSH_MS while lines arrive
+ *   anything else 404
+ *
+ * Bounds: one ReportBuilder for all clients (decoding happens once); a delta
+ * is computed once per flush and written to every client; a new client gets
+ * the full data (and from then on the shared deltas). The builder is
+ * tolerant: a ProtocolError becomes a row of the anomaly table and the
+ * stream goes on, since a live board cannot be asked to resend.
+ * Listens on 127.0.0.1 only: the page shows a device's memory, not for the LAN.
+ */
+import { createServer, IncomingMessage, ServerResponse } from "node:http"
+import { AddressInfo } from "node:net"
+import { renderPage } from "./page"
+import { BuilderOptions, ReportBuilder } from "./report_model"
+
+/** Longest wait between a line's arrival and the page's update. */
+export const FLUSH_MS = 100
+
+export interface LiveOptions extends BuilderOptions {
+    /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+    port?: number
+    /** Shown in the page's title. */
+    source?: string
+}
+
+export interface LiveServer {
+    readonly url: string
+    readonly port: number
+    readonly builder: ReportBuilder
+    /** One raw console line of the stream. Returns whether it was a protocol line that decoded. */
+    push(line: string): boolean
+    /** Sends what is pending now (push schedules this itself). */
+    flush(): void
+    close(): Promise<void>
+}
+
+export async function serveLive(options: LiveOptions = {}): Promise<LiveServer> {
+    const builder = new ReportBuilder({ ...options, tolerant: true })
+    builder.source = options.source ?? ""
+    const clients = new Set<ServerResponse>()
+    let timer: NodeJS.Timeout | null = null
+
+    const send = (res: ServerResponse, kind: string, data: unknown) => res.write(`event: ${kind}\ndata: ${JSON.stringify(data)}\n\n`)
+
+    const flush = () => {
+        if (timer) clearTimeout(timer)
+        timer = null
+        if (!builder.changed) return
+        const d = builder.delta()
+        for (const c of clients) send(c, "delta", d)
+    }
+
+    const handle = (req: IncomingMessage, res: ServerResponse) => {
+        const path = (req.url ?? "/").split("?")[0]
+        if (req.method === "GET" && path === "/") {
+            const empty = new ReportBuilder().data(true)
+            empty.source = builder.source
+            const body = renderPage(empty)
+            res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff" })
+            res.end(body)
+        } else if (req.method === "GET" && path === "/events") {
+            res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" })
+            flush() // everyone else is brought up to date first, so the full data and later deltas line up
+            send(res, "full", builder.data(true))
+            clients.add(res)
+            req.on("close", () => clients.delete(res))
+        } else {
+            res.writeHead(404, { "content-type": "text/plain" })
+            res.end("not found\n")
+        }
+    }
+
+    const server = createServer(handle)
+    await new Promise<void>((resolve, reject) => {
+        server.once("error", reject)
+        server.listen(options.port ?? 0, "127.0.0.1", () => resolve())
+    })
+    const port = (server.address() as AddressInfo).port
+    return {
+        url: `http://127.0.0.1:${port}/`,
+        port,
+        builder,
+        push(line: string): boolean {
+            const ev = builder.push(line)
+            if (!timer) timer = setTimeout(flush, FLUSH_MS)
+            return ev !== null
+        },
+        flush,
+        async close() {
+            if (timer) clearTimeout(timer)
+            for (const c of clients) c.end()
+            clients.clear()
+            await new Promise<void>(resolve => server.close(() => resolve()))
+        },
+    }
+}
