@@ -122,6 +122,7 @@ async function serveStream(file: string | undefined, port: number, allowGaps: bo
         process.once("SIGTERM", resolve)
     })
     rl.close()
+    input.destroy() // an open stdin pipe would keep the process alive
     await live.close()
     return 0
 }

@@ -402,7 +402,8 @@
         drawLegend()
         drawTables()
         makeChart()
-        seek(follow ? E() - 1 : fresh ? E() - 1 : cur)
+        // a report opens at its peak (the most telling picture); a live page follows the end
+        seek(follow ? E() - 1 : fresh ? (D.peakEv >= 0 ? D.peakEv : E() - 1) : cur)
     }
 
     // ---- play, follow ---------------------------------------------------------

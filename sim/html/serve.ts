@@ -104,7 +104,9 @@ export async function serveLive(options: LiveOptions = {}): Promise<LiveServer> 
             if (timer) clearTimeout(timer)
             for (const c of clients) c.end()
             clients.clear()
-            await new Promise<void>(resolve => server.close(() => resolve()))
+            const closed = new Promise<void>(resolve => server.close(() => resolve()))
+            server.closeAllConnections() // a browser's idle keep-alive sockets would hold close() open
+            await closed
         },
     }
 }

@@ -1,0 +1,191 @@
+/// <reference lib="dom" />
+/**
+ * tests/sim/html_browser.test.ts — the heap report and the live page in real
+ * headless Chromium (Debian's package, tests/sim/chromium.ts): the DOM agrees
+ * with the decoder's model at the scrubbed event (live blocks and bytes, the
+ * block list), with its final statistics and leak report; the scrubber, the
+ * timeline, hovering and clicking a block work; the live page follows lines
+ * fed to `bareheap view --serve`, pauses and scrubs; hostile text from a
+ * stream or a file name shows as text and never runs (a sentinel global stays
+ * unset).
+ */
+import { ChildProcessWithoutNullStreams, spawn } from "node:child_process"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Page } from "playwright-core"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { heapStream } from "../../bench/html_stream"
+import { StreamDecoder } from "../../sim/decoder"
+import { writeReport } from "../../sim/html/report_file"
+import { Browser, launchChromium } from "./chromium"
+
+const STREAM = heapStream({ events: 3000, seed: 7 })
+const dir = mkdtempSync(join(tmpdir(), "bareheap-browser-"))
+const hex = (n: number) => "0x" + n.toString(16)
+
+/** The decoder after the first e+1 events (protocol lines) of `lines`. */
+function decoderAt(lines: string[], e: number): StreamDecoder {
+    const d = new StreamDecoder()
+    let n = 0
+    for (const line of lines) {
+        if (n > e) break
+        if (d.push(line)) n++
+    }
+    return d
+}
+
+const text = (page: Page, sel: string) => page.locator(sel).textContent()
+const rows = (page: Page, sel: string) => page.locator(`${sel} tbody tr`).evaluateAll(trs => trs.map(tr => Array.from(tr.querySelectorAll("td"), td => td.textContent)))
+
+async function expectModelAt(page: Page, lines: string[], e: number) {
+    const d = decoderAt(lines, e)
+    const blocks = d.blocks()
+    await expect.poll(() => text(page, "#now-blocks")).toBe(String(blocks.length))
+    expect(await text(page, "#now-bytes")).toBe(String(blocks.reduce((n, b) => n + b.size, 0)))
+    const listed = (await rows(page, "#blocks-table")).map(r => r.slice(0, 3))
+    expect(listed).toEqual(blocks.map(b => [hex(b.ptr), String(b.size), String(b.align)]))
+}
+
+let browser: Browser
+beforeAll(async () => {
+    browser = await launchChromium()
+})
+afterAll(async () => {
+    await browser?.close()
+})
+
+describe("the HTML report in Chromium", () => {
+    let page: Page
+    beforeAll(async () => {
+        const file = join(dir, "report.html")
+        writeReport(STREAM.join("\n"), file, { source: "workload.log" })
+        page = await browser.context.newPage()
+        await page.goto("file://" + file)
+        await page.waitForFunction(() => (window as unknown as { bareheap?: { ready: boolean } }).bareheap?.ready === true)
+        await page.locator("#blocks-list summary").click() // opens the live-block list
+    })
+
+    it("shows the decoder's blocks and bytes at the scrubbed event", async () => {
+        for (const e of [0, 10, 1000, 2222, STREAM.length - 1]) {
+            await page.locator("#scrubber").fill(String(e))
+            expect(await page.evaluate(() => document.body.dataset["event"])).toBe(String(e))
+            await expectModelAt(page, STREAM, e)
+        }
+    })
+
+    it("shows the decoder's final statistics and leak report", async () => {
+        const d = decoderAt(STREAM, Infinity)
+        const fin = new Map((await rows(page, "#final")).map(([k, v]) => [k, v]))
+        expect(fin.get("events (protocol lines)")).toBe(String(d.events))
+        expect(fin.get("allocs")).toBe(String(d.counts.allocs))
+        expect(fin.get("deallocs")).toBe(String(d.counts.deallocs))
+        expect(fin.get("failed calls (~X)")).toBe(String(d.counts.failures))
+        expect(Number(fin.get("failed calls (~X)"))).toBeGreaterThan(0)
+        expect(fin.get("live blocks at the end")).toBe(String(d.blocks().length))
+        expect(fin.get("last ~S: in use")).toBe(String(d.stats!.inUse))
+        const leaks = (await rows(page, "#leaks")).map(r => r.slice(0, 4))
+        expect(leaks).toEqual(d.leakReport!.entries.map(l => [hex(l.ptr), String(l.size), String(l.align), l.kind]))
+        expect(leaks.length).toBeGreaterThan(3)
+        expect(await rows(page, "#anomalies")).toEqual([])
+    })
+
+    it("moves the scrubber when the timeline is clicked, and plays", async () => {
+        await page.locator("#scrubber").fill("0")
+        const over = page.locator("#timeline .u-over")
+        const box = (await over.boundingBox())!
+        await over.click({ position: { x: box.width * 0.25, y: box.height / 2 } })
+        const a = Number(await page.locator("#scrubber").inputValue())
+        await over.click({ position: { x: box.width * 0.75, y: box.height / 2 } })
+        const b = Number(await page.locator("#scrubber").inputValue())
+        expect(a).toBeGreaterThan(STREAM.length * 0.15)
+        expect(b).toBeGreaterThan(a + STREAM.length * 0.3)
+        await expectModelAt(page, STREAM, b)
+        await page.locator("#play").click()
+        await expect.poll(async () => Number(await page.locator("#scrubber").inputValue()), { timeout: 5000 }).toBeGreaterThan(b)
+        await page.locator("#play").click()
+    })
+
+    it("tells a block's pointer, size, alignment, allocating seq and tag on hover and click", async () => {
+        await page.locator("#scrubber").fill("2500")
+        const d = decoderAt(STREAM, 2500)
+        const blk = d.blocks()[3]
+        // client.js's geometry for a 32 KiB region: 512 bytes a row of 960 px, 8 px a row
+        const off = blk.ptr - 0x20020000
+        const x = ((off % 512) * 960) / 512 + 1
+        const y = Math.floor(off / 512) * 8 + 3
+        await page.locator("#map").hover({ position: { x, y } })
+        const tip = await text(page, "#tooltip")
+        expect(tip).toContain(`pointer   ${hex(blk.ptr)}`)
+        expect(tip).toContain(`size      ${blk.size} B`)
+        expect(tip).toContain(`alignment ${blk.align}`)
+        expect(tip).toMatch(/allocated at seq 0x[0-9a-f]+ \(event \d+\)\ntag {7}\S+/)
+        await page.locator("#map").click({ position: { x, y } })
+        expect(await text(page, "#block-info")).toBe(tip)
+    })
+})
+
+describe("hostile text", () => {
+    const payloads = [
+        "<script>window.__pwned=1</script>",
+        "</script><script>window.__pwned=2</script>",
+        "<img src=x onerror=window.__pwned=3>",
+        "javascript:window.__pwned=4",
+    ]
+    it("shows a label, a protocol error and a file name as those characters, and runs none of them", async () => {
+        const lines = ["~H 0 2 pico buddy 20020000 8000 1000 7ff 0", "~A 1 0 c 4", ...payloads.map((p, i) => `~P ${2 + i} ${p}`), `~L 2 0 c 4 ${payloads[2]}`]
+        const file = join(dir, "hostile.html")
+        writeReport(lines.join("\n"), file, { source: payloads[1] })
+        const page = await browser.context.newPage()
+        await page.goto("file://" + file)
+        await page.waitForFunction(() => (window as unknown as { bareheap?: { ready: boolean } }).bareheap?.ready === true)
+        const messages = (await rows(page, "#anomalies")).map(r => r[3])
+        payloads.forEach((p, i) => expect(messages[i]).toContain(`"~P ${2 + i} ${p}"`))
+        expect(messages[4]).toContain(payloads[2])
+        expect(await text(page, "#subtitle")).toContain(payloads[1])
+        expect(await page.title()).toContain(payloads[1])
+        expect(await page.evaluate(() => [(window as unknown as { __pwned?: number }).__pwned, document.images.length, document.scripts.length])).toEqual([undefined, 0, 3])
+        await page.close()
+    })
+})
+
+describe("the live page (bareheap view --serve)", () => {
+    let child: ChildProcessWithoutNullStreams
+    afterAll(() => {
+        if (child && child.exitCode === null) child.kill("SIGTERM")
+    })
+
+    it("follows lines as they are fed, pauses, scrubs, and shows hostile lines as text", async () => {
+        child = spawn("node", [join(__dirname, "../../bin/bareheap.mjs"), "view", "--serve", "0"], { stdio: "pipe" })
+        let out = ""
+        child.stdout.on("data", b => (out += b))
+        await expect.poll(() => out, { timeout: 20000 }).toMatch(/http:\/\/127\.0\.0\.1:\d+\//)
+        const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(out)![0]
+        const page = await browser.context.newPage()
+        await page.goto(url)
+        await page.waitForFunction(() => (window as unknown as { bareheap?: { ready: boolean } }).bareheap?.ready === true)
+        await page.locator("#blocks-list summary").click()
+        const part1 = STREAM.slice(0, 600)
+        child.stdin.write(part1.join("\n") + "\n")
+        await expect.poll(() => page.locator("#scrubber").getAttribute("max"), { timeout: 10000 }).toBe("599")
+        expect(await page.locator("#scrubber").inputValue()).toBe("599") // following the end
+        await expectModelAt(page, STREAM, 599)
+
+        await page.locator("#pause").click()
+        child.stdin.write(STREAM.slice(600, 1500).join("\n") + "\n")
+        await expect.poll(() => page.locator("#scrubber").getAttribute("max"), { timeout: 10000 }).toBe("1499")
+        expect(await page.locator("#scrubber").inputValue()).toBe("599") // paused: it stayed
+        await page.locator("#scrubber").fill("1200")
+        await expectModelAt(page, STREAM, 1200)
+        await page.locator("#pause").click() // follow again
+        expect(await page.locator("#scrubber").inputValue()).toBe("1499")
+        await expectModelAt(page, STREAM, 1499)
+
+        child.stdin.write("~P 5dc <img src=x onerror=window.__pwned=1>\n")
+        await expect.poll(async () => (await rows(page, "#anomalies")).map(r => r[3]).join("\n"), { timeout: 10000 }).toContain("<img src=x onerror=window.__pwned=1>")
+        expect(await page.evaluate(() => [(window as unknown as { __pwned?: number }).__pwned, document.images.length])).toEqual([undefined, 0])
+        await page.close()
+        child.kill("SIGTERM")
+        await expect.poll(() => child.exitCode, { timeout: 10000 }).toBe(0)
+    })
+})
