@@ -98,7 +98,7 @@
 
     // ---- the heap map -------------------------------------------------
     var canvas = $("map"), ctx = canvas.getContext("2d")
-    var W = canvas.width, ROW_H = 8, rowBytes = 64
+    var W = canvas.width, ROW_H = 10, rowBytes = 64
     var FREE = "#eef1f4", META = "#3b4252", EDGE = "#00000055"
     var PALETTE = ["#8b95a5", "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#2f4b7c", "#a05195"]
     function tagColour(t) { return t === 0 ? PALETTE[0] : PALETTE[1 + ((t - 1) % (PALETTE.length - 1))] }
@@ -110,7 +110,7 @@
     function layoutMap() {
         var size = D.header ? D.header.size : 1
         rowBytes = 64
-        while (Math.ceil(size / rowBytes) > 96) rowBytes *= 2
+        while (Math.ceil(size / rowBytes) > 40) rowBytes *= 2
         var h = Math.ceil(size / rowBytes) * ROW_H
         if (canvas.height !== h) canvas.height = h
     }
@@ -218,6 +218,7 @@
         var t = D.typeNames[ev.type.a[e]], l = ev.life.a[e]
         var s = "seq " + hex(ev.seq.a[e]) + ": " + t
         if (l >= 0) s += " " + hex(lv.ptr.a[l]) + " " + lv.size.a[l] + " B"
+        if (t === "phase") for (var i = 0; i < D.phases.length; i++) if (D.phases[i].ev === e) s += " " + D.phases[i].name
         return s
     }
 
@@ -452,5 +453,6 @@
         load(first, true)
         window.bareheap.ready = true
     }
-    requestAnimationFrame(function () { document.body.dataset.painted = "1" })
+    // the frame after the first draw has been painted: bench/html.ts reads this as "first paint of the heap"
+    requestAnimationFrame(function () { requestAnimationFrame(function () { window.bareheap.paintedAt = performance.now() }) })
 })()

@@ -110,10 +110,10 @@ describe("the HTML report in Chromium", () => {
         await page.locator("#scrubber").fill("2500")
         const d = decoderAt(STREAM, 2500)
         const blk = d.blocks()[3]
-        // client.js's geometry for a 32 KiB region: 512 bytes a row of 960 px, 8 px a row
+        // client.js's geometry for a 32 KiB region: 1024 bytes a row of 960 px, 10 px a row
         const off = blk.ptr - 0x20020000
-        const x = ((off % 512) * 960) / 512 + 1
-        const y = Math.floor(off / 512) * 8 + 3
+        const x = ((off % 1024) * 960) / 1024 + 1
+        const y = Math.floor(off / 1024) * 10 + 4
         await page.locator("#map").hover({ position: { x, y } })
         const tip = await text(page, "#tooltip")
         expect(tip).toContain(`pointer   ${hex(blk.ptr)}`)
