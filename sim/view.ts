@@ -1,53 +1,135 @@
 /**
- * sim/view.ts — `npm run view -- <log>`: the heap viewer over a captured
- * console log — a board's serial output saved to a file, `devs run` output,
- * or `npm start` output — or standard input. Other console lines are passed
- * over; protocol lines are decoded strictly. On a board the 4 KB dmesg ring
- * can drop lines: `--allow-gaps` records them and keeps going.
+ * sim/view.ts — `bareheap view [--allow-gaps] [--live] [<file>]`: the heap
+ * viewer over a captured stream — a board's raw USB serial bytes (Jacdac
+ * frames and all, e.g. a monitor's `--record raw.bin`), a saved console log,
+ * `devs run` output, `npm start` output — or standard input, read as it
+ * arrives through the streaming decoder (sim/stream.ts).
  *
- *   npm start > run.log && npm run view -- run.log
+ * Output, in stream order while the input arrives: the stream header, each
+ * phase, each anomaly, gap, transport drop and overlong line as one plain
+ * line (stdout; stream content escaped). At the end: the summary (memory map,
+ * heap maps, statistics, anomalies). With --live on a terminal, the live view
+ * (sim/live_view.ts) instead, and the same summary when it ends.
+ *
+ * Exit codes: 0 a whole, clean stream; 1 a protocol error, an anomaly, or no
+ * stream header at all (empty, garbage or plain-text input); 2 a usage error
+ * or an unreadable file. A stream that ends with live blocks and no final ~S
+ * line gets a warning on stderr that it may be cut off (exit code unchanged).
+ * The exit code is returned, never process.exit(): output drains through a pipe.
+ *
+ *   npm start > run.log && bareheap view run.log
+ *   npm start | bareheap view --live
  */
-import { readFileSync } from "node:fs"
+import { open } from "node:fs/promises"
 import { parseArgs } from "node:util"
-import { ProtocolError } from "./decoder"
-import { HeapViewer } from "./viewer"
+import { escapeText } from "./escape"
+import { LiveViewEnd, openControllingTty, runLiveView } from "./live_view"
+import { HeapStream, reportLine } from "./stream"
 
-const HELP = `Usage: npm run view -- [--allow-gaps] [<log file>]   (reads standard input without a file)
+const HELP = `Usage: bareheap view [--allow-gaps] [--live] [<file>]   (reads standard input without a file)
 
-Decodes a bareheap event stream (docs/protocol.md) from a captured console log
-and prints the board's memory map, heap maps and statistics.`
+Decodes a bareheap event stream (docs/protocol.md) as it arrives — a board's
+raw USB serial bytes (Jacdac frames are stripped), a console log, or the
+output of npm start / devs run — and prints what it finds as it goes, then
+the board's memory map, heap maps and statistics.
 
-/** `bareheap view [options] [<file>]`: returns the exit code (1 anomalies or a protocol error, 2 usage). */
+  --allow-gaps   record lost lines (sequence gaps) and go on; without it a gap is an error
+  --live         on a terminal, a live view redrawn up to 10 times a second
+                 (keys: q quit, p pause, c console lines / events); plain lines otherwise
+  --help         this text
+
+Exit code: 0 clean, 1 protocol error / anomaly / no stream header, 2 usage or unreadable file.`
+
+/** Feeds a byte source into the stream until it ends, `stop()` returns true, or it fails. */
+export async function pump(source: AsyncIterable<Uint8Array | string>, stream: HeapStream, stop: () => boolean = () => false): Promise<void> {
+    for await (const chunk of source) {
+        stream.push(chunk)
+        if (stop()) return
+    }
+}
+
+/** `bareheap view [options] [<file>]`: returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
     let parsed
     try {
-        parsed = parseArgs({ args: argv, options: { "allow-gaps": { type: "boolean", default: false }, help: { type: "boolean", default: false } }, allowPositionals: true, strict: true })
+        parsed = parseArgs({
+            args: argv,
+            options: {
+                "allow-gaps": { type: "boolean", default: false },
+                live: { type: "boolean", default: false },
+                help: { type: "boolean", default: false },
+            },
+            allowPositionals: true,
+            strict: true,
+        })
     } catch (e) {
-        console.error(`error: ${(e as Error).message}\n\n${HELP}`)
+        console.error(`error: ${escapeText((e as Error).message, 200)}\n\n${HELP}`)
         return 2
     }
     if (parsed.values.help) {
         console.log(HELP)
         return 0
     }
-    const file = parsed.positionals[0]
-    let text: string
-    try {
-        text = readFileSync(file ?? 0, "utf8")
-    } catch (e) {
-        console.error(`error: cannot read ${file ?? "standard input"}: ${(e as Error).message}`)
+    if (parsed.positionals.length > 1) {
+        console.error(`error: view reads one file, got ${parsed.positionals.length}: ${parsed.positionals.map(p => `"${escapeText(p, 80)}"`).join(" ")}\n\n${HELP}`)
         return 2
     }
-    const viewer = new HeapViewer({ allowGaps: parsed.values["allow-gaps"] })
-    try {
-        for (const line of text.split("\n")) viewer.push(line.replace(/\r$/, ""))
-    } catch (e) {
-        if (e instanceof ProtocolError) {
-            console.error(`error: ${file ?? "stdin"}: ${e.message}`)
-            return 1
+    const file = parsed.positionals[0]
+    const name = file === undefined ? "standard input" : escapeText(file, 200)
+    let source: AsyncIterable<Uint8Array | string>
+    let close = async () => {}
+    if (file === undefined) source = process.stdin
+    else {
+        try {
+            const fh = await open(file, "r")
+            source = fh.createReadStream()
+            close = () => fh.close().catch(() => {})
+        } catch (e) {
+            console.error(`error: cannot read ${name}: ${escapeText((e as Error).message, 300)}`)
+            return 2
         }
-        throw e
     }
-    console.log(viewer.render())
-    return viewer.decoder.anomalies.length > 0 ? 1 : 0
+    const stream = new HeapStream({ allowGaps: parsed.values["allow-gaps"] })
+    let ending: LiveViewEnd = "end"
+    try {
+        if (parsed.values.live && process.stdout.isTTY) {
+            // Keys: from stdin when the data comes from a file, else from the controlling terminal.
+            const keys = file !== undefined && process.stdin.isTTY ? process.stdin : openControllingTty()
+            const live = runLiveView(stream, { output: process.stdout, keys, title: name })
+            const reading = pump(source, stream, () => live.finished).then(() => stream.end())
+            ending = await Promise.race([live.done, reading.then(() => live.endOfInput())])
+            live.stop()
+            // Quit before the input ended: stop reading (a pipe would otherwise keep the process alive).
+            if (!stream.ended) (source as { destroy?: () => void }).destroy?.()
+        } else {
+            stream.onReport(r => {
+                if (r.kind === "error") return // printed once below, on stderr
+                const l = reportLine(r)
+                if (l !== null) process.stdout.write(l + "\n")
+            })
+            await pump(source, stream, () => !stream.decoding && file !== undefined)
+            stream.end()
+        }
+    } catch (e) {
+        console.error(`error: cannot read ${name}: ${escapeText((e as Error).message, 300)}`)
+        return 2
+    } finally {
+        await close()
+    }
+    return finish(stream, name, ending)
+}
+
+/** Prints the summary and the verdict; returns the exit code. Shared by `view` and the monitor. */
+export function finish(stream: HeapStream, name: string, ending: LiveViewEnd = "end"): number {
+    const { noHeader, warnings } = stream.endingProblems()
+    if (noHeader) {
+        const t = stream.transportLine()
+        console.error(`error: ${name}: no bareheap stream found (no ~H header line in ${stream.lineNo} lines)${t === null ? "" : `; ${t}`}`)
+        return 1
+    }
+    console.log(stream.summary())
+    if (ending === "quit" || ending === "interrupt") console.log(`(stopped by the user before the end of ${name})`)
+    if (stream.failed !== null) console.error(`error: ${name}: ${stream.failed.message}`)
+    else for (const w of warnings) console.error(w)
+    return stream.failed !== null || stream.decoder.anomalyCount > 0 ? 1 : 0
 }
