@@ -119,6 +119,15 @@ export class HeapStream {
         this.ended = true
     }
 
+    /**
+     * The transport broke and will reconnect (the monitor): the unfinished
+     * line is dropped, not glued to the first bytes after the reconnect; the
+     * lines lost meanwhile show up as a sequence gap. Returns whether a partial line was dropped.
+     */
+    cut(): boolean {
+        return this.deframer.cut() > 0
+    }
+
     /** Whether decoding goes on (false after a stopping error). */
     get decoding(): boolean {
         return this.failed === null

@@ -178,6 +178,21 @@ export class UsbDeframer {
         return out
     }
 
+    /**
+     * The link broke (a serial port unplugged, a socket closed): forgets the
+     * unfinished line, frame, escape and UTF-8 sequence, so the bytes after a
+     * reconnect start afresh. Returns the characters of the line dropped (0 if none).
+     */
+    cut(): number {
+        this.utf8.decode() // flushes the decoder's pending bytes; they belonged to the lost line
+        const lost = this.lineLength
+        this.state = State.Text
+        this.line = ""
+        this.lineLength = 0
+        this.afterCR = false
+        return lost
+    }
+
     /** Lines completed so far. */
     get lines(): number {
         return this.linesOut
