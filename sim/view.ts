@@ -1,128 +1,208 @@
 /**
- * sim/view.ts — `bareheap view <log>`: the heap viewer over a captured
- * console log — a board's serial output saved to a file, `devs run` output,
- * or `npm start` output — or standard input. Other console lines are passed
- * over; protocol lines are decoded strictly. On a board the 4 KB dmesg ring
- * can drop lines: `--allow-gaps` records them and keeps going.
+ * sim/view.ts — `bareheap view [--allow-gaps] [--live] [<file>]`: the heap
+ * viewer over a captured stream — a board's raw USB serial bytes (Jacdac
+ * frames and all, e.g. a monitor's `--record raw.bin`), a saved console log,
+ * `devs run` output, `npm start` output — or standard input, read as it
+ * arrives through the streaming decoder (sim/stream.ts).
  *
- *   npm start > run.log && npm run view -- run.log
- *   bareheap view run.log --html report.html      one self-contained HTML report (sim/html/)
- *   bareheap view --serve 8080 < run.log          the live page on 127.0.0.1 (sim/html/serve.ts)
+ * Output, in stream order while the input arrives: the stream header, each
+ * phase, each anomaly, gap, transport drop and overlong line as one plain
+ * line (stdout; stream content escaped). At the end: the summary (memory map,
+ * heap maps, statistics, anomalies). With --live on a terminal, the live view
+ * (sim/live_view.ts) instead, and the same summary when it ends.
+ *
+ * Exit codes: 0 a whole, clean stream; 1 a protocol error, an anomaly, or no
+ * stream header at all (empty, garbage or plain-text input); 2 a usage error
+ * or an unreadable file. A stream that ends with live blocks and no final ~S
+ * line gets a warning on stderr that it may be cut off (exit code unchanged).
+ * The exit code is returned, never process.exit(): output drains through a pipe.
+ *
+ *   npm start > run.log && bareheap view run.log
+ *   npm start | bareheap view --live
+ *   bareheap view run.log --html report.html   one self-contained HTML report (sim/html/report_file.ts)
+ *   bareheap view --serve 8080 < run.log       the live page on 127.0.0.1 (sim/html/serve.ts)
  */
-import { readFileSync } from "node:fs"
-import { createInterface } from "node:readline"
+import { open } from "node:fs/promises"
 import { parseArgs } from "node:util"
-import { ProtocolError } from "./decoder"
-import { HeapViewer } from "./viewer"
+import { escapeText } from "./escape"
+import { LiveViewEnd, openControllingTty, runLiveView } from "./live_view"
+import { takeServeOption } from "./html/serve_option"
+import { HeapStream, reportLine } from "./stream"
 
-const HELP = `Usage: bareheap view [--allow-gaps] [--html <report.html> | --serve [<port>]] [<log file>]
+const HELP = `Usage: bareheap view [--allow-gaps] [--live | --html <report.html> | --serve [<port>]] [<file>]
        (reads standard input without a file)
 
-Decodes a bareheap event stream (docs/protocol.md) from a captured console log
-and prints the board's memory map, heap maps and statistics.
+Decodes a bareheap event stream (docs/protocol.md) as it arrives — a board's
+raw USB serial bytes (Jacdac frames are stripped), a console log, or the
+output of npm start / devs run — and prints what it finds as it goes, then
+the board's memory map, heap maps and statistics.
 
-  --allow-gaps        record lost lines (gaps in the seq numbers) and go on
-  --html <file>       write one self-contained HTML report (no network needed to view it):
-                      the heap at any event, a timeline, leaks, anomalies, per-tag totals
-  --serve [<port>]    serve the live page on http://127.0.0.1:<port>/ (default: a free
-                      port) and push lines to it as they are read; Ctrl-C stops
-  --help              this text`
+  --allow-gaps   record lost lines (sequence gaps) and go on; without it a gap is an error
+  --live         on a terminal, a live view redrawn up to 10 times a second
+                 (keys: q quit, p pause, c console lines / events); plain lines otherwise
+  --html <file>  write one self-contained HTML report (opens with no network): the heap
+                 at any event with a scrubber, a timeline, leaks, anomalies, per-tag totals
+  --serve [<port>]  serve the live page on http://127.0.0.1:<port>/ (default: a free
+                 port) and push the stream to it as it is read; Ctrl-C stops
+  --help         this text
 
-/** `--serve` takes an optional port: parseArgs cannot, so the port is taken out first. */
-function splitServe(argv: string[]): { args: string[]; serve: number | null } {
-    const i = argv.indexOf("--serve")
-    if (i < 0) return { args: argv, serve: null }
-    const next = argv[i + 1]
-    const hasPort = next !== undefined && /^\d+$/.test(next)
-    return { args: [...argv.slice(0, i), ...argv.slice(i + (hasPort ? 2 : 1))], serve: hasPort ? Number(next) : 0 }
+Exit code: 0 clean, 1 protocol error / anomaly / no stream header, 2 usage or unreadable file.`
+
+/** Feeds a byte source into the stream until it ends, `stop()` returns true, or it fails. */
+export async function pump(source: AsyncIterable<Uint8Array | string>, stream: HeapStream, stop: () => boolean = () => false): Promise<void> {
+    for await (const chunk of source) {
+        stream.push(chunk)
+        if (stop()) return
+    }
 }
 
-/** `bareheap view [options] [<file>]`: returns the exit code (1 anomalies or a protocol error, 2 usage). */
+/** `bareheap view [options] [<file>]`: returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
     let parsed
-    const { args, serve } = splitServe(argv)
+    let args = argv
+    let serve: number | null = null
     try {
+        ;({ args, serve } = takeServeOption(argv))
         parsed = parseArgs({
             args,
-            options: { "allow-gaps": { type: "boolean", default: false }, html: { type: "string" }, help: { type: "boolean", default: false } },
+            options: {
+                "allow-gaps": { type: "boolean", default: false },
+                live: { type: "boolean", default: false },
+                html: { type: "string" },
+                help: { type: "boolean", default: false },
+            },
             allowPositionals: true,
             strict: true,
         })
-        if (serve !== null && serve > 65535) throw new Error(`--serve port must be 0..65535, got ${serve}`)
-        if (serve !== null && parsed.values.html !== undefined) throw new Error("--html and --serve do not go together")
+        if ([serve !== null, parsed.values.html !== undefined, parsed.values.live].filter(x => x).length > 1) throw new Error("--live, --html and --serve do not go together")
     } catch (e) {
-        console.error(`error: ${(e as Error).message}\n\n${HELP}`)
+        console.error(`error: ${escapeText((e as Error).message, 200)}\n\n${HELP}`)
         return 2
     }
     if (parsed.values.help) {
         console.log(HELP)
         return 0
     }
-    const file = parsed.positionals[0]
-    const allowGaps = parsed.values["allow-gaps"]
-    if (serve !== null) return serveStream(file, serve, allowGaps)
-    let text: string
-    try {
-        text = readFileSync(file ?? 0, "utf8")
-    } catch (e) {
-        console.error(`error: cannot read ${file ?? "standard input"}: ${(e as Error).message}`)
+    if (parsed.positionals.length > 1) {
+        console.error(`error: view reads one file, got ${parsed.positionals.length}: ${parsed.positionals.map(p => `"${escapeText(p, 80)}"`).join(" ")}\n\n${HELP}`)
         return 2
     }
-    if (parsed.values.html !== undefined) return htmlReport(text, file, parsed.values.html, allowGaps)
-    const viewer = new HeapViewer({ allowGaps })
-    try {
-        for (const line of text.split("\n")) viewer.push(line.replace(/\r$/, ""))
-    } catch (e) {
-        if (e instanceof ProtocolError) {
-            console.error(`error: ${file ?? "stdin"}: ${e.message}`)
-            return 1
+    const file = parsed.positionals[0]
+    const name = file === undefined ? "standard input" : escapeText(file, 200)
+    let source: AsyncIterable<Uint8Array | string>
+    let close = async () => {}
+    if (file === undefined) source = process.stdin
+    else {
+        try {
+            const fh = await open(file, "r")
+            source = fh.createReadStream()
+            close = () => fh.close().catch(() => {})
+        } catch (e) {
+            console.error(`error: cannot read ${name}: ${escapeText((e as Error).message, 300)}`)
+            return 2
         }
-        throw e
     }
-    console.log(viewer.render())
-    return viewer.decoder.anomalies.length > 0 ? 1 : 0
+    const allowGaps = parsed.values["allow-gaps"]
+    try {
+        if (parsed.values.html !== undefined) return await htmlReport(source, name, parsed.values.html, allowGaps)
+        if (serve !== null) return await serveStream(source, name, serve, allowGaps)
+    } catch (e) {
+        console.error(`error: cannot read ${name}: ${escapeText((e as Error).message, 300)}`)
+        return 2
+    } finally {
+        await close()
+    }
+    const stream = new HeapStream({ allowGaps })
+    let ending: LiveViewEnd = "end"
+    try {
+        if (parsed.values.live && process.stdout.isTTY) {
+            // Keys: from stdin when the data comes from a file, else from the controlling terminal.
+            const keys = file !== undefined && process.stdin.isTTY ? process.stdin : openControllingTty()
+            const live = runLiveView(stream, { output: process.stdout, keys, title: name })
+            const reading = pump(source, stream, () => live.finished).then(() => stream.end())
+            ending = await Promise.race([live.done, reading.then(() => live.endOfInput())])
+            live.stop()
+            // Quit before the input ended: stop reading (a pipe would otherwise keep the process alive).
+            if (!stream.ended) (source as { destroy?: () => void }).destroy?.()
+        } else {
+            stream.onReport(r => {
+                if (r.kind === "error") return // printed once below, on stderr
+                const l = reportLine(r)
+                if (l !== null) process.stdout.write(l + "\n")
+            })
+            await pump(source, stream, () => !stream.decoding && file !== undefined)
+            stream.end()
+        }
+    } catch (e) {
+        console.error(`error: cannot read ${name}: ${escapeText((e as Error).message, 300)}`)
+        return 2
+    } finally {
+        await close()
+    }
+    return finish(stream, name, ending)
 }
 
-async function htmlReport(text: string, file: string | undefined, out: string, allowGaps: boolean): Promise<number> {
+/** Prints the summary and the verdict; returns the exit code. Shared by `view` and the monitor. */
+export function finish(stream: HeapStream, name: string, ending: LiveViewEnd = "end"): number {
+    const { noHeader, warnings } = stream.endingProblems()
+    if (noHeader) {
+        const t = stream.transportLine()
+        console.error(`error: ${name}: no bareheap stream found (no ~H header line in ${stream.lineNo} lines)${t === null ? "" : `; ${t}`}`)
+        return 1
+    }
+    console.log(stream.summary())
+    if (ending === "quit" || ending === "interrupt") console.log(`(stopped by the user before the end of ${name})`)
+    if (stream.failed !== null) console.error(`error: ${name}: ${stream.failed.message}`)
+    else for (const w of warnings) console.error(w)
+    return stream.failed !== null || stream.decoder.anomalyCount > 0 ? 1 : 0
+}
+
+/** `--html <out>`: the whole input decoded once into the self-contained report. */
+async function htmlReport(source: AsyncIterable<Uint8Array | string>, name: string, out: string, allowGaps: boolean): Promise<number> {
+    const chunks: Buffer[] = []
+    for await (const c of source) chunks.push(typeof c === "string" ? Buffer.from(c) : Buffer.from(c))
     const { writeReport } = await import("./html/report_file")
     let r
     try {
-        r = writeReport(text, out, { allowGaps, source: file ?? "standard input" })
+        r = writeReport(Buffer.concat(chunks), out, { allowGaps, source: name })
     } catch (e) {
-        console.error(`error: cannot write ${out}: ${(e as Error).message}`)
+        console.error(`error: cannot write ${escapeText(out, 200)}: ${escapeText((e as Error).message, 300)}`)
         return 2
     }
-    for (const m of r.protocolErrors) console.error(`error: ${file ?? "stdin"}: ${m}`)
-    console.log(`wrote ${out}: ${r.events} events, ${r.bytes} bytes, ${r.anomalies} anomalies, ${r.protocolErrors.length} protocol errors`)
-    return r.protocolErrors.length > 0 || r.anomalies > 0 ? 1 : 0
+    for (const m of r.protocolErrors) console.error(`error: ${name}: ${m}`)
+    if (r.errorCount > r.protocolErrors.length) console.error(`error: ${name}: ${r.errorCount - r.protocolErrors.length} more protocol errors`)
+    console.log(`wrote ${escapeText(out, 200)}: ${r.events} events, ${r.bytes} bytes, ${r.anomalies} anomalies, ${r.errorCount} protocol errors`)
+    return r.errorCount > 0 || r.anomalies > 0 || r.events === 0 ? 1 : 0
 }
 
-/** Serves the live page and feeds it the file's or stdin's lines as they are read, until SIGINT/SIGTERM. */
-async function serveStream(file: string | undefined, port: number, allowGaps: boolean): Promise<number> {
+/** `--serve [port]`: the live page, fed the input as it is read, until SIGINT/SIGTERM. */
+async function serveStream(source: AsyncIterable<Uint8Array | string>, name: string, port: number, allowGaps: boolean): Promise<number> {
     const { serveLive } = await import("./html/serve")
-    const { createReadStream } = await import("node:fs")
+    const stream = new HeapStream({ allowGaps, onError: "continue" })
     let live
     try {
-        live = await serveLive({ port, allowGaps, source: file ?? "standard input" })
+        live = await serveLive(stream, { port, source: name })
     } catch (e) {
-        console.error(`error: cannot listen on 127.0.0.1:${port}: ${(e as Error).message}`)
+        console.error(`error: cannot listen on 127.0.0.1:${port}: ${escapeText((e as Error).message, 300)}`)
         return 2
     }
     console.log(`serving the live heap page at ${live.url} (Ctrl-C stops)`)
-    const input = file ? createReadStream(file) : process.stdin
-    input.on("error", (e: Error) => console.error(`error: cannot read ${file ?? "standard input"}: ${e.message}`))
-    const rl = createInterface({ input, crlfDelay: Infinity })
-    rl.on("line", line => live.push(line))
-    rl.on("close", () => {
-        live.flush()
-        console.log(`end of ${file ?? "standard input"}: ${live.builder.eventCount} events; still serving`)
+    stream.onReport(r => {
+        const l = reportLine(r)
+        if (l !== null) process.stdout.write(l + "\n")
     })
-    await new Promise<void>(resolve => {
+    let stopped = false
+    const stop = new Promise<void>(resolve => {
         process.once("SIGINT", resolve)
         process.once("SIGTERM", resolve)
-    })
-    rl.close()
-    input.destroy() // an open stdin pipe would keep the process alive
+    }).then(() => (stopped = true))
+    const reading = pump(source, stream, () => stopped).then(() => {
+        stream.end()
+        live.flush()
+        if (!stopped) console.log(`end of ${name}: ${live.builder.eventCount} events; still serving (Ctrl-C stops)`)
+    }, (e: Error) => console.error(`error: cannot read ${name}: ${escapeText(e.message, 300)}; still serving what arrived`))
+    await Promise.race([stop, reading.then(() => stop)])
+    ;(source as { destroy?: () => void }).destroy?.() // an open stdin pipe would keep the process alive
     await live.close()
     return 0
 }

@@ -14,23 +14,26 @@ import { ReportBuilder } from "./report_model"
 export interface ReportResult {
     events: number
     bytes: number
-    /** ProtocolError messages, in line order (each also a row of the page's anomaly table). */
+    /** The first HISTORY_LIMIT ProtocolError messages, in line order (each also a row of the page's anomaly table). */
     protocolErrors: string[]
+    /** All ProtocolErrors. */
+    errorCount: number
     anomalies: number
 }
 
-/** The report page for a whole stream's text. */
-export function reportHtml(text: string, options: { allowGaps?: boolean; source?: string } = {}): { html: string; builder: ReportBuilder; protocolErrors: string[] } {
+/** The report page for a whole stream: console text, or a board's raw USB serial bytes (HeapStream strips the framing). */
+export function reportHtml(input: string | Uint8Array, options: { allowGaps?: boolean; source?: string } = {}): { html: string; builder: ReportBuilder; protocolErrors: string[] } {
     const builder = new ReportBuilder({ allowGaps: options.allowGaps, tolerant: true })
     builder.source = options.source ?? ""
-    for (const line of text.split("\n")) builder.push(line)
+    builder.stream.push(input)
+    builder.stream.end()
     const html = renderPage(builder.data())
     return { html, builder, protocolErrors: builder.protocolErrors.map(r => String(r["message"])) }
 }
 
 /** Writes the report for `text` to `file`. */
-export function writeReport(text: string, file: string, options: { allowGaps?: boolean; source?: string } = {}): ReportResult {
+export function writeReport(text: string | Uint8Array, file: string, options: { allowGaps?: boolean; source?: string } = {}): ReportResult {
     const { html, builder, protocolErrors } = reportHtml(text, options)
     writeFileSync(file, html)
-    return { events: builder.eventCount, bytes: Buffer.byteLength(html), protocolErrors, anomalies: builder.decoder.anomalies.length }
+    return { events: builder.eventCount, bytes: Buffer.byteLength(html), protocolErrors, errorCount: builder.stream.errorCount, anomalies: builder.decoder.anomalyCount }
 }

@@ -39,7 +39,8 @@ import { Board } from "../../boards/board"
 import { BOARDS } from "../../boards/index"
 import { makeAllocator } from "../../src/allocators/registry"
 import { StaticRegion } from "../../src/core/region"
-import { DecodedEvent, DecoderOptions, HeaderEvent, ProtocolError, StreamDecoder } from "../decoder"
+import { DecodedEvent, DecoderOptions, HeaderEvent, HISTORY_LIMIT, StreamDecoder } from "../decoder"
+import { HeapStream, StreamReport } from "../stream"
 import { Column, EncodedColumn } from "./columns"
 
 /** `to` of a life that is still live. */
@@ -113,7 +114,7 @@ export interface ReportData {
 }
 
 export interface BuilderOptions extends DecoderOptions {
-    /** Keep going after a ProtocolError (it becomes an anomaly row): for live streams. Default false (push throws). */
+    /** Keep going after a ProtocolError (it becomes an anomaly row): HeapStream's onError "continue". Default false ("stop"). */
     tolerant?: boolean
 }
 
@@ -148,13 +149,14 @@ function boardData(b: Board | undefined): ReportData["board"] {
     }
 }
 
-function table(rows: Row[]): Table {
-    return { rows: rows.slice(0, MAX_ROWS), total: rows.length }
+/** The first MAX_ROWS rows; `total` counts also those the decoder no longer keeps (past HISTORY_LIMIT). */
+function table(rows: Row[], total = rows.length): Table {
+    return { rows: rows.slice(0, MAX_ROWS), total: Math.max(total, rows.length) }
 }
 
 export class ReportBuilder {
-    readonly decoder: StreamDecoder
-    readonly tolerant: boolean
+    /** The stream this builder listens to (its own, or the one a caller such as the monitor passed). */
+    readonly stream: HeapStream
     /** Shown in the page's title: the file name or "standard input". */
     source = ""
     // events
@@ -186,17 +188,25 @@ export class ReportBuilder {
     private peakBytes = -1
     private leakRows: Row[] = []
     private lastType = ""
-    /** ProtocolErrors a tolerant builder went past, as anomaly-table rows. */
+    /** The first HISTORY_LIMIT ProtocolErrors (a tolerant stream went past them), as anomaly-table rows. */
     readonly protocolErrors: Row[] = []
-    private lineNo = 0
+    private lastEvent: DecodedEvent | null = null
     // what the last delta() sent
     private sentEvents = 0
     private sentLives = 0
     private sentErrors = 0
 
-    constructor(options: BuilderOptions = {}) {
-        this.decoder = new StreamDecoder({ allowGaps: options.allowGaps })
-        this.tolerant = options.tolerant ?? false
+    /**
+     * Listens to `source` from now on (attach before pushing: earlier lines are not seen), or to a
+     * new HeapStream with these options.
+     */
+    constructor(source: HeapStream | BuilderOptions = {}) {
+        this.stream = source instanceof HeapStream ? source : new HeapStream({ allowGaps: source.allowGaps, onError: source.tolerant ? "continue" : "stop" })
+        this.stream.onReport(r => this.report(r))
+    }
+
+    get decoder(): StreamDecoder {
+        return this.stream.decoder
     }
 
     /** Events decoded so far. */
@@ -209,19 +219,19 @@ export class ReportBuilder {
         return [...this.open.values()].map(l => ({ ptr: this.ptr.get(l), size: this.size.get(l), align: this.align.get(l), life: l })).sort((a, b) => a.ptr - b.ptr)
     }
 
-    /** One raw console line. Returns the decoded event, or null (not a protocol line, or a tolerated ProtocolError). */
+    /** One console line (a line end is added). Returns its decoded event, or null (another console line, or a ProtocolError). */
     push(line: string): DecodedEvent | null {
-        this.lineNo++
-        let ev: DecodedEvent | null
-        try {
-            ev = this.decoder.push(line, this.lineNo)
-        } catch (e) {
-            if (!(e instanceof ProtocolError) || !this.tolerant) throw e
-            this.protocolErrors.push({ kind: "protocol-error", lineNo: e.lineNo, seq: null, message: e.message })
-            return null
-        }
-        if (ev) this.record(ev)
-        return ev
+        this.lastEvent = null
+        this.stream.push(line + "\n")
+        return this.lastEvent
+    }
+
+    private report(r: StreamReport): void {
+        if (r.kind === "event") {
+            this.lastEvent = r.event
+            this.record(r.event)
+        } else if (r.kind === "error" && this.protocolErrors.length < HISTORY_LIMIT)
+            this.protocolErrors.push({ kind: "protocol-error", lineNo: r.error.lineNo, seq: null, message: r.error.message })
     }
 
     private record(ev: DecodedEvent): void {
@@ -254,7 +264,7 @@ export class ReportBuilder {
                 this.fails++
                 break
             case "phase":
-                this.phases.push({ name: ev.name, ev: e })
+                if (this.phases.length < HISTORY_LIMIT) this.phases.push({ name: ev.name, ev: e }) // marks on the timeline: more would be a smear
                 break
             case "leak": {
                 if (this.lastType !== "leak") this.leakRows = []
@@ -398,7 +408,7 @@ export class ReportBuilder {
         const tagsAtPeak = [...perTag]
             .sort((a, b) => b[1].bytes - a[1].bytes)
             .map(([t, v]) => ({ tag: this.tagNames[t], blocks: v.blocks, bytes: v.bytes, share: peakTotal > 0 ? Math.round((1000 * v.bytes) / peakTotal) / 10 : 0 }))
-        return { leaks: { source: leakSource, ...table(leaks) }, anomalies: table(anomalies), tagsAtPeak: table(tagsAtPeak), final: table(this.finalRows()) }
+        return { leaks: { source: leakSource, ...table(leaks) }, anomalies: table(anomalies, this.stream.errorCount + d.gapCount + d.anomalyCount), tagsAtPeak: table(tagsAtPeak), final: table(this.finalRows()) }
     }
 
     private finalRows(): Row[] {
@@ -421,8 +431,9 @@ export class ReportBuilder {
             ["OOM hook calls", c.oomCalls],
             ["debug check failures", c.checkFailures],
             ["largest request", c.maxRequest],
-            ["anomalies", d.anomalies.length],
-            ["lost-line gaps", d.gaps.length],
+            ["protocol errors", this.stream.errorCount],
+            ["anomalies", d.anomalyCount],
+            ["lost-line gaps", d.gapCount],
         ]
         const s = d.stats
         if (s)

@@ -3,9 +3,10 @@
  * serves the report page (page.ts, `live: true`) and pushes the stream's
  * changes to it as server-sent events while lines arrive.
  *
- *   const live = await serveLive({ port: 0 })       // 0: any free port
- *   console.log(live.url)                          // http://127.0.0.1:PORT/
- *   for await (const line of lines) live.push(line) // from serial, devtools, stdin…
+ *   const stream = new HeapStream({ allowGaps: true, onError: "continue" })
+ *   const live = await serveLive(stream, { port: 0 })  // 0: any free port; attach before pushing
+ *   console.log(live.url)                              // http://127.0.0.1:PORT/
+ *   for await (const chunk of source) stream.push(chunk) // serial, devtools, stdin… (the monitor's pump)
  *   await live.close()
  *
  *   GET /        the page
@@ -15,22 +16,24 @@
  *                every FLUSH_MS while lines arrive
  *   anything else 404
  *
- * Bounds: one ReportBuilder for all clients (decoding happens once); a delta
- * is computed once per flush and written to every client; a new client gets
- * the full data (and from then on the shared deltas). The builder is
- * tolerant: a ProtocolError becomes a row of the anomaly table and the
- * stream goes on, since a live board cannot be asked to resend.
+ * Bounds: one ReportBuilder for all clients (the stream is decoded once, by
+ * the caller's HeapStream); a delta is computed once per flush and written to
+ * every client; a new client gets the full data (and from then on the shared
+ * deltas). Give the stream onError "continue" (as the monitor does): each
+ * ProtocolError then becomes a row of the anomaly table and the stream goes
+ * on, since a live board cannot be asked to resend.
  * Listens on 127.0.0.1 only: the page shows a device's memory, not for the LAN.
  */
 import { createServer, IncomingMessage, ServerResponse } from "node:http"
 import { AddressInfo } from "node:net"
 import { renderPage } from "./page"
-import { BuilderOptions, ReportBuilder } from "./report_model"
+import { HeapStream } from "../stream"
+import { ReportBuilder } from "./report_model"
 
 /** Longest wait between a line's arrival and the page's update. */
 export const FLUSH_MS = 100
 
-export interface LiveOptions extends BuilderOptions {
+export interface LiveOptions {
     /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
     port?: number
     /** Shown in the page's title. */
@@ -41,15 +44,13 @@ export interface LiveServer {
     readonly url: string
     readonly port: number
     readonly builder: ReportBuilder
-    /** One raw console line of the stream. Returns whether it was a protocol line that decoded. */
-    push(line: string): boolean
-    /** Sends what is pending now (push schedules this itself). */
+    /** Sends what is pending now (every report of the stream schedules this itself). */
     flush(): void
     close(): Promise<void>
 }
 
-export async function serveLive(options: LiveOptions = {}): Promise<LiveServer> {
-    const builder = new ReportBuilder({ ...options, tolerant: true })
+export async function serveLive(stream: HeapStream, options: LiveOptions = {}): Promise<LiveServer> {
+    const builder = new ReportBuilder(stream)
     builder.source = options.source ?? ""
     const clients = new Set<ServerResponse>()
     let timer: NodeJS.Timeout | null = null
@@ -67,7 +68,7 @@ export async function serveLive(options: LiveOptions = {}): Promise<LiveServer> 
     const handle = (req: IncomingMessage, res: ServerResponse) => {
         const path = (req.url ?? "/").split("?")[0]
         if (req.method === "GET" && path === "/") {
-            const empty = new ReportBuilder().data(true)
+            const empty = new ReportBuilder(new HeapStream()).data(true)
             empty.source = builder.source
             const body = renderPage(empty)
             res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff" })
@@ -84,6 +85,9 @@ export async function serveLive(options: LiveOptions = {}): Promise<LiveServer> 
         }
     }
 
+    stream.onReport(() => {
+        if (!timer) timer = setTimeout(flush, FLUSH_MS)
+    })
     const server = createServer(handle)
     await new Promise<void>((resolve, reject) => {
         server.once("error", reject)
@@ -94,11 +98,6 @@ export async function serveLive(options: LiveOptions = {}): Promise<LiveServer> 
         url: `http://127.0.0.1:${port}/`,
         port,
         builder,
-        push(line: string): boolean {
-            const ev = builder.push(line)
-            if (!timer) timer = setTimeout(flush, FLUSH_MS)
-            return ev !== null
-        },
         flush,
         async close() {
             if (timer) clearTimeout(timer)

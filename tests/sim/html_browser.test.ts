@@ -188,4 +188,29 @@ describe("the live page (bareheap view --serve)", () => {
         child.kill("SIGTERM")
         await expect.poll(() => child.exitCode, { timeout: 10000 }).toBe(0)
     })
+
+    it("is served by bareheap monitor --serve, fed lines as they arrive", async () => {
+        const mon = spawn("node", [join(__dirname, "../../bin/bareheap.mjs"), "monitor", "--file", "-", "--plain", "--serve", "0"], { stdio: "pipe" })
+        try {
+            let err = ""
+            mon.stderr.on("data", b => (err += b))
+            await expect.poll(() => err, { timeout: 20000 }).toMatch(/live heap page at http:\/\/127\.0\.0\.1:\d+\//)
+            const page = await browser.context.newPage()
+            await page.goto(/http:\/\/127\.0\.0\.1:\d+\//.exec(err)![0])
+            await page.waitForFunction(() => (window as unknown as { bareheap?: { ready: boolean } }).bareheap?.ready === true)
+            await page.locator("#blocks-list summary").click()
+            for (const [from, to] of [[0, 300], [300, 800]]) {
+                mon.stdin.write(STREAM.slice(from, to).join("\n") + "\n")
+                await expect.poll(() => page.locator("#scrubber").getAttribute("max"), { timeout: 10000 }).toBe(String(to - 1))
+                await expectModelAt(page, STREAM, to - 1)
+            }
+            await page.close()
+            mon.stdin.end()
+            await expect.poll(() => err, { timeout: 10000 }).toContain("stays at")
+            mon.kill("SIGINT")
+            await expect.poll(() => mon.exitCode, { timeout: 10000 }).not.toBeNull()
+        } finally {
+            if (mon.exitCode === null) mon.kill("SIGKILL")
+        }
+    })
 })

@@ -83,15 +83,16 @@ describe("ReportBuilder", () => {
         ])
     })
 
-    it("turns a protocol error into an anomaly row when tolerant, and throws otherwise", () => {
+    it("turns a protocol error into an anomaly row when tolerant, and stops otherwise", () => {
         const bad = ["~H 0 2 pico slots 20020000 400 1000 7ff 0", "~P 1 <script>", "~A 1 0 c 4"]
         const t = new ReportBuilder({ tolerant: true })
         bad.forEach(l => t.push(l))
         expect(t.protocolErrors.map(r => r["message"])).toEqual([`line 2: "~P 1 <script>": field 2 (phase name) must be 1-24 characters of [a-z0-9_-], got "<script>"`])
         expect(t.eventCount).toBe(2)
-        const strict = new ReportBuilder()
-        strict.push(bad[0])
-        expect(() => strict.push(bad[1])).toThrow(/phase name/)
+        const strict = new ReportBuilder() // onError "stop": later lines are not decoded
+        bad.forEach(l => strict.push(l))
+        expect(strict.stream.failed?.message).toMatch(/phase name/)
+        expect(strict.eventCount).toBe(1)
     })
 
     it("samples the timeline within bounds and ends at the last event", () => {
@@ -175,10 +176,10 @@ describe("bareheap view --html", () => {
 
     it("exits 1 and prints each protocol error escaped, and still writes the report", () => {
         const log = join(dir, "bad.log")
-        writeFileSync(log, ["~H 0 2 pico buddy 20020000 8000 1000 7ff 0", "~P 1 \x1b]0;x\x07<b>", "~A 1 0 c 4"].join("\n"))
+        writeFileSync(log, ["~H 0 2 pico buddy 20020000 8000 1000 7ff 0", "~P 1 \x01<b>", "~A 1 0 c 4"].join("\n"))
         const r = spawnSync("node", [bin, "view", log, "--html", join(dir, "bad.html")], { encoding: "utf8" })
         expect(r.status).toBe(1)
-        expect(r.stderr).toContain(`"~P 1 \\u001b]0;x\\u0007<b>": field 2 (phase name)`)
+        expect(r.stderr).toContain(`"~P 1 \\x01<b>": field 2 (phase name)`)
         expect(r.stdout).toContain("2 events")
     })
 
