@@ -553,7 +553,13 @@ export class StreamDecoder {
     private curVersion = PROTOCOL_VERSION
 
     private lineErr(expected: string): ProtocolError {
-        return new ProtocolError(this.curNo, this.curText, expected)
+        // A ProtocolError describes the stream, not the code: its stack is noise, and
+        // capturing it dominated the cost of a hostile stream (one error per bad line).
+        const limit = Error.stackTraceLimit
+        Error.stackTraceLimit = 0
+        const e = new ProtocolError(this.curNo, this.curText, expected)
+        Error.stackTraceLimit = limit
+        return e
     }
 
     private num(i: number, name: string): number {
