@@ -5,6 +5,11 @@
  * draws: the chip's memory map, the heap region at the scrubber's event,
  * the timeline, and the tables.
  *
+ * Columns arrive as base64 (gzipped in a report file: inflated with the
+ * browser's DecompressionStream, so loading is a promise chain that keeps
+ * live deltas in arrival order). Seqs are not sent per event: seqBreaks
+ * gives the seq where it does not follow on (restarts, gaps).
+ *
  * Reconstruction: a block life l is live at event e iff from[l] ≤ e < to[l];
  * lives are in order of `from`. snaps[k] lists the lives live at event
  * k·SNAP (built once, and extended as live events arrive), so
@@ -26,12 +31,13 @@
         return e
     }
     var CTOR = { f64: Float64Array, i32: Int32Array, u8: Uint8Array }
-    /** An EncodedColumn (columns.ts) back to its typed array. */
+    /** An EncodedColumn (columns.ts) back to its typed array: a promise, since a gzipped one inflates in a stream. */
     function col(c) {
         var bin = atob(c.b64)
         var bytes = new Uint8Array(bin.length)
         for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i)
-        return new CTOR[c.t](bytes.buffer, 0, c.n)
+        var raw = c.z ? new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer() : Promise.resolve(bytes.buffer)
+        return raw.then(function (buf) { return new CTOR[c.t](buf, 0, c.n) })
     }
     /** A growable column: typed array `a` with `n` used elements. */
     function Grow(type) { this.a = new CTOR[type](16); this.n = 0; this.type = type }
@@ -49,8 +55,9 @@
     var hex = function (n) { return "0x" + n.toString(16) }
 
     var D = null // the latest ReportData (tables, samples, header…)
-    var ev = { seq: new Grow("f64"), type: new Grow("u8"), life: new Grow("i32") }
-    var lv = { ptr: new Grow("f64"), size: new Grow("f64"), align: new Grow("f64"), from: new Grow("i32"), to: new Grow("i32"), origin: new Grow("i32"), tag: new Grow("u8") }
+    var ev = { type: new Grow("u8"), life: new Grow("i32") }
+    var breakEv = [], breakSeq = [] // seq of event e: breakSeq[k] + e − breakEv[k], k the last break ≤ e
+    var lv = { ptr: new Grow("f64"), size: new Grow("f64"), alignLog2: new Grow("u8"), from: new Grow("i32"), to: new Grow("i32"), origin: new Grow("i32"), tag: new Grow("u8") }
     var snaps = []
     var cur = 0
     var live = []
@@ -58,13 +65,26 @@
     var chart = null
     var selected = -1
 
-    function E() { return ev.seq.n }
+    function E() { return ev.type.n }
 
+    function seqAt(e) {
+        var lo = 0, hi = breakEv.length
+        while (lo < hi) { var mid = (lo + hi) >>> 1; if (breakEv[mid] <= e) lo = mid + 1; else hi = mid }
+        return lo === 0 ? e : breakSeq[lo - 1] + e - breakEv[lo - 1]
+    }
+    function alignOf(l) { return Math.pow(2, lv.alignLog2.a[l]) }
+
+    /** Appends a full or delta ReportData's columns (all inflated first, so a delta applies whole). */
     function appendColumns(d) {
-        for (var k in ev) ev[k].append(col(d.events[k]))
-        for (var j in lv) lv[j].append(col(d.lives[j]))
-        for (var i = 0; i + 1 < d.closed.length; i += 2) lv.to.a[d.closed[i]] = d.closed[i + 1]
-        for (var r = 0; r + 1 < d.retagged.length; r += 2) lv.tag.a[d.retagged[r]] = d.retagged[r + 1]
+        var names = [], jobs = []
+        for (var k in ev) { names.push([ev[k]]); jobs.push(col(d.events[k])) }
+        for (var j in lv) { names.push([lv[j]]); jobs.push(col(d.lives[j])) }
+        return Promise.all(jobs).then(function (arrays) {
+            for (var i = 0; i < arrays.length; i++) names[i][0].append(arrays[i])
+            for (var b = 0; b + 1 < d.seqBreaks.length; b += 2) { breakEv.push(d.seqBreaks[b]); breakSeq.push(d.seqBreaks[b + 1]) }
+            for (var c = 0; c + 1 < d.closed.length; c += 2) lv.to.a[d.closed[c]] = d.closed[c + 1]
+            for (var r = 0; r + 1 < d.retagged.length; r += 2) lv.tag.a[d.retagged[r]] = d.retagged[r + 1]
+        })
     }
 
     /** First life with from > x (lives are in order of from). */
@@ -190,8 +210,8 @@
         return [
             "pointer   " + hex(lv.ptr.a[l]),
             "size      " + lv.size.a[l] + " B",
-            "alignment " + lv.align.a[l],
-            "allocated at seq " + hex(ev.seq.a[o]) + " (event " + o + ")",
+            "alignment " + alignOf(l),
+            "allocated at seq " + hex(seqAt(o)) + " (event " + o + ")",
             "tag       " + D.tags[lv.tag.a[l]],
         ].join("\n")
     }
@@ -216,7 +236,7 @@
     // ---- the event at the scrubber ---------------------------------------
     function eventText(e) {
         var t = D.typeNames[ev.type.a[e]], l = ev.life.a[e]
-        var s = "seq " + hex(ev.seq.a[e]) + ": " + t
+        var s = "seq " + hex(seqAt(e)) + ": " + t
         if (l >= 0) s += " " + hex(lv.ptr.a[l]) + " " + lv.size.a[l] + " B"
         if (t === "phase") for (var i = 0; i < D.phases.length; i++) if (D.phases[i].ev === e) s += " " + D.phases[i].name
         return s
@@ -232,8 +252,8 @@
             var l = shown[i], tr = el("tr")
             tr.appendChild(el("td", hex(lv.ptr.a[l]), "mono"))
             tr.appendChild(el("td", lv.size.a[l], "num"))
-            tr.appendChild(el("td", lv.align.a[l], "num"))
-            tr.appendChild(el("td", hex(ev.seq.a[lv.origin.a[l]]), "mono"))
+            tr.appendChild(el("td", alignOf(l), "num"))
+            tr.appendChild(el("td", hex(seqAt(lv.origin.a[l])), "mono"))
             tr.appendChild(el("td", D.tags[lv.tag.a[l]]))
             body.appendChild(tr)
         }
@@ -373,7 +393,7 @@
         $("leaks-source").textContent = t.leaks.source
         fillTable("leaks", t.leaks, function (r) { return [[hex(r.ptr), "mono"], [r.size, "num"], [r.align, "num"], [r.kind], [seqText(r.allocSeq), "mono"]] })
         fillTable("anomalies", t.anomalies, function (r) { return [[r.kind], [r.lineNo, "num"], [seqText(r.seq), "mono"], [r.message]] })
-        $("peak-title").textContent = D.peakEv >= 0 ? "at event " + D.peakEv + " (seq " + hex(ev.seq.a[D.peakEv] || 0) + "), the most live bytes" : ""
+        $("peak-title").textContent = D.peakEv >= 0 ? "at event " + D.peakEv + " (seq " + hex(seqAt(D.peakEv)) + "), the most live bytes" : ""
         fillTable("tags-at-peak", t.tagsAtPeak, function (r) { return [[r.tag], [r.blocks, "num"], [r.bytes, "num"], [r.share + " %", "num"]] })
         fillTable("final", t.final, function (r) { return [[r.name], [r.value, "num"]] })
     }
@@ -386,14 +406,24 @@
             : "waiting for a stream header (~H)…"
     }
 
+    var loading = Promise.resolve()
+    /** Loads full (fresh) or delta data; loads run one after another, in arrival order. */
     function load(d, fresh) {
+        loading = loading.then(function () { return loadNow(d, fresh) })
+        return loading
+    }
+    function loadNow(d, fresh) {
         if (fresh) {
             for (var k in ev) ev[k].n = 0
             for (var j in lv) lv[j].n = 0
+            breakEv = []
+            breakSeq = []
             snaps = []
             selected = -1
         }
-        appendColumns(d)
+        return appendColumns(d).then(function () { show(d, fresh) })
+    }
+    function show(d, fresh) {
         // a closed life changes older snapshots' filters only through `to`, which liveAt reads; a new header may change the layout
         D = d
         buildSnaps()
@@ -446,13 +476,14 @@
         $("live-status").hidden = false
         setFollow(true)
         var source = new EventSource("events")
-        source.addEventListener("full", function (m) { load(JSON.parse(m.data), true); window.bareheap.ready = true })
+        source.addEventListener("full", function (m) { load(JSON.parse(m.data), true).then(function () { window.bareheap.ready = true }) })
         source.addEventListener("delta", function (m) { load(JSON.parse(m.data), false) })
         source.onerror = function () { $("live-status").textContent = "live: connection lost (the server stopped?)" }
     } else {
-        load(first, true)
-        window.bareheap.ready = true
+        load(first, true).then(function () {
+            window.bareheap.ready = true
+            // the frame after the first draw has been painted: bench/html.ts reads this as "first paint of the heap"
+            requestAnimationFrame(function () { requestAnimationFrame(function () { window.bareheap.paintedAt = performance.now() }) })
+        })
     }
-    // the frame after the first draw has been painted: bench/html.ts reads this as "first paint of the heap"
-    requestAnimationFrame(function () { requestAnimationFrame(function () { window.bareheap.paintedAt = performance.now() }) })
 })()

@@ -99,8 +99,10 @@ export interface ReportData {
     meta: Span[] | null
     typeNames: readonly string[]
     tags: string[]
-    events: { seq: EncodedColumn; type: EncodedColumn; life: EncodedColumn }
-    lives: { ptr: EncodedColumn; size: EncodedColumn; align: EncodedColumn; from: EncodedColumn; to: EncodedColumn; origin: EncodedColumn; tag: EncodedColumn }
+    events: { type: EncodedColumn; life: EncodedColumn }
+    /** [e, seq] pairs: event e has this seq, and each later event the previous seq + 1 until the next pair (restarts, gaps). */
+    seqBreaks: number[]
+    lives: { ptr: EncodedColumn; size: EncodedColumn; alignLog2: EncodedColumn; from: EncodedColumn; to: EncodedColumn; origin: EncodedColumn; tag: EncodedColumn }
     /** [life, to] pairs: lives (sent earlier) that ended since the last delta. */
     closed: number[]
     /** [life, tag] pairs: lives (sent earlier) a leak report named since the last delta. */
@@ -160,13 +162,14 @@ export class ReportBuilder {
     /** Shown in the page's title: the file name or "standard input". */
     source = ""
     // events
-    private seq = new Column("f64")
+    private seq = new Column("f64") // kept here for rows and breaks; the page gets seqBreaks
+    private seqBreaks: number[] = []
     private type = new Column("u8")
     private evLife = new Column("i32")
     // lives
     private ptr = new Column("f64")
     private size = new Column("f64")
-    private align = new Column("f64")
+    private alignLog2 = new Column("u8")
     private from = new Column("i32")
     private to = new Column("i32")
     private origin = new Column("i32")
@@ -194,6 +197,7 @@ export class ReportBuilder {
     // what the last delta() sent
     private sentEvents = 0
     private sentLives = 0
+    private sentBreaks = 0
     private sentErrors = 0
 
     /**
@@ -216,7 +220,11 @@ export class ReportBuilder {
 
     /** Live blocks of the mirror (equal to decoder.blocks(), see the header). */
     openLives(): { ptr: number; size: number; align: number; life: number }[] {
-        return [...this.open.values()].map(l => ({ ptr: this.ptr.get(l), size: this.size.get(l), align: this.align.get(l), life: l })).sort((a, b) => a.ptr - b.ptr)
+        return [...this.open.values()].map(l => ({ ptr: this.ptr.get(l), size: this.size.get(l), align: this.alignOf(l), life: l })).sort((a, b) => a.ptr - b.ptr)
+    }
+
+    private alignOf(l: number): number {
+        return 2 ** this.alignLog2.get(l)
     }
 
     /** One console line (a line end is added). Returns its decoded event, or null (another console line, or a ProtocolError). */
@@ -236,6 +244,7 @@ export class ReportBuilder {
 
     private record(ev: DecodedEvent): void {
         const e = this.seq.push(ev.seq)
+        if (e === 0 || ev.seq !== this.seq.get(e - 1) + 1) this.seqBreaks.push(e, ev.seq)
         this.type.push(TYPE_CODE.get(ev.type) as number)
         let life = -1
         const d = this.decoder
@@ -303,7 +312,7 @@ export class ReportBuilder {
         this.closeAt(ptr, e) // the decoder replaces a block at the very same address
         const l = this.ptr.push(ptr)
         this.size.push(size)
-        this.align.push(align)
+        this.alignLog2.push(Math.log2(align)) // a power of two ≤ maxalign (the decoder checked): exact
         this.from.push(e)
         this.to.push(STILL_LIVE)
         this.origin.push(origin)
@@ -332,7 +341,7 @@ export class ReportBuilder {
         const want = new Map(this.decoder.blocks().map(b => [b.ptr, b]))
         for (const [p, l] of [...this.open]) {
             const b = want.get(p)
-            if (!b || b.size !== this.size.get(l) || b.align !== this.align.get(l)) this.closeAt(p, e)
+            if (!b || b.size !== this.size.get(l) || b.align !== this.alignOf(l)) this.closeAt(p, e)
         }
         for (const b of want.values()) if (!this.open.has(b.ptr)) this.openLife(b.ptr, b.size, b.align, e, e, 0)
     }
@@ -456,21 +465,26 @@ export class ReportBuilder {
         return h ? { version: h.version, board: h.board, allocator: h.allocator, base: h.base, size: h.size, maxAlign: h.maxAlign } : null
     }
 
-    /** Everything so far, for a report file or a page that just connected. */
+    /**
+     * Everything so far, for a report file (`live` false: columns gzipped, which the page inflates
+     * with DecompressionStream) or a page that just connected to the live server (plain columns).
+     */
     data(live = false): ReportData {
         this.sampleLast()
+        const out = this.payload(0, 0, 0, live)
         this.sentEvents = this.seq.length
         this.sentLives = this.ptr.length
+        this.sentBreaks = this.seqBreaks.length
         this.sentErrors = this.protocolErrors.length
         this.closedPairs = []
         this.retagPairs = []
-        return this.payload(0, 0, live)
+        return out
     }
 
     /** What changed since the last data()/delta(): appended events and lives, closed lives, and the (small) rest whole. */
     delta(): ReportData {
         this.sampleLast()
-        const out = this.payload(this.sentEvents, this.sentLives, true)
+        const out = this.payload(this.sentEvents, this.sentLives, this.sentBreaks, true)
         out.closed = this.closedPairs
         out.retagged = this.retagPairs
         this.closedPairs = []
@@ -478,6 +492,7 @@ export class ReportBuilder {
         this.sentErrors = this.protocolErrors.length
         this.sentEvents = this.seq.length
         this.sentLives = this.ptr.length
+        this.sentBreaks = this.seqBreaks.length
         return out
     }
 
@@ -486,8 +501,9 @@ export class ReportBuilder {
         return this.seq.length > this.sentEvents || this.closedPairs.length > 0 || this.retagPairs.length > 0 || this.protocolErrors.length !== this.sentErrors
     }
 
-    private payload(evFrom: number, lifeFrom: number, live: boolean): ReportData {
+    private payload(evFrom: number, lifeFrom: number, breakFrom: number, live: boolean): ReportData {
         const h = this.decoder.header
+        const gzip = !live
         return {
             format: 1,
             live,
@@ -497,15 +513,16 @@ export class ReportBuilder {
             meta: this.meta,
             typeNames: EVENT_TYPES,
             tags: this.tagNames.slice(),
-            events: { seq: this.seq.encode(evFrom), type: this.type.encode(evFrom), life: this.evLife.encode(evFrom) },
+            events: { type: this.type.encode(evFrom, gzip), life: this.evLife.encode(evFrom, gzip) },
+            seqBreaks: this.seqBreaks.slice(breakFrom),
             lives: {
-                ptr: this.ptr.encode(lifeFrom),
-                size: this.size.encode(lifeFrom),
-                align: this.align.encode(lifeFrom),
-                from: this.from.encode(lifeFrom),
-                to: this.to.encode(lifeFrom),
-                origin: this.origin.encode(lifeFrom),
-                tag: this.tag.encode(lifeFrom),
+                ptr: this.ptr.encode(lifeFrom, gzip),
+                size: this.size.encode(lifeFrom, gzip),
+                alignLog2: this.alignLog2.encode(lifeFrom, gzip),
+                from: this.from.encode(lifeFrom, gzip),
+                to: this.to.encode(lifeFrom, gzip),
+                origin: this.origin.encode(lifeFrom, gzip),
+                tag: this.tag.encode(lifeFrom, gzip),
             },
             closed: [],
             retagged: [],

@@ -10,6 +10,7 @@ import { createHash } from "node:crypto"
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { gunzipSync } from "node:zlib"
 import { describe, expect, it } from "vitest"
 import { heapStream } from "../../bench/html_stream"
 import { StreamDecoder } from "../../sim/decoder"
@@ -21,14 +22,14 @@ const STREAM = heapStream({ events: 3000, seed: 7 })
 /** Lives live at event e, rebuilt from the encoded columns the page gets (as client.js does, without snapshots). */
 function liveFromData(b: ReportBuilder, e: number) {
     const d = b.data()
-    const col = (c: { t: string; n: number; b64: string }) => {
-        const buf = Buffer.from(c.b64, "base64")
+    const col = (c: { t: string; n: number; z: boolean; b64: string }) => {
+        const buf = c.z ? gunzipSync(Buffer.from(c.b64, "base64")) : Buffer.from(c.b64, "base64")
         const T = c.t === "f64" ? Float64Array : c.t === "i32" ? Int32Array : Uint8Array
         return Array.from(new T(buf.buffer, buf.byteOffset, c.n))
     }
-    const [ptr, size, align, from, to] = [col(d.lives.ptr), col(d.lives.size), col(d.lives.align), col(d.lives.from), col(d.lives.to)]
+    const [ptr, size, alignLog2, from, to] = [col(d.lives.ptr), col(d.lives.size), col(d.lives.alignLog2), col(d.lives.from), col(d.lives.to)]
     const out: { ptr: number; size: number; align: number }[] = []
-    for (let l = 0; l < ptr.length; l++) if (from[l] <= e && to[l] > e) out.push({ ptr: ptr[l], size: size[l], align: align[l] })
+    for (let l = 0; l < ptr.length; l++) if (from[l] <= e && to[l] > e) out.push({ ptr: ptr[l], size: size[l], align: 2 ** alignLog2[l] })
     return out.sort((x, y) => x.ptr - y.ptr)
 }
 
@@ -60,11 +61,21 @@ describe("ReportBuilder", () => {
         // drop every 13th line after the header: the model goes unsynced and drops stale blocks on overlap
         const lossy = STREAM.filter((_, i) => i < 3 || i % 13 !== 0)
         const b = new ReportBuilder({ allowGaps: true })
+        const seqs: number[] = []
         for (const line of lossy) {
-            b.push(line)
+            const ev = b.push(line)
+            if (ev) seqs.push(ev.seq)
             expect(b.openLives().map(({ ptr, size, align }) => ({ ptr, size, align }))).toEqual(b.decoder.blocks())
         }
         expect(b.decoder.gaps.length).toBeGreaterThan(100)
+        // the page's seq of each event, from the breaks (client.js seqAt)
+        const br = b.data().seqBreaks
+        const seqAt = (e: number) => {
+            let k = 0
+            while (k + 2 < br.length && br[k + 2] <= e) k += 2
+            return br[k + 1] + e - br[k]
+        }
+        expect(seqs.map((_, e) => seqAt(e))).toEqual(seqs)
         const rows = b.data().tables.anomalies
         expect(rows.rows.filter(r => r["kind"] === "lost-lines").length).toBe(Math.min(rows.total, b.decoder.gaps.length))
     })
@@ -118,7 +129,8 @@ describe("ReportBuilder", () => {
         b.push("~A 3 40 8 8")
         expect(b.changed).toBe(true)
         const d = b.delta()
-        expect([d.events.seq.n, d.lives.ptr.n]).toEqual([2, 1])
+        expect([d.events.type.n, d.lives.ptr.n, d.events.type.z]).toEqual([2, 1, false])
+        expect(d.seqBreaks).toEqual([]) // seqs 2 and 3 follow on from 1
         expect(d.closed).toEqual([0, 2])
         expect(b.changed).toBe(false)
     })
