@@ -19,11 +19,18 @@ import { mkdirSync, mkdtempSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { StreamDecoder } from "../sim/decoder"
 import { writeReport } from "../sim/html/report_file"
 import { launchChromium } from "../tests/sim/chromium"
 import { heapStream } from "./html_stream"
 
-const SIZES = (process.env["BENCH_HTML_SIZES"] ?? "1e4,1e5,1e6").split(",").map(Number)
+/** Workloads: events, and live blocks the fill phase aims at (~120 is the usual; the dense one stresses the map and the scrub). */
+const SIZES: { events: number; target: number; allocator?: string }[] = [
+    { events: 1e4, target: 120 },
+    { events: 1e5, target: 120 },
+    { events: 1e6, target: 120 },
+    { events: 1e5, target: 1500, allocator: "tlsf" },
+].filter(w => !process.env["BENCH_HTML_QUICK"] || w.events <= 1e4)
 const REPEATS = 3
 const SCRUBS = 60
 const here = fileURLToPath(new URL(".", import.meta.url))
@@ -42,10 +49,11 @@ async function main() {
     const rows: string[] = []
     const browser = await launchChromium()
     try {
-        for (const n of SIZES) {
-            const lines = heapStream({ events: n })
+        for (const { events: n, target, allocator } of SIZES) {
+            const lines = heapStream({ events: n, target, allocator })
+            const maxLive = maxLiveBlocks(lines)
             const text = lines.join("\n")
-            const file = join(dir, `r${n}.html`)
+            const file = join(dir, `r${n}-${target}.html`)
             const gen: number[] = []
             for (let r = 0; r < REPEATS; r++) {
                 const t0 = performance.now()
@@ -83,7 +91,8 @@ async function main() {
             const sync = runs.flatMap(r => r.seekSync)
             const frame = runs.flatMap(r => r.seekFrame)
             const row = [
-                n.toLocaleString("en"),
+                n.toLocaleString("en") + (allocator ? ` (dense, ${allocator})` : ""),
+                String(maxLive),
                 lines.length.toLocaleString("en"),
                 median(gen).toFixed(0),
                 (bytes / 1e6).toFixed(2),
@@ -105,11 +114,11 @@ async function main() {
 Measured by \`npx tsx bench/html.ts\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, Debian's Chromium
 headless, on a 2-core machine shared with other jobs: each number is the median of ${REPEATS} runs
 (scrub: ${SCRUBS} random events per run, median / 95th percentile over all runs). Streams are
-bench/html_stream.ts workloads (buddy on the Pico's 32 KiB region, ~120 live blocks, ~S every 64 calls,
-a leak report after every churn phase).
+bench/html_stream.ts workloads (buddy on the Pico's 32 KiB region, ~120 live blocks; the dense one TLSF filling the region,
+~S every 64 calls, a leak report after every churn phase). Report files gzip their columns.
 
-| Workload events | Protocol lines | Generate (ms) | File (MB) | Bytes/event | First contentful paint (ms) | Heap map drawn (ms) | Scrub, sync (ms, median / p95) | Scrub to next frame (ms, median / p95) |
-|---|---|---|---|---|---|---|---|---|
+| Workload events | Most live blocks | Protocol lines | Generate (ms) | File (MB) | Bytes/event | First contentful paint (ms) | Heap map drawn (ms) | Scrub, sync (ms, median / p95) | Scrub to next frame (ms, median / p95) |
+|---|---|---|---|---|---|---|---|---|---|
 ${rows.join("\n")}
 
 - **Generate**: decode once (ReportBuilder), render and write the page, in this process (no start-up).
@@ -141,6 +150,14 @@ async function screenshots(browser: Awaited<ReturnType<typeof launchChromium>>) 
     mkdirSync(join(here, "../docs"), { recursive: true })
     await page.screenshot({ path: join(here, "../docs/html-report.png") })
     await page.close()
+}
+
+/** The most blocks live at once in the stream (what a scrub frame draws). */
+function maxLiveBlocks(lines: string[]): number {
+    const d = new StreamDecoder()
+    let max = 0
+    for (const l of lines) if (d.push(l)) max = Math.max(max, d.counts.liveBlocks)
+    return max
 }
 
 main().catch(e => {

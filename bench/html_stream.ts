@@ -7,7 +7,7 @@
  *   heapStream({ events: 1e5 }) → ["~H 0 2 pico buddy 20020000 8000 1000 7ff 0", "~P 1 fill", "~A 2 …", …]
  *
  * Shape: rounds of three phases — "fill" (allocations grow the live set to
- * ~target blocks), "churn" (random alloc / realloc / free), "drain" (frees
+ * ~target blocks, or until the region is full), "churn" (random alloc / realloc / free), "drain" (frees
  * down to a few) — with blocks tagged raw, box, vec, string or the user tag
  * "sensor-log" (setAllocTag, as containers do), an occasional request too
  * large to fit (a ~X failure), ~S every 64 calls, and a leak report (~L)
@@ -28,7 +28,7 @@ export interface StreamOptions {
     events: number
     seed?: number
     allocator?: string
-    /** Live blocks the fill phase aims at. */
+    /** Live blocks the fill phase aims at (it also ends at the first failed allocation). */
     target?: number
 }
 
@@ -41,12 +41,14 @@ export function heapStream(o: StreamOptions): string[] {
     const tags = [AllocTag.Raw, AllocTag.Box, AllocTag.Vec, AllocTag.String, registerAllocTag("sensor-log")]
     const live: { p: number; size: number; align: number }[] = []
     const target = o.target ?? 120
-    const alloc = (size: number) => {
+    /** Returns whether the allocation succeeded. */
+    const alloc = (size: number): boolean => {
         const align = 1 << rng.below(4)
         const prev = setAllocTag(tags[rng.below(tags.length)])
         try {
             const p = log.alloc(new Layout(size, align))
             if (p !== 0) live.push({ p, size, align })
+            return p !== 0
         } finally {
             setAllocTag(prev)
         }
@@ -67,7 +69,7 @@ export function heapStream(o: StreamOptions): string[] {
     const small = () => 8 + rng.below(rng.below(4) === 0 ? 400 : 48)
     for (let round = 0; lines.length < o.events; round++) {
         log.phase("fill")
-        while (live.length < target && lines.length < o.events) alloc(small())
+        while (live.length < target && lines.length < o.events && alloc(small())) {} // a full region ends the fill
         log.phase("churn")
         for (let i = 0; i < 4 * target && lines.length < o.events; i++) {
             const r = rng.below(100)
