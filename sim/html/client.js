@@ -380,13 +380,20 @@
         var body = $(id).tBodies[0]
         body.textContent = ""
         for (var i = 0; i < t.rows.length; i++) {
-            var tr = el("tr"), cs = cells(t.rows[i])
+            var tr = el("tr"), r = t.rows[i], cs = cells(r)
             for (var j = 0; j < cs.length; j++) tr.appendChild(el("td", cs[j][0], cs[j][1]))
+            if (typeof r.ev === "number") {
+                // a finding row: click shows the heap at its event
+                tr.className = "goto"
+                tr.title = "show the heap at event " + r.ev
+                tr.addEventListener("click", seekHandler(r.ev))
+            }
             body.appendChild(tr)
         }
         var more = $(id + "-more")
         if (more) more.textContent = t.total > t.rows.length ? "… " + (t.total - t.rows.length) + " more rows not shown (" + t.total + " in all)" : t.total === 0 ? "none" : ""
     }
+    function seekHandler(e) { return function () { setFollow(false); stop(); seek(e) } }
     function seqText(s) { return s === null || s === undefined ? "" : hex(s) }
     function drawTables() {
         var t = D.tables

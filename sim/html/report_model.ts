@@ -193,6 +193,8 @@ export class ReportBuilder {
     private lastType = ""
     /** The first HISTORY_LIMIT ProtocolErrors (a tolerant stream went past them), as anomaly-table rows. */
     readonly protocolErrors: Row[] = []
+    /** The first HISTORY_LIMIT protocol errors, anomalies and gaps, in stream order: the anomaly table. */
+    private findings: Row[] = []
     private lastEvent: DecodedEvent | null = null
     // what the last delta() sent
     private sentEvents = 0
@@ -238,8 +240,17 @@ export class ReportBuilder {
         if (r.kind === "event") {
             this.lastEvent = r.event
             this.record(r.event)
-        } else if (r.kind === "error" && this.protocolErrors.length < HISTORY_LIMIT)
-            this.protocolErrors.push({ kind: "protocol-error", lineNo: r.error.lineNo, seq: null, message: r.error.message })
+        } else if (this.findings.length >= HISTORY_LIMIT) return
+        // ev: the event this finding belongs to (an anomaly or gap is reported just before its line's event)
+        else if (r.kind === "error") {
+            const row: Row = { kind: "protocol-error", lineNo: r.error.lineNo, seq: null, message: r.error.message, ev: this.seq.length }
+            this.protocolErrors.push(row)
+            this.findings.push(row)
+        } else if (r.kind === "anomaly") this.findings.push({ kind: r.anomaly.kind, lineNo: r.anomaly.lineNo, seq: r.anomaly.seq, message: r.anomaly.message, ev: this.seq.length })
+        else if (r.kind === "gap") {
+            const g = r.gap
+            this.findings.push({ kind: "lost-lines", lineNo: g.lineNo, seq: g.from, message: `seq 0x${g.from.toString(16)}..0x${g.to.toString(16)} lost (${g.to - g.from + 1} lines)`, ev: this.seq.length })
+        }
     }
 
     private record(ev: DecodedEvent): void {
@@ -398,11 +409,7 @@ export class ReportBuilder {
         const leaks: Row[] = d.leakReport
             ? this.leakRows
             : this.openLives().map(b => ({ ptr: b.ptr, size: b.size, align: b.align, kind: this.tagNames[this.tag.get(b.life)], allocSeq: this.seq.get(this.origin.get(b.life)) }))
-        const anomalies: Row[] = [
-            ...this.protocolErrors,
-            ...d.gaps.map(g => ({ kind: "lost-lines", lineNo: g.lineNo, seq: g.from, message: `seq 0x${g.from.toString(16)}..0x${g.to.toString(16)} lost (${g.to - g.from + 1} lines)` })),
-            ...d.anomalies.map(a => ({ kind: a.kind, lineNo: a.lineNo, seq: a.seq, message: a.message })),
-        ].sort((a, b) => (a.lineNo as number) - (b.lineNo as number))
+        const anomalies = this.findings
         const perTag = new Map<number, { blocks: number; bytes: number }>()
         let peakTotal = 0
         if (this.peakEv >= 0)
@@ -475,7 +482,7 @@ export class ReportBuilder {
         this.sentEvents = this.seq.length
         this.sentLives = this.ptr.length
         this.sentBreaks = this.seqBreaks.length
-        this.sentErrors = this.protocolErrors.length
+        this.sentErrors = this.findings.length
         this.closedPairs = []
         this.retagPairs = []
         return out
@@ -489,7 +496,7 @@ export class ReportBuilder {
         out.retagged = this.retagPairs
         this.closedPairs = []
         this.retagPairs = []
-        this.sentErrors = this.protocolErrors.length
+        this.sentErrors = this.findings.length
         this.sentEvents = this.seq.length
         this.sentLives = this.ptr.length
         this.sentBreaks = this.seqBreaks.length
@@ -498,7 +505,7 @@ export class ReportBuilder {
 
     /** Whether there is anything a delta would carry. */
     get changed(): boolean {
-        return this.seq.length > this.sentEvents || this.closedPairs.length > 0 || this.retagPairs.length > 0 || this.protocolErrors.length !== this.sentErrors
+        return this.seq.length > this.sentEvents || this.closedPairs.length > 0 || this.retagPairs.length > 0 || this.findings.length !== this.sentErrors
     }
 
     private payload(evFrom: number, lifeFrom: number, breakFrom: number, live: boolean): ReportData {

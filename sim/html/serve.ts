@@ -22,7 +22,9 @@
  * deltas). Give the stream onError "continue" (as the monitor does): each
  * ProtocolError then becomes a row of the anomaly table and the stream goes
  * on, since a live board cannot be asked to resend.
- * Listens on 127.0.0.1 only: the page shows a device's memory, not for the LAN.
+ * Listens on 127.0.0.1 only: the page shows a device's memory, not for the LAN;
+ * and answers only requests whose Host is 127.0.0.1:port or localhost:port
+ * (allowedHost: a DNS-rebinding page gets 403).
  */
 import { createServer, IncomingMessage, ServerResponse } from "node:http"
 import { AddressInfo } from "node:net"
@@ -49,6 +51,16 @@ export interface LiveServer {
     close(): Promise<void>
 }
 
+/**
+ * Whether a request's Host header names this server on loopback. Listening on
+ * 127.0.0.1 keeps the LAN out, but not a web page the user has open: with DNS
+ * rebinding its own host name can come to resolve to 127.0.0.1, and its
+ * script could then read /events. Such a request carries that host name.
+ */
+export function allowedHost(host: string | undefined, port: number): boolean {
+    return host === `127.0.0.1:${port}` || host === `localhost:${port}`
+}
+
 export async function serveLive(stream: HeapStream, options: LiveOptions = {}): Promise<LiveServer> {
     const builder = new ReportBuilder(stream)
     builder.source = options.source ?? ""
@@ -67,7 +79,10 @@ export async function serveLive(stream: HeapStream, options: LiveOptions = {}): 
 
     const handle = (req: IncomingMessage, res: ServerResponse) => {
         const path = (req.url ?? "/").split("?")[0]
-        if (req.method === "GET" && path === "/") {
+        if (!allowedHost(req.headers.host, port)) {
+            res.writeHead(403, { "content-type": "text/plain" })
+            res.end("forbidden: this page answers only to 127.0.0.1 and localhost\n")
+        } else if (req.method === "GET" && path === "/") {
             const empty = new ReportBuilder(new HeapStream()).data(true)
             empty.source = builder.source
             const body = renderPage(empty)
@@ -88,12 +103,13 @@ export async function serveLive(stream: HeapStream, options: LiveOptions = {}): 
     stream.onReport(() => {
         if (!timer) timer = setTimeout(flush, FLUSH_MS)
     })
+    let port = 0
     const server = createServer(handle)
     await new Promise<void>((resolve, reject) => {
         server.once("error", reject)
         server.listen(options.port ?? 0, "127.0.0.1", () => resolve())
     })
-    const port = (server.address() as AddressInfo).port
+    port = (server.address() as AddressInfo).port
     return {
         url: `http://127.0.0.1:${port}/`,
         port,

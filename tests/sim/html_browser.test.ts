@@ -145,6 +145,9 @@ describe("hostile text", () => {
         expect(await text(page, "#subtitle")).toContain(payloads[1])
         expect(await page.title()).toContain(payloads[1])
         expect(await page.evaluate(() => [(window as unknown as { __pwned?: number }).__pwned, document.images.length, document.scripts.length])).toEqual([undefined, 0, 3])
+        await page.locator("#scrubber").fill("0")
+        await page.locator("#anomalies tbody tr").first().click() // the first error comes after events 0 and 1
+        expect(await page.locator("#scrubber").inputValue()).toBe("1")
         await page.close()
     })
 })

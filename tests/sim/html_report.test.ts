@@ -16,6 +16,9 @@ import { heapStream } from "../../bench/html_stream"
 import { StreamDecoder } from "../../sim/decoder"
 import { embedJson, renderPage } from "../../sim/html/page"
 import { fixedMetadata, ReportBuilder, STILL_LIVE } from "../../sim/html/report_model"
+import { serveLive } from "../../sim/html/serve"
+import { HeapStream } from "../../sim/stream"
+import { request } from "node:http"
 
 const STREAM = heapStream({ events: 3000, seed: 7 })
 
@@ -77,7 +80,11 @@ describe("ReportBuilder", () => {
         }
         expect(seqs.map((_, e) => seqAt(e))).toEqual(seqs)
         const rows = b.data().tables.anomalies
-        expect(rows.rows.filter(r => r["kind"] === "lost-lines").length).toBe(Math.min(rows.total, b.decoder.gaps.length))
+        const lost = rows.rows.filter(r => r["kind"] === "lost-lines")
+        expect(lost.length).toBe(Math.min(rows.total, b.decoder.gaps.length))
+        // each row points at the event after its gap (the page's click target)
+        lost.forEach((r, i) => expect(seqAt(r["ev"] as number)).toBe(b.decoder.gaps[i].to + 1))
+
     })
 
     it("tags the blocks a leak report names, keeps the tag and the allocating seq across realloc, and counts per tag at the peak", () => {
@@ -171,6 +178,33 @@ describe("the page document", () => {
         expect(html.match(/<\/script>/g)!.length).toBe(3) // the data element and the two scripts: the file name did not close one
         const json = /<script type="application\/json" id="bareheap-data">([^<]*)<\/script>/.exec(html)![1]
         expect(JSON.parse(json).source).toBe(hostile[0]) // the file name is data, whole, inside the JSON element
+    })
+})
+
+describe("serveLive", () => {
+    it("serves the page and the event stream on 127.0.0.1, and refuses another Host (DNS rebinding)", async () => {
+        const stream = new HeapStream({ onError: "continue" })
+        const live = await serveLive(stream, { port: 0 })
+        try {
+            expect(live.url).toBe(`http://127.0.0.1:${live.port}/`)
+            const get = (path: string, host: string) =>
+                new Promise<{ status: number; type: string }>((resolve, reject) =>
+                    request({ host: "127.0.0.1", port: live.port, path, headers: { host } }, res => {
+                        res.destroy()
+                        resolve({ status: res.statusCode ?? 0, type: String(res.headers["content-type"]) })
+                    })
+                        .on("error", reject)
+                        .end(),
+                )
+            expect(await get("/", `127.0.0.1:${live.port}`)).toEqual({ status: 200, type: "text/html; charset=utf-8" })
+            expect(await get("/", `localhost:${live.port}`)).toEqual({ status: 200, type: "text/html; charset=utf-8" })
+            expect(await get("/events", `127.0.0.1:${live.port}`)).toEqual({ status: 200, type: "text/event-stream" })
+            expect((await get("/", `evil.example:${live.port}`)).status).toBe(403)
+            expect((await get("/events", "evil.example")).status).toBe(403)
+            expect((await get("/x", `127.0.0.1:${live.port}`)).status).toBe(404)
+        } finally {
+            await live.close()
+        }
     })
 })
 
