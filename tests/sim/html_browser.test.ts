@@ -123,6 +123,28 @@ describe("the HTML report in Chromium", () => {
         await page.locator("#map").click({ position: { x, y } })
         expect(await text(page, "#block-info")).toBe(tip)
     })
+
+    it("draws blocks, free space and the allocator's metadata in distinct colours", async () => {
+        await page.locator("#scrubber").fill("2500")
+        const d = decoderAt(STREAM, 2500)
+        const pixel = (off: number) =>
+            page.evaluate(
+                ([px, py]) => Array.from((document.getElementById("map") as HTMLCanvasElement).getContext("2d")!.getImageData(px, py, 1, 1).data),
+                [((off % 1024) * 960) / 1024 + 3, Math.floor(off / 1024) * 10 + 4],
+            )
+        const used = new Set<number>()
+        for (const b of d.blocks()) for (let o = b.ptr - 0x20020000; o < b.ptr - 0x20020000 + Math.max(1, b.size); o++) used.add(o)
+        const big = d.blocks().find(b => b.size >= 16)!
+        let free = 0
+        while (used.has(free) || used.has(free + 1) || used.has(free + 2) || used.has(free + 3) || used.has(free + 4)) free++
+        const block = await pixel(big.ptr - 0x20020000 + 6)
+        const meta = await pixel(0x8000 - 40) // buddy keeps its metadata at the region's end
+        const freePx = await pixel(free + 1)
+        expect(freePx).toEqual([0xee, 0xf1, 0xf4, 255]) // FREE in client.js
+        expect(meta).toEqual([0x3b, 0x42, 0x52, 255]) // META
+        expect(block).not.toEqual(freePx)
+        expect(block).not.toEqual(meta)
+    })
 })
 
 describe("hostile text", () => {
