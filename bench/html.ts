@@ -135,7 +135,7 @@ Targets (issue 12): first paint ≤ 2 s at 10^5 events, a scrub frame ≤ 50 ms.
     console.log("wrote bench/html.md")
 }
 
-/** docs/html-report.png: a report at a busy moment of a 3,000-event workload, for the README. */
+/** docs/html-report.png and html-timeline.png: a report at a busy moment of a 3,000-event workload, for the README. */
 async function screenshots(browser: Awaited<ReturnType<typeof launchChromium>>) {
     const file = join(dir, "shot.html")
     const lines = heapStream({ events: 3000, seed: 7 })
@@ -149,6 +149,10 @@ async function screenshots(browser: Awaited<ReturnType<typeof launchChromium>>) 
     await page.evaluate((e: number) => (window as any).bareheap.seek(e), at)
     mkdirSync(join(here, "../docs"), { recursive: true })
     await page.screenshot({ path: join(here, "../docs/html-report.png") })
+    await page.setViewportSize({ width: 1040, height: 760 })
+    await page.locator("#timeline-section").scrollIntoViewIfNeeded()
+    await page.evaluate(() => document.getElementById("timeline-section")!.scrollIntoView())
+    await page.screenshot({ path: join(here, "../docs/html-timeline.png") })
     await page.close()
 }
 
