@@ -1,15 +1,17 @@
 /**
- * sim/html/report_model.ts — ReportBuilder: decodes an event stream once, in
- * Node, and keeps what the HTML heap report (sim/html/page.ts) needs to redraw
+ * sim/html/report_model.ts — ReportBuilder: listens to a HeapStream
+ * (sim/stream.ts: the stream is decoded once, in Node) and keeps what the HTML heap report (sim/html/page.ts) needs to redraw
  * the heap at ANY event without decoding again: block lives, per-event
  * columns, a sampled timeline and the tables.
  *
  * Layout of the data (ReportData, sent to the page as JSON + base64 columns):
  *
  *   events (one per protocol line, index e = 0..E−1; the scrubber's unit)
- *     seq[e]  type[e]  life[e]            life: the block the event made or freed, −1 if none
+ *     type[e]  life[e]                    life: the block the event made or freed, −1 if none
+ *     seqBreaks [e, seq, …]               seq of e = the last break's seq + (e − its e): seqs
+ *                                         follow on except at restarts and gaps, so no seq column
  *   lives (one per block life: alloc → free; a realloc ends one life and starts another)
- *     ptr[l] size[l] align[l] from[l] to[l] origin[l] tag[l]
+ *     ptr[l] size[l] alignLog2[l] from[l] to[l] origin[l] tag[l]
  *       live at event e  ⇔  from[l] ≤ e < to[l]        (to = STILL_LIVE while live)
  *       origin = the event that allocated the block (a realloc keeps it: the
  *       tracker keeps a block's seq and tag across realloc too)
@@ -20,8 +22,7 @@
  *
  * Lives are appended in order of `from`, so the page finds the lives started
  * in (a, b] as one index range, and rebuilds the live set at e from a
- * snapshot every SNAPSHOT_EVERY events in O(live + SNAPSHOT_EVERY)
- * (client.js `liveAt`).
+ * snapshot every 1,024 events in O(live + 1,024) (client.js SNAP, `liveAt`).
  *
  * Invariant (checked by tests/sim/html_report.test.ts against the decoder):
  * after every push, the open lives are exactly decoder.blocks() (ptr, size,
@@ -31,9 +32,12 @@
  * builder re-reads blocks() (O(live), rare).
  *
  * Costs: O(1) amortized per event, plus O(live · log live) per sample
- * (largest free gap), i.e. O(E + SAMPLE_TARGET · live log live) in all.
- * Memory: 13 bytes per event and 29 bytes per life in typed arrays.
- * Measured sizes and times: bench/html.md.
+ * (largest free gap); the stride doubles each time the points reach
+ * 2·SAMPLE_TARGET, so O(E + SAMPLE_TARGET · log(E) · live log live) in all.
+ * Memory: 13 bytes per event and 30 bytes per life in typed arrays, for the
+ * whole stream (a live server keeps them as long as it runs: about 20 MB per
+ * 10^6 events of the bench workload). In a report file each column is
+ * gzipped (columns.ts). Measured sizes and times: bench/html.md.
  */
 import { Board } from "../../boards/board"
 import { BOARDS } from "../../boards/index"
