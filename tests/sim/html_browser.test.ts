@@ -144,6 +144,11 @@ describe("the HTML report in Chromium", () => {
         expect(meta).toEqual([0x3b, 0x42, 0x52, 255]) // META
         expect(block).not.toEqual(freePx)
         expect(block).not.toEqual(meta)
+        await page.locator("#colour-by").selectOption("age")
+        const byAge = await pixel(big.ptr - 0x20020000 + 6)
+        await page.locator("#colour-by").selectOption("tag")
+        expect(byAge).not.toEqual(block)
+        expect(await pixel(big.ptr - 0x20020000 + 6)).toEqual(block)
     })
 })
 
