@@ -196,11 +196,23 @@ async function monitor(argv: string[]): Promise<number> {
     const name = escapeText(source.what, 200)
     const link = new LinkLog()
     const live = !a.plain && process.stdout.isTTY === true
-    const say = (l: string) => (live ? undefined : process.stdout.write(l + "\n"))
+    // Plain lines go to stdout, which may be a pipe slower than the stream: when it is full, the source
+    // waits (pause) until it drains, so lines neither pile up in memory nor get lost.
+    let waiting = false
+    const write = (l: string) => {
+        if (process.stdout.write(l + "\n") || waiting) return
+        waiting = true
+        source.pause()
+        process.stdout.once("drain", () => {
+            waiting = false
+            source.resume()
+        })
+    }
+    const say = (l: string) => (live ? undefined : write(l))
     if (!live)
         stream.onReport(r => {
             const l = reportLine(r)
-            if (l !== null) process.stdout.write(l + "\n")
+            if (l !== null) write(l)
         })
 
     let endOfInput: () => void = () => {}

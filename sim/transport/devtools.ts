@@ -64,6 +64,7 @@ export class DevtoolsSource implements ByteSource {
     private timer: NodeJS.Timeout | null = null
     private pinger: NodeJS.Timeout | null = null
     private seq = 0
+    private paused = false
     private readonly pending = new Map<number, (data: Record<string, unknown>) => void>()
     /** Service classes of each device seen announcing, by device id: which service index is a logger. */
     private readonly services = new Map<string, number[]>()
@@ -90,6 +91,7 @@ export class DevtoolsSource implements ByteSource {
             ws.binaryType = "nodebuffer"
             ws.once("open", () => {
                 this.ws = ws
+                if (this.paused) ws.pause()
                 ws.on("message", (data: Buffer, isBinary: boolean) => (isBinary ? this.frame(new Uint8Array(data)) : this.side(data.toString("utf8"))))
                 ws.on("close", () => this.lost(ws, "devtools closed the connection"))
                 this.sink?.event({ type: "connected", what: this.what })
@@ -221,6 +223,16 @@ export class DevtoolsSource implements ByteSource {
         }
         send()
         this.pinger = setInterval(send, 1000)
+    }
+
+    pause(): void {
+        this.paused = true
+        this.ws?.pause()
+    }
+
+    resume(): void {
+        this.paused = false
+        this.ws?.resume()
     }
 
     async stop(): Promise<void> {
