@@ -183,6 +183,21 @@ export class UsbDeframer {
         return out
     }
 
+    /**
+     * The link broke (a serial port unplugged, a socket closed) and will carry
+     * a new byte stream: forgets the partial line, frame and UTF-8 sequence,
+     * whose rest will never come. Returns the characters of the partial line dropped.
+     */
+    reset(): number {
+        const dropped = this.lineLength
+        this.utf8.decode() // flush and forget pending bytes
+        this.state = State.Text
+        this.line = ""
+        this.lineLength = 0
+        this.afterCR = false
+        return dropped
+    }
+
     /** Lines completed so far. */
     get lines(): number {
         return this.linesOut

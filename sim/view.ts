@@ -117,7 +117,21 @@ export async function main(argv: string[]): Promise<number> {
                 const l = reportLine(r)
                 if (l !== null) process.stdout.write(l + "\n")
             })
-            await pump(source, stream, () => !stream.decoding && file !== undefined)
+            // Ctrl-C ends the reading, not the process: the summary of what came so far follows.
+            let interrupted = false
+            const onSigint = () => {
+                interrupted = true
+                source.destroy()
+            }
+            process.once("SIGINT", onSigint)
+            try {
+                await pump(source, stream, () => interrupted || (!stream.decoding && file !== undefined))
+            } catch (e) {
+                if (!interrupted) throw e
+            } finally {
+                process.off("SIGINT", onSigint)
+            }
+            if (interrupted) ending = "interrupt"
             stream.end()
         }
     } catch (e) {

@@ -65,6 +65,21 @@ describe("bareheap view: streams, pipes, endings", () => {
         expect(out).toContain("memory map")
     })
 
+    test("Ctrl-C (SIGINT) while reading stdin ends with the summary of what came", async () => {
+        const { spawn } = await import("node:child_process")
+        const p = spawn("node", ["bin/bareheap.mjs", "view"], { stdio: ["pipe", "pipe", "pipe"] })
+        let out = ""
+        p.stdout.on("data", d => (out += d))
+        p.stdin.write(firmware.slice(0, 40).join("\n") + "\n")
+        const t0 = Date.now()
+        while (!out.includes("stream header") && Date.now() - t0 < 30_000) await new Promise(r => setTimeout(r, 50))
+        p.kill("SIGINT")
+        const code = await new Promise(r => p.on("close", r))
+        expect(code).toBe(0)
+        expect(out).toContain("memory map")
+        expect(out).toContain("(stopped by the user before the end of standard input)")
+    })
+
     test("a long summary survives a slow pipe: the anomaly list at its end arrives whole", () => {
         // 2,000 frees of blocks never allocated: 2,000 streamed anomaly lines + 1,000 in the summary (> 250 KB).
         const lines = ["~H 0 2 pico buddy 20020000 8000 1000 7ff 0", ...Array.from({ length: 2000 }, (_, i) => `~F ${(i + 1).toString(16)} ${(i * 8).toString(16)} 8 4`), "~S 7d1 0 8000 0 8000 0 0 0 0 0"]
