@@ -312,7 +312,24 @@ export function stripTransport(line: string): string {
     return stripConsoleLine(line).text
 }
 
-const HEX = /^(0|[1-9a-f][0-9a-f]{0,12})$/
+/**
+ * The value of canonical lowercase hex (docs/protocol.md §3: "0", or 1-13
+ * digits without a leading zero), or -1 if `s` is not that. One pass over
+ * the characters: the decoder's hottest function (a regex test and parseInt
+ * cost twice as much).
+ */
+function canonicalHex(s: string): number {
+    const n = s.length
+    if (n === 0 || n > 13 || (n > 1 && s.charCodeAt(0) === 48)) return -1
+    let v = 0
+    for (let i = 0; i < n; i++) {
+        const c = s.charCodeAt(i)
+        if (c >= 48 && c <= 57) v = v * 16 + (c - 48)
+        else if (c >= 97 && c <= 102) v = v * 16 + (c - 87)
+        else return -1
+    }
+    return v
+}
 /** How many characters of one bad field a message quotes (the line itself is quoted too). */
 const FIELD_CHARS = 40
 const TWO_32 = 0x100000000
@@ -545,128 +562,151 @@ export class StreamDecoder {
 
     // ---- syntax ---------------------------------------------------------
 
+    // The line being parsed: fields as methods rather than per-line closures
+    // (tsx's keepNames wraps every closure it creates: a third of the decode time).
+    private curText = ""
+    private curNo = 0
+    private curFields: string[] = []
+    private curVersion = PROTOCOL_VERSION
+
+    private lineErr(expected: string): ProtocolError {
+        // A ProtocolError describes the stream, not the code: its stack is noise, and
+        // capturing it dominated the cost of a hostile stream (one error per bad line).
+        const limit = Error.stackTraceLimit
+        Error.stackTraceLimit = 0
+        const e = new ProtocolError(this.curNo, this.curText, expected)
+        Error.stackTraceLimit = limit
+        return e
+    }
+
+    private num(i: number, name: string): number {
+        const s = this.curFields[i]
+        const n = canonicalHex(s)
+        if (n < 0) throw this.lineErr(`field ${i + 1} (${name}) must be canonical lowercase hex (1-13 digits, no prefix, no leading zeros), got ${quote(s, FIELD_CHARS)}`)
+        return n
+    }
+
+    private alignAt(i: number): number {
+        const a = this.num(i, "align")
+        if (!isPow2(a)) throw this.lineErr(`field ${i + 1} (align) must be a power of two, got ${hexText(a)}`)
+        if (this.header !== null && a > this.header.maxAlign)
+            throw this.lineErr(`field ${i + 1} (align) ${hexText(a)} exceeds the header's maxalign ${hexText(this.header.maxAlign)}`)
+        return a
+    }
+
+    /** A block pointer: in version 2 an offset from the header's base (0 is the block at the base, not null), read back as the chip address. */
+    private ptrAt(i: number, name: string): number {
+        const n = this.num(i, name)
+        if (this.curVersion < 2 || this.header === null) return n // no header: sequence() rejects the line
+        if (n >= TWO_32) throw this.lineErr(`field ${i + 1} (${name}) is an offset from the region base and must be below 2^32 (at most 8 digits), got ${quote(this.curFields[i], FIELD_CHARS)}`)
+        const a = this.header.base + n
+        return a >= TWO_32 ? a - TWO_32 : a
+    }
+
     private parse(text: string, no: number): DecodedEvent {
-        const err = (expected: string) => new ProtocolError(no, text, expected)
+        this.curText = text
+        this.curNo = no
         const letter = text.length >= 2 ? text[1] : ""
         // The grammar of the current stream's version (the newest before any header).
         const version = this.header === null ? PROTOCOL_VERSION : this.header.version
         const arities = GRAMMAR[version].arity
         const arity = arities[letter]
         if (arity === undefined)
-            throw err(`unknown line type ${quote("~" + letter)}: expected one of ${Object.keys(arities).map(k => "~" + k).join(" ")} (protocol version ${version})`)
-        if (text.length > 2 && text[2] !== " ") throw err(`expected a space after "~${letter}"`)
+            throw this.lineErr(`unknown line type ${quote("~" + letter)}: expected one of ${Object.keys(arities).map(k => "~" + k).join(" ")} (protocol version ${version})`)
+        if (text.length > 2 && text[2] !== " ") throw this.lineErr(`expected a space after "~${letter}"`)
         const f = text.length > 3 ? text.slice(3).split(" ") : []
+        this.curFields = f
+        this.curVersion = version
         const [need, optional] = arity
         if (f.length < need || f.length > need + optional) {
             const want = optional === 0 ? `${need}` : `${need} or ${need + optional}`
             const why = f.includes("") ? " (fields are separated by exactly one space)" : letter === "S" ? ` (protocol version ${version})` : ""
-            throw err(`~${letter} needs ${want} fields after the letter, got ${f.length}${why}`)
+            throw this.lineErr(`~${letter} needs ${want} fields after the letter, got ${f.length}${why}`)
         }
-        const num = (i: number, name: string): number => {
-            const s = f[i]
-            if (!HEX.test(s)) throw err(`field ${i + 1} (${name}) must be canonical lowercase hex (1-13 digits, no prefix, no leading zeros), got ${quote(s, FIELD_CHARS)}`)
-            return parseInt(s, 16)
-        }
-        const align = (i: number): number => {
-            const a = num(i, "align")
-            if (!isPow2(a)) throw err(`field ${i + 1} (align) must be a power of two, got ${hexText(a)}`)
-            if (this.header !== null && a > this.header.maxAlign)
-                throw err(`field ${i + 1} (align) ${hexText(a)} exceeds the header's maxalign ${hexText(this.header.maxAlign)}`)
-            return a
-        }
-        // A block pointer: in version 2 an offset from the header's base (0 is
-        // the block at the base, not null), read back as the chip address.
-        const ptrAt = (i: number, name: string): number => {
-            const n = num(i, name)
-            if (version < 2 || this.header === null) return n // no header: sequence() rejects the line
-            if (n >= TWO_32) throw err(`field ${i + 1} (${name}) is an offset from the region base and must be below 2^32 (at most 8 digits), got ${quote(f[i], FIELD_CHARS)}`)
-            const a = this.header.base + n
-            return a >= TWO_32 ? a - TWO_32 : a
-        }
-        const seq = num(0, "seq")
+        const seq = this.num(0, "seq")
         const at = { seq, lineNo: no }
         switch (letter) {
             case "H": {
-                const version = num(1, "version")
+                const version = this.num(1, "version")
                 const grammar = GRAMMAR[version]
-                if (grammar === undefined) throw err(`unknown protocol version ${version}: this decoder reads versions 1 and ${PROTOCOL_VERSION}`)
-                if (!ID.test(f[2])) throw err(`field 3 (board) must be 1-${MAX_ID_LENGTH} characters of [A-Za-z0-9._-], got ${quote(f[2], FIELD_CHARS)}`)
-                if (!ID.test(f[3])) throw err(`field 4 (allocator) must be 1-${MAX_ID_LENGTH} characters of [A-Za-z0-9._-], got ${quote(f[3], FIELD_CHARS)}`)
-                const base = num(4, "base")
-                const size = num(5, "size")
-                const maxAlign = num(6, "maxalign")
-                const mask = num(7, "mask")
-                const live = num(8, "live")
-                if (!isPow2(maxAlign)) throw err(`field 7 (maxalign) must be a power of two, got ${hexText(maxAlign)}`)
-                if (modSafe(base, maxAlign) !== 0) throw err(`field 5 (base) ${hexText(base)} must be aligned to maxalign ${hexText(maxAlign)}`)
-                if (size === 0 || base + size > 0x100000000) throw err(`region ${hexText(base)}+${hexText(size)} must be non-empty and end at or below 2^32`)
-                if (mask > grammar.maxMask) throw err(`field 8 (mask) must be 0..${grammar.maxMask.toString(16)} in protocol version ${version}, got ${f[7]}`)
+                if (grammar === undefined) throw this.lineErr(`unknown protocol version ${version}: this decoder reads versions 1 and ${PROTOCOL_VERSION}`)
+                if (!ID.test(f[2])) throw this.lineErr(`field 3 (board) must be 1-${MAX_ID_LENGTH} characters of [A-Za-z0-9._-], got ${quote(f[2], FIELD_CHARS)}`)
+                if (!ID.test(f[3])) throw this.lineErr(`field 4 (allocator) must be 1-${MAX_ID_LENGTH} characters of [A-Za-z0-9._-], got ${quote(f[3], FIELD_CHARS)}`)
+                const base = this.num(4, "base")
+                const size = this.num(5, "size")
+                const maxAlign = this.num(6, "maxalign")
+                const mask = this.num(7, "mask")
+                const live = this.num(8, "live")
+                if (!isPow2(maxAlign)) throw this.lineErr(`field 7 (maxalign) must be a power of two, got ${hexText(maxAlign)}`)
+                if (modSafe(base, maxAlign) !== 0) throw this.lineErr(`field 5 (base) ${hexText(base)} must be aligned to maxalign ${hexText(maxAlign)}`)
+                if (size === 0 || base + size > 0x100000000) throw this.lineErr(`region ${hexText(base)}+${hexText(size)} must be non-empty and end at or below 2^32`)
+                if (mask > grammar.maxMask) throw this.lineErr(`field 8 (mask) must be 0..${grammar.maxMask.toString(16)} in protocol version ${version}, got ${f[7]}`)
                 return { type: "header", ...at, version, board: f[2], allocator: f[3], base, size, maxAlign, mask, live }
             }
             case "A":
             case "Z":
             case "F": {
-                const ptr = ptrAt(1, "ptr")
-                const size = num(2, "size")
-                const a = align(3)
+                const ptr = this.ptrAt(1, "ptr")
+                const size = this.num(2, "size")
+                const a = this.alignAt(3)
                 if (letter === "F") return { type: "dealloc", ...at, ptr, size, align: a }
                 return { type: letter === "A" ? "alloc" : "zeroed", ...at, ptr, size, align: a }
             }
             case "R": {
-                const old = ptrAt(1, "old ptr")
-                const ptr = ptrAt(2, "new ptr")
-                const oldSize = num(3, "old size")
-                const size = num(4, "new size")
-                const a = align(5)
+                const old = this.ptrAt(1, "old ptr")
+                const ptr = this.ptrAt(2, "new ptr")
+                const oldSize = this.num(3, "old size")
+                const size = this.num(4, "new size")
+                const a = this.alignAt(5)
                 return { type: "realloc", ...at, old, ptr, oldSize, size, align: a, inPlace: old === ptr, resize: resizeClass(old === ptr, oldSize, size) }
             }
             case "X": {
                 const op = f[1]
-                if (op !== "A" && op !== "Z" && op !== "R") throw err(`field 2 (op) must be A, Z or R, got ${quote(op, FIELD_CHARS)}`)
-                const size = num(2, "size")
-                const a = align(3)
-                if (op === "R" && f.length !== 5) throw err(`~X R needs the old pointer as field 5`)
-                if (op !== "R" && f.length !== 4) throw err(`~X ${op} has exactly 4 fields (no pointer)`)
-                const ptr = op === "R" ? ptrAt(4, "old ptr") : 0
+                if (op !== "A" && op !== "Z" && op !== "R") throw this.lineErr(`field 2 (op) must be A, Z or R, got ${quote(op, FIELD_CHARS)}`)
+                const size = this.num(2, "size")
+                const a = this.alignAt(3)
+                if (op === "R" && f.length !== 5) throw this.lineErr(`~X R needs the old pointer as field 5`)
+                if (op !== "R" && f.length !== 4) throw this.lineErr(`~X ${op} has exactly 4 fields (no pointer)`)
+                const ptr = op === "R" ? this.ptrAt(4, "old ptr") : 0
                 return { type: "fail", ...at, op: op === "A" ? "alloc" : op === "Z" ? "zeroed" : "realloc", size, align: a, ptr }
             }
             case "E": {
-                const code = num(1, "code")
-                const ptr = num(2, "ptr") // the caller's raw pointer, in every version
+                const code = this.num(1, "code")
+                const ptr = this.num(2, "ptr") // the caller's raw pointer, in every version
                 const op = OPS[f[3]]
-                if (op === undefined) throw err(`field 4 (op) must be A, Z, F or R, got ${quote(f[3], FIELD_CHARS)}`)
+                if (op === undefined) throw this.lineErr(`field 4 (op) must be A, Z, F or R, got ${quote(f[3], FIELD_CHARS)}`)
                 return { type: "error", ...at, code, name: heapErrorName(code), ptr, op }
             }
             case "S": {
                 const names = ["seq", "inuse", "free", "peak", "largest", "live", "allocs", "frees", "fails", "peakreq"]
-                const v = f.map((_, i) => num(i, names[i]))
+                const v = f.map((_, i) => this.num(i, names[i]))
                 const peakRequest = v.length > 9 ? v[9] : null
                 return { type: "stats", ...at, inUse: v[1], free: v[2], peak: v[3], largestFree: v[4], live: v[5], allocs: v[6], frees: v[7], failures: v[8], peakRequest }
             }
             case "O": {
                 const op = REQUEST_OPS[f[1]]
-                if (op === undefined) throw err(`field 2 (op) must be A, Z or R, got ${quote(f[1], FIELD_CHARS)}`)
-                const size = num(2, "size")
-                const a = align(3)
-                const attempt = num(4, "attempt")
-                if (attempt < 1) throw err(`field 5 (attempt) counts from 1, got ${hexText(attempt)}`)
-                if (f[5] !== "0" && f[5] !== "1") throw err(`field 6 (retry) must be 0 or 1, got ${quote(f[5], FIELD_CHARS)}`)
+                if (op === undefined) throw this.lineErr(`field 2 (op) must be A, Z or R, got ${quote(f[1], FIELD_CHARS)}`)
+                const size = this.num(2, "size")
+                const a = this.alignAt(3)
+                const attempt = this.num(4, "attempt")
+                if (attempt < 1) throw this.lineErr(`field 5 (attempt) counts from 1, got ${hexText(attempt)}`)
+                if (f[5] !== "0" && f[5] !== "1") throw this.lineErr(`field 6 (retry) must be 0 or 1, got ${quote(f[5], FIELD_CHARS)}`)
                 return { type: "oom", ...at, op, size, align: a, attempt, retry: f[5] === "1" }
             }
             case "C": {
-                const code = num(1, "code")
-                return { type: "check", ...at, code, name: heapErrorName(code), ptr: ptrAt(2, "ptr") }
+                const code = this.num(1, "code")
+                return { type: "check", ...at, code, name: heapErrorName(code), ptr: this.ptrAt(2, "ptr") }
             }
             case "L": {
-                const ptr = ptrAt(1, "ptr")
-                const size = num(2, "size")
-                const a = align(3)
-                if (!PHASE.test(f[4])) throw err(`field 5 (kind) must be 1-${MAX_PHASE_LENGTH} characters of [a-z0-9_-], got ${quote(f[4], FIELD_CHARS)}`)
+                const ptr = this.ptrAt(1, "ptr")
+                const size = this.num(2, "size")
+                const a = this.alignAt(3)
+                if (!PHASE.test(f[4])) throw this.lineErr(`field 5 (kind) must be 1-${MAX_PHASE_LENGTH} characters of [a-z0-9_-], got ${quote(f[4], FIELD_CHARS)}`)
                 return { type: "leak", ...at, ptr, size, align: a, kind: f[4] }
             }
             default: {
                 // "P"
-                if (!PHASE.test(f[1])) throw err(`field 2 (phase name) must be 1-${MAX_PHASE_LENGTH} characters of [a-z0-9_-], got ${quote(f[1], FIELD_CHARS)}`)
+                if (!PHASE.test(f[1])) throw this.lineErr(`field 2 (phase name) must be 1-${MAX_PHASE_LENGTH} characters of [a-z0-9_-], got ${quote(f[1], FIELD_CHARS)}`)
                 return { type: "phase", ...at, name: f[1] }
             }
         }
@@ -675,20 +715,21 @@ export class StreamDecoder {
     // ---- sequence -------------------------------------------------------
 
     private sequence(ev: DecodedEvent, text: string, no: number): void {
-        const err = (expected: string) => new ProtocolError(no, text, expected)
+        this.curText = text
+        this.curNo = no
         if (ev.type === "header") {
-            if (ev.seq !== 0) throw err(`a header (~H) always has seq 0, got ${hexText(ev.seq)}`)
+            if (ev.seq !== 0) throw this.lineErr(`a header (~H) always has seq 0, got ${hexText(ev.seq)}`)
             return
         }
-        if (this.header === null) throw err(`expected the stream header (~H) before any event`)
+        if (this.header === null) throw this.lineErr(`expected the stream header (~H) before any event`)
         const bit = KIND_BIT[text[1]]
-        if ((this.header.mask & bit) === 0) throw err(`~${text[1]} lines are not in the header's event mask ${hexText(this.header.mask)}`)
+        if ((this.header.mask & bit) === 0) throw this.lineErr(`~${text[1]} lines are not in the header's event mask ${hexText(this.header.mask)}`)
         const expected = this.lastSeq + 1
-        if (ev.seq === this.lastSeq) throw err(`duplicate line: seq ${hexText(ev.seq)} was the previous line's; expected ${hexText(expected)}`)
-        if (ev.seq < this.lastSeq) throw err(`out of order: seq ${hexText(ev.seq)} after ${hexText(this.lastSeq)}; expected ${hexText(expected)}`)
+        if (ev.seq === this.lastSeq) throw this.lineErr(`duplicate line: seq ${hexText(ev.seq)} was the previous line's; expected ${hexText(expected)}`)
+        if (ev.seq < this.lastSeq) throw this.lineErr(`out of order: seq ${hexText(ev.seq)} after ${hexText(this.lastSeq)}; expected ${hexText(expected)}`)
         if (ev.seq > expected) {
             if (!this.allowGaps)
-                throw err(`gap: expected seq ${hexText(expected)}, got ${hexText(ev.seq)} (${ev.seq - expected} line(s) lost; decode with --allow-gaps (option allowGaps) to go on)`)
+                throw this.lineErr(`gap: expected seq ${hexText(expected)}, got ${hexText(ev.seq)} (${ev.seq - expected} line(s) lost; decode with --allow-gaps (option allowGaps) to go on)`)
             const g: Gap = { from: expected, to: ev.seq - 1, lineNo: no }
             this.gapCount++
             this.linesLost += ev.seq - expected
@@ -851,10 +892,7 @@ export class StreamDecoder {
         // The tree is disjoint: only the nearest block starting below ptr can reach into it.
         const below = this.tree.nextLowerPair(ptr)
         if (below !== undefined && below[0] + Math.max(below[1].size, 1) > ptr) out.push(below[1])
-        for (const [p, b] of this.tree.entries(ptr)) {
-            if (p >= ptr + extent) break
-            out.push(b)
-        }
+        for (let e = this.tree.getPairOrNextHigher(ptr); e !== undefined && e[0] < ptr + extent; e = this.tree.nextHigherPair(e[0])) out.push(e[1])
         for (const b of this.extra) if (b.ptr < ptr + extent && b.ptr + Math.max(b.size, 1) > ptr) out.push(b)
         return out
     }

@@ -11,8 +11,8 @@
  * lines when its 4 KB console ring overflows and a watcher should keep
  * going; each gap, drop marker, protocol error and anomaly is reported as it
  * happens. When the link breaks (unplug, devtools restarted) the source
- * reconnects and the model is kept: the unfinished line is cut
- * (HeapStream.cut), the lines lost show up as a sequence gap, and the
+ * reconnects and the model is kept: the unfinished line is dropped
+ * (HeapStream.linkLost), the lines lost show up as a sequence gap, and the
  * summary lists every disconnect with how long the link was down.
  *
  * It ends on the end of a file or pipe, on Ctrl-C (SIGINT) and on q in the
@@ -149,9 +149,15 @@ class LinkLog {
     readonly outages: { at: number; ms: number; reason: string; cut: boolean }[] = []
     private readonly t0 = Date.now()
 
-    down(reason: string, cut: boolean): void {
+    down(reason: string): void {
         this.downSince = Date.now()
-        this.outages.push({ at: this.downSince - this.t0, ms: -1, reason, cut })
+        this.outages.push({ at: this.downSince - this.t0, ms: -1, reason, cut: false })
+    }
+
+    /** The last disconnect cut a line short. */
+    cutLine(): void {
+        const o = this.outages[this.outages.length - 1]
+        if (o) o.cut = true
     }
 
     up(): void {
@@ -193,6 +199,9 @@ async function monitor(argv: string[]): Promise<number> {
         }
     }
     const stream = new HeapStream({ allowGaps: true, onError: "continue", record: recorder ? chunk => recorder.write(chunk) : undefined })
+    stream.onReport(r => {
+        if (r.kind === "link" && r.partialChars > 0) link.cutLine()
+    })
     const name = escapeText(source.what, 200)
     const link = new LinkLog()
     const live = !a.plain && process.stdout.isTTY === true
@@ -224,10 +233,11 @@ async function monitor(argv: string[]): Promise<number> {
         event: (e: TransportEvent) => {
             if (e.type === "disconnected") {
                 recorder?.cut()
-                link.down(e.reason, stream.cut())
-            }
+                link.down(e.reason)
+                // Reported in stream order as a "link" report (plain line, live view), which also says if a line was cut.
+                stream.linkLost(eventLine(e).replace(/^monitor: /, ""))
+            } else if (e.type !== "end" || e.reason !== "stopped") say(eventLine(e))
             if (e.type === "connected") link.up()
-            if (e.type !== "end" || e.reason !== "stopped") say(eventLine(e))
             if (e.type === "end") endOfInput()
         },
     }

@@ -3,7 +3,7 @@
  * link as they arrived (Jacdac frames, escapes and all), for a later
  * `bareheap view raw.bin`, with one exception: the bytes of a line that a
  * disconnect cut are left out, exactly as the monitor's own decoder drops
- * them (HeapStream.cut), so the recording decodes to the same model instead
+ * them (HeapStream.linkLost), so the recording decodes to the same model instead
  * of gluing half a line to the first line after the reconnect.
  *
  *   chunk ──▶ held (bytes since the last line end in text) ──line end──▶ file
@@ -62,7 +62,7 @@ export class Recorder {
 
     /** The link broke: the held bytes (the unfinished line) are not recorded. */
     cut(): void {
-        this.deframer.cut()
+        this.deframer.reset()
         this.afterLineEnd = false
         this.cutBytes += this.heldBytes
         this.held = []

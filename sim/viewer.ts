@@ -11,15 +11,17 @@
  * Peaks without copies (issue 11: a copy of the live set per phase line
  * took 3 GB for 20,000 phases after 3,000 blocks; a sum over the live set per
  * event made 30,000 allocations after one phase line take 48 s). Live bytes
- * come from the decoder's counter, O(1). While a phase is open, the changes
- * of the model since that phase's peak are kept as an undo log (the
- * decoder's onChange); the heap at the peak is the current model with the
- * log undone, built once when the phase closes. A log longer than
- * 2 × live blocks + 1024 is folded into a snapshot at once (O(live + log),
- * paid for by the log's entries), so time is amortised O(1) per event and
- * memory O(live blocks). Only the last MAX_PHASE_MAPS closed phases keep their
- * map (`phasesDropped` counts the others).
- */
+ * come from the decoder's counter, O(1). The model's changes (the decoder's
+ * onChange) go into one change log; each kept phase remembers the log
+ * position of its peak, so its heap at the peak is the current model with
+ * the log undone back to that position — built only when the peaks are
+ * read. When the log grows past 2 × live blocks + 1024 entries, every kept
+ * phase still pointing into it is folded into a snapshot in one backward
+ * pass (O(kept phases × live + log), paid for by the log's entries) and
+ * the log starts empty: time amortised O(MAX_PHASE_MAPS) per event, memory
+ * O(MAX_PHASE_MAPS × live blocks). Consecutive phases with the same peak
+ * share one snapshot. Only the last MAX_PHASE_MAPS phases keep their map
+ * (`phasesDropped` counts the others). */
 import { Board } from "../boards/board"
 import { BOARDS } from "../boards/index"
 import { DecodedEvent, DecoderOptions, ShadowBlock, StreamDecoder, stripTransport } from "./decoder"
@@ -35,23 +37,25 @@ export interface PhasePeak {
 /** Phases whose peak map is kept (the latest ones). */
 export const MAX_PHASE_MAPS = 16
 
-/** The phase being decoded: its peak so far, and how to get back to it from the current model. */
-interface OpenPhase {
+/** A kept phase: its peak so far, and where to find the heap at that peak. */
+interface KeptPhase {
     phase: string
     bytes: number
-    /** The model at the peak, once folded; null while `undo` leads back to it. */
-    snapshot: Map<number, ShadowBlock> | null
-    /** Model changes since the peak, oldest first (added = true: a block was added). */
-    undo: { added: boolean; b: ShadowBlock }[]
+    /** The heap at the peak, once folded (shared by phases with the same peak); null while `at` is used. */
+    snapshot: ShadowBlock[] | null
+    /** Absolute position in the change log at the peak: the heap then is the model with every later change undone. */
+    at: number
 }
 
 export class HeapViewer {
     readonly decoder: StreamDecoder
-    /** Closed phases' peaks (the last MAX_PHASE_MAPS), then the open phase's as of now: call `peaks` after the stream. */
-    private closed: PhasePeak[] = []
-    /** Closed phases whose map was not kept. */
+    /** The last MAX_PHASE_MAPS phases of the current stream, the open one last. */
+    private kept: KeptPhase[] = []
+    /** Phases whose map was not kept. */
     phasesDropped = 0
-    private open: OpenPhase | null = null
+    /** Changes of the model (added = true: a block was added), from absolute position `logBase`. */
+    private log: { added: boolean; b: ShadowBlock }[] = []
+    private logBase = 0
     /** Protocol lines seen, and their bytes on a board's wire ("> " + line + "\n"). */
     lines = 0
     wireBytes = 0
@@ -60,10 +64,9 @@ export class HeapViewer {
     constructor(options: DecoderOptions = {}) {
         this.decoder = new StreamDecoder(options)
         this.decoder.onChange = (added, b) => {
-            const o = this.open
-            if (o === null || o.snapshot !== null) return
-            o.undo.push({ added, b })
-            if (o.undo.length > 2 * this.decoder.counts.liveBlocks + 1024) o.snapshot = this.peakModel(o)
+            if (this.kept.length === 0) return
+            this.log.push({ added, b })
+            if (this.log.length > 2 * this.decoder.counts.liveBlocks + 1024) this.fold()
         }
     }
 
@@ -80,55 +83,68 @@ export class HeapViewer {
         this.lines++
         this.wireBytes += text.length + 3
         if (ev.type === "header") {
-            this.closed = []
+            this.kept = []
             this.phasesDropped = 0
-            this.open = null
+            this.log = []
+            this.logBase = 0
         }
+        const now = this.logBase + this.log.length
         if (ev.type === "phase") {
-            this.closePhase()
-            this.open = { phase: ev.name, bytes: -1, snapshot: null, undo: [] }
+            this.kept.push({ phase: ev.name, bytes: -1, snapshot: null, at: now })
+            if (this.kept.length > MAX_PHASE_MAPS) {
+                this.kept.shift()
+                this.phasesDropped++
+            }
         }
-        const o = this.open
-        if (o !== null && this.decoder.counts.liveBytes > o.bytes) {
-            o.bytes = this.decoder.counts.liveBytes
-            o.snapshot = null
-            o.undo = []
+        const open = this.kept.length > 0 ? this.kept[this.kept.length - 1] : null
+        if (open !== null && this.decoder.counts.liveBytes > open.bytes) {
+            open.bytes = this.decoder.counts.liveBytes
+            open.snapshot = null
+            open.at = now
         }
         return ev
     }
 
-    /** Each phase's heap at its peak: the last MAX_PHASE_MAPS closed phases and the open one. */
+    /** Each kept phase's heap at its peak (the last MAX_PHASE_MAPS; the open phase as of now). O(kept × live + log). */
     get peaks(): PhasePeak[] {
-        const o = this.open
-        return o === null ? this.closed : [...this.closed, this.toPeak(o)]
+        const snaps = this.snapshots()
+        return this.kept.map((k, i) => ({ phase: k.phase, bytes: k.bytes, blocks: snaps[i].map(b => ({ ptr: b.ptr, size: b.size })) }))
     }
 
-    /** The model at the open phase's peak: the current model with the undo log undone. O(live + log). */
-    private peakModel(o: OpenPhase): Map<number, ShadowBlock> {
-        if (o.snapshot !== null) return o.snapshot
+    /** The heap at each kept phase's peak, by undoing the log from the current model in one backward pass. */
+    private snapshots(): ShadowBlock[][] {
+        const out: ShadowBlock[][] = this.kept.map(k => k.snapshot ?? [])
+        const pending = this.kept.map((k, i) => i).filter(i => this.kept[i].snapshot === null)
+        if (pending.length === 0) return out
         const m = new Map<number, ShadowBlock>()
         this.decoder.forEachBlock(b => m.set(b.ptr, b))
-        for (let i = o.undo.length - 1; i >= 0; i--) {
-            const { added, b } = o.undo[i]
-            if (added) m.delete(b.ptr)
-            else m.set(b.ptr, b)
+        let pos = this.logBase + this.log.length
+        let last: { at: number; blocks: ShadowBlock[] } | null = null
+        // Later phases have later peaks: walk them newest first while undoing the log.
+        for (let j = pending.length - 1; j >= 0; j--) {
+            const k = this.kept[pending[j]]
+            if (last !== null && last.at === k.at) {
+                out[pending[j]] = last.blocks
+                continue
+            }
+            for (; pos > k.at; pos--) {
+                const { added, b } = this.log[pos - 1 - this.logBase]
+                if (added) m.delete(b.ptr)
+                else m.set(b.ptr, b)
+            }
+            last = { at: k.at, blocks: [...m.values()].sort((x, y) => x.ptr - y.ptr) }
+            out[pending[j]] = last.blocks
         }
-        return m
+        return out
     }
 
-    private toPeak(o: OpenPhase): PhasePeak {
-        const blocks = [...this.peakModel(o).values()].sort((x, y) => x.ptr - y.ptr).map(b => ({ ptr: b.ptr, size: b.size }))
-        return { phase: o.phase, bytes: o.bytes, blocks }
-    }
-
-    private closePhase(): void {
-        if (this.open === null) return
-        this.closed.push(this.toPeak(this.open))
-        if (this.closed.length > MAX_PHASE_MAPS) {
-            this.closed.shift()
-            this.phasesDropped++
-        }
-        this.open = null
+    /** Folds every kept phase that points into the log into a snapshot; empties the log. */
+    private fold(): void {
+        const snaps = this.snapshots()
+        this.kept.forEach((k, i) => (k.snapshot = snaps[i]))
+        this.logBase += this.log.length
+        this.log = []
+        // The log keeps recording: the open phase's next peak points into it again.
     }
 
     /** The board the stream's header names, if bareheap knows it. */
