@@ -69,6 +69,8 @@ export class DevtoolsSource implements ByteSource {
     /** Service classes of each device seen announcing, by device id: which service index is a logger. */
     private readonly services = new Map<string, number[]>()
     private readonly encoder = new TextEncoder()
+    /** Called when a device with a DeviceScript manager announces itself (startSimulator waits for it). */
+    private managerSeen: () => void = () => {}
 
     constructor(private readonly options: DevtoolsOptions = {}) {
         this.what = options.url ?? DEFAULT_DEVTOOLS_URL
@@ -166,7 +168,10 @@ export class DevtoolsSource implements ByteSource {
     /** Asks devtools to run its simulator and deploy `file` into it; retries while the simulator is not on the bus yet. */
     private async startSimulator(file: string): Promise<void> {
         // stateless: the simulator keeps no flash file in devtools' .devicescript/, so no stale program starts first.
+        const onBus = new Promise<void>(resolve => (this.managerSeen = resolve))
         await this.request("startVM", { stateless: true })
+        // Build once the simulator has announced its DeviceScript manager on the bus (each build recompiles).
+        await Promise.race([onBus, new Promise(res => setTimeout(res, 30_000))])
         let last = ""
         for (let attempt = 0; attempt < 20 && !this.stopped; attempt++) {
             const r = await this.request("build", { filename: file, deployTo: "*" }, 60_000)
@@ -196,6 +201,7 @@ export class DevtoolsSource implements ByteSource {
                 for (let i = 4; i + 4 <= d.length; i += 4) classes.push((d[i] | (d[i + 1] << 8) | (d[i + 2] << 16) | (d[i + 3] << 24)) >>> 0)
                 const had = [...this.services.values()].some(c => c.includes(jd.SRV_LOGGER))
                 this.services.set(p.deviceIdentifier, [0, ...classes])
+                if (classes.includes(jd.SRV_DEVICE_SCRIPT_MANAGER)) this.managerSeen()
                 if (!had && classes.includes(jd.SRV_LOGGER)) this.pingLoggers()
                 continue
             }
