@@ -14,7 +14,9 @@
  *
  * Checked: every protocol line the host simulator emits arrives, in order,
  * none lost (0 gaps); the model equals `bareheap view` of the host
- * simulator's stream; the recording holds exactly those lines.
+ * simulator's stream; the recording holds exactly those lines. And the same
+ * for `devs run src/main.ts` deployed into its own simulator next to
+ * devtools, whose console only its own output carries, piped to the monitor.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -75,5 +77,26 @@ describe("bareheap monitor on DeviceScript devtools", () => {
         expect(modelSection(out)).toBe(stream.model)
         const recorded = readFileSync(raw, "utf8").split("\n").filter(l => l.startsWith("> ~")).map(l => l.slice(2))
         expect(recorded).toEqual(stream.lines)
+    }, 150_000)
+
+    test("devs run's simulator, piped: `devs run src/main.ts | bareheap monitor --file -` gets the whole stream", async () => {
+        // devs run executes its VM in its own process and prints the console there only (its Jacdac frames to
+        // devtools carry no console text), so its output is what the monitor reads.
+        const ns = await namespace()
+        const inNs = (args: string[]) => ["-t", String(ns), "-n", ...args]
+        const devtools = procs.start("nsenter", inNs([process.execPath, DEVS, "--no-colors", "devtools"]), { cwd: project })
+        await devtools.waitFor(/websocket\s*: ws:\/\/127\.0\.0\.1:8081/, 30_000)
+        const run = procs.start("nsenter", inNs([process.execPath, DEVS, "run", "src/main.ts"]), { cwd: project })
+        const monitor = procs.start(process.execPath, [BAREHEAP, "monitor", "--file", "-"], { cwd: ROOT })
+        run.child.stdout.pipe(monitor.child.stdin)
+        await monitor.waitFor(/^line \d+: phase done$/m, 90_000).catch(e => {
+            throw new Error(`${e.message}\ndevs run:\n${run.all.slice(-2000)}`)
+        })
+        await new Promise(r => setTimeout(r, 1000))
+        run.kill("SIGTERM") // devs run keeps watching src/ until killed; its end is the end of the monitor's input
+        expect(await monitor.exitWithin(20_000), monitor.all).toBe(0)
+        expect(monitor.out).toContain(`stream: ${stream.lines.length} lines, `)
+        expect(monitor.out).toMatch(/, 0 gaps, 0 anomalies/)
+        expect(modelSection(monitor.out)).toBe(stream.model)
     }, 150_000)
 })
