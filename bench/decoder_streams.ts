@@ -25,8 +25,16 @@ const hx = (n: number) => n.toString(16)
 
 /** A clean stream of `n` lines (header included). */
 export function validStream(n: number, seed = 1): string[] {
+    const out: string[] = []
+    for (const batch of validBatches(n, seed, n)) out.push(...batch)
+    return out
+}
+
+/** validStream's lines in batches of `batch` lines, generated as they are taken (a 10^6-line stream never held whole). */
+export function* validBatches(n: number, seed = 1, batch = 10_000): Generator<string[]> {
     const rnd = seededRandom(seed)
-    const out = [HDR]
+    let out = [HDR]
+    let made = 1
     const SLOTS = 512
     const free: number[] = []
     for (let i = SLOTS - 1; i >= 0; i--) free.push(i)
@@ -36,9 +44,13 @@ export function validStream(n: number, seed = 1): string[] {
     let maxReq = 0
     let allocs = 0
     let frees = 0
-    while (out.length < n) {
-        if (out.length % 5000 === 0) {
-            out.push(`~P ${hx(seq++)} p${out.length}`)
+    for (; made < n; made++) {
+        if (out.length >= batch) {
+            yield out
+            out = []
+        }
+        if (made % 5000 === 0) {
+            out.push(`~P ${hx(seq++)} p${made}`)
             continue
         }
         if (events > 0 && events % 16 === 0) {
@@ -65,7 +77,7 @@ export function validStream(n: number, seed = 1): string[] {
             out.push(`~F ${hx(seq++)} ${hx(b.slot * 64)} ${hx(b.size)} 4`)
         }
     }
-    return out
+    if (out.length > 0) yield out
 }
 
 const BIG = "~H 0 2 pico bench 20000000 1000000 1000 7ff 0" // a 16 MiB region: room for every shape below

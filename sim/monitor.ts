@@ -11,8 +11,8 @@
  * lines when its 4 KB console ring overflows and a watcher should keep
  * going; each gap, drop marker, protocol error and anomaly is reported as it
  * happens. When the link breaks (unplug, devtools restarted) the source
- * reconnects and the model is kept: the unfinished line is cut
- * (HeapStream.cut), the lines lost show up as a sequence gap, and the
+ * reconnects and the model is kept: the unfinished line is dropped
+ * (HeapStream.linkLost), the lines lost show up as a sequence gap, and the
  * summary lists every disconnect with how long the link was down.
  *
  * It ends on the end of a file or pipe, on Ctrl-C (SIGINT) and on q in the
@@ -158,9 +158,15 @@ class LinkLog {
     readonly outages: { at: number; ms: number; reason: string; cut: boolean }[] = []
     private readonly t0 = Date.now()
 
-    down(reason: string, cut: boolean): void {
+    down(reason: string): void {
         this.downSince = Date.now()
-        this.outages.push({ at: this.downSince - this.t0, ms: -1, reason, cut })
+        this.outages.push({ at: this.downSince - this.t0, ms: -1, reason, cut: false })
+    }
+
+    /** The last disconnect cut a line short. */
+    cutLine(): void {
+        const o = this.outages[this.outages.length - 1]
+        if (o) o.cut = true
     }
 
     up(): void {
@@ -202,16 +208,31 @@ async function monitor(argv: string[]): Promise<number> {
         }
     }
     const stream = new HeapStream({ allowGaps: true, onError: "continue", record: recorder ? chunk => recorder.write(chunk) : undefined })
+    stream.onReport(r => {
+        if (r.kind === "link" && r.partialChars > 0) link.cutLine()
+    })
     const name = escapeText(source.what, 200)
     const served = a.serve === null ? null : await serveLive(stream, { port: a.serve, source: name })
     if (served) console.error(`monitor: live heap page at ${served.url}`)
     const link = new LinkLog()
     const live = !a.plain && process.stdout.isTTY === true
-    const say = (l: string) => (live ? undefined : process.stdout.write(l + "\n"))
+    // Plain lines go to stdout, which may be a pipe slower than the stream: when it is full, the source
+    // waits (pause) until it drains, so lines neither pile up in memory nor get lost.
+    let waiting = false
+    const write = (l: string) => {
+        if (process.stdout.write(l + "\n") || waiting) return
+        waiting = true
+        source.pause()
+        process.stdout.once("drain", () => {
+            waiting = false
+            source.resume()
+        })
+    }
+    const say = (l: string) => (live ? undefined : write(l))
     if (!live)
         stream.onReport(r => {
             const l = reportLine(r)
-            if (l !== null) process.stdout.write(l + "\n")
+            if (l !== null) write(l)
         })
 
     let endOfInput: () => void = () => {}
@@ -223,10 +244,11 @@ async function monitor(argv: string[]): Promise<number> {
         event: (e: TransportEvent) => {
             if (e.type === "disconnected") {
                 recorder?.cut()
-                link.down(e.reason, stream.cut())
-            }
+                link.down(e.reason)
+                // Reported in stream order as a "link" report (plain line, live view), which also says if a line was cut.
+                stream.linkLost(eventLine(e).replace(/^monitor: /, ""))
+            } else if (e.type !== "end" || e.reason !== "stopped") say(eventLine(e))
             if (e.type === "connected") link.up()
-            if (e.type !== "end" || e.reason !== "stopped") say(eventLine(e))
             if (e.type === "end") endOfInput()
         },
     }

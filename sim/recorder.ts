@@ -3,7 +3,7 @@
  * link as they arrived (Jacdac frames, escapes and all), for a later
  * `bareheap view raw.bin`, with one exception: the bytes of a line that a
  * disconnect cut are left out, exactly as the monitor's own decoder drops
- * them (HeapStream.cut), so the recording decodes to the same model instead
+ * them (HeapStream.linkLost), so the recording decodes to the same model instead
  * of gluing half a line to the first line after the reconnect.
  *
  *   chunk ──▶ held (bytes since the last line end in text) ──line end──▶ file
@@ -29,6 +29,7 @@ export class Recorder {
     private readonly deframer = new UsbDeframer()
     private held: Uint8Array[] = []
     private heldBytes = 0
+    private afterLineEnd = false
 
     private constructor(private readonly out: WriteStream) {}
 
@@ -46,7 +47,11 @@ export class Recorder {
         this.bytes += bytes.length
         let from = 0
         for (let i = 0; i < bytes.length; i++) {
-            if (!this.deframer.push(bytes.subarray(i, i + 1)).some(it => it.kind === "line")) continue
+            const ended = this.deframer.push(bytes.subarray(i, i + 1)).some(it => it.kind === "line")
+            // The LF of a CRLF ends nothing in the deframer (the CR did) but belongs to that line end.
+            const crlf = !ended && this.afterLineEnd && bytes[i] === 0x0a
+            this.afterLineEnd = ended
+            if (!ended && !crlf) continue
             this.hold(bytes.subarray(from, i + 1))
             this.flush()
             from = i + 1
@@ -57,7 +62,8 @@ export class Recorder {
 
     /** The link broke: the held bytes (the unfinished line) are not recorded. */
     cut(): void {
-        this.deframer.cut()
+        this.deframer.reset()
+        this.afterLineEnd = false
         this.cutBytes += this.heldBytes
         this.held = []
         this.heldBytes = 0

@@ -18,6 +18,8 @@
  *   drop      the transport said it dropped console output (FE FA) or frames (FE FB):
  *             counted apart from gaps, which the sequence numbers reveal
  *   overlong  a line longer than maxLine characters (its start is kept)
+ *   link      the caller said the link broke and came back (linkLost): the
+ *             model is kept; lines lost meanwhile show up as a gap
  *
  * Errors: with `onError: "stop"` (the default, as `bareheap view`), the first
  * ProtocolError ends decoding — later lines cannot be trusted — and
@@ -39,6 +41,7 @@
  */
 import { stripConsoleLine, ConsoleLevel } from "./console_line"
 import { Anomaly, DecodedEvent, DecoderOptions, Gap, HISTORY_LIMIT, ProtocolError, StreamDecoder } from "./decoder"
+import { escapeText } from "./escape"
 import { MAX_LINE, TransportCounts, UsbDeframer, UsbItem } from "./usb_framing"
 import { HeapViewer } from "./viewer"
 
@@ -50,6 +53,7 @@ export type StreamReport =
     | { kind: "gap"; gap: Gap }
     | { kind: "drop"; what: "logs" | "frames"; lineNo: number }
     | { kind: "overlong"; lineNo: number; length: number }
+    | { kind: "link"; lineNo: number; message: string; partialChars: number }
 
 export interface HeapStreamOptions extends DecoderOptions {
     /** "stop" (default): the first ProtocolError ends decoding; "continue": report it and go on. */
@@ -120,13 +124,18 @@ export class HeapStream {
     }
 
     /**
-     * The transport broke and will reconnect (the monitor): the unfinished
-     * line is dropped, not glued to the first bytes after the reconnect; the
-     * lines lost meanwhile show up as a sequence gap. Returns whether a partial line was dropped.
+     * The transport broke and reconnected (a monitor after an unplug): keeps
+     * the model, drops the partial line and frame, and reports `link` with
+     * `message` (escaped when shown). Lines lost meanwhile are a sequence gap
+     * the decoder reports itself (decode with allowGaps to go on).
      */
-    cut(): boolean {
-        return this.deframer.cut() > 0
+    linkLost(message: string): void {
+        this.linkLosses++
+        this.emit({ kind: "link", lineNo: this.lineNo, message, partialChars: this.deframer.reset() })
     }
+
+    /** Link losses the caller reported (linkLost). */
+    linkLosses = 0
 
     /** Whether decoding goes on (false after a stopping error). */
     get decoding(): boolean {
@@ -202,6 +211,7 @@ export class HeapStream {
         if (t.badEscapes > 0) parts.push(`${t.badEscapes} bad escapes`)
         if (t.brokenFrames > 0) parts.push(`${t.brokenFrames} broken frames`)
         if (t.overlongLines > 0) parts.push(`${t.overlongLines} lines over ${this.deframer.maxLine} characters`)
+        if (this.linkLosses > 0) parts.push(`${this.linkLosses} link losses`)
         return parts.length === 0 ? null : `transport: ${parts.join(", ")}`
     }
 
@@ -236,5 +246,7 @@ export function reportLine(r: StreamReport): string | null {
             return `transport: after line ${r.lineNo} the board reports it dropped ${r.what === "logs" ? "console output" : "Jacdac frames"}`
         case "overlong":
             return `line ${r.lineNo}: ${r.length} characters, longer than any console line: only its start is kept`
+        case "link":
+            return `link: after line ${r.lineNo}: ${escapeText(r.message, 200)}${r.partialChars > 0 ? ` (a partial line of ${r.partialChars} characters dropped)` : ""}`
     }
 }

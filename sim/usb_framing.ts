@@ -117,6 +117,11 @@ export class UsbDeframer {
             return out
         }
         this.counts.bytes += chunk.length
+        if (this.state === State.Text && chunk.indexOf(USB_ESC) < 0) {
+            // No framing in this chunk (a UART log pin, a plain capture): decode it as it is.
+            this.text(this.utf8.decode(chunk, { stream: true }), out)
+            return out
+        }
         // Text bytes of this chunk, copied without the framing, decoded at the end or at a marker.
         const text = new Uint8Array(chunk.length)
         let n = 0
@@ -179,18 +184,18 @@ export class UsbDeframer {
     }
 
     /**
-     * The link broke (a serial port unplugged, a socket closed): forgets the
-     * unfinished line, frame, escape and UTF-8 sequence, so the bytes after a
-     * reconnect start afresh. Returns the characters of the line dropped (0 if none).
+     * The link broke (a serial port unplugged, a socket closed) and will carry
+     * a new byte stream: forgets the partial line, frame and UTF-8 sequence,
+     * whose rest will never come. Returns the characters of the partial line dropped.
      */
-    cut(): number {
-        this.utf8.decode() // flushes the decoder's pending bytes; they belonged to the lost line
-        const lost = this.lineLength
+    reset(): number {
+        const dropped = this.lineLength
+        this.utf8.decode() // flush and forget pending bytes
         this.state = State.Text
         this.line = ""
         this.lineLength = 0
         this.afterCR = false
-        return lost
+        return dropped
     }
 
     /** Lines completed so far. */
@@ -209,26 +214,35 @@ export class UsbDeframer {
         this.state = State.Text
     }
 
-    /** Splits decoded text into lines, keeping at most maxLine characters of the current one. */
+    /**
+     * Splits decoded text into lines, keeping at most maxLine characters of the
+     * current one. Line ends are found with indexOf (native), each searched
+     * again only once passed: O(length).
+     */
     private text(s: string, out: UsbItem[]): void {
         let start = 0
-        for (let i = 0; i < s.length; i++) {
-            const c = s.charCodeAt(i)
-            if (c !== 10 && c !== 13) continue
-            if (c === 10 && this.afterCR && i === start && this.lineLength === 0) {
-                // The LF of a CRLF whose CR ended the previous line.
-                this.afterCR = false
-                start = i + 1
-                continue
-            }
-            this.append(s, start, i)
-            this.emit(out)
-            this.afterCR = c === 13
-            start = i + 1
-        }
-        if (start < s.length) {
+        if (this.afterCR && s.length > 0) {
+            // The LF of a CRLF whose CR ended the previous piece of text.
+            if (s.charCodeAt(0) === 10) start = 1
             this.afterCR = false
-            this.append(s, start, s.length)
+        }
+        let cr = s.indexOf("\r", start)
+        let lf = s.indexOf("\n", start)
+        while (start < s.length) {
+            if (cr >= 0 && cr < start) cr = s.indexOf("\r", start)
+            if (lf >= 0 && lf < start) lf = s.indexOf("\n", start)
+            const end = cr < 0 ? lf : lf < 0 ? cr : Math.min(cr, lf)
+            if (end < 0) {
+                this.append(s, start, s.length)
+                return
+            }
+            this.append(s, start, end)
+            this.emit(out)
+            start = end + 1
+            if (end === cr) {
+                if (start === s.length) this.afterCR = true
+                else if (s.charCodeAt(start) === 10) start++
+            }
         }
     }
 

@@ -22,7 +22,9 @@
  *   bareheap view run.log --html report.html   one self-contained HTML report (sim/html/report_file.ts)
  *   bareheap view --serve 8080 < run.log       the live page on 127.0.0.1 (sim/html/serve.ts)
  */
-import { open } from "node:fs/promises"
+import { createReadStream, fstatSync, openSync } from "node:fs"
+import { Socket } from "node:net"
+import { Readable } from "node:stream"
 import { parseArgs } from "node:util"
 import { escapeText } from "./escape"
 import { LiveViewEnd, openControllingTty, runLiveView } from "./live_view"
@@ -47,6 +49,19 @@ the board's memory map, heap maps and statistics.
   --help         this text
 
 Exit code: 0 clean, 1 protocol error / anomaly / no stream header, 2 usage or unreadable file.`
+
+/**
+ * Opens a file, a FIFO or a socket for streaming reads. A FIFO is read as a
+ * pipe (non-blocking, like stdin), not through the fs thread pool: a pending
+ * pool read on a FIFO that stays open but silent cannot be cancelled, and
+ * would keep the process alive after the user quits the live view.
+ */
+export function openInput(file: string): Readable {
+    const fd = openSync(file, "r")
+    const st = fstatSync(fd)
+    if (st.isFIFO() || st.isSocket()) return new Socket({ fd, readable: true, writable: false })
+    return createReadStream("", { fd })
+}
 
 /** Feeds a byte source into the stream until it ends, `stop()` returns true, or it fails. */
 export async function pump(source: AsyncIterable<Uint8Array | string>, stream: HeapStream, stop: () => boolean = () => false): Promise<void> {
@@ -89,14 +104,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     const file = parsed.positionals[0]
     const name = file === undefined ? "standard input" : escapeText(file, 200)
-    let source: AsyncIterable<Uint8Array | string>
-    let close = async () => {}
+    let source: Readable
     if (file === undefined) source = process.stdin
     else {
         try {
-            const fh = await open(file, "r")
-            source = fh.createReadStream()
-            close = () => fh.close().catch(() => {})
+            source = openInput(file)
         } catch (e) {
             console.error(`error: cannot read ${name}: ${escapeText((e as Error).message, 300)}`)
             return 2
@@ -122,22 +134,34 @@ export async function main(argv: string[]): Promise<number> {
             const reading = pump(source, stream, () => live.finished).then(() => stream.end())
             ending = await Promise.race([live.done, reading.then(() => live.endOfInput())])
             live.stop()
-            // Quit before the input ended: stop reading (a pipe would otherwise keep the process alive).
-            if (!stream.ended) (source as { destroy?: () => void }).destroy?.()
         } else {
             stream.onReport(r => {
                 if (r.kind === "error") return // printed once below, on stderr
                 const l = reportLine(r)
                 if (l !== null) process.stdout.write(l + "\n")
             })
-            await pump(source, stream, () => !stream.decoding && file !== undefined)
+            // Ctrl-C ends the reading, not the process: the summary of what came so far follows.
+            let interrupted = false
+            const onSigint = () => {
+                interrupted = true
+                source.destroy()
+            }
+            process.once("SIGINT", onSigint)
+            try {
+                await pump(source, stream, () => interrupted || (!stream.decoding && file !== undefined))
+            } catch (e) {
+                if (!interrupted) throw e
+            } finally {
+                process.off("SIGINT", onSigint)
+            }
+            if (interrupted) ending = "interrupt"
             stream.end()
         }
     } catch (e) {
         console.error(`error: cannot read ${name}: ${escapeText((e as Error).message, 300)}`)
         return 2
     } finally {
-        await close()
+        source.destroy()
     }
     return finish(stream, name, ending)
 }
@@ -153,7 +177,7 @@ export function finish(stream: HeapStream, name: string, ending: LiveViewEnd = "
     console.log(stream.summary())
     if (ending === "quit" || ending === "interrupt") console.log(`(stopped by the user before the end of ${name})`)
     if (stream.failed !== null) console.error(`error: ${name}: ${stream.failed.message}`)
-    else for (const w of warnings) console.error(w)
+    else if (ending === "end") for (const w of warnings) console.error(w) // a user who stopped it knows it is cut off
     return stream.failed !== null || stream.decoder.anomalyCount > 0 ? 1 : 0
 }
 

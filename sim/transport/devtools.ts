@@ -64,10 +64,13 @@ export class DevtoolsSource implements ByteSource {
     private timer: NodeJS.Timeout | null = null
     private pinger: NodeJS.Timeout | null = null
     private seq = 0
+    private paused = false
     private readonly pending = new Map<number, (data: Record<string, unknown>) => void>()
     /** Service classes of each device seen announcing, by device id: which service index is a logger. */
     private readonly services = new Map<string, number[]>()
     private readonly encoder = new TextEncoder()
+    /** Called when a device with a DeviceScript manager announces itself (startSimulator waits for it). */
+    private managerSeen: () => void = () => {}
 
     constructor(private readonly options: DevtoolsOptions = {}) {
         this.what = options.url ?? DEFAULT_DEVTOOLS_URL
@@ -90,6 +93,7 @@ export class DevtoolsSource implements ByteSource {
             ws.binaryType = "nodebuffer"
             ws.once("open", () => {
                 this.ws = ws
+                if (this.paused) ws.pause()
                 ws.on("message", (data: Buffer, isBinary: boolean) => (isBinary ? this.frame(new Uint8Array(data)) : this.side(data.toString("utf8"))))
                 ws.on("close", () => this.lost(ws, "devtools closed the connection"))
                 this.sink?.event({ type: "connected", what: this.what })
@@ -164,7 +168,10 @@ export class DevtoolsSource implements ByteSource {
     /** Asks devtools to run its simulator and deploy `file` into it; retries while the simulator is not on the bus yet. */
     private async startSimulator(file: string): Promise<void> {
         // stateless: the simulator keeps no flash file in devtools' .devicescript/, so no stale program starts first.
+        const onBus = new Promise<void>(resolve => (this.managerSeen = resolve))
         await this.request("startVM", { stateless: true })
+        // Build once the simulator has announced its DeviceScript manager on the bus (each build recompiles).
+        await Promise.race([onBus, new Promise(res => setTimeout(res, 30_000))])
         let last = ""
         for (let attempt = 0; attempt < 20 && !this.stopped; attempt++) {
             const r = await this.request("build", { filename: file, deployTo: "*" }, 60_000)
@@ -194,6 +201,7 @@ export class DevtoolsSource implements ByteSource {
                 for (let i = 4; i + 4 <= d.length; i += 4) classes.push((d[i] | (d[i + 1] << 8) | (d[i + 2] << 16) | (d[i + 3] << 24)) >>> 0)
                 const had = [...this.services.values()].some(c => c.includes(jd.SRV_LOGGER))
                 this.services.set(p.deviceIdentifier, [0, ...classes])
+                if (classes.includes(jd.SRV_DEVICE_SCRIPT_MANAGER)) this.managerSeen()
                 if (!had && classes.includes(jd.SRV_LOGGER)) this.pingLoggers()
                 continue
             }
@@ -221,6 +229,16 @@ export class DevtoolsSource implements ByteSource {
         }
         send()
         this.pinger = setInterval(send, 1000)
+    }
+
+    pause(): void {
+        this.paused = true
+        this.ws?.pause()
+    }
+
+    resume(): void {
+        this.paused = false
+        this.ws?.resume()
     }
 
     async stop(): Promise<void> {

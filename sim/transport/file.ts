@@ -59,6 +59,14 @@ export class FileSource implements ByteSource {
         this.sink?.event({ type: "end", reason })
     }
 
+    pause(): void {
+        this.stream?.pause()
+    }
+
+    resume(): void {
+        this.stream?.resume()
+    }
+
     async stop(): Promise<void> {
         const s = this.stream
         this.stream = null

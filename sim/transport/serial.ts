@@ -74,6 +74,7 @@ export class SerialSource implements ByteSource {
     private timer: NodeJS.Timeout | null = null
     private stopped = false
     private lastError = ""
+    private paused = false
 
     constructor(private readonly options: SerialOptions) {
         this.what = `${options.path} at ${options.baud ?? DEFAULT_BAUD} baud`
@@ -97,6 +98,7 @@ export class SerialSource implements ByteSource {
         }
         this.port = port
         this.lastError = ""
+        if (this.paused) port.pause()
         port.on("data", (chunk: Buffer) => this.sink?.data(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length)))
         // A read error (EIO when a pty's other end goes, ENXIO on unplug) is followed by close; both mean the link is gone.
         port.on("error", (e: Error) => this.lost(port, e.message))
@@ -130,6 +132,16 @@ export class SerialSource implements ByteSource {
             this.lastError = err
             this.poll()
         }, this.options.reconnectMs ?? 500)
+    }
+
+    pause(): void {
+        this.paused = true
+        this.port?.pause()
+    }
+
+    resume(): void {
+        this.paused = false
+        this.port?.resume()
     }
 
     async stop(): Promise<void> {

@@ -18,7 +18,11 @@
  *   - after a `disconnected` event the bytes of an unfinished line are lost:
  *     the sink must drop its partial line (the next bytes start afresh);
  *   - stop() is idempotent and resolves when every handle (port, socket,
- *     timer, file) the source opened is closed, so the process can exit.
+ *     timer, file) the source opened is closed, so the process can exit;
+ *   - pause() stops delivering data until resume(): the reader's backpressure
+ *     (a slow pipe on stdout) reaches the source instead of piling up in
+ *     memory. A file or pipe waits; a serial port's or socket's kernel buffer
+ *     fills and the board drops lines, which the stream then shows as gaps.
  */
 
 /** Something that happened to the link, with a message for people. */
@@ -40,6 +44,9 @@ export interface ByteSource {
     start(sink: ByteSink): Promise<void>
     /** Stops and closes everything; resolves when closed. */
     stop(): Promise<void>
+    /** Stops delivering data until resume() (idempotent). */
+    pause(): void
+    resume(): void
 }
 
 /** A transport cannot start: the message says what was tried and what to do (printed as is, exit code 2). */

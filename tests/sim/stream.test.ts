@@ -91,6 +91,22 @@ describe("HeapStream over a board's USB serial", () => {
         }
     })
 
+    test("a link lost and back (an unplug): the model is kept, the partial line dropped, the lost lines a gap", () => {
+        const s = new HeapStream({ allowGaps: true })
+        const reports: StreamReport[] = []
+        s.onReport(r => reports.push(r))
+        s.push(firmware.slice(0, 40).join("\n") + "\n" + firmware[40].slice(0, 5))
+        const live = s.decoder.counts.liveBlocks
+        s.linkLost("port /dev/ttyACM0 closed; reopened")
+        expect(s.decoder.counts.liveBlocks).toBe(live)
+        s.push(firmware.slice(45).join("\n") + "\n")
+        s.end()
+        expect(reports.find(r => r.kind === "link")).toMatchObject({ kind: "link", lineNo: 40, partialChars: 5 })
+        expect(s.decoder.gaps).toEqual([{ from: 40, to: 44, lineNo: 41 }])
+        expect(s.failed).toBeNull()
+        expect(s.transportLine()).toContain("1 link losses")
+    })
+
     test("without --allow-gaps the first gap stops decoding with the error; onError continue goes on", () => {
         const lossy = [...firmware.slice(0, 20), ...firmware.slice(22)]
         const text = lossy.join("\n") + "\n"
