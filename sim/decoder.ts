@@ -893,6 +893,8 @@ export class StreamDecoder {
         if (below !== undefined && below[0] + Math.max(below[1].size, 1) > ptr) out.push(below[1])
         for (let e = this.tree.getPairOrNextHigher(ptr); e !== undefined && e[0] < ptr + extent; e = this.tree.nextHigherPair(e[0])) out.push(e[1])
         for (const b of this.extra) if (b.ptr < ptr + extent && b.ptr + Math.max(b.size, 1) > ptr) out.push(b)
+        // Report order: blocks starting below ptr nearest first, then the others by address.
+        if (out.length > 1) out.sort((x, y) => (x.ptr < ptr) !== (y.ptr < ptr) ? (x.ptr < ptr ? -1 : 1) : x.ptr < ptr ? y.ptr - x.ptr : x.ptr - y.ptr)
         return out
     }
 
