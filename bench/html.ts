@@ -25,6 +25,9 @@ import { launchChromium } from "../tests/sim/chromium"
 import { heapStream } from "./html_stream"
 
 /** Workloads: events, and live blocks the fill phase aims at (~120 is the usual; the dense one stresses the map and the scrub). */
+// page.evaluate callbacks run in the browser; the project's tsconfig has no DOM lib, so its globals are untyped here
+declare const window: any, document: any, requestAnimationFrame: any
+
 const SIZES: { events: number; target: number; allocator?: string }[] = [
     { events: 1e4, target: 120 },
     { events: 1e5, target: 120 },

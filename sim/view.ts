@@ -122,7 +122,7 @@ export async function main(argv: string[]): Promise<number> {
         console.error(`error: cannot read ${name}: ${escapeText((e as Error).message, 300)}`)
         return 2
     } finally {
-        await close()
+        if (parsed.values.html !== undefined || serve !== null) source.destroy()
     }
     const stream = new HeapStream({ allowGaps })
     let ending: LiveViewEnd = "end"

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * tests/sim/html_browser.test.ts — the heap report and the live page in real
  * headless Chromium (Debian's package, tests/sim/chromium.ts): the DOM agrees
@@ -20,6 +19,10 @@ import { StreamDecoder } from "../../sim/decoder"
 import { writeReport } from "../../sim/html/report_file"
 import { Browser, launchChromium } from "./chromium"
 
+// page.evaluate callbacks run in the browser; the project's tsconfig has no DOM lib (it would hide Node-side mistakes), so its globals are untyped here
+declare const window: any, document: any
+type HTMLCanvasElement = any
+
 const STREAM = heapStream({ events: 3000, seed: 7 })
 const dir = mkdtempSync(join(tmpdir(), "bareheap-browser-"))
 const hex = (n: number) => "0x" + n.toString(16)
@@ -36,7 +39,7 @@ function decoderAt(lines: string[], e: number): StreamDecoder {
 }
 
 const text = (page: Page, sel: string) => page.locator(sel).textContent()
-const rows = (page: Page, sel: string) => page.locator(`${sel} tbody tr`).evaluateAll(trs => trs.map(tr => Array.from(tr.querySelectorAll("td"), td => td.textContent)))
+const rows = (page: Page, sel: string) => page.locator(`${sel} tbody tr`).evaluateAll(trs => trs.map(tr => Array.from(tr.querySelectorAll("td"), (td: any) => td.textContent as string)))
 
 async function expectModelAt(page: Page, lines: string[], e: number) {
     const d = decoderAt(lines, e)
