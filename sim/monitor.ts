@@ -51,6 +51,7 @@ Ctrl-C, q or the end of the input with the summary \`bareheap view\` prints.
   --devtools [<url>]  a running \`devs devtools\` (default ${DEFAULT_DEVTOOLS_URL}): the console of the
                       board it serves (\`devs devtools --serial\`)
   --sim <file.ts>     with --devtools: run <file.ts> in devtools' own simulator and watch it
+                      (devtools' deploy times out after 3 s on a busy machine: it is retried)
   --file <path|->     a file, named pipe or standard input (-), read as it arrives
                       (e.g. \`devs run src/main.ts | bareheap monitor --file -\`)
   --record <raw.bin>  also save the raw bytes, for a later \`bareheap view raw.bin\`
@@ -248,8 +249,11 @@ async function monitor(argv: string[]): Promise<number> {
     const onSigint = () => interrupted()
     process.on("SIGINT", onSigint)
     try {
-        await source.start(sink)
-        if (live) {
+        // Ctrl-C while the source is still starting (devtools building for --sim) ends the monitor too.
+        const starting = source.start(sink)
+        starting.catch(() => {}) // after an interrupt its rejection ("stopped") is expected
+        if ((await Promise.race([starting.then(() => "started"), interrupt])) === "interrupt") ending = "interrupt"
+        else if (live) {
             const keys = a.file !== "-" && process.stdin.isTTY ? process.stdin : openControllingTty()
             const view = runLiveView(stream, { output: process.stdout, keys, title: name })
             ending = await Promise.race([view.done, interrupt, inputEnded.then(() => view.endOfInput())])
