@@ -624,7 +624,6 @@ export class StreamDecoder {
             throw this.lineErr(`~${letter} needs ${want} fields after the letter, got ${f.length}${why}`)
         }
         const seq = this.num(0, "seq")
-        const at = { seq, lineNo: no }
         switch (letter) {
             case "H": {
                 const version = this.num(1, "version")
@@ -641,7 +640,7 @@ export class StreamDecoder {
                 if (modSafe(base, maxAlign) !== 0) throw this.lineErr(`field 5 (base) ${hexText(base)} must be aligned to maxalign ${hexText(maxAlign)}`)
                 if (size === 0 || base + size > 0x100000000) throw this.lineErr(`region ${hexText(base)}+${hexText(size)} must be non-empty and end at or below 2^32`)
                 if (mask > grammar.maxMask) throw this.lineErr(`field 8 (mask) must be 0..${grammar.maxMask.toString(16)} in protocol version ${version}, got ${f[7]}`)
-                return { type: "header", ...at, version, board: f[2], allocator: f[3], base, size, maxAlign, mask, live }
+                return { type: "header", seq, lineNo: no, version, board: f[2], allocator: f[3], base, size, maxAlign, mask, live }
             }
             case "A":
             case "Z":
@@ -649,8 +648,8 @@ export class StreamDecoder {
                 const ptr = this.ptrAt(1, "ptr")
                 const size = this.num(2, "size")
                 const a = this.alignAt(3)
-                if (letter === "F") return { type: "dealloc", ...at, ptr, size, align: a }
-                return { type: letter === "A" ? "alloc" : "zeroed", ...at, ptr, size, align: a }
+                if (letter === "F") return { type: "dealloc", seq, lineNo: no, ptr, size, align: a }
+                return { type: letter === "A" ? "alloc" : "zeroed", seq, lineNo: no, ptr, size, align: a }
             }
             case "R": {
                 const old = this.ptrAt(1, "old ptr")
@@ -658,7 +657,7 @@ export class StreamDecoder {
                 const oldSize = this.num(3, "old size")
                 const size = this.num(4, "new size")
                 const a = this.alignAt(5)
-                return { type: "realloc", ...at, old, ptr, oldSize, size, align: a, inPlace: old === ptr, resize: resizeClass(old === ptr, oldSize, size) }
+                return { type: "realloc", seq, lineNo: no, old, ptr, oldSize, size, align: a, inPlace: old === ptr, resize: resizeClass(old === ptr, oldSize, size) }
             }
             case "X": {
                 const op = f[1]
@@ -668,20 +667,20 @@ export class StreamDecoder {
                 if (op === "R" && f.length !== 5) throw this.lineErr(`~X R needs the old pointer as field 5`)
                 if (op !== "R" && f.length !== 4) throw this.lineErr(`~X ${op} has exactly 4 fields (no pointer)`)
                 const ptr = op === "R" ? this.ptrAt(4, "old ptr") : 0
-                return { type: "fail", ...at, op: op === "A" ? "alloc" : op === "Z" ? "zeroed" : "realloc", size, align: a, ptr }
+                return { type: "fail", seq, lineNo: no, op: op === "A" ? "alloc" : op === "Z" ? "zeroed" : "realloc", size, align: a, ptr }
             }
             case "E": {
                 const code = this.num(1, "code")
                 const ptr = this.num(2, "ptr") // the caller's raw pointer, in every version
                 const op = OPS[f[3]]
                 if (op === undefined) throw this.lineErr(`field 4 (op) must be A, Z, F or R, got ${quote(f[3], FIELD_CHARS)}`)
-                return { type: "error", ...at, code, name: heapErrorName(code), ptr, op }
+                return { type: "error", seq, lineNo: no, code, name: heapErrorName(code), ptr, op }
             }
             case "S": {
                 const names = ["seq", "inuse", "free", "peak", "largest", "live", "allocs", "frees", "fails", "peakreq"]
                 const v = f.map((_, i) => this.num(i, names[i]))
                 const peakRequest = v.length > 9 ? v[9] : null
-                return { type: "stats", ...at, inUse: v[1], free: v[2], peak: v[3], largestFree: v[4], live: v[5], allocs: v[6], frees: v[7], failures: v[8], peakRequest }
+                return { type: "stats", seq, lineNo: no, inUse: v[1], free: v[2], peak: v[3], largestFree: v[4], live: v[5], allocs: v[6], frees: v[7], failures: v[8], peakRequest }
             }
             case "O": {
                 const op = REQUEST_OPS[f[1]]
@@ -691,23 +690,23 @@ export class StreamDecoder {
                 const attempt = this.num(4, "attempt")
                 if (attempt < 1) throw this.lineErr(`field 5 (attempt) counts from 1, got ${hexText(attempt)}`)
                 if (f[5] !== "0" && f[5] !== "1") throw this.lineErr(`field 6 (retry) must be 0 or 1, got ${quote(f[5], FIELD_CHARS)}`)
-                return { type: "oom", ...at, op, size, align: a, attempt, retry: f[5] === "1" }
+                return { type: "oom", seq, lineNo: no, op, size, align: a, attempt, retry: f[5] === "1" }
             }
             case "C": {
                 const code = this.num(1, "code")
-                return { type: "check", ...at, code, name: heapErrorName(code), ptr: this.ptrAt(2, "ptr") }
+                return { type: "check", seq, lineNo: no, code, name: heapErrorName(code), ptr: this.ptrAt(2, "ptr") }
             }
             case "L": {
                 const ptr = this.ptrAt(1, "ptr")
                 const size = this.num(2, "size")
                 const a = this.alignAt(3)
                 if (!PHASE.test(f[4])) throw this.lineErr(`field 5 (kind) must be 1-${MAX_PHASE_LENGTH} characters of [a-z0-9_-], got ${quote(f[4], FIELD_CHARS)}`)
-                return { type: "leak", ...at, ptr, size, align: a, kind: f[4] }
+                return { type: "leak", seq, lineNo: no, ptr, size, align: a, kind: f[4] }
             }
             default: {
                 // "P"
                 if (!PHASE.test(f[1])) throw this.lineErr(`field 2 (phase name) must be 1-${MAX_PHASE_LENGTH} characters of [a-z0-9_-], got ${quote(f[1], FIELD_CHARS)}`)
-                return { type: "phase", ...at, name: f[1] }
+                return { type: "phase", seq, lineNo: no, name: f[1] }
             }
         }
     }
@@ -894,6 +893,8 @@ export class StreamDecoder {
         if (below !== undefined && below[0] + Math.max(below[1].size, 1) > ptr) out.push(below[1])
         for (let e = this.tree.getPairOrNextHigher(ptr); e !== undefined && e[0] < ptr + extent; e = this.tree.nextHigherPair(e[0])) out.push(e[1])
         for (const b of this.extra) if (b.ptr < ptr + extent && b.ptr + Math.max(b.size, 1) > ptr) out.push(b)
+        // Report order: blocks starting below ptr nearest first, then the others by address.
+        if (out.length > 1) out.sort((x, y) => (x.ptr < ptr) !== (y.ptr < ptr) ? (x.ptr < ptr ? -1 : 1) : x.ptr < ptr ? y.ptr - x.ptr : x.ptr - y.ptr)
         return out
     }
 

@@ -47,8 +47,9 @@ export function renderHeapMap(base: number, size: number, used: MapBlock[], widt
     const cells = Math.ceil(size / cellBytes)
     const usedBytes = new Array<number>(cells).fill(0)
     for (const b of used) {
-        let p = b.ptr - base
-        const end = Math.min(size, p + Math.max(1, b.size))
+        // Clamped to the region: a block reaching in from below (a hostile stream's) costs its cells, not its bytes.
+        let p = Math.max(0, b.ptr - base)
+        const end = Math.min(size, b.ptr - base + Math.max(1, b.size))
         while (p < end) {
             const cell = Math.floor(p / cellBytes)
             const cellEnd = Math.min(end, (cell + 1) * cellBytes)

@@ -68,7 +68,7 @@ export interface LiveView {
 export const MAX_RECENT = 200
 
 /** A ring of the latest `cap` strings. */
-class Recent {
+export class Recent {
     private items: string[] = []
     private start = 0
     constructor(private readonly cap: number) {}
@@ -124,11 +124,24 @@ function fit(s: string, cols: number): string {
 }
 
 /** The screen's rows for a stream (no escape codes; every stream character escaped). Exported for tests. */
-export function renderFrame(stream: HeapStream, state: { recent: Recent; console: Recent; anomalies: Recent; showConsole: boolean; paused: boolean; title: string }, cols: number, rows: number): string[] {
+/** What the screen shows besides the stream's model. */
+export interface FrameState {
+    recent: Recent
+    console: Recent
+    anomalies: Recent
+    showConsole: boolean
+    paused: boolean
+    /** Escaped already. */
+    title: string
+    /** Lines per second over the last second or so. */
+    rate: number
+}
+
+export function renderFrame(stream: HeapStream, state: FrameState, cols: number, rows: number): string[] {
     const d = stream.decoder
     const h = d.header
     const out: string[] = []
-    out.push(`bareheap live — ${state.title}${state.paused ? "   [PAUSED]" : ""}${stream.ended ? "   [input ended]" : ""}`)
+    out.push(`bareheap live — ${state.title} · ${stream.lineNo} lines, ${Math.round(state.rate)} lines/s${state.paused ? "   [PAUSED]" : ""}${stream.ended ? "   [input ended]" : ""}`)
     if (h === null) {
         out.push(`waiting for a stream header (~H)… ${stream.lineNo} lines, ${stream.transport.bytes} bytes so far`)
     } else {
@@ -179,7 +192,9 @@ export function openControllingTty(): ReadStream | null {
 export function runLiveView(stream: HeapStream, opts: LiveViewOptions): LiveView {
     const out = opts.output
     const tty = out.isTTY === true
-    const state = { recent: new Recent(MAX_RECENT), console: new Recent(MAX_RECENT), anomalies: new Recent(MAX_RECENT), showConsole: false, paused: false, title: escapeText(opts.title, 80) }
+    const state: FrameState = { recent: new Recent(MAX_RECENT), console: new Recent(MAX_RECENT), anomalies: new Recent(MAX_RECENT), showConsole: false, paused: false, title: escapeText(opts.title, 80), rate: 0 }
+    let rateAt = performance.now()
+    let rateLines = 0
     let resolve: (e: LiveViewEnd) => void = () => {}
     const done = new Promise<LiveViewEnd>(r => (resolve = r))
     let finished = false
@@ -201,7 +216,16 @@ export function runLiveView(stream: HeapStream, opts: LiveViewOptions): LiveView
     })
 
     const draw = (force = false) => {
-        if (!tty || finished || (!dirty && !force) || (state.paused && !force)) return
+        if (!tty || finished) return
+        const now = performance.now()
+        if (now - rateAt >= 1000) {
+            const rate = ((stream.lineNo - rateLines) * 1000) / (now - rateAt)
+            dirty = dirty || Math.round(rate) !== Math.round(state.rate)
+            state.rate = rate
+            rateAt = now
+            rateLines = stream.lineNo
+        }
+        if ((!dirty && !force) || (state.paused && !force)) return
         dirty = false
         const rows = renderFrame(stream, state, out.columns || 80, out.rows || 24)
         out.write("\x1b[H" + rows.map(r => r + "\x1b[K").join("\r\n") + "\x1b[J")

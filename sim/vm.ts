@@ -7,6 +7,7 @@
  * (pico). The run ends at the stats line that follows the "done" phase.
  */
 import { parseArgs } from "node:util"
+import { escapeText } from "./escape"
 import { HeapViewer } from "./viewer"
 import { buildBytecode, runInVm } from "./vm_loader"
 
@@ -41,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
     const run = await runInVm(bytecode, {
         gcStress: values["gc-stress"],
         onLine: line => {
-            if (!values.quiet) console.log(line)
+            if (!values.quiet) console.log(escapeText(line)) // the program's console: stream content, shown escaped
             const ev = viewer.push(line)
             if (ev && ev.type === "phase" && ev.name === "done") done = true
             else if (ev && ev.type === "stats" && done) finished = true

@@ -4,6 +4,7 @@ import { describe, expect, test } from "vitest"
 import { ProtocolError, StreamDecoder } from "../../sim/decoder"
 import { escapeText, QUOTE_CHARS } from "../../sim/escape"
 import { stripConsoleLine } from "../../sim/console_line"
+import { parseTrace } from "../../bench/trace/rep"
 
 /** Characters that must never reach a terminal raw: C0, DEL, C1, lone surrogates, bidi overrides. */
 // eslint-disable-next-line no-control-regex
@@ -43,7 +44,7 @@ describe("escapeText", () => {
                 expect(e.length).toBeLessThanOrEqual(6 * max + 40)
                 if (s.length <= max && !UNSAFE.test(s) && !s.includes("\\")) expect(e).toBe(s)
             }),
-            { numRuns: 500 },
+            { numRuns: 300 },
         )
     })
 })
@@ -73,6 +74,18 @@ describe("messages that quote the stream", () => {
         expect(() => d.pushStripped("~P 1 \u009b31m")).toThrow(/got "\\u009b31m"/)
         // What the stripper leaves (BEL, DCS) is escaped in a pushed line too.
         expect(() => d.push("~P 1 a\x07\u0090")).toThrow(/got "a\\x07\\u0090"/)
+    })
+
+    test("a malformed trace file line is quoted escaped and cut too (bench/trace/rep.ts)", () => {
+        let m = ""
+        try {
+            parseTrace("evil", "0\n1\n1\n1\n\x1bc\x1b]52;c;eA==\x07 a 0 1" + "9".repeat(100_000) + "\n")
+        } catch (e) {
+            m = (e as Error).message
+        }
+        expect(m).toContain('"\\x1bc\\x1b]52;c;eA==\\x07 a 0 1')
+        expect(UNSAFE.test(m)).toBe(false)
+        expect(m.length).toBeLessThan(500)
     })
 
     test("the console stripper takes ANSI/OSC sequences and dmesg level prefixes off", () => {

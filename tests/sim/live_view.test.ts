@@ -29,13 +29,15 @@ function foreignControls(raw: Buffer): string[] {
 }
 
 /** Runs `bareheap view --live <fifo>` in a 100×30 pty while a writer feeds `lines` and keeps the fifo open. */
-function liveRun(lines: string[], steps: [number, string, string][]) {
+function liveRun(lines: string[], steps: [number, string, string][], repeat = false) {
     const fifo = join(dir, `in-${Math.random().toString(36).slice(2)}.fifo`)
     expect(spawnSync("mkfifo", [fifo]).status).toBe(0)
     const data = join(dir, "data.txt")
     writeFileSync(data, lines.join("\n") + "\n")
     // exec: the writer's pid is the one to end; it holds the fifo open so the input does not end.
-    const writer = spawn("sh", ["-c", 'exec 3>"$1"; cat "$2" >&3; exec sleep 120', "sh", fifo, data], { stdio: "ignore" })
+    // With `repeat`, the lines (a whole stream from its ~H) are written again and again: a fast, endless, valid input.
+    const script = repeat ? 'exec 3>"$1"; while :; do cat "$2" >&3 || exit 0; done' : 'exec 3>"$1"; cat "$2" >&3; exec sleep 120'
+    const writer = spawn("sh", ["-c", script, "sh", fifo, data], { stdio: "ignore" })
     try {
         const r = spawnSync("python3", ["tests/helpers/pty_run.py", "100", "30", JSON.stringify(steps), "60", "--", "node", "bin/bareheap.mjs", "view", "--live", fifo], {
             timeout: 90_000,
@@ -98,6 +100,23 @@ describe("bareheap view --live in a real terminal", () => {
         expect(r.text).toContain("(stopped by the user before the end of")
         expect(r.text).toContain("at the end: 2 live blocks")
         expect(foreignControls(r.raw)).toEqual([])
+    })
+
+    test("an endless fast stream is redrawn at most 10 times a second", () => {
+        const stream = HOSTILE.slice(1, 8).concat(Array.from({ length: 300 }, (_, i) => `~P ${(i + 5).toString(16)} p${i}`))
+        const r = liveRun(stream, [[2.0, "latest events", "q"]], true)
+        expect(r.status).toBe("exit 0")
+        const frames = r.text.split("\x1b[H").length - 1
+        // From the first frame to q: about 2 s (the marker is in the first frame), plus forced draws (start, q).
+        expect(frames).toBeGreaterThan(3)
+        expect(frames).toBeLessThanOrEqual(10 * 3 + 3)
+        expect(r.text).toMatch(/\d{4,} lines, \d+ lines\/s/)
+    })
+
+    test("--live with the terminal as its input is a usage error (the terminal would be both data and keys)", () => {
+        const r = spawnSync("python3", ["tests/helpers/pty_run.py", "100", "30", "[]", "60", "--", "node", "bin/bareheap.mjs", "view", "--live"], { timeout: 90_000 })
+        expect(r.stderr.toString().trim()).toBe("exit 2")
+        expect(r.stdout.toString()).toContain("error: --live reads the stream from a file or a pipe")
     })
 
     test("p pauses the screen and q quits while the input is still open", () => {

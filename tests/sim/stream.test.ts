@@ -131,6 +131,17 @@ describe("HeapStream over a board's USB serial", () => {
         expect(s.errors[0].message).toMatch(/^line 4: .*the line is 505 characters long/)
     })
 
+    test("a hostile block reaching into the region from 4 GiB below draws in O(cells)", () => {
+        const s = new HeapStream()
+        // base 0xfffff000: offset 0x1000 wraps to address 0; 2^33 bytes reach over the whole region.
+        s.push("~H 0 2 pico evil fffff000 1000 1000 7ff 0\n~A 1 1000 200000000 10\n~S 2 0 0 0 0 1 1 0 0 200000000\n")
+        s.end()
+        const t0 = performance.now()
+        const text = s.summary()
+        expect(performance.now() - t0).toBeLessThan(5000)
+        expect(text).toContain("outside-region")
+    })
+
     test("the end of a stream: no header, or live blocks with no final ~S, are told", () => {
         const none = decodeChunks(["just some text\n\x1bc\n"]).s
         expect(none.endingProblems().noHeader).toBe(true)
