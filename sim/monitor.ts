@@ -169,7 +169,7 @@ class LinkLog {
     lines(): string[] {
         if (this.outages.length === 0) return []
         return [
-            `link: ${this.outages.length} disconnect${this.outages.length === 1 ? "" : "s"} (lines lost meanwhile are the gaps above)`,
+            `link: ${this.outages.length} disconnect${this.outages.length === 1 ? "" : "s"} (lines lost meanwhile count in the gaps)`,
             ...this.outages.map(
                 o =>
                     `  at ${(o.at / 1000).toFixed(1)} s: ${escapeText(o.reason, 200)}; ${o.ms < 0 ? "not back when the monitor ended" : `back after ${(o.ms / 1000).toFixed(1)} s`}` +
@@ -199,12 +199,12 @@ async function monitor(argv: string[]): Promise<number> {
             throw new TransportError(`cannot write ${a.record}: ${(e as Error).message}`)
         }
     }
+    const link = new LinkLog()
     const stream = new HeapStream({ allowGaps: true, onError: "continue", record: recorder ? chunk => recorder.write(chunk) : undefined })
     stream.onReport(r => {
         if (r.kind === "link" && r.partialChars > 0) link.cutLine()
     })
     const name = escapeText(source.what, 200)
-    const link = new LinkLog()
     const live = !a.plain && process.stdout.isTTY === true
     // Plain lines go to stdout, which may be a pipe slower than the stream: when it is full, the source
     // waits (pause) until it drains, so lines neither pile up in memory nor get lost.
