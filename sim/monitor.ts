@@ -53,6 +53,7 @@ Ctrl-C, q or the end of the input with the summary \`bareheap view\` prints.
   --devtools [<url>]  a running \`devs devtools\` (default ${DEFAULT_DEVTOOLS_URL}): the console of the
                       board it serves (\`devs devtools --serial\`)
   --sim <file.ts>     with --devtools: run <file.ts> in devtools' own simulator and watch it
+                      (devtools' deploy times out after 3 s on a busy machine: it is retried)
   --file <path|->     a file, named pipe or standard input (-), read as it arrives
                       (e.g. \`devs run src/main.ts | bareheap monitor --file -\`)
   --record <raw.bin>  also save the raw bytes, for a later \`bareheap view raw.bin\`
@@ -177,7 +178,7 @@ class LinkLog {
     lines(): string[] {
         if (this.outages.length === 0) return []
         return [
-            `link: ${this.outages.length} disconnect${this.outages.length === 1 ? "" : "s"} (lines lost meanwhile are the gaps above)`,
+            `link: ${this.outages.length} disconnect${this.outages.length === 1 ? "" : "s"} (lines lost meanwhile count in the gaps)`,
             ...this.outages.map(
                 o =>
                     `  at ${(o.at / 1000).toFixed(1)} s: ${escapeText(o.reason, 200)}; ${o.ms < 0 ? "not back when the monitor ended" : `back after ${(o.ms / 1000).toFixed(1)} s`}` +
@@ -207,6 +208,7 @@ async function monitor(argv: string[]): Promise<number> {
             throw new TransportError(`cannot write ${a.record}: ${(e as Error).message}`)
         }
     }
+    const link = new LinkLog()
     const stream = new HeapStream({ allowGaps: true, onError: "continue", record: recorder ? chunk => recorder.write(chunk) : undefined })
     stream.onReport(r => {
         if (r.kind === "link" && r.partialChars > 0) link.cutLine()
@@ -214,7 +216,6 @@ async function monitor(argv: string[]): Promise<number> {
     const name = escapeText(source.what, 200)
     const served = a.serve === null ? null : await serveLive(stream, { port: a.serve, source: name })
     if (served) console.error(`monitor: live heap page at ${served.url}`)
-    const link = new LinkLog()
     const live = !a.plain && process.stdout.isTTY === true
     // Plain lines go to stdout, which may be a pipe slower than the stream: when it is full, the source
     // waits (pause) until it drains, so lines neither pile up in memory nor get lost.
@@ -259,8 +260,11 @@ async function monitor(argv: string[]): Promise<number> {
     const onSigint = () => interrupted()
     process.on("SIGINT", onSigint)
     try {
-        await source.start(sink)
-        if (live) {
+        // Ctrl-C while the source is still starting (devtools building for --sim) ends the monitor too.
+        const starting = source.start(sink)
+        starting.catch(() => {}) // after an interrupt its rejection ("stopped") is expected
+        if ((await Promise.race([starting.then(() => "started"), interrupt])) === "interrupt") ending = "interrupt"
+        else if (live) {
             const keys = a.file !== "-" && process.stdin.isTTY ? process.stdin : openControllingTty()
             const view = runLiveView(stream, { output: process.stdout, keys, title: name })
             ending = await Promise.race([view.done, interrupt, inputEnded.then(() => view.endOfInput())])

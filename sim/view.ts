@@ -103,6 +103,11 @@ export async function main(argv: string[]): Promise<number> {
         return 2
     }
     const file = parsed.positionals[0]
+    if (parsed.values.live && file === undefined && process.stdin.isTTY) {
+        // The terminal would be both the data and the keys.
+        console.error(`error: --live reads the stream from a file or a pipe (e.g. npm start | bareheap view --live), not from the terminal\n\n${HELP}`)
+        return 2
+    }
     const name = file === undefined ? "standard input" : escapeText(file, 200)
     let source: Readable
     if (file === undefined) source = process.stdin

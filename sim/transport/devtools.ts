@@ -171,7 +171,7 @@ export class DevtoolsSource implements ByteSource {
         const onBus = new Promise<void>(resolve => (this.managerSeen = resolve))
         await this.request("startVM", { stateless: true })
         // Build once the simulator has announced its DeviceScript manager on the bus (each build recompiles).
-        await Promise.race([onBus, new Promise(res => setTimeout(res, 30_000))])
+        await Promise.race([onBus, new Promise(res => setTimeout(res, 30_000).unref())])
         let last = ""
         for (let attempt = 0; attempt < 20 && !this.stopped; attempt++) {
             const r = await this.request("build", { filename: file, deployTo: "*" }, 60_000)
@@ -247,6 +247,9 @@ export class DevtoolsSource implements ByteSource {
         if (this.timer) clearTimeout(this.timer)
         if (this.pinger) clearInterval(this.pinger)
         this.timer = this.pinger = null
+        // Requests still waiting (a --sim build) fail at once instead of holding the process up to a minute.
+        for (const done of [...this.pending.values()]) done({ error: "the monitor stopped" })
+        this.pending.clear()
         const ws = this.ws
         this.ws = null
         if (ws) {

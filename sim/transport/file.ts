@@ -10,7 +10,8 @@
  * Events: connected once, then data…, then end ("end of file" or "stopped").
  * Bounds: chunks of at most 64 KiB (Node's stream default for files).
  */
-import { createReadStream, ReadStream } from "node:fs"
+import { createReadStream } from "node:fs"
+import { Socket } from "node:net"
 import { open } from "node:fs/promises"
 import { ByteSink, ByteSource, TransportError } from "./source"
 
@@ -38,7 +39,9 @@ export class FileSource implements ByteSource {
                 await fd?.close()
                 throw new TransportError(`cannot read ${this.path}: ${(e as Error).message}`)
             }
-            stream = createReadStream("", { fd })
+            // A named pipe is read as a socket (non-blocking): a file stream's blocking read of an idle
+            // pipe would hold a thread and keep the process alive after stop() until the writer wrote again.
+            stream = (await fd.stat()).isFIFO() ? new Socket({ fd: fd.fd, readable: true, writable: false }) : createReadStream("", { fd })
         }
         this.stream = stream
         sink.event({ type: "connected", what: this.what })
@@ -70,7 +73,7 @@ export class FileSource implements ByteSource {
     async stop(): Promise<void> {
         const s = this.stream
         this.stream = null
-        if (s && s !== process.stdin) (s as ReadStream).destroy()
+        if (s && s !== process.stdin) (s as unknown as { destroy(): void }).destroy()
         else if (s) process.stdin.pause()
         this.finish("stopped")
     }

@@ -3,7 +3,7 @@
  * the `serialport` package: USB CDC at 1 Mbaud (DeviceScript's USB bridge),
  * or a UART log pin at 115200 baud.
  *
- *   open ──ok──▶ connected ──data…──▶ close/error ──▶ disconnected
+ *   open ──ok──▶ connected ──data…──▶ close/error, node gone ──▶ disconnected
  *     │                                                    │
  *     └─ EACCES / EBUSY / ENOENT: TransportError           └▶ poll: reopen every
  *        (first open only)                                    reconnectMs until it
@@ -18,6 +18,7 @@
  * so a second reader (devs devtools --serial, a terminal) is "busy".
  * Bounds: serialport hands over what the OS read (≤ 64 KiB a chunk).
  */
+import { statSync } from "node:fs"
 import type { SerialPort as SerialPortType } from "serialport"
 import { jd } from "./jacdac"
 import { ByteSink, ByteSource, TransportError } from "./source"
@@ -75,6 +76,7 @@ export class SerialSource implements ByteSource {
     private stopped = false
     private lastError = ""
     private paused = false
+    private nodeTimer: NodeJS.Timeout | null = null
 
     constructor(private readonly options: SerialOptions) {
         this.what = `${options.path} at ${options.baud ?? DEFAULT_BAUD} baud`
@@ -99,6 +101,7 @@ export class SerialSource implements ByteSource {
         this.port = port
         this.lastError = ""
         if (this.paused) port.pause()
+        this.watchNode(port)
         port.on("data", (chunk: Buffer) => this.sink?.data(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length)))
         // A read error (EIO when a pty's other end goes, ENXIO on unplug) is followed by close; both mean the link is gone.
         port.on("error", (e: Error) => this.lost(port, e.message))
@@ -111,9 +114,43 @@ export class SerialSource implements ByteSource {
         return ""
     }
 
+    /**
+     * Unplugging removes the device node (/dev/ttyACM0, /dev/serial/by-id/…), and a replug makes a new one.
+     * A read error usually says so first, but not always (a pty whose other end closed can leave the read
+     * waiting), so while open the node is checked every reconnectMs: gone or a different device → lost.
+     */
+    private watchNode(port: SerialPortType): void {
+        const path = this.options.path
+        let rdev = -1
+        try {
+            rdev = statSync(path).rdev
+        } catch {
+            return // a path stat cannot follow (not a file system node): rely on read errors
+        }
+        const check = () => {
+            if (this.port !== port) return
+            let now = -1
+            try {
+                now = statSync(path).rdev
+            } catch {
+                /* gone */
+            }
+            if (now !== rdev) this.lost(port, now < 0 ? `${path} is gone (unplugged)` : `${path} is another device now (replugged)`)
+            else this.nodeTimer = setTimeout(check, this.options.reconnectMs ?? 500)
+        }
+        this.nodeTimer = setTimeout(check, this.options.reconnectMs ?? 500)
+    }
+
     private lost(port: SerialPortType, reason: string): void {
         if (this.port !== port) return
         this.port = null
+        if (this.nodeTimer) clearTimeout(this.nodeTimer)
+        this.nodeTimer = null
+        // Bytes read from the port before it went (buffered while paused, or not yet handed over) still count:
+        // each read() hands its chunk to the "data" listener above.
+        while (port.read() !== null) {
+            /* delivered by the "data" event */
+        }
         if (port.isOpen) port.close(() => undefined)
         if (this.stopped) return
         this.sink?.event({ type: "disconnected", what: this.what, reason })
@@ -148,7 +185,8 @@ export class SerialSource implements ByteSource {
         if (this.stopped) return
         this.stopped = true
         if (this.timer) clearTimeout(this.timer)
-        this.timer = null
+        if (this.nodeTimer) clearTimeout(this.nodeTimer)
+        this.timer = this.nodeTimer = null
         const port = this.port
         this.port = null
         if (port) await closePort(port)

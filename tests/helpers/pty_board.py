@@ -84,7 +84,7 @@ def main() -> None:
         os.symlink(os.ttyname(slave), tmp)
         os.replace(tmp, link)
         print("open", os.ttyname(slave), flush=True)
-        wait_enable_log(master, 30)
+        wait_enable_log(master, 60)
         print("enabled", flush=True)
         write_paced(master, data, baud, rnd)
         drained(slave, 30)

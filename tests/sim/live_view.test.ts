@@ -113,6 +113,12 @@ describe("bareheap view --live in a real terminal", () => {
         expect(r.text).toMatch(/\d{4,} lines, \d+ lines\/s/)
     })
 
+    test("--live with the terminal as its input is a usage error (the terminal would be both data and keys)", () => {
+        const r = spawnSync("python3", ["tests/helpers/pty_run.py", "100", "30", "[]", "60", "--", "node", "bin/bareheap.mjs", "view", "--live"], { timeout: 90_000 })
+        expect(r.stderr.toString().trim()).toBe("exit 2")
+        expect(r.stdout.toString()).toContain("error: --live reads the stream from a file or a pipe")
+    })
+
     test("p pauses the screen and q quits while the input is still open", () => {
         const r = liveRun(HOSTILE.slice(0, 8), [
             [0.3, "latest events", "p"],

@@ -80,9 +80,9 @@ describe("bareheap monitor on a pseudo-terminal board", () => {
         const board = procs.start("python3", [EMULATOR, link, "1000000", "7", join(dir, "part1.bin"), join(dir, "part2.bin")])
         await board.waitFor(/^open /m, 10_000)
         const monitor = procs.start(process.execPath, [BAREHEAP, "monitor", "--port", link, "--plain", "--record", raw], { cwd: ROOT })
-        await board.waitFor(/^enabled/m, 20_000)
+        await board.waitFor(/^enabled/m, 60_000)
 
-        await board.waitFor(/^done/m, 30_000).catch(e => {
+        await board.waitFor(/^done/m, 60_000).catch(e => {
             throw new Error(`${e.message}\nmonitor:\n${monitor.all.slice(-2000)}`)
         })
         // The recorder writes at line ends: once the file ends with the board's last line, the monitor has decoded everything.
@@ -116,7 +116,7 @@ describe("bareheap monitor on a pseudo-terminal board", () => {
         expect(modelSection(view.stdout)).toBe(stream.model)
         expect(view.stdout).toMatch(/^stream: \d+ lines, .*, 4 gaps, 0 anomalies\b/m)
         expect(readFileSync(raw).includes(Buffer.from(half))).toBe(false)
-    }, 90_000)
+    }, 150_000)
 
     test("a port that is not there, busy, or one this user may not open: each its own message", async () => {
         const gone = procs.start(process.execPath, [BAREHEAP, "monitor", "--port", join(dir, "ttyNOTHERE")], { cwd: ROOT })
