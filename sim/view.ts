@@ -23,12 +23,12 @@
 import { createReadStream, fstatSync, openSync } from "node:fs"
 import { Socket } from "node:net"
 import { Readable } from "node:stream"
-import { parseArgs } from "node:util"
+import { parseOptions, withUsage } from "../cli/args"
 import { escapeText } from "./escape"
 import { LiveView, LiveViewEnd, openControllingTty, runLiveView } from "./live_view"
 import { HeapStream, reportLine } from "./stream"
 
-const HELP = `Usage: bareheap view [--allow-gaps] [--live] [<file>]   (reads standard input without a file)
+const HELP = `Usage: bareheap view [--allow-gaps] [--live] [<file>]   (npm run view -- …; reads standard input without a file)
 
 Decodes a bareheap event stream (docs/protocol.md) as it arrives — a board's
 raw USB serial bytes (Jacdac frames are stripped), a console log, or the
@@ -65,32 +65,19 @@ export async function pump(source: AsyncIterable<Uint8Array | string>, stream: H
 
 /** `bareheap view [options] [<file>]`: returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-    let parsed
-    try {
-        parsed = parseArgs({
-            args: argv,
-            options: {
-                "allow-gaps": { type: "boolean", default: false },
-                live: { type: "boolean", default: false },
-                help: { type: "boolean", default: false },
-            },
-            allowPositionals: true,
-            strict: true,
-        })
-    } catch (e) {
-        console.error(`error: ${escapeText((e as Error).message, 200)}\n\n${HELP}`)
-        return 2
-    }
-    if (parsed.values.help) {
+    return withUsage(HELP, () => view(argv))
+}
+
+async function view(argv: string[]): Promise<number> {
+    // One file at most: a second is a usage error (cli/args), not silently ignored.
+    const parsed = parseOptions(argv, { "allow-gaps": { type: "boolean" }, live: { type: "boolean" } }, 1)
+    if (parsed.flag("help")) {
         console.log(HELP)
         return 0
     }
-    if (parsed.positionals.length > 1) {
-        console.error(`error: view reads one file, got ${parsed.positionals.length}: ${parsed.positionals.map(p => `"${escapeText(p, 80)}"`).join(" ")}\n\n${HELP}`)
-        return 2
-    }
+    const live = parsed.flag("live")
     const file = parsed.positionals[0]
-    if (parsed.values.live && file === undefined && process.stdin.isTTY) {
+    if (live && file === undefined && process.stdin.isTTY) {
         // The terminal would be both the data and the keys.
         console.error(`error: --live reads the stream from a file or a pipe (e.g. npm start | bareheap view --live), not from the terminal\n\n${HELP}`)
         return 2
@@ -106,15 +93,15 @@ export async function main(argv: string[]): Promise<number> {
             return 2
         }
     }
-    const stream = new HeapStream({ allowGaps: parsed.values["allow-gaps"] })
+    const stream = new HeapStream({ allowGaps: parsed.flag("allow-gaps") })
     let ending: LiveViewEnd = "end"
-    let live: LiveView | null = null
+    let liveView: LiveView | null = null
     try {
-        if (parsed.values.live && process.stdout.isTTY) {
+        if (live && process.stdout.isTTY) {
             // Keys: from stdin when the data comes from a file, else from the controlling terminal.
             const keys = file !== undefined && process.stdin.isTTY ? process.stdin : openControllingTty()
             const view = runLiveView(stream, { output: process.stdout, keys, title: name })
-            live = view
+            liveView = view
             const reading = pump(source, stream, () => view.finished).then(() => stream.end())
             ending = await Promise.race([view.done, reading.then(() => view.endOfInput())])
         } else {
@@ -144,7 +131,7 @@ export async function main(argv: string[]): Promise<number> {
         console.error(`error: cannot read ${name}: ${escapeText((e as Error).message, 300)}`)
         return 2
     } finally {
-        live?.stop() // the terminal is restored whatever happened (a read error included)
+        liveView?.stop() // the terminal is restored whatever happened (a read error included)
         source.destroy()
     }
     return finish(stream, name, ending)
