@@ -18,7 +18,8 @@
  *     bidi marks and overrides,    \u2066–\u2069 \ufeff
  *     byte-order mark
  *
- * Everything else (printable ASCII, any printable Unicode) stays as it is.
+ * Everything else (printable ASCII, any printable Unicode) stays as it is;
+ * with `keepTabs`, so does TAB (a program's own output, cli/escape.ts showText).
  *
  * Bound: with `maxChars` only the first `maxChars` UTF-16 units are read (a
  * 1 MB line costs what 120 characters cost), and the result ends with
@@ -55,7 +56,7 @@ function needsEscape(c: number): boolean {
  * escapeText("x".repeat(1000), 5)      === "xxxxx…(+995 more of 1000 chars)"
  * ```
  */
-export function escapeText(s: string, maxChars = Infinity): string {
+export function escapeText(s: string, maxChars = Infinity, keepTabs = false): string {
     const n = s.length
     let end = n <= maxChars ? n : Math.max(0, Math.floor(maxChars))
     // Do not cut a surrogate pair in half: that would make a lone surrogate of a real character.
@@ -75,7 +76,7 @@ export function escapeText(s: string, maxChars = Infinity): string {
                 continue
             }
             esc = "\\u" + c.toString(16)
-        } else if (needsEscape(c)) {
+        } else if (needsEscape(c) && !(keepTabs && c === 9)) {
             esc = NAMED[c] ?? (c < 0x80 ? "\\x" + hex2(c) : "\\u" + c.toString(16).padStart(4, "0"))
         }
         if (esc !== null) {

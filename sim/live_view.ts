@@ -8,7 +8,8 @@
  *   bareheap live — <source>                                   [PAUSED]
  *   board … · allocator … · region … at 0x…
  *   in use · peak · free · largest free · fragmentation · failures · lines lost
- *   heap map of the whole region at the terminal's width ('#' used, '.' free)
+ *   heap map of the whole region at the terminal's width ('#' used, '=' the
+ *   allocator's metadata, '.' free; sim/heapmap.ts)
  *   latest events (or console lines, key c)
  *   anomalies: the latest, and how many in all
  *   keys
@@ -37,7 +38,7 @@ import { openSync } from "node:fs"
 import { ReadStream } from "node:tty"
 import { DecodedEvent } from "./decoder"
 import { escapeText } from "./escape"
-import { renderHeapMap, sizeText } from "./heapmap"
+import { sizeText } from "./heapmap"
 import { HeapStream, reportLine, StreamReport } from "./stream"
 
 /** How the view ended: the input ended, the user quit (q), or interrupted (Ctrl-C / SIGINT). */
@@ -163,7 +164,7 @@ export function renderFrame(stream: HeapStream, state: FrameState, cols: number,
         d.forEachBlock(b => blocks.push(b))
         const width = Math.max(8, cols - 14)
         const mapRows = Math.max(1, Math.min(16, rows - 14))
-        out.push(...renderHeapMap(h.base, h.size, blocks, width, mapRows).split("\n"))
+        out.push(...stream.viewer.heapMap(blocks, width, mapRows).split("\n"))
     }
     const paneRows = Math.max(1, rows - out.length - 6)
     const evRows = Math.max(1, Math.ceil(paneRows / 2))

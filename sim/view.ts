@@ -25,14 +25,14 @@
 import { createReadStream, fstatSync, openSync } from "node:fs"
 import { Socket } from "node:net"
 import { Readable } from "node:stream"
-import { parseArgs } from "node:util"
+import { parseOptions, UsageError, withUsage } from "../cli/args"
 import { escapeText } from "./escape"
 import { LiveView, LiveViewEnd, openControllingTty, runLiveView } from "./live_view"
 import { takeServeOption } from "./html/serve_option"
 import { HeapStream, reportLine } from "./stream"
 
 const HELP = `Usage: bareheap view [--allow-gaps] [--live | --html <report.html> | --serve [<port>]] [<file>]
-       (reads standard input without a file)
+       (npm run view -- …; reads standard input without a file)
 
 Decodes a bareheap event stream (docs/protocol.md) as it arrives — a board's
 raw USB serial bytes (Jacdac frames are stripped), a console log, or the
@@ -73,37 +73,27 @@ export async function pump(source: AsyncIterable<Uint8Array | string>, stream: H
 
 /** `bareheap view [options] [<file>]`: returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-    let parsed
-    let args = argv
-    let serve: number | null = null
+    return withUsage(HELP, () => view(argv))
+}
+
+async function view(argv: string[]): Promise<number> {
+    let served
     try {
-        ;({ args, serve } = takeServeOption(argv))
-        parsed = parseArgs({
-            args,
-            options: {
-                "allow-gaps": { type: "boolean", default: false },
-                live: { type: "boolean", default: false },
-                html: { type: "string" },
-                help: { type: "boolean", default: false },
-            },
-            allowPositionals: true,
-            strict: true,
-        })
-        if ([serve !== null, parsed.values.html !== undefined, parsed.values.live].filter(x => x).length > 1) throw new Error("--live, --html and --serve do not go together")
+        served = takeServeOption(argv)
     } catch (e) {
-        console.error(`error: ${escapeText((e as Error).message, 200)}\n\n${HELP}`)
-        return 2
+        throw new UsageError((e as Error).message)
     }
-    if (parsed.values.help) {
+    const serve = served.serve
+    // One file at most: a second is a usage error (cli/args), not silently ignored.
+    const parsed = parseOptions(served.args, { "allow-gaps": { type: "boolean" }, live: { type: "boolean" }, html: { type: "string" } }, 1)
+    if (parsed.flag("help")) {
         console.log(HELP)
         return 0
     }
-    if (parsed.positionals.length > 1) {
-        console.error(`error: view reads one file, got ${parsed.positionals.length}: ${parsed.positionals.map(p => `"${escapeText(p, 80)}"`).join(" ")}\n\n${HELP}`)
-        return 2
-    }
+    const live = parsed.flag("live")
+    if ([serve !== null, parsed.string("html") !== undefined, live].filter(x => x).length > 1) throw new UsageError("--live, --html and --serve do not go together")
     const file = parsed.positionals[0]
-    if (parsed.values.live && file === undefined && process.stdin.isTTY) {
+    if (live && file === undefined && process.stdin.isTTY) {
         // The terminal would be both the data and the keys.
         console.error(`error: --live reads the stream from a file or a pipe (e.g. npm start | bareheap view --live), not from the terminal\n\n${HELP}`)
         return 2
@@ -119,25 +109,26 @@ export async function main(argv: string[]): Promise<number> {
             return 2
         }
     }
-    const allowGaps = parsed.values["allow-gaps"]
+    const allowGaps = parsed.flag("allow-gaps")
+    const html = parsed.string("html")
     try {
-        if (parsed.values.html !== undefined) return await htmlReport(source, name, parsed.values.html, allowGaps)
+        if (html !== undefined) return await htmlReport(source, name, html, allowGaps)
         if (serve !== null) return await serveStream(source, name, serve, allowGaps)
     } catch (e) {
         console.error(`error: cannot read ${name}: ${escapeText((e as Error).message, 300)}`)
         return 2
     } finally {
-        if (parsed.values.html !== undefined || serve !== null) source.destroy()
+        if (html !== undefined || serve !== null) source.destroy()
     }
     const stream = new HeapStream({ allowGaps })
     let ending: LiveViewEnd = "end"
-    let live: LiveView | null = null
+    let liveView: LiveView | null = null
     try {
-        if (parsed.values.live && process.stdout.isTTY) {
+        if (live && process.stdout.isTTY) {
             // Keys: from stdin when the data comes from a file, else from the controlling terminal.
             const keys = file !== undefined && process.stdin.isTTY ? process.stdin : openControllingTty()
             const view = runLiveView(stream, { output: process.stdout, keys, title: name })
-            live = view
+            liveView = view
             const reading = pump(source, stream, () => view.finished).then(() => stream.end())
             ending = await Promise.race([view.done, reading.then(() => view.endOfInput())])
         } else {
@@ -167,7 +158,7 @@ export async function main(argv: string[]): Promise<number> {
         console.error(`error: cannot read ${name}: ${escapeText((e as Error).message, 300)}`)
         return 2
     } finally {
-        live?.stop() // the terminal is restored whatever happened (a read error included)
+        liveView?.stop() // the terminal is restored whatever happened (a read error included)
         source.destroy()
     }
     return finish(stream, name, ending)

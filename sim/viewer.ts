@@ -21,11 +21,18 @@
  * the log starts empty: time amortised O(MAX_PHASE_MAPS) per event, memory
  * O(MAX_PHASE_MAPS × live blocks). Consecutive phases with the same peak
  * share one snapshot. Only the last MAX_PHASE_MAPS phases keep their map
- * (`phasesDropped` counts the others). */
+ * (`phasesDropped` counts the others).
+ */
 import { Board } from "../boards/board"
 import { BOARDS } from "../boards/index"
 import { DecodedEvent, DecoderOptions, ShadowBlock, StreamDecoder, stripTransport } from "./decoder"
-import { renderHeapMap, renderMemoryMap } from "./heapmap"
+import { MapBlock, renderHeapMap, renderMemoryMap } from "./heapmap"
+import { heapMetadata, metadataExtents } from "./heapmeta"
+
+/** "1 live block", "2 live blocks". */
+export function plural(n: number, noun: string): string {
+    return `${n} ${noun}${n === 1 ? "" : "s"}`
+}
 
 /** The live blocks at the moment a phase had the most bytes live. */
 export interface PhasePeak {
@@ -163,21 +170,30 @@ export class HeapViewer {
         if (this.phasesDropped > 0) out.push("", `(${this.phasesDropped} earlier phases are not drawn: the viewer keeps the last ${MAX_PHASE_MAPS})`)
         for (const p of this.peaks) {
             if (p.bytes <= 0) continue
-            out.push("", `heap at the peak of phase "${p.phase}": ${p.blocks.length} live blocks, ${p.bytes} B requested`)
-            out.push(renderHeapMap(h.base, h.size, p.blocks, 64, 4))
+            out.push("", `heap at the peak of phase "${p.phase}": ${plural(p.blocks.length, "live block")}, ${p.bytes} B requested`)
+            out.push(this.heapMap(p.blocks))
         }
         const live = this.decoder.blocks()
-        out.push("", `at the end: ${live.length} live blocks`)
-        if (live.length > 0) out.push(renderHeapMap(h.base, h.size, live, 64, 4))
+        out.push("", `at the end: ${plural(live.length, "live block")}`)
+        if (live.length > 0) out.push(this.heapMap(live))
         const s = this.decoder.stats
         const peakReq = s && s.peakRequest !== null ? `, peak request ${s.peakRequest} B` : ""
         if (s) out.push(`last stats: in use ${s.inUse} B, free ${s.free} B, peak ${s.peak} B, largest free ${s.largestFree} B, ${s.allocs} allocs, ${s.frees} frees, ${s.failures} failures${peakReq}`)
+        // "in use" counts what the allocator holds; with no live block that is a layer's hold, not a leak.
+        if (s && live.length === 0 && s.inUse > 0)
+            out.push(`  in use with no live block: ${s.inUse} B still held below the logger (with --debug full: freed blocks in the debug layer's quarantine, not leaks)`)
         const d = this.decoder
         out.push(...this.lifeLines())
         out.push(`stream: ${this.lines} lines, mean ${(this.wireBytes / Math.max(1, this.lines)).toFixed(1)} B/line on the wire ("> " and newline included), ${d.gapCount} gaps, ${d.anomalyCount} anomalies${d.linesLost > 0 ? ` (${d.linesLost} lines lost in the gaps)` : ""}`)
         for (const a of d.anomalies) out.push(`  anomaly (line ${a.lineNo}): ${a.kind}: ${a.message}`)
         if (d.anomalyCount > d.anomalies.length) out.push(`  … and ${d.anomalyCount - d.anomalies.length} more anomalies (the first ${d.anomalies.length} are listed)`)
         return out.join("\n")
+    }
+
+    /** A heap map of the stream's region with `blocks` live and the allocator's metadata drawn apart (the live view draws it at the terminal's width). */
+    heapMap(blocks: MapBlock[], width = 64, maxRows = 4): string {
+        const h = this.decoder.header as NonNullable<StreamDecoder["header"]>
+        return renderHeapMap(h.base, h.size, blocks, width, maxRows, metadataExtents(heapMetadata(h.allocator, h.base, h.size), blocks))
     }
 
     /** Summary lines for resizes, OOM hook calls, check failures and the leak report (only those that occurred). */
@@ -194,8 +210,8 @@ export class HeapViewer {
         if (c.checkFailures > 0) out.push(`debug checks failed: ${c.checkFailures} (listed with the anomalies)`)
         const leaks = d.leakReport
         if (leaks) {
-            out.push(`leak report (line ${leaks.lineNo}): ${leaks.count} live blocks, ${leaks.bytes} B`)
-            for (const k of leaks.byKind) out.push(`  ${k.kind}: ${k.blocks} blocks, ${k.bytes} B`)
+            out.push(`leak report (line ${leaks.lineNo}): ${plural(leaks.count, "live block")}, ${leaks.bytes} B`)
+            for (const k of leaks.byKind) out.push(`  ${k.kind}: ${plural(k.blocks, "block")}, ${k.bytes} B`)
         }
         return out
     }

@@ -105,7 +105,7 @@ describe("bareheap view: streams, pipes, endings", () => {
         expect(cut.stderr).toMatch(/warning: the stream ends with \d+ live blocks and no stats line \(~S\) after its last event: it may be cut off/)
         const two = view(["a.log", "b.log"])
         expect(two.status).toBe(2)
-        expect(two.stderr).toContain('error: view reads one file, got 2: "a.log" "b.log"')
+        expect(two.stderr).toContain('error: too many arguments: "a.log" "b.log" (at most 1)')
     })
 
     test("--live without a terminal writes plain lines and the summary, no escape codes", () => {
