@@ -270,6 +270,7 @@ export function runLiveView(stream: HeapStream, opts: LiveViewOptions): LiveView
     }
 
     function stop(): void {
+        if (finished) return
         if (timer !== null) clearInterval(timer)
         process.off("SIGINT", onSigint)
         unsubscribe()
@@ -281,7 +282,7 @@ export function runLiveView(stream: HeapStream, opts: LiveViewOptions): LiveView
         }
         if (tty) {
             out.off("resize", onResize)
-            if (!finished) out.write("\x1b[?25h\x1b[?1049l")
+            out.write("\x1b[?25h\x1b[?1049l")
         }
         finished = true
     }

@@ -25,7 +25,7 @@ import { Socket } from "node:net"
 import { Readable } from "node:stream"
 import { parseArgs } from "node:util"
 import { escapeText } from "./escape"
-import { LiveViewEnd, openControllingTty, runLiveView } from "./live_view"
+import { LiveView, LiveViewEnd, openControllingTty, runLiveView } from "./live_view"
 import { HeapStream, reportLine } from "./stream"
 
 const HELP = `Usage: bareheap view [--allow-gaps] [--live] [<file>]   (reads standard input without a file)
@@ -108,14 +108,15 @@ export async function main(argv: string[]): Promise<number> {
     }
     const stream = new HeapStream({ allowGaps: parsed.values["allow-gaps"] })
     let ending: LiveViewEnd = "end"
+    let live: LiveView | null = null
     try {
         if (parsed.values.live && process.stdout.isTTY) {
             // Keys: from stdin when the data comes from a file, else from the controlling terminal.
             const keys = file !== undefined && process.stdin.isTTY ? process.stdin : openControllingTty()
-            const live = runLiveView(stream, { output: process.stdout, keys, title: name })
-            const reading = pump(source, stream, () => live.finished).then(() => stream.end())
-            ending = await Promise.race([live.done, reading.then(() => live.endOfInput())])
-            live.stop()
+            const view = runLiveView(stream, { output: process.stdout, keys, title: name })
+            live = view
+            const reading = pump(source, stream, () => view.finished).then(() => stream.end())
+            ending = await Promise.race([view.done, reading.then(() => view.endOfInput())])
         } else {
             stream.onReport(r => {
                 if (r.kind === "error") return // printed once below, on stderr
@@ -143,6 +144,7 @@ export async function main(argv: string[]): Promise<number> {
         console.error(`error: cannot read ${name}: ${escapeText((e as Error).message, 300)}`)
         return 2
     } finally {
+        live?.stop() // the terminal is restored whatever happened (a read error included)
         source.destroy()
     }
     return finish(stream, name, ending)
