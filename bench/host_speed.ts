@@ -31,7 +31,8 @@
 import { EncodedTrace, OP_ALLOC, OP_BYTES, OP_FREE, OP_REALLOC, ReplayOptions, replay } from "./replay"
 import { Layout } from "../src/core/layout"
 import { BENCH_KINDS, BENCH_MAX_REGION, makeBenchHeap, THING } from "./kinds"
-import { loadTrace, TRACE_NAMES } from "./trace/encode"
+import { TRACE_NAMES } from "./trace/encode"
+import { benchTrace } from "./trace/windows"
 
 /** The timed runs of one kind on one trace. */
 export class SpeedResult {
@@ -180,7 +181,7 @@ export class SpeedRow {
 export async function speedTable(names: string[], kinds: string[], runs: number, progress?: (line: string) => void, direct?: boolean): Promise<SpeedRow[]> {
     const rows: SpeedRow[] = []
     for (const name of names) {
-        const t = loadTrace(name)
+        const t = benchTrace(name)
         const res = await compareSpeed(t, kinds, runs, undefined, direct)
         rows.push(new SpeedRow(name, res))
         if (progress) progress(name + ": " + res.map(r => r.kind + " " + fmtOps(r.median()) + (r.failures > 0 ? " (" + r.failures + " failed)" : "")).join(", "))

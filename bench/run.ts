@@ -48,8 +48,8 @@ import { replay, ReplayError, ReplayOptions } from "./replay"
 import { streamCost, StreamCost } from "./stream"
 import { formatVmSpeed, runVmSpeed, VmSpeedResult } from "./vm_speed"
 import { groupedBars, quantile, quantileChart } from "./svg"
-import { loadTrace, TRACE_NAMES } from "./trace/encode"
-import { MCU_ALL, mcuTrace } from "./trace/windows"
+import { RECORDED_TRACES, TRACE_NAMES } from "./trace/encode"
+import { benchTrace as loadTrace, MCU_ALL, MCU_WINDOWS, mcuTrace } from "./trace/windows"
 
 const HELP = `Usage: npm run bench -- [--quick] [--out DIR] [--no-vm] [--runs N]
 
@@ -174,7 +174,9 @@ function hostTables(traces: string[], h: HostResults): { md: string[]; csv: stri
         })])
     }
     const lab = h.speed.filter(r => LAB_TRACES.includes(r.trace))
-    if (lab.length > 0) speedRows.push(["**geometric mean of ratios (lab traces)**", ...BENCH_KINDS.map(k => (k === THING ? "1" : fmt(geoMean(lab.map(r => r.ratio(k)))) + "×"))])
+    const mean = (title: string, rows: SpeedRow[]) => speedRows.push([`**geometric mean of ratios (${title})**`, ...BENCH_KINDS.map(k => (k === THING ? "1" : fmt(geoMean(rows.map(r => r.ratio(k)))) + "×"))])
+    if (lab.length > 0) mean("lab traces", lab)
+    if (h.speed.length > lab.length) mean("all traces", h.speed)
     md.push(...table(["trace", ...BENCH_KINDS], speedRows), "")
     md.push("### Region accesses per op", "", "reads + writes of region metadata per allocator call (mean / max), replay with payload checks off; region as for speed.", "")
     md.push(...table(["trace", ...BENCH_KINDS], traces.map(n => [n, ...BENCH_KINDS.map(k => {
@@ -277,7 +279,7 @@ async function main(): Promise<void> {
     }
     const out = args.out ?? (quick ? null : "bench")
     const t0 = Date.now()
-    const traces = quick ? QUICK_TRACES : TRACE_NAMES
+    const traces = quick ? QUICK_TRACES : TRACE_NAMES.concat(MCU_WINDOWS, RECORDED_TRACES)
     const mcu = quick ? ["short1-bal", "short2-bal", MCU_ALL.find(n => n.includes("-w"))] : MCU_ALL
 
     progress(`bench: ${traces.length} traces × ${BENCH_KINDS.length} allocators on the host${args["no-vm"] ? "" : ", then the VM"}${quick ? " (quick)" : ""}`)
@@ -295,7 +297,7 @@ async function main(): Promise<void> {
         "",
         `Written by \`npm run bench${quick ? " -- --quick" : ""}\` (bench/run.ts; the method of each part is in the header of the file named). ` +
             `Node ${process.version}, ${runs} timed run(s) per cell, ${new Date().toISOString().slice(0, 10)}, on a noisy 2-core machine: ` +
-            "compare within a run (ratios), not absolute numbers across runs. Traces: bench/traces/malloclab (CS:APP malloc lab, -bal set).",
+            "compare within a run (ratios), not absolute numbers across runs. Traces: bench/traces/malloclab (CS:APP malloc lab, -bal set), its MCU windows (bench/trace/windows.ts) and windows recorded from real programs (bench/traces/recorded).",
         "",
         "## Correctness on the boards' real regions",
         "",

@@ -23,13 +23,12 @@ sed 's/the/THE/g; 200,260d' "$text" > "$tmp/b.txt"
 # name|debian package|command line (run in $tmp, stdout discarded)
 cat > "$tmp/programs" <<LIST
 lua|lua5.4|lua5.4 $w/tables.lua a.txt
-tcc|tcc|tcc -c $here/mtrace.c -o mtrace.o
-sed|sed|sed -E -e s/([a-z]+)ing/\\1ed/g -e s/[[:space:]]+/_/g -e /^_*\$/d a.txt
+tcc|tcc|tcc -c $w/prog.c -o prog.o
+sed|sed|sed -E -e 's/([a-z]+)ing/\\1ed/g' -e 's/[[:space:]]+/_/g' -e '/^_*\$/d' a.txt
 bc|bc|bc -l $w/pi.bc
 m4|m4|m4 $w/defs.m4
 gawk|gawk|gawk -f $w/count.awk a.txt
 make|make|make -n -f $w/rules.mk
-sort|coreutils|sort -f -k2 a.txt
 diff|diffutils|diff -u a.txt b.txt
 LIST
 

@@ -1,10 +1,16 @@
 -- bench/record/workloads/tables.lua: a Lua workload for the recorder: string
 -- building, table growth (Lua's allocator is realloc-only) and a word count.
 local words = {}
+local byLetter = {} -- arrays grown one word at a time: Lua reallocs their array parts
 for line in io.lines(arg[1]) do
   for w in line:gmatch("%a+") do
     w = w:lower()
     words[w] = (words[w] or 0) + 1
+    local c = w:sub(1, 1)
+    local a = byLetter[c] or {}
+    byLetter[c] = a
+    a[#a + 1] = #w
+    if #a > 300 then byLetter[c] = nil end
   end
 end
 local list = {}
@@ -18,3 +24,11 @@ for i = 1, 300 do acc = acc .. s:sub(i, i + 40) .. "\n" end
 local fib = { 1, 1 }
 for i = 3, 2000 do fib[i] = (fib[i - 1] + fib[i - 2]) % 1000003 end
 print(#s, #acc, fib[2000])
+-- arrays grown one element at a time: Lua reallocs the array part (doubling)
+local keep = {}
+for k = 1, 60 do
+  local t = {}
+  for i = 1, 40 * (k % 7 + 1) do t[i] = i end
+  keep[k % 5 + 1] = t
+end
+print(#keep)
