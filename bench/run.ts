@@ -34,6 +34,7 @@
  *   npm run bench -- --quick --out DIR   … and write the files into DIR
  *   npm run bench -- --no-vm         skip the VM part
  */
+import "./jit"
 import { mkdirSync, writeFileSync } from "node:fs"
 import path from "node:path"
 import { parseArgs } from "node:util"
