@@ -66,6 +66,10 @@ export interface VmPairRow {
     bufferUs: number
     /** us / bufferUs */
     ratio: number
+    /** us minus the harness (the noop pair of the same size, same run) */
+    netUs: number
+    /** netUs / bufferUs */
+    netRatio: number
 }
 
 /** One allocator kind over all size classes. */
@@ -81,6 +85,12 @@ export interface VmKindSummary {
     /** median and largest ratio to Buffer.alloc over the classes (the issue's target: ≤ 3) */
     ratioMedian: number
     ratioMax: number
+    /** the same, net of the harness (issue 14's targets: net × Buffer.alloc ≤ 10, worst / median ≤ 2) */
+    netMedianUs: number
+    netWorstUs: number
+    netWorstSize: number
+    netRatioMedian: number
+    netRatioMax: number
 }
 
 /** One trace × kind replayed in the VM. */
@@ -121,6 +131,8 @@ export interface VmSpeedResult {
     kinds: VmKindSummary[]
     /** µs per Buffer.alloc by size */
     buffer: { size: number; us: number }[]
+    /** µs per pair of the harness alone (NoopHeap in bench/vm/speed.ts) by size */
+    noop: { size: number; us: number }[]
     /** µs of one call of a one-line function (the unit allocator calls are made of) */
     callUs: number
     replays: VmReplayRow[]
@@ -200,16 +212,19 @@ export async function runVmSpeed(opts: VmSpeedOptions): Promise<VmSpeedResult> {
         return median(t)
     }
     const buffer = VM_SPEED_SIZES.map(size => ({ size, us: usOf("buffer", size) }))
+    const noop = VM_SPEED_SIZES.map(size => ({ size, us: usOf("noop", size) }))
     const pairs: VmPairRow[] = []
     const kinds: VmKindSummary[] = []
     for (const kind of ALLOCATOR_KINDS) {
         const rows = VM_SPEED_SIZES.map((size, i) => {
             const us = usOf(kind, size)
-            return { kind, size, us, bufferUs: buffer[i].us, ratio: us / buffer[i].us }
+            const netUs = us - noop[i].us
+            return { kind, size, us, bufferUs: buffer[i].us, ratio: us / buffer[i].us, netUs, netRatio: netUs / buffer[i].us }
         })
         pairs.push(...rows)
         const med = median(rows.map(r => r.us))
         const worst = rows.reduce((a, b) => (b.us > a.us ? b : a))
+        const netWorst = rows.reduce((a, b) => (b.netUs > a.netUs ? b : a))
         kinds.push({
             kind,
             medianUs: med,
@@ -218,6 +233,11 @@ export async function runVmSpeed(opts: VmSpeedOptions): Promise<VmSpeedResult> {
             worstOverMedian: worst.us / med,
             ratioMedian: median(rows.map(r => r.ratio)),
             ratioMax: Math.max(...rows.map(r => r.ratio)),
+            netMedianUs: median(rows.map(r => r.netUs)),
+            netWorstUs: netWorst.netUs,
+            netWorstSize: netWorst.size,
+            netRatioMedian: median(rows.map(r => r.netRatio)),
+            netRatioMax: Math.max(...rows.map(r => r.netRatio)),
         })
     }
     const callUs = usOf("call", 0)
@@ -246,7 +266,7 @@ export async function runVmSpeed(opts: VmSpeedOptions): Promise<VmSpeedResult> {
         programs.push({ program: entry, imageBytes: b.imageBytes, functionBytes: b.functionBytes, runMs: ms })
     }
     const traces = gen.traces.map(v => ({ name: v.name, source: v.source, ops: v.trace.count, cut: v.cut, ran: ran.has(v.name) }))
-    return { quick: opts.quick, rounds, pairs, kinds, buffer, callUs, replays, traces, programs }
+    return { quick: opts.quick, rounds, pairs, kinds, buffer, noop, callUs, replays, traces, programs }
 }
 
 /** The result as Markdown-style tables (the CLI's output). */
@@ -265,6 +285,16 @@ export function formatVmSpeed(r: VmSpeedResult): string {
     out.push("| allocator | median µs | worst µs (size) | worst / median | × Buffer.alloc (median, max) |")
     out.push("|---|---:|---:|---:|---:|")
     for (const k of r.kinds) out.push(`| ${k.kind} | ${f(k.medianUs)} | ${f(k.worstUs)} (${k.worstSize}) | ${f(k.worstOverMedian)} | ${f(k.ratioMedian, 1)}, ${f(k.ratioMax, 1)} |`)
+    out.push("")
+    out.push(`Net of the harness: each pair minus the noop pair of the same size in the same run (the same two interface calls doing nothing: ${r.noop.map(n => f(n.us)).join(", ")} µs for ${r.noop.map(n => n.size).join(", ")} B); calls = net µs / one bytecode call.`)
+    out.push("")
+    out.push("| size | " + ALLOCATOR_KINDS.map(k => k + " net µs (× Buffer.alloc)").join(" | ") + " |")
+    out.push("|---:|" + ALLOCATOR_KINDS.map(() => "---:|").join(""))
+    for (const b of r.buffer) out.push(`| ${b.size} | ${ALLOCATOR_KINDS.map(k => r.pairs.find(p => p.kind === k && p.size === b.size)!).map(p => `${f(p.netUs)} (${f(p.netRatio, 1)})`).join(" | ")} |`)
+    out.push("")
+    out.push("| allocator | net median µs | net worst µs (size) | net worst / median | net × Buffer.alloc (median, max) | calls' worth (median) |")
+    out.push("|---|---:|---:|---:|---:|---:|")
+    for (const k of r.kinds) out.push(`| ${k.kind} | ${f(k.netMedianUs)} | ${f(k.netWorstUs)} (${k.netWorstSize}) | ${f(k.netWorstUs / k.netMedianUs)} | ${f(k.netRatioMedian, 1)}, ${f(k.netRatioMax, 1)} | ${f(k.netMedianUs / r.callUs, 0)} |`)
     out.push("")
     out.push("Trace replay on the Pico's 32 KiB region, verify on: failures / peak payload / ms per replay (µs per op)")
     out.push("")
