@@ -295,12 +295,23 @@ export class BestFitAllocator extends HeapCounters implements HeapAllocator {
      * ```
      */
     dealloc(ptr: number, layout: Layout): void {
-        const i = this.liveBlock(ptr, layout, "dealloc")
-        const n = (this.buf.getAt(this.grid + (i << this.ushift), "u32") & MAX_INDEX) - i
+        // liveBlock's fast test, written out here (one VM frame less per free).
+        const size = layout.size
+        const grid = this.grid
+        const off = ptr - this.base - grid - 4
+        const us = this.ushift
+        if (!(off >= this.unit && off < this.last << us) || (off | 0) !== off || (off & (this.unit - 1)) !== 0 || ((ptr - this.base) & (layout.align - 1)) !== 0 || size > this.capacity)
+            throw this.misuse(ptr, layout, "dealloc")
+        const buf = this.buf
+        const i = off >> us
+        const w = buf.getAt(off + grid, "u32")
+        const nx = w & (MAX_INDEX | BFIT_FREE)
+        if (nx !== i + ((size + 3 + this.unit) >> us) || buf.getAt(grid + (nx << us), "u32") >>> 16 !== i || (buf.getAt(grid + ((w >>> 16) << us), "u32") & MAX_INDEX) !== i)
+            throw this.misuse(ptr, layout, "dealloc")
         this.frees++
-        this.inUse -= n << this.ushift
-        this.requested -= layout.size
-        this.release(i, n)
+        this.inUse -= (nx - i) << us
+        this.requested -= size
+        this.release(i, nx - i)
     }
 
     /**
@@ -609,27 +620,65 @@ export class BestFitAllocator extends HeapCounters implements HeapAllocator {
      * headers DEAD, and files the result. No counters. O(1).
      */
     private release(i: number, n: number): void {
+        // The unlink of the next block and the push are written out inline:
+        // this is dealloc's whole list work, and a call costs a VM frame
+        // (DESIGN.md, "Cost on the device"); a merge with the previous block
+        // (rarer in LIFO use) calls unlinkFree.
         const buf = this.buf
         const grid = this.grid
         const us = this.ushift
+        const heads = this.heads
         let end = i + n
-        const nw = buf.getAt(grid + (end << us), "u32")
+        let ea = grid + (end << us)
+        const nw = buf.getAt(ea, "u32")
         if ((nw & BFIT_FREE) !== 0) {
             const ne = nw & MAX_INDEX
-            this.unlinkFree(end, ne - end)
-            buf.setAt(grid + (end << us), "u32", BFIT_DEAD)
+            const nx = buf.getAt(ea + 4, "u16")
+            const pv = buf.getAt(ea + 6, "u16")
+            if (nx !== 0) buf.setAt(grid + (nx << us) + 6, "u16", pv)
+            if (pv !== 0) buf.setAt(grid + (pv << us) + 4, "u16", nx)
+            else {
+                // The next block headed its list: its class (bestFitClass, inline).
+                const s = ne - end
+                let c = s
+                if (s >= 16) {
+                    const m = s < 256 ? MSB8.getAt(s, "u8") : 8 + MSB8.getAt(s >> 8, "u8")
+                    c = 16 + ((m - 4) << 3) + ((s >> (m - 3)) & 7)
+                }
+                buf.setAt(heads + 2 * c, "u16", nx)
+                if (nx === 0) buf.setAt(BITMAP + 4 * (c >> 5), "i32", buf.getAt(BITMAP + 4 * (c >> 5), "i32") & ~(1 << (c & 31)))
+            }
+            buf.setAt(ea, "u32", BFIT_DEAD)
             end = ne
+            ea = grid + (end << us)
         }
-        const pv = buf.getAt(grid + (i << us), "u32") >>> 16
-        const pw = buf.getAt(grid + (pv << us), "u32")
+        let ia = grid + (i << us)
+        let w = buf.getAt(ia, "u32")
+        const pv = w >>> 16
+        const pa = grid + (pv << us)
+        const pw = buf.getAt(pa, "u32")
         if ((pw & BFIT_FREE) !== 0) {
             this.unlinkFree(pv, i - pv)
-            buf.setAt(grid + (i << us), "u32", BFIT_DEAD)
+            buf.setAt(ia, "u32", BFIT_DEAD)
             i = pv
+            ia = pa
+            w = pw
         }
-        buf.setAt(grid + (i << us), "u32", (buf.getAt(grid + (i << us), "u32") & 0x7fff0000) | end | BFIT_FREE)
-        buf.setAt(grid + (end << us), "u32", (buf.getAt(grid + (end << us), "u32") & 0xffff) | (i << 16))
-        this.pushFree(i, end - i)
+        buf.setAt(ia, "u32", (w & 0x7fff0000) | end | BFIT_FREE)
+        buf.setAt(ea, "u32", (buf.getAt(ea, "u32") & 0xffff) | (i << 16))
+        // Push i on the list of its class (pushFree, inline).
+        const s = end - i
+        let c = s
+        if (s >= 16) {
+            const m = s < 256 ? MSB8.getAt(s, "u8") : 8 + MSB8.getAt(s >> 8, "u8")
+            c = 16 + ((m - 4) << 3) + ((s >> (m - 3)) & 7)
+        }
+        const hp = heads + 2 * c
+        const h = buf.getAt(hp, "u16")
+        buf.setAt(ia + 4, "u32", h) // next = h, previous = 0: one u32 store
+        if (h !== 0) buf.setAt(grid + (h << us) + 6, "u16", i)
+        else buf.setAt(BITMAP + 4 * (c >> 5), "i32", buf.getAt(BITMAP + 4 * (c >> 5), "i32") | (1 << (c & 31)))
+        buf.setAt(hp, "u16", i)
     }
 
     /** Pushes free block i of n units on its class list and sets the class bit. O(1). */
