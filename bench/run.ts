@@ -49,7 +49,8 @@ import { replay, ReplayError, ReplayOptions } from "./replay"
 import { streamCost, StreamCost } from "./stream"
 import { formatVmSpeed, runVmSpeed, VmSpeedResult } from "./vm_speed"
 import { groupedBars, quantile, quantileChart } from "./svg"
-import { RECORDED_TRACES, TRACE_NAMES } from "./trace/encode"
+import { MCU_TRACES, RECORDED_TRACES, TRACE_NAMES } from "./trace/encode"
+import { targetLines } from "./targets"
 import { benchTrace as loadTrace, MCU_ALL, MCU_WINDOWS, mcuTrace } from "./trace/windows"
 
 const HELP = `Usage: npm run bench -- [--quick] [--out DIR] [--no-vm] [--runs N]
@@ -313,6 +314,8 @@ async function main(): Promise<void> {
     md.push(...ht.md)
     md.push("### CS:APP score", "", ...scores(traces, h), "")
     if (vm !== null) md.push("## DeviceScript VM (bench/vm_speed.ts)", "", formatVmSpeed(vm), "")
+    const mcuHere = traces.filter(n => MCU_TRACES.includes(n) || MCU_WINDOWS.includes(n) || RECORDED_TRACES.includes(n))
+    md.push("## Targets of issue 14 (bench/targets.ts)", "", ...targetLines(mcuHere, (t, k) => h.fp.get(key(t, k)), loadTrace, h.speed, vm))
     md.push("## Event stream", "", ...streamTable(stream), "")
     md.push("## Plots", "", "![utilization](utilization.svg)", "", "![per-op cost](op-cost.svg)", "")
     const text = md.join("\n") + "\n"
