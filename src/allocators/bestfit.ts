@@ -68,8 +68,14 @@
  *     Why acceptable: a class spans ≤ 1/8 of a power of two, so its blocks
  *     are near one size; a scan stops at the first block of exactly the need
  *     (common: programs free and reallocate the same sizes); umm_malloc scans
- *     every free block. Worst case measured and bounded: ≤ E/2 entries (every
- *     other unit free, all of one class), ≈ 30 VM opcodes each.
+ *     every free block. Worst case: the list holds every free block, at
+ *     most E/2 (every other unit free and all of one class: ≈ 2,000 on a
+ *     32 KiB region), each entry 2 getAt and a compare; a firmware that
+ *     makes such a heap should yield between allocations (131,072 opcodes
+ *     a slice). Measured costs per pair: bench/RESULTS.md ("DeviceScript VM").
+ *   Unit scaling's price: on a region past 256 KiB a block is rounded to the
+ *     larger unit (host benchmarks only: binary2-bal's 16-byte blocks take
+ *     64 bytes at U = 64, so its footprint is 1.4× TLSF's there).
  *   dealloc: O(1): 3 header reads to validate, ≤ 2 unlinks, one push.
  *   realloc: O(1) in place (shrink; grow into the next, the previous or both
  *     free neighbours, the previous one costing a memmove of the payload);
