@@ -117,7 +117,7 @@ import * as ds from "@devicescript/core"
 import { HeapError, HeapErrorCode } from "../core/errors"
 import { BlockVisitor, HeapAllocator, checkNewSize } from "../api/global_alloc"
 import { ptrText } from "../core/hex"
-import { Layout } from "../core/layout"
+import { Layout, layoutError } from "../core/layout"
 import { StaticRegion } from "../core/region"
 import { HeapCounters } from "../core/counters"
 import { HeapStats } from "../core/stats"
@@ -259,13 +259,16 @@ export class BestFitAllocator extends HeapCounters implements HeapAllocator {
      */
     alloc(layout: Layout): number {
         const size = layout.size
+        const align = layout.align
+        // layoutOk() inline (layout.ts: a forged Layout is a LayoutError; a call would cost more than the test)
+        if ((size >>> 0) !== size || ((align - 1) & 0xfff) !== align - 1 || (align & (align - 1)) !== 0 || size > 0x80000000 - align) throw layoutError(layout, "alloc")
         if (size > this.peakRequest) this.peakRequest = size
         if (size > this.capacity) {
             this.failures++
             return 0
         }
         const n = (size + 3 + this.unit) >> this.ushift
-        const i = this.carve(n, layout.align)
+        const i = this.carve(n, align)
         if (i < 0) {
             this.failures++
             return 0
@@ -301,8 +304,11 @@ export class BestFitAllocator extends HeapCounters implements HeapAllocator {
      * ```
      */
     dealloc(ptr: number, layout: Layout): void {
-        // liveBlock's fast test, written out here (one VM frame less per free).
         const size = layout.size
+        const align = layout.align
+        // layoutOk() inline (layout.ts: a forged Layout is a LayoutError; a call would cost more than the test)
+        if ((size >>> 0) !== size || ((align - 1) & 0xfff) !== align - 1 || (align & (align - 1)) !== 0 || size > 0x80000000 - align) throw layoutError(layout, "dealloc")
+        // liveBlock's fast test, written out here (one VM frame less per free).
         const grid = this.grid
         const off = ptr - this.base - grid - 4
         const us = this.ushift
@@ -332,7 +338,11 @@ export class BestFitAllocator extends HeapCounters implements HeapAllocator {
      * ```
      */
     realloc(ptr: number, layout: Layout, newSize: number): number {
-        checkNewSize(newSize, layout.align)
+        const size = layout.size
+        const align = layout.align
+        // layoutOk() inline (layout.ts: a forged Layout is a LayoutError; a call would cost more than the test)
+        if ((size >>> 0) !== size || ((align - 1) & 0xfff) !== align - 1 || (align & (align - 1)) !== 0 || size > 0x80000000 - align) throw layoutError(layout, "realloc")
+        checkNewSize(newSize, align)
         const i = this.liveBlock(ptr, layout, "realloc")
         if (newSize > this.peakRequest) this.peakRequest = newSize
         if (newSize > this.capacity) {

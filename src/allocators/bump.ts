@@ -134,7 +134,7 @@ import * as ds from "@devicescript/core"
 import { HeapError, HeapErrorCode } from "../core/errors"
 import { BlockVisitor, HeapAllocator, checkNewSize } from "../api/global_alloc"
 import { ptrText } from "../core/hex"
-import { Layout } from "../core/layout"
+import { Layout, layoutError, layoutOk } from "../core/layout"
 import { StaticRegion } from "../core/region"
 import { HeapStats } from "../core/stats"
 
@@ -237,8 +237,10 @@ export class BumpAllocator implements HeapAllocator {
      */
     alloc(layout: Layout): number {
         const size = layout.size
-        if (size > this.peakRequest) this.peakRequest = size
         const align = layout.align
+        // layoutOk() inline (layout.ts: a forged Layout is a LayoutError; a call would cost more than the test)
+        if ((size >>> 0) !== size || ((align - 1) & 0xfff) !== align - 1 || (align & (align - 1)) !== 0 || size > 0x80000000 - align) throw layoutError(layout, "alloc")
+        if (size > this.peakRequest) this.peakRequest = size
         const need = size === 0 ? 1 : size
         // The payload is the first offset ≥ top + 8 aligned to max(align, 4);
         // the header sits right before it. top ≤ 2^24 and a ≤ 4096 keep the
@@ -675,6 +677,8 @@ export class BumpAllocator implements HeapAllocator {
 
     /** Throws the specific HeapError for a pointer/layout that failed the fast check. */
     private reject(ptr: number, layout: Layout, op: string): void {
+        // Only a valid layout can match a header, so a forged one ends up here.
+        if (!layoutOk(layout.size, layout.align)) throw layoutError(layout, op)
         const base = this.base
         const call = op + "(" + ptrText(ptr) + ", size " + layout.size + ", align " + layout.align + "): "
         if (ptr === 0) throw new HeapError(HeapErrorCode.NotAllocated, ptr, call + "null pointer; expected a block returned by alloc")

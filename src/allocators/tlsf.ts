@@ -139,7 +139,7 @@ import * as ds from "@devicescript/core"
 import { HeapError, HeapErrorCode } from "../core/errors"
 import { BlockVisitor, HeapAllocator, checkNewSize } from "../api/global_alloc"
 import { ptrText } from "../core/hex"
-import { Layout } from "../core/layout"
+import { Layout, layoutError } from "../core/layout"
 import { StaticRegion } from "../core/region"
 import { HeapCounters } from "../core/counters"
 import { HeapStats } from "../core/stats"
@@ -314,6 +314,9 @@ export class TlsfAllocator extends HeapCounters implements HeapAllocator {
      */
     alloc(layout: Layout): number {
         const size = layout.size
+        const align = layout.align
+        // layoutOk() inline (layout.ts: a forged Layout is a LayoutError; a call would cost more than the test)
+        if ((size >>> 0) !== size || ((align - 1) & 0xfff) !== align - 1 || (align & (align - 1)) !== 0 || size > 0x80000000 - align) throw layoutError(layout, "alloc")
         if (size > this.peakRequest) this.peakRequest = size
         if (size > this.capacity) {
             this.failures++
@@ -359,6 +362,9 @@ export class TlsfAllocator extends HeapCounters implements HeapAllocator {
      */
     dealloc(ptr: number, layout: Layout): void {
         const size = layout.size
+        const align = layout.align
+        // layoutOk() inline (layout.ts: a forged Layout is a LayoutError; a call would cost more than the test)
+        if ((size >>> 0) !== size || ((align - 1) & 0xfff) !== align - 1 || (align & (align - 1)) !== 0 || size > 0x80000000 - align) throw layoutError(layout, "dealloc")
         const off = ptr - this.base
         const buf = this.buf
         // One test for: inside the block range, a whole number, 8-aligned and
@@ -399,7 +405,11 @@ export class TlsfAllocator extends HeapCounters implements HeapAllocator {
      * ```
      */
     realloc(ptr: number, layout: Layout, newSize: number): number {
-        checkNewSize(newSize, layout.align)
+        const size = layout.size
+        const align = layout.align
+        // layoutOk() inline (layout.ts: a forged Layout is a LayoutError; a call would cost more than the test)
+        if ((size >>> 0) !== size || ((align - 1) & 0xfff) !== align - 1 || (align & (align - 1)) !== 0 || size > 0x80000000 - align) throw layoutError(layout, "realloc")
+        checkNewSize(newSize, align)
         let b = this.liveBlock(ptr, layout, "realloc")
         if (newSize > this.peakRequest) this.peakRequest = newSize
         const buf = this.buf
