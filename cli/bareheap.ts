@@ -27,6 +27,8 @@ export const VERBS: Record<string, Verb> = {
     start: { summary: "run the firmware's main job in the host simulator (npm start)", load: () => import("../sim/run") },
     vm: { summary: "build a DeviceScript program and run it in the WASM VM, GC-stress off (npm run vm)", load: () => import("../sim/vm") },
     view: { summary: "decode a captured event stream (file or stdin) and draw the heap (npm run view)", load: () => import("../sim/view") },
+    grade: { summary: "grade an allocator class: contract, probes, random programs, traces, score (npm run grade)", load: () => import("./grade") },
+    lab: { summary: "list the lab exercises, or show one (npm run lab)", load: () => import("./lab") },
 }
 
 export function usage(): string {
