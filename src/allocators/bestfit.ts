@@ -105,7 +105,7 @@
  *   Not detectable: a layout size with the same unit count.
  *
  * ```ts
- * const heap = new BestFitAllocator(new StaticRegion(0x20020000, 32768))
+ * const heap = new BestfitAllocator(new StaticRegion(0x20020000, 32768))
  * const l = Layout.fromSizeAlign(100, 8)
  * const p = heap.alloc(l)             // a 104-byte block: 4 header + 100
  * const q = heap.realloc(p, l, 300)   // grows in place when a neighbour is free
@@ -166,11 +166,11 @@ export function bestFitClass(n: number): number {
  * Best-fit allocator; see the header comment for layout, invariants and costs.
  *
  * ```ts
- * const heap = new BestFitAllocator(StaticRegion.forBoard(PICO))
+ * const heap = new BestfitAllocator(StaticRegion.forBoard(PICO))
  * const p = heap.alloc(Layout.fromSizeAlign(24, 8))
  * ```
  */
-export class BestFitAllocator extends HeapCounters implements HeapAllocator {
+export class BestfitAllocator extends HeapCounters implements HeapAllocator {
     readonly kind: string = "bestfit"
     readonly region: StaticRegion
     /** log2(U / 8). */
@@ -197,7 +197,7 @@ export class BestFitAllocator extends HeapCounters implements HeapAllocator {
      * two sentinels and one free unit.
      *
      * ```ts
-     * const heap = new BestFitAllocator(new StaticRegion(0x20020000, 4096))
+     * const heap = new BestfitAllocator(new StaticRegion(0x20020000, 4096))
      * ```
      */
     constructor(region: StaticRegion) {

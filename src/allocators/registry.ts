@@ -2,7 +2,7 @@
  * registry.ts — the allocator kinds a firmware (or `npm start -- --allocator`)
  * can choose by name, and the one place that maps a name to a constructor.
  */
-import { BestFitAllocator } from "./bestfit"
+import { BestfitAllocator } from "./bestfit"
 import { BuddyAllocator } from "./buddy"
 import { BumpAllocator } from "./bump"
 import { HeapError, HeapErrorCode } from "../core/errors"
@@ -29,6 +29,6 @@ export function makeAllocator(kind: string, region: StaticRegion): HeapAllocator
     if (kind === "bump") return new BumpAllocator(region)
     if (kind === "tlsf") return new TlsfAllocator(region)
     if (kind === "pool") return new PoolAllocator(region)
-    if (kind === "bestfit") return new BestFitAllocator(region)
+    if (kind === "bestfit") return new BestfitAllocator(region)
     throw new HeapError(HeapErrorCode.BadArgument, 0, "unknown allocator \"" + kind + "\"; known: " + ALLOCATOR_KINDS.join(", "))
 }

@@ -1,5 +1,5 @@
 /**
- * BestFitAllocator: the class mapping, exact best fit (the smallest free block
+ * BestfitAllocator: the class mapping, exact best fit (the smallest free block
  * that fits, across and inside classes), 4-byte headers (a block is exactly
  * ⌈(size + 4) / 8⌉ units), realloc growing into the next, the previous and
  * both free neighbours before moving, unit scaling on regions beyond 15-bit
@@ -14,16 +14,16 @@ import { Layout } from "../../src/core/layout"
 import { StaticRegion } from "../../src/core/region"
 import { _simBufferOver } from "@devicescript/core"
 import { regionOver } from "../../bench/region_over"
-import { BFIT_CLASSES, BFIT_DEAD, BFIT_MAGIC, BestFitAllocator, bestFitClass } from "../../src/allocators/bestfit"
+import { BFIT_CLASSES, BFIT_DEAD, BFIT_MAGIC, BestfitAllocator, bestFitClass } from "../../src/allocators/bestfit"
 
 const BASE = 0x20020000
 const L = (size: number, align = 8) => Layout.fromSizeAlign(size, align)
-const heap = (size: number) => new BestFitAllocator(new StaticRegion(BASE, size))
+const heap = (size: number) => new BestfitAllocator(new StaticRegion(BASE, size))
 
-function fill(h: BestFitAllocator, p: number, n: number, seed: number): void {
+function fill(h: BestfitAllocator, p: number, n: number, seed: number): void {
     for (let i = 0; i < n; i++) h.region.buf.setAt(p - BASE + i, "u8", (seed * 31 + i) & 0xff)
 }
-function expectFill(h: BestFitAllocator, p: number, n: number, seed: number): void {
+function expectFill(h: BestfitAllocator, p: number, n: number, seed: number): void {
     for (let i = 0; i < n; i++) expect(h.region.buf.getAt(p - BASE + i, "u8"), "byte " + i).toBe((seed * 31 + i) & 0xff)
 }
 
@@ -84,7 +84,7 @@ describe("bestfit blocks", () => {
     })
 
     test("a region past 15-bit indices doubles the unit (still 8-aligned, 4-byte headers)", () => {
-        const h = new BestFitAllocator(regionOver(BASE, _simBufferOver(new Uint8Array(1 << 20)))) // host-only: beyond a VM Buffer
+        const h = new BestfitAllocator(regionOver(BASE, _simBufferOver(new Uint8Array(1 << 20)))) // host-only: beyond a VM Buffer
         expect(h.shift).toBe(2) // U = 32 bytes: 32,767 units of 32 ≥ 1 MiB − metadata
         const a = h.alloc(L(1))
         const b = h.alloc(L(1))
@@ -103,7 +103,7 @@ describe("bestfit blocks", () => {
 })
 
 describe("bestfit realloc", () => {
-    function three(h: BestFitAllocator): number[] {
+    function three(h: BestfitAllocator): number[] {
         return [h.alloc(L(64)), h.alloc(L(64)), h.alloc(L(64)), h.alloc(L(64))]
     }
 
