@@ -2,6 +2,7 @@
  * registry.ts — the allocator kinds a firmware (or `npm start -- --allocator`)
  * can choose by name, and the one place that maps a name to a constructor.
  */
+import { BestfitAllocator } from "./bestfit"
 import { BuddyAllocator } from "./buddy"
 import { BumpAllocator } from "./bump"
 import { HeapError, HeapErrorCode } from "../core/errors"
@@ -11,7 +12,7 @@ import { StaticRegion } from "../core/region"
 import { TlsfAllocator } from "./tlsf"
 
 /** Names accepted by makeAllocator, in the order help text lists them. */
-export const ALLOCATOR_KINDS = ["buddy", "bump", "tlsf", "pool"]
+export const ALLOCATOR_KINDS = ["buddy", "bump", "tlsf", "pool", "bestfit"]
 
 /** What the firmware uses when nobody chooses. */
 export const DEFAULT_ALLOCATOR = "buddy"
@@ -28,5 +29,6 @@ export function makeAllocator(kind: string, region: StaticRegion): HeapAllocator
     if (kind === "bump") return new BumpAllocator(region)
     if (kind === "tlsf") return new TlsfAllocator(region)
     if (kind === "pool") return new PoolAllocator(region)
+    if (kind === "bestfit") return new BestfitAllocator(region)
     throw new HeapError(HeapErrorCode.BadArgument, 0, "unknown allocator \"" + kind + "\"; known: " + ALLOCATOR_KINDS.join(", "))
 }
