@@ -4,13 +4,16 @@
  * ratio ours / thi.ng (geometric mean over the traces).
  *
  * Method
- *   One timed run = a fresh allocator (construction not timed) and one
- *   replay() of the whole trace with verify OFF (no pattern fill or check);
- *   ops/s = trace ops / wall time (performance.now()). What is timed is the
+ *   One timed run = replays of the whole trace with verify OFF (no pattern
+ *   fill or check), each on a fresh allocator (construction not timed), until
+ *   ≥ MIN_RUN_OPS (30,000) ops; ops/s = ops / CPU time of the replays
+ *   (cpuSeconds(): the machine is shared, and waiting for a core is no cost
+ *   of the allocator). A short trace is so replayed many times: one replay
+ *   of short1's 12 ops is a few µs, below the timer's and the JIT's grain. What is timed is the
  *   replay engine as the other benchmarks use it: op decoding, one Layout per
  *   call and the shadow-map overlap check are included, the same for every
  *   kind, so a ratio understates the gap between two allocators a little.
- *   Each (trace, kind) gets one untimed warm-up run, then `runs` timed runs,
+ *   Each (trace, kind) gets one untimed warm-up run (≥ 30,000 ops), then `runs` timed runs,
  *   interleaved across kinds (run 1 of every kind, then run 2, …) so a drift
  *   in machine speed hits every kind alike; the result is the median.
  *   Region: speedRegion(trace) bytes for every kind — 4 × the peak payload,
@@ -28,10 +31,12 @@
  * CLI: `tsx bench/host_speed.ts [--runs N] [--direct] [trace …]` prints the
  * table; --direct times the allocator calls alone (directRun).
  */
+import "./jit"
 import { EncodedTrace, OP_ALLOC, OP_BYTES, OP_FREE, OP_REALLOC, ReplayOptions, replay } from "./replay"
 import { Layout } from "../src/core/layout"
 import { BENCH_KINDS, BENCH_MAX_REGION, makeBenchHeap, THING } from "./kinds"
-import { loadTrace, TRACE_NAMES } from "./trace/encode"
+import { TRACE_NAMES } from "./trace/encode"
+import { benchTrace } from "./trace/windows"
 
 /** The timed runs of one kind on one trace. */
 export class SpeedResult {
@@ -68,16 +73,47 @@ export function speedRegion(trace: EncodedTrace): number {
     return Math.min(BENCH_MAX_REGION, Math.max(65536, want))
 }
 
-/** One replay (or, direct, one directRun) of trace on a fresh kind over bytes: [seconds, failures]. */
+/**
+ * CPU seconds this process has used (user + system, every thread). The
+ * clock of every timed run: on a shared machine a process waits for a core
+ * for a large, varying share of the wall time (load average 14 on 2 cores
+ * while these were measured), and CPU time does not count that wait.
+ */
+export function cpuSeconds(): number {
+    const u = process.cpuUsage()
+    return (u.user + u.system) / 1e6
+}
+
+/** Ops a timed run replays at least (whole replays of the trace, each on a fresh heap). */
+export const MIN_RUN_OPS = 30000
+
+/**
+ * One timed run: replays (or, direct, directRuns) of trace, each on a fresh
+ * kind over bytes, until ≥ MIN_RUN_OPS ops; only the replays are timed (a
+ * 12-op trace would otherwise time a few µs, and leave the JIT cold).
+ * [seconds, failures of one replay, ops].
+ */
 async function timedRun(kind: string, trace: EncodedTrace, bytes: number, direct: boolean): Promise<number[]> {
-    if (direct) return directRun(kind, trace, bytes)
-    const heap = makeBenchHeap(kind, bytes)
-    const o = new ReplayOptions()
-    o.verify = false
-    const t0 = performance.now()
-    const r = await replay(heap, trace, o)
-    const t1 = performance.now()
-    return [(t1 - t0) / 1000, r.failures]
+    let secs = 0
+    let failures = 0
+    let ops = 0
+    while (ops < MIN_RUN_OPS) {
+        if (direct) {
+            const [t, f] = directRun(kind, trace, bytes)
+            secs += t
+            failures = f
+        } else {
+            const heap = makeBenchHeap(kind, bytes)
+            const o = new ReplayOptions()
+            o.verify = false
+            const t0 = cpuSeconds()
+            const r = await replay(heap, trace, o)
+            secs += cpuSeconds() - t0
+            failures = r.failures
+        }
+        ops += trace.count
+    }
+    return [secs, failures, ops]
 }
 
 /**
@@ -116,7 +152,7 @@ export function directRun(kind: string, trace: EncodedTrace, bytes: number): num
     const ptr = new Float64Array(trace.slots)
     const live: Layout[] = new Array(trace.slots)
     let failures = 0
-    const t0 = performance.now()
+    const t0 = cpuSeconds()
     for (let i = 0; i < n; i++) {
         const s = slot[i]
         const k = kindOf[i]
@@ -139,8 +175,7 @@ export function directRun(kind: string, trace: EncodedTrace, bytes: number): num
             }
         }
     }
-    const t1 = performance.now()
-    return [(t1 - t0) / 1000, failures]
+    return [cpuSeconds() - t0, failures]
 }
 
 /**
@@ -154,8 +189,8 @@ export async function compareSpeed(trace: EncodedTrace, kinds: string[], runs: n
     for (const r of out) r.failures = (await timedRun(r.kind, trace, size, d))[1]
     for (let i = 0; i < runs; i++)
         for (const r of out) {
-            const [s] = await timedRun(r.kind, trace, size, d)
-            r.opsPerSec.push(trace.count / s)
+            const [s, , ops] = await timedRun(r.kind, trace, size, d)
+            r.opsPerSec.push(ops / s)
         }
     return out
 }
@@ -180,7 +215,7 @@ export class SpeedRow {
 export async function speedTable(names: string[], kinds: string[], runs: number, progress?: (line: string) => void, direct?: boolean): Promise<SpeedRow[]> {
     const rows: SpeedRow[] = []
     for (const name of names) {
-        const t = loadTrace(name)
+        const t = benchTrace(name)
         const res = await compareSpeed(t, kinds, runs, undefined, direct)
         rows.push(new SpeedRow(name, res))
         if (progress) progress(name + ": " + res.map(r => r.kind + " " + fmtOps(r.median()) + (r.failures > 0 ? " (" + r.failures + " failed)" : "")).join(", "))

@@ -46,6 +46,7 @@
  * the id, and later ops use it. Footprints are searched for a region where
  * nothing fails, so the rules matter only for "failures at" counts.
  */
+import "./jit"
 import { mkdirSync, writeFileSync } from "node:fs"
 import path from "node:path"
 import { BOARDS } from "../boards/index"
@@ -60,10 +61,11 @@ import { localityTable } from "./locality"
 import { streamCost, StreamCost } from "./stream"
 import { formatVmSpeed, runVmSpeed, VmSpeedResult } from "./vm_speed"
 import { groupedBars, quantile, quantileChart } from "./svg"
-import { loadTrace, TRACE_NAMES, useTraceDir } from "./trace/encode"
+import { MCU_TRACES, RECORDED_TRACES, TRACE_NAMES, useTraceDir } from "./trace/encode"
+import { targetLines } from "./targets"
 import { quote, showText } from "../cli/escape"
 import { parseOptions, UsageError } from "../cli/args"
-import { MCU_ALL, mcuTrace } from "./trace/windows"
+import { benchTrace as loadTrace, MCU_ALL, MCU_WINDOWS, mcuTrace } from "./trace/windows"
 
 const HELP = `Usage: npm run bench -- [--quick] [--out DIR] [--no-vm] [--runs N] [--traces DIR]
 
@@ -194,7 +196,9 @@ function hostTables(traces: string[], h: HostResults): { md: string[]; csv: stri
         })])
     }
     const lab = h.speed.filter(r => LAB_TRACES.includes(r.trace))
-    if (lab.length > 0) speedRows.push(["**geometric mean of ratios (lab traces)**", ...BENCH_KINDS.map(k => (k === THING ? "1" : fmt(geoMean(lab.map(r => r.ratio(k)))) + "×"))])
+    const mean = (title: string, rows: SpeedRow[]) => speedRows.push([`**geometric mean of ratios (${title})**`, ...BENCH_KINDS.map(k => (k === THING ? "1" : fmt(geoMean(rows.map(r => r.ratio(k)))) + "×"))])
+    if (lab.length > 0) mean("lab traces", lab)
+    if (h.speed.length > lab.length) mean("all traces", h.speed)
     md.push(...table(["trace", ...BENCH_KINDS], speedRows), "")
     md.push("### Region accesses per op", "", "reads + writes of region metadata per allocator call (mean / max), replay with payload checks off; region as for speed.", "")
     md.push(...table(["trace", ...BENCH_KINDS], traces.map(n => [n, ...BENCH_KINDS.map(k => {
@@ -307,7 +311,7 @@ async function main(): Promise<void> {
     }
     const out = args.out ?? (quick || custom !== null ? null : "bench")
     const t0 = Date.now()
-    const traces = custom ?? (quick ? QUICK_TRACES : TRACE_NAMES)
+    const traces = custom ?? (quick ? QUICK_TRACES : TRACE_NAMES.concat(MCU_WINDOWS, RECORDED_TRACES))
     const scored = custom ?? traces.filter(t => LAB_TRACES.includes(t))
     // The MCU windows and the VM part are cut from the built-in traces: not for --traces.
     const mcu = custom !== null ? [] : quick ? ["short1-bal", "short2-bal", MCU_ALL.find(n => n.includes("-w"))] : MCU_ALL
@@ -329,7 +333,7 @@ async function main(): Promise<void> {
         `Written by \`npm run bench${quick ? " -- --quick" : ""}\` (bench/run.ts; the method of each part is in the header of the file named). ` +
             `Node ${process.version}, ${runs} timed run(s) per cell, ${new Date().toISOString().slice(0, 10)}, on a noisy 2-core machine: ` +
             "compare within a run (ratios), not absolute numbers across runs. Traces: " +
-            (custom !== null ? `${custom.length} from ${args.traces}.` : "bench/traces/malloclab (CS:APP malloc lab, -bal set)."),
+            (custom !== null ? `${custom.length} from ${args.traces}.` : "bench/traces/malloclab (CS:APP malloc lab, -bal set), its MCU windows (bench/trace/windows.ts) and windows recorded from real programs (bench/traces/recorded)."),
         "",
         ...(mcu.length === 0
             ? []
@@ -341,6 +345,8 @@ async function main(): Promise<void> {
     md.push(...ht.md)
     md.push("### CS:APP score", "", `The CS:APP driver's rule over ${scored.length} traces (${custom !== null ? "every trace of " + args.traces : "its default list: the 11 -bal traces"}).`, "", ...scores(scored, h), "")
     if (vm !== null) md.push("## DeviceScript VM (bench/vm_speed.ts)", "", formatVmSpeed(vm), "")
+    const mcuHere = traces.filter(n => MCU_TRACES.includes(n) || MCU_WINDOWS.includes(n) || RECORDED_TRACES.includes(n))
+    md.push("## Targets of issue 14 (bench/targets.ts)", "", ...targetLines(mcuHere, (t, k) => h.fp.get(key(t, k)), loadTrace, h.speed, vm))
     md.push("## Event stream", "", ...streamTable(stream), "")
     if (mcu.length > 0) md.push("## Locality (bench/locality.ts: lines / pages per op / mean distance)", "", ...(await localityTable(mcu, ALLOCATOR_KINDS, mcuTrace)), "")
     md.push("## Plots", "", "![utilization](utilization.svg)", "", "![per-op cost](op-cost.svg)", "")

@@ -35,6 +35,26 @@ export interface DevsVm {
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..")
 
 /**
+ * The VM's clock (its em_time_now is the bundle's `Date.now()`, which is what
+ * ds.millis() reads): wall time, or for a run with `cpuClock` this process's
+ * CPU time in ms. Read on every call, so each run chooses.
+ */
+let vmNow: () => number = Date.now
+
+/** Date as the VM slice sees it: only now() differs (the slice uses nothing else). */
+class VmDate extends Date {
+    static override now(): number {
+        return vmNow()
+    }
+}
+
+/** CPU ms of this process (user + system): the clock of a `cpuClock` run. */
+function cpuMs(): number {
+    const u = process.cpuUsage()
+    return (u.user + u.system) / 1000
+}
+
+/**
  * The @devicescript/cli package a build and the VM use: the one installed in
  * `projectDir` (a consumer's project, where bareheap is a dependency and the
  * CLI a peer), else bareheap's own (this repository).
@@ -67,8 +87,8 @@ function vmFactory(cliDir: string): () => Promise<DevsVm> {
     // The VM's own console.log ("PANIC 60005", emscripten's prints) goes to stderr:
     // stdout carries only the program's console lines.
     const vmConsole = { ...console, log: (...a: unknown[]) => console.error(...a) }
-    const make = new Function("require", "__filename", "__dirname", "process", "console", body)
-    const factory = make(req, path.join(cliDir, "built", "devicescript-cli.cjs"), path.join(cliDir, "built"), process, vmConsole) as () => Promise<DevsVm>
+    const make = new Function("require", "__filename", "__dirname", "process", "console", "Date", body)
+    const factory = make(req, path.join(cliDir, "built", "devicescript-cli.cjs"), path.join(cliDir, "built"), process, vmConsole, VmDate) as () => Promise<DevsVm>
     factories.set(cliDir, factory)
     return factory
 }
@@ -120,6 +140,13 @@ export interface VmOptions {
     stopWhen?: (line: string) => boolean
     /** Give up after this many ms (default 60,000). */
     timeoutMs?: number
+    /**
+     * ds.millis() counts this process's CPU time instead of wall time: for
+     * timing on a shared machine, where waiting for a core is no cost of the
+     * program. Only for programs that never sleep for more than 0 ms (their
+     * timers would wait for CPU time that an idle VM does not use).
+     */
+    cpuClock?: boolean
     /** The DeviceScript CLI whose VM runs the program (default: devsCliDir()). */
     cliDir?: string
     /** The VM's device id, 16 hex digits (ds.deviceIdentifier("self")); default "12abdd2289421234". */
@@ -137,6 +164,7 @@ export type VmEnd = { how: "stopped" } | { how: "panic"; code: number } | { how:
  */
 export async function runVm(bytecode: Uint8Array, opts: VmOptions = {}): Promise<VmRun & { end: VmEnd }> {
     const inst = await vmFactory(opts.cliDir ?? devsCliDir())()
+    vmNow = opts.cpuClock ? cpuMs : Date.now
     const run: VmRun = { lines: [], dmesg: [], panic: null, ms: 0 }
     const t0 = Date.now()
     return new Promise(resolve => {
@@ -145,6 +173,7 @@ export async function runVm(bytecode: Uint8Array, opts: VmOptions = {}): Promise
             if (done) return
             done = true
             clearTimeout(timer)
+            vmNow = Date.now
             run.ms = Date.now() - t0
             // finish() runs inside the VM's step (a dmesg or panic callback);
             // the step re-arms its timer when it returns, so stop after it.

@@ -45,6 +45,22 @@ export const TRACE_NAMES = [
     "short2-bal",
 ]
 
+/**
+ * Windows recorded from real programs (bench/traces/recorded/, README there;
+ * bench/record/record.sh re-records them): every .rep file of that folder, by
+ * name. 32–64 KiB peak payload each: MCU-sized, but above a board's region.
+ */
+export const RECORDED_TRACES: string[] = recordedNames()
+
+function recordedDir(): string {
+    return path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "traces", "recorded")
+}
+
+function recordedNames(): string[] {
+    const dir = recordedDir()
+    return fs.existsSync(dir) ? fs.readdirSync(dir).filter(f => f.endsWith(".rep")).map(f => f.slice(0, -4)).sort() : []
+}
+
 /** The traces whose peak live payload fits a microcontroller region whole (≤ 32 KiB incl. overhead on a 32 KiB board). */
 export const MCU_TRACES = ["coalescing-bal", "realloc2-bal", "short1-bal", "short2-bal"]
 
@@ -159,7 +175,6 @@ export function traceDir(): string {
 
 const parsed: Record<string, Trace> = {}
 
-/** The parsed trace `name` (e.g. "amptjp-bal"), read once and cached. Throws TraceError on a bad file. */
 /** Traces from elsewhere (`npm run bench -- --traces DIR`): name → file. */
 const extraFiles: Record<string, string> = {}
 
@@ -185,11 +200,12 @@ export function useTraceDir(dir: string): string[] {
     return names
 }
 
+/** The parsed trace `name` (e.g. "amptjp-bal", or a recorded "lua-w1"), read once and cached. Throws TraceError on a bad file. */
 export function readTrace(name: string): Trace {
     const hit = parsed[name]
     if (hit) return hit
-    const file = extraFiles[name] ?? path.join(traceDir(), name + ".rep")
-    if (!fs.existsSync(file)) throw new Error("no trace " + JSON.stringify(name) + " (" + file + "); known: " + TRACE_NAMES.join(", "))
+    const file = extraFiles[name] ?? path.join(RECORDED_TRACES.indexOf(name) >= 0 ? recordedDir() : traceDir(), name + ".rep")
+    if (!fs.existsSync(file)) throw new Error("no trace " + JSON.stringify(name) + " (" + file + "); known: " + TRACE_NAMES.concat(RECORDED_TRACES).join(", "))
     const t = parseTrace(name, fs.readFileSync(file, "utf8"))
     parsed[name] = t
     return t

@@ -28,7 +28,7 @@
  * ```
  */
 import { EncodedTrace, OP_ALLOC, OP_FREE } from "../replay"
-import { encodeTrace, MCU_TRACES, readTrace } from "./encode"
+import { encodeTrace, loadTrace, MCU_TRACES, readTrace } from "./encode"
 import { Trace } from "./rep"
 
 /** Largest peak live payload of a window: 12 KiB. */
@@ -191,4 +191,9 @@ export function mcuTrace(name: string): EncodedTrace {
     if (MCU_TRACES.indexOf(name) >= 0) return encodeTrace(readTrace(name))
     if (windows[name]) return encodeTrace(windows[name])
     throw new Error("no MCU trace " + JSON.stringify(name) + "; known: " + MCU_ALL.join(", "))
+}
+
+/** Any trace by name: a window of MCU_WINDOWS, or a malloc-lab or recorded trace (loadTrace). */
+export function benchTrace(name: string): EncodedTrace {
+    return windows[name] ? encodeTrace(windows[name]) : loadTrace(name)
 }

@@ -44,12 +44,13 @@ export const MAX_HEX_LITERAL = 61440
 /** Largest program image a DeviceScript board (and the WASM VM) stores: 27 × 4 KiB flash pages − 128 B header. */
 export const MAX_PROGRAM_IMAGE = 110464
 /**
- * Ops kept of a trace too large for one program: 6,000 ops = 48,000 bytes,
- * which with the ~52 KB of replay code stays under MAX_PROGRAM_IMAGE with room.
+ * Ops kept of a trace too large for one program: 4,800 ops = 38,400 bytes,
+ * which with the ~68 KB of replay code (five allocator kinds since bestfit;
+ * 6,000 ops fitted the ~52 KB of four) stays under MAX_PROGRAM_IMAGE.
  */
-export const VM_MAX_OPS = 6000
+export const VM_MAX_OPS = 4800
 /** Trace bytes per generated replay program (the code takes the rest of MAX_PROGRAM_IMAGE). */
-export const GROUP_BYTES = 50000
+export const GROUP_BYTES = 40000
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 /** The repository root (this file is bench/vm/gen_traces.ts). */

@@ -9,7 +9,9 @@
  * each (allocator, size) is one batch of slices of pairs with
  * `await ds.sleep(0)` after every slice; the batch's ms minus the ms of an
  * empty batch (the same loops and yields, no work) measured right before it
- * is the work. A pair is alloc(Layout(size, 8)) then dealloc of the same
+ * is the work. The "noop" batch is the harness alone (NoopHeap: the same two
+ * interface calls, no work), so kind − noop is an allocator's net cost.
+ * A pair is alloc(Layout(size, 8)) then dealloc of the same
  * block, on the Pico's 32 KiB region (StaticRegion.forBoard(PICO)) with LIVE
  * blocks of mixed sizes allocated first, so the heap is not empty. The
  * "buffer" pair is `b = ds.Buffer.alloc(size)` and dropping the reference
@@ -23,7 +25,7 @@
  *
  * Output, one line each (lines start with "bench", never "~", which the event
  * protocol owns):
- *   bench pair <round> <kind|buffer|call> <size> <ms> <pairs>   work ms of `pairs` pairs
+ *   bench pair <round> <kind|noop|buffer|call> <size> <ms> <pairs>   work ms of `pairs` pairs
  *   bench round <round> done
  *   bench done
  * Rounds repeat the whole set; the reader takes the median of each batch.
@@ -33,7 +35,7 @@
  * ```
  */
 import * as ds from "@devicescript/core"
-import { HEAP_KINDS, makeAllocator } from "../../src/allocators/registry"
+import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators/registry"
 import { HeapAllocator } from "../../src/api/global_alloc"
 import { Layout } from "../../src/core/layout"
 import { StaticRegion } from "../../src/core/region"
@@ -66,8 +68,28 @@ async function emptyBatch(slices: number, perSlice: number): Promise<number> {
     return ds.millis() - t0
 }
 
+/** What heapBatch calls: an allocator's alloc and dealloc (HeapAllocator has both). */
+interface PairTarget {
+    kind: string
+    alloc(layout: Layout): number
+    dealloc(ptr: number, layout: Layout): void
+}
+
+/**
+ * The harness alone: a "allocator" with the same call shape whose alloc
+ * returns a constant and whose dealloc does nothing. Its batch, in the same
+ * run, is subtracted from each allocator's to give the allocator's net cost.
+ */
+class NoopHeap implements PairTarget {
+    kind = "noop"
+    alloc(layout: Layout): number {
+        return 8
+    }
+    dealloc(ptr: number, layout: Layout): void {}
+}
+
 /** ms of the allocator batch (alloc + dealloc of `size` bytes, align 8). */
-async function heapBatch(heap: HeapAllocator, size: number): Promise<number> {
+async function heapBatch(heap: PairTarget, size: number): Promise<number> {
     const l = new Layout(size, 8)
     const t0 = ds.millis()
     for (let s = 0; s < HEAP_SLICES; s++) {
@@ -137,7 +159,12 @@ export async function measureSpeed(rounds: number): Promise<void> {
     // depends on how much of its heap is free, so it stays the same throughout).
     const region = StaticRegion.forBoard(PICO)
     for (let round = 0; round < rounds; round++) {
-        for (const kind of HEAP_KINDS) {
+        const noop = new NoopHeap()
+        for (const size of SPEED_SIZES) {
+            const empty = await emptyBatch(HEAP_SLICES, HEAP_PER_SLICE)
+            report(round, "noop", size, (await heapBatch(noop, size)) - empty, HEAP_SLICES * HEAP_PER_SLICE)
+        }
+        for (const kind of ALLOCATOR_KINDS) {
             const heap = freshHeap(kind, region)
             for (const size of SPEED_SIZES) {
                 const empty = await emptyBatch(HEAP_SLICES, HEAP_PER_SLICE)

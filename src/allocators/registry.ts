@@ -2,6 +2,7 @@
  * registry.ts — the allocator kinds a firmware (or `npm start -- --allocator`)
  * can choose by name, and the one place that maps a name to a constructor.
  */
+import { BestfitAllocator } from "./bestfit"
 import { BuddyAllocator } from "./buddy"
 import { BumpAllocator } from "./bump"
 import { HeapError, HeapErrorCode } from "../core/errors"
@@ -16,7 +17,7 @@ import { TlsfAllocator } from "./tlsf"
  * The allocators over one StaticRegion (their blocks are bytes of region.buf,
  * so the debug layer and region-level tests apply), in help-text order.
  */
-export const ALLOCATOR_KINDS = ["buddy", "bump", "tlsf", "pool"]
+export const ALLOCATOR_KINDS = ["buddy", "bump", "tlsf", "pool", "bestfit"]
 
 /**
  * Every name makeAllocator accepts: ALLOCATOR_KINDS plus "system" (blocks on
@@ -25,7 +26,7 @@ export const ALLOCATOR_KINDS = ["buddy", "bump", "tlsf", "pool"]
  * hold for any HeapAllocator (conformance, properties, the Allocator API,
  * logging, tracking) run over these.
  */
-export const HEAP_KINDS = ["buddy", "bump", "tlsf", "pool", "system", "multi"]
+export const HEAP_KINDS = ["buddy", "bump", "tlsf", "pool", "bestfit", "system", "multi"]
 
 /** What the firmware uses when nobody chooses. */
 export const DEFAULT_ALLOCATOR = "buddy"
@@ -43,6 +44,7 @@ export function makeAllocator(kind: string, region: StaticRegion): HeapAllocator
     if (kind === "bump") return new BumpAllocator(region)
     if (kind === "tlsf") return new TlsfAllocator(region)
     if (kind === "pool") return new PoolAllocator(region)
+    if (kind === "bestfit") return new BestfitAllocator(region)
     // The VM's own heap, with half the region's size as its budget (system.ts's constructor).
     if (kind === "system") return new SystemAllocator(region)
     // Two TLSF regions: this one and a modelled second one past it (multi.ts's constructor).

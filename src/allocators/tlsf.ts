@@ -80,8 +80,9 @@
  *   the validation reads the block's header, the next block's prev link and
  *   the previous block's size word (which coalescing needs anyway); at most
  *   two O(1) unlinks and one push. realloc: O(1) in place (shrink splits off
- *   the tail; grow absorbs the next block when it is free and big enough),
- *   else carve + one blitAt + release. allocZeroed: alloc + one fillAt.
+ *   the tail; grow absorbs the next block when it is free and big enough,
+ *   else the previous one and the next one when free, moving the payload
+ *   down by a memmove), else carve + one blitAt + release. allocZeroed: alloc + one fillAt.
  *   alloc and dealloc are one call from the user plus one into carve()/
  *   release(), which hold the list work inline (carve calls insertFree only
  *   for the leading gap of an over-aligned request).
@@ -390,8 +391,10 @@ export class TlsfAllocator extends HeapCounters implements HeapAllocator {
     /**
      * Rust's GlobalAlloc::realloc. Shrinking stays in place and frees the tail
      * when it is ≥ 16 bytes (merged with a free next block); growing stays in
-     * place when the next block is free and big enough; otherwise it carves a
-     * new block, copies min(old, new) bytes and frees the old one. On failure
+     * place when the next block is free and big enough, else grows into a
+     * free previous block (with the next one when free too; the payload
+     * moves down, so the pointer changes); otherwise it carves a new block,
+     * copies min(old, new) bytes and frees the old one. On failure
      * returns 0 and the old block is valid and unchanged. newSize is validated
      * like a Layout (LayoutError); misuse throws HeapError.
      *
@@ -407,7 +410,7 @@ export class TlsfAllocator extends HeapCounters implements HeapAllocator {
         // layoutOk() inline (layout.ts: a forged Layout is a LayoutError; a call would cost more than the test)
         if ((size >>> 0) !== size || ((align - 1) & 0xfff) !== align - 1 || (align & (align - 1)) !== 0 || size > 0x80000000 - align) throw layoutError(layout, "realloc")
         checkNewSize(newSize, align)
-        const b = this.liveBlock(ptr, layout, "realloc")
+        let b = this.liveBlock(ptr, layout, "realloc")
         if (newSize > this.peakRequest) this.peakRequest = newSize
         const buf = this.buf
         if (newSize > this.capacity) {
@@ -418,14 +421,30 @@ export class TlsfAllocator extends HeapCounters implements HeapAllocator {
         const bs = buf.getAt(b + 4, "u32") & TLSF_SIZE_MASK
         const n = b + bs
         const nw = buf.getAt(n + 4, "u32")
+        const ns = (nw & TLSF_FREE) !== 0 ? nw & TLSF_SIZE_MASK : 0
+        const pb = buf.getAt(b, "u32")
+        const pw = pb !== 0 ? buf.getAt(pb + 4, "u32") : 0
         let total = -1
         if (need <= bs) total = bs
-        else if ((nw & TLSF_FREE) !== 0 && bs + (nw & TLSF_SIZE_MASK) >= need) {
+        else if (bs + ns >= need) {
             // Grow in place: absorb the free next block.
-            const ns = nw & TLSF_SIZE_MASK
             this.unlinkFree(n, ns)
             buf.setAt(n + 4, "u32", TLSF_DEAD)
             total = bs + ns
+            buf.setAt(b + total, "u32", b)
+        } else if ((pw & TLSF_FREE) !== 0 && (pw & TLSF_SIZE_MASK) + bs + ns >= need && ((pb + 8) & (layout.align - 1)) === 0) {
+            // Grow into the free previous block (and the next one when free):
+            // the payload moves down, overlapping when the previous block is
+            // small, so region.copy (a memmove; blitAt is memcpy).
+            this.unlinkFree(pb, pw & TLSF_SIZE_MASK)
+            if (ns > 0) {
+                this.unlinkFree(n, ns)
+                buf.setAt(n + 4, "u32", TLSF_DEAD)
+            }
+            buf.setAt(b + 4, "u32", TLSF_DEAD)
+            this.region.copy(this.base + pb + 8, ptr, layout.size < newSize ? layout.size : newSize)
+            total = (pw & TLSF_SIZE_MASK) + bs + ns
+            b = pb
             buf.setAt(b + total, "u32", b)
         }
         if (total >= 0) {
@@ -444,7 +463,7 @@ export class TlsfAllocator extends HeapCounters implements HeapAllocator {
             this.requested += newSize - layout.size
             this.inUse += total - bs
             if (this.inUse > this.peakInUse) this.peakInUse = this.inUse
-            return ptr
+            return this.base + b + 8
         }
         const nb = this.carve(need, layout.align)
         if (nb < 0) {

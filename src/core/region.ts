@@ -44,6 +44,9 @@ export const MAX_DEVICE_REGION = 57343
  * r.offsetOf(0x20020008) === 8
  * ```
  */
+/** Longest overlapping copy that StaticRegion.copy makes through a temporary Buffer. */
+export const COPY_VIA_TEMP = 1024
+
 export class StaticRegion {
     /** The region's bytes; offset 0 is address `base`. */
     readonly buf: ds.Buffer
@@ -179,19 +182,33 @@ export class StaticRegion {
 
     /**
      * Copies len bytes from src to dst inside the region; the ranges may
-     * overlap (memmove). blitAt is memcpy, so an overlapping copy goes through
-     * a temporary Buffer.
+     * overlap (memmove). blitAt is memcpy, so an overlapping copy of up to
+     * COPY_VIA_TEMP bytes goes through a temporary Buffer; a longer one moves
+     * in chunks as long as the distance between the ranges, each disjoint
+     * from the source bytes still to be read (forwards when moving down,
+     * backwards when moving up): no temporary, which a board's 64 KB VM heap
+     * next to a big region may not have room for, and none beyond 0xE000
+     * bytes, which the VM refuses. Cost: one or two blitAt, or
+     * ⌈len / distance⌉ of them.
      */
     copy(dst: number, src: number, len: number): void {
         if (len === 0) return // as fill
         const d = this.offsetOf(dst, len)
         const s = this.offsetOf(src, len)
-        if (d + len <= s || s + len <= d) {
-            this.buf.blitAt(d, this.buf, s, len)
-        } else {
+        const gap = d > s ? d - s : s - d
+        if (gap >= len) this.buf.blitAt(d, this.buf, s, len)
+        else if (len <= COPY_VIA_TEMP) {
             const tmp = ds.Buffer.alloc(len)
             tmp.blitAt(0, this.buf, s, len)
             this.buf.blitAt(d, tmp, 0, len)
+        } else if (d < s) {
+            for (let o = 0; o < len; o += gap) this.buf.blitAt(d + o, this.buf, s + o, len - o < gap ? len - o : gap)
+        } else {
+            for (let o = len; o > 0; ) {
+                const n = o < gap ? o : gap
+                o -= n
+                this.buf.blitAt(d + o, this.buf, s + o, n)
+            }
         }
     }
 

@@ -1,7 +1,8 @@
 /**
  * TlsfAllocator: the O(1) class mapping, splitting and coalescing with both
  * neighbours, good fit and the head-of-class fallback, aligned allocation with
- * its leading free gap, realloc in place (grow into the next free block,
+ * its leading free gap, realloc in place (grow into the next free block, into
+ * the previous one with a memmove,
  * shrink with a freed tail) and moving, every misuse case (code, message, and
  * that nothing else changed), non-power-of-two regions, and check() catching
  * deliberate damage to the bytes in region.buf.
@@ -360,6 +361,26 @@ describe("realloc", () => {
         expect(word(h, b)).toBe(TLSF_DEAD)
         expect(h.check()).toEqual([])
         h.dealloc(a, L(80))
+        expect(h.check()).toEqual([])
+    })
+
+    test("grows into the free previous block (and the next one), moving the payload down", () => {
+        const h = heap(8192)
+        const a = h.alloc(L(40)) // 48
+        const b = h.alloc(L(64)) // 72
+        const c = h.alloc(L(40)) // 48
+        h.alloc(L(16))
+        stamp(h, b, 64, 7)
+        h.dealloc(a, L(40))
+        const q = h.realloc(b, L(64), 100) // 112 ≤ 48 + 72: the previous block is enough
+        expect(q).toBe(a)
+        expect(intact(h, q, 64, 7)).toBe(true)
+        expect(blockSize(h, q)).toBe(120) // 48 + 72: a 8-byte rest cannot be a block
+        expect(h.check()).toEqual([])
+        h.dealloc(c, L(40))
+        const r = h.realloc(q, L(100), 150) // 168 > 120: needs the next block (48) as well
+        expect(r).toBe(a)
+        expect(intact(h, r, 64, 7)).toBe(true)
         expect(h.check()).toEqual([])
     })
 

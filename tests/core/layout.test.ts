@@ -12,7 +12,7 @@ import fc from "fast-check"
 import * as ds from "@devicescript/core"
 import { Layout, LayoutError, MAX_ALIGN, MAX_SIZE, alignUp, isPowerOfTwo } from "../../src/core/layout"
 import { hex, parseHex, ptrText } from "../../src/core/hex"
-import { MAX_DEVICE_REGION, StaticRegion } from "../../src/core/region"
+import { COPY_VIA_TEMP, MAX_DEVICE_REGION, StaticRegion } from "../../src/core/region"
 import { HeapError, HeapErrorCode } from "../../src/core/errors"
 import { PICO } from "../../boards/pico"
 import { ESP32S2 } from "../../boards/esp32s2"
@@ -522,6 +522,21 @@ describe("StaticRegion", () => {
         seq(r, 8)
         r.copy(BASE, BASE + 2, 6)
         expect(dump(r, 8)).toEqual([3, 4, 5, 6, 7, 8, 7, 8])
+    })
+
+    test("copy: a long overlapping copy (beyond COPY_VIA_TEMP) is a memmove in chunks, both ways, at any distance", () => {
+        const n = COPY_VIA_TEMP * 3 + 5
+        for (const gap of [1, 8, 1000, n - 1]) {
+            const r = new StaticRegion(BASE, n + gap)
+            const pattern = (i: number) => (i * 7 + 3) & 0xff
+            for (let i = 0; i < n; i++) r.writeU8(BASE + gap + i, pattern(i))
+            r.copy(BASE, BASE + gap, n) // down
+            for (let i = 0; i < n; i += 97) expect(r.readU8(BASE + i), "down, gap " + gap + ", byte " + i).toBe(pattern(i))
+            expect(r.readU8(BASE + n - 1)).toBe(pattern(n - 1))
+            r.copy(BASE + gap, BASE, n) // and back up
+            for (let i = 0; i < n; i += 97) expect(r.readU8(BASE + gap + i), "up, gap " + gap + ", byte " + i).toBe(pattern(i))
+            expect(r.readU8(BASE + gap + n - 1)).toBe(pattern(n - 1))
+        }
     })
 
     test("copy: out of region throws before writing; length 0 is a no-op", () => {
