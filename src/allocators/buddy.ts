@@ -94,13 +94,10 @@
  *   for every order: 4 bits per unit, and layout 1 sized them to the arena,
  *   up to 6.25 % just above a power of two.) Internal fragmentation: a
  *   request gets the next power of two ≥ 16.
- *   In the VM (bench/vm_speed.ts --quick, µs per alloc + dealloc pair on the
- *   Pico's 32 KiB region with 12 live blocks; bump's trivial pair is ≈ 9.3,
- *   i.e. mostly the harness): 10.8 for 8 and 16 B (no split, no merge),
- *   then ≈ +10 for the first split + merge level and ≈ +3.7 per further
- *   level: 1024 B 20.7 (1 level), 512 B 24.8, 256 B 28.2, 128 B 31.7, 64 B
- *   35.5, 32 B 39.3 (6 levels: that benchmark's live blocks leave lists 1–6
- *   empty, so every pair splits a 2,048-byte block down and merges it back).
+ *   In the VM a pair's time grows with its split + merge levels: none for
+ *   8 and 16 B there, six at 32 B (that benchmark's live blocks leave lists
+ *   1–6 empty, so every pair splits a 2,048-byte block down and merges it
+ *   back). Times per size: bench/RESULTS.md, "DeviceScript VM", buddy column.
  *   Fast-path economies: a field mask of non-empty lists (nonEmpty) replaces
  *   the head scan and the head read of a push onto an empty list; a split
  *   writes bitmap bytes and FREE words lying wholly inside the popped block
@@ -109,8 +106,8 @@
  *   orders < 5 in a local, and tests "only entry of its list" with one read
  *   (the u32 at bud + 2), setting such heads to NIL with one fillAt. A loop
  *   of pairs must still yield every ~80 pairs.
- *   check(): O(bitmap words + free blocks), synchronous; see
- *   check(). walk(): O(blocks × K).
+ *   check(): O(bitmap words + free blocks), synchronous; walk(): O(blocks × K)
+ *   (both in buddy_check.ts, beside the layout constants in buddy_layout.ts).
  *
  * Misuse detection (dealloc and realloc; throws HeapError before any change)
  *   pointer 0                                → NotAllocated ("null pointer")

@@ -72,22 +72,22 @@
  *     down over the dead blocks right below it, O(1) each. A block is walked
  *     over at most once before it is reclaimed, so the total is amortised
  *     O(1) per allocation. One call walks at most top / 12 headers (the
- *     smallest block takes 12 bytes): measured in the VM, 4,750 dead blocks
- *     (a 57,000-byte region of 1-byte blocks) fit in one 131,072-opcode slice.
+ *     smallest block takes 12 bytes), so even a 57,000-byte region of 1-byte
+ *     dead blocks fits one 131,072-opcode slice.
  *   realloc: O(1) in place (the last block, or a shrink); otherwise alloc (one
  *     Layout object) + one blitAt + marking the old block dead.
  *   mark(): O(1). release(mark): O(1) to validate a mark whose block is
  *     live (B5), O(k) link reads otherwise; then O(k) for the k blocks
  *     allocated after the mark, each marked dead (B5) and counted for the
- *     stats — like dealloc's walk, amortised O(1) per allocation. Measured
- *     in the VM: about 3,100 blocks per call fit in one slice (a 32 KiB
- *     region holds at most 2,730); release bigger piles in steps through
- *     intermediate marks. A mark taken on an empty heap is a reset: O(1).
+ *     stats — like dealloc's walk, amortised O(1) per allocation. A whole
+ *     32 KiB region of the smallest blocks (2,730) fits one slice; on bigger
+ *     regions release bigger piles in steps through intermediate marks. A mark taken on an empty heap is a reset: O(1).
  *   reset(): O(1).
  *   Overhead: 8 header bytes per block, plus up to max(align, 4) − 1 padding.
- *   check(): O(n), about 1,200 blocks per VM slice. walk(): O(n) plus a
- *   4n-byte Buffer (to visit in address order), about 1,000 blocks per VM
- *   slice with a trivial visitor. Both are for tests and modest heaps.
+ *   check(): O(n). walk(): O(n) plus a 4n-byte Buffer (to visit in address
+ *   order). Neither is sliced, so each must fit one VM slice: about a
+ *   thousand blocks; they are for tests and modest heaps (bump_check.ts;
+ *   header constants in bump_layout.ts).
  *
  * Misuse detection (dealloc and realloc; HeapError thrown before any change)
  *   pointer 0                                   → NotAllocated ("null pointer")

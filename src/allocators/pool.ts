@@ -107,21 +107,19 @@
  *   above, O(free runs).
  *   realloc: O(1) within a class and when shrinking a block (it stays in
  *   place), O(k) for span grow/shrink in place, otherwise alloc + one blitAt
- *   + dealloc. Host, malloc-lab traces at 4 × their peak (bench/counting.ts):
- *   21–23 region accesses per op (max ≤ 104) on amptjp/cccp/cp-decl/expr,
- *   54 on random/random2 (long spans: a kind byte per page) — 840–5,600 with
- *   the old first-fit scan; a page taken and released per op costs a few
- *   more than the old free-page list did (binary-bal 12.9 → 17.9).
+ *   + dealloc. Region accesses per op on the malloc-lab traces (long spans
+ *   cost a kind byte per page, so random/random2 read more):
+ *   bench/RESULTS.md, "Region accesses per op", pool column.
  *   Metadata: 24 + 16n + 2L bytes rounded up to 512: 1,024 bytes (3.1 %,
  *   n = 62) for 32 KiB, 512 bytes (6.3 %, n = 15) for 8 KiB. Internal
  *   fragmentation: a block is the next power of two ≥ need (≥ 16); a span is
  *   whole pages.
- *   In the VM (bench/vm_speed.ts, µs per alloc + dealloc pair on 32 KiB):
- *   ≈ 11–14 when the class page stays owned, ≈ 20 when each pair takes and
- *   releases a page, ≈ 28 for a 2-page span (was ≈ 40 with the scan). A loop
- *   of them must yield every ~200.
- *   check(): O(n + free blocks in class pages), synchronous; ≈ 63k opcodes
- *   at worst for 32 KiB, ≈ 105k for 57,000 bytes (numbers at check()).
+ *   In the VM a pair that keeps its class page owned is cheaper than one that
+ *   takes and releases a page, and a span pair costs more again (times per
+ *   size: bench/RESULTS.md, "DeviceScript VM", pool column). A loop of
+ *   pairs must yield now and then (131,072 opcodes per slice).
+ *   check(): O(n + free blocks in class pages), synchronous (pool_check.ts;
+ *   constants in pool_layout.ts): even a 57,000-byte region fits one slice.
  *   stats(): O(runs in the highest non-empty run list). walk(): O(blocks).
  *
  * Fragmentation across classes

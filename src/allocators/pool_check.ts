@@ -141,7 +141,7 @@ export function poolCheck(a: PoolView): string[] {
         // The in-page free list: `taken` starts as LIVE and gains each entry's
         // bit, so a live block, a repeat (which also ends a cycle) or an entry
         // past the carved blocks stops the walk; at its end `taken` must be
-        // exactly the carved blocks (none lost). ≈ 30 VM opcodes per entry.
+        // exactly the carved blocks (none lost). A constant number of reads per entry.
         const pageOff = metaEnd + i * POOL_PAGE
         const sh = 4 + kind
         const msk = bs - 1

@@ -90,22 +90,19 @@
  *   (FL = 8); 8 bytes of header per block. Internal fragmentation: < 16 bytes
  *   per block (8 header + up to 15 rounding). Good fit may pass over a free
  *   block of the request's own class that would have fitted (it is tried last).
- *   In the VM (every expression node is an opcode; measured by running N
- *   operations in one slice and finding the N that panics, ± 1 %, loop
- *   included), on a 32 KiB region:
- *     alloc + dealloc of 16 bytes, a neighbour live on both sides
- *       (no split, no merge)                                   ≈ 570 opcodes
- *     alloc + dealloc of 16 bytes from a fresh heap (one split
- *       of the big free block, one merge back into it)         ≈ 950 opcodes
- *   so a loop of them must yield every ~130 pairs.
- *   check(): O(blocks): ≈ 60 opcodes per live block, ≈ 110 per free block,
- *   ≈ 4k for the 160 list heads; synchronous, no allocation but its result:
- *     32 KiB, 1,002 live 32-byte blocks                        ≈ 64k opcodes
- *     32 KiB, 1,002 blocks of 32 bytes, every other one free   ≈ 110k
- *     32 KiB, 2,004 blocks of 16 bytes, every other one free   > 131k: does not
- *       fit one slice (so keep ≤ ~1,100 blocks, half free, per check())
- *   Call it at the start of a slice (right after an `await`). walk(): O(blocks).
- *
+ *   In the VM a pair with a split and a merge costs more than one without
+ *   (times per size: bench/RESULTS.md, "DeviceScript VM", tlsf column); a
+ *   loop of pairs must yield now and then (the VM kills a fiber that runs
+ *   131,072 opcodes without suspending).
+ *   check(): O(blocks + list heads), a constant number of reads per block
+ *   (more per free block, which is also checked against its list);
+ *   synchronous, no allocation but its result and one scratch Buffer. Its
+ *   opcodes grow with the blocks, so on a 32 KiB region cut into a couple of
+ *   thousand blocks it outgrows one 131,072-opcode slice: call it at the
+ *   start of a slice (right after an `await`) and keep test heaps to about a
+ *   thousand blocks per check(). walk(): O(blocks). Both are in
+ *   tlsf_check.ts; the layout constants and size classes in tlsf_layout.ts.
+
  * Misuse detection (dealloc and realloc; throws HeapError before any change)
  *   pointer 0                                    → NotAllocated ("null pointer")
  *   outside [base, base + size)                  → OutOfRegion
@@ -121,9 +118,9 @@
  *   Cost: the valid case is one header-word compare (TAG, not FREE and the exact
  *   block size of the layout in one u32), one prev-link compare of the next block
  *   and one of the previous block's size (which coalescing reads anyway): about
- *   a third of dealloc's opcodes. A failed test falls into the diagnosis,
+ *   a third of dealloc's work. A failed test falls into the diagnosis,
  *   which walks the block chain from the start to find the block holding the
- *   pointer: O(blocks), like check()'s chain pass (≈ 60 opcodes per block). A random interior pointer passes the fast test only if
+ *   pointer: O(blocks), like check()'s chain pass. A random interior pointer passes the fast test only if
  *   the 8 payload bytes before it equal TAG|need exactly (2^-32 for random data)
  *   and the bytes at the "next block" hold that pointer's offset and the
  *   "previous" block's size leads to it: user data forging such a consistent
