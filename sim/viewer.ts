@@ -82,7 +82,8 @@ export class HeapViewer {
         if (s) out.push(`last stats: in use ${s.inUse} B, free ${s.free} B, peak ${s.peak} B, largest free ${s.largestFree} B, ${s.allocs} allocs, ${s.frees} frees, ${s.failures} failures${peakReq}`)
         const d = this.decoder
         out.push(...this.lifeLines())
-        out.push(`stream: ${this.lines} lines, mean ${(this.wireBytes / Math.max(1, this.lines)).toFixed(1)} B/line on the wire ("> " and newline included), ${d.gaps.length} gaps, ${d.anomalies.length} anomalies`)
+        // A measurement of THIS run's stream (its mix of kinds); the format's per-kind sizes are docs/protocol.md §8.
+        out.push(`stream: ${this.lines} lines, this run's mean ${(this.wireBytes / Math.max(1, this.lines)).toFixed(1)} B/line on the wire ("> " and newline included; per kind: docs/protocol.md §8), ${d.gaps.length} gaps, ${d.anomalies.length} anomalies`)
         for (const a of d.anomalies) out.push(`  anomaly (line ${a.lineNo}): ${a.kind}: ${a.message}`)
         return out.join("\n")
     }
