@@ -56,8 +56,8 @@
  * Buffer writes; dealloc a lookup plus the backward shift of the probe run
  * (short at load ≤ 3/4); realloc a lookup plus one size write (in place) or a
  * delete and insert (moved). A doubling rehashes every entry once (amortized
- * O(1)). Its time per pair is a measurement for bench/ (no benchmark writes
- * it yet: bench/debug-cost.md covers the debug levels only).
+ * O(1)). Time per pair, against the bare allocator: bench/debug-cost.md,
+ * the "tracking" rows (npm run bench:debug).
  * leakReport is O(slots + n) (a radix sort by address) and builds one
  * LeakBlock per reported block: meant for the end of a phase, not the fast
  * path. In the VM a report holds one object per block in the 64 KiB GC heap
