@@ -77,7 +77,7 @@ export interface BuddyView {
  * slice.
  *
  * ```ts
- * expect(buddyCheck(heap, 0)).toEqual([]) // heap.check() passes its own nonEmpty mask
+ * expect(heap.check()).toEqual([]) // BuddyAllocator.check() is buddyCheck(this, this.nonEmpty)
  * ```
  */
 export function buddyCheck(h: BuddyView, nonEmpty: number): string[] {
