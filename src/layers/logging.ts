@@ -35,7 +35,7 @@
  *   - nothing is emitted before the header: with `header: false` the wrapper is
  *     silent until start();
  *   - every line is < 150 characters (the device's dmesg line buffer is 160
- *     including the "> " prefix); the longest is ~S with ten 32-bit values
+ *     including the "> " prefix); the longest is ~S with nine 32-bit values
  *     and a 13-digit seq (each kind's largest: docs/protocol.md §8);
  *   - the wrapper changes no allocator behaviour: results, null returns and
  *     errors reach the caller exactly as the inner allocator produced them
