@@ -9,7 +9,7 @@
  * const p = alloc(Layout.fromSizeAlign(64, 8)) // 0 when the heap is full
  * ```
  */
-export { Layout, LayoutError, MAX_ALIGN, MAX_SIZE } from "./core/layout"
+export { Layout, LayoutError, layoutError, layoutOk, MAX_ALIGN, MAX_SIZE } from "./core/layout"
 export type { Extended } from "./core/layout"
 export { StaticRegion, MAX_DEVICE_REGION } from "./core/region"
 export { HeapError, HeapErrorCode, heapErrorName } from "./core/errors"
@@ -38,7 +38,7 @@ export type { LogOptions } from "./layers/logging"
 export { LoggingAllocator, EventKind, MASK_ALL, MASK_MODEL, MASK_QUIET, PROTOCOL_VERSION } from "./layers/logging"
 export { runFirmware } from "./firmware/firmware"
 export type { FirmwareOptions } from "./firmware/firmware"
-export { hex, ptrText, parseHex } from "./core/hex"
+export { hex, ptrText, parseHex, TEXT_MAX } from "./core/hex"
 export type { Board, MemoryRegion, HeapPlacement, MemoryKind } from "../boards/board"
 export { BOARDS, DEFAULT_BOARD_ID, boardById, boardForArch } from "../boards/index"
 export { validateBoard, BoardError, RUNTIME_RESERVE } from "../boards/validate"

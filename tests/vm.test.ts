@@ -7,8 +7,12 @@
  * with N > 0. devs writes .devicescript/bin, so these run one after another.
  */
 import { spawnSync } from "node:child_process"
-import { readdirSync } from "node:fs"
+import { readdirSync, writeFileSync } from "node:fs"
 import { describe, expect, test } from "vitest"
+import { buildBytecode, runInVm } from "../sim/vm_loader"
+import { DEFAULT_SEED } from "./fuzz/ops"
+import { fuzzSeed } from "./fuzz/shadow"
+import { fuzzStream, STREAM_DONE, STREAM_OPS } from "./fuzz/stream"
 
 const DEVS = ["node_modules/@devicescript/cli/devicescript", "--no-colors"]
 
@@ -31,6 +35,24 @@ describe.sequential("DeviceScript VM", () => {
         expect(r.stdout).toMatch(/console lines from the WASM VM/)
         expect(r.stdout).toMatch(/at the end: 0 live blocks/)
         expect(r.stdout).toMatch(/0 gaps, 0 anomalies/)
+    })
+
+    test(`fuzz: ${STREAM_OPS} random ops in the VM (GC-stress off) stream the host's events byte for byte`, async () => {
+        // The seed is compiled in: another seed (BAREHEAP_FUZZ_SEED) gets a
+        // generated entry in .devicescript/ (git-ignored, where devs builds anyway).
+        const seed = fuzzSeed(DEFAULT_SEED)
+        let entry = "tests/vm/fuzz_stream.ts"
+        if (seed !== DEFAULT_SEED) {
+            entry = ".devicescript/fuzz_stream_seed.ts"
+            writeFileSync(entry, `import { fuzzStream, STREAM_DONE } from "../tests/fuzz/stream"\n\nawait fuzzStream(${seed})\nconsole.log(STREAM_DONE)\n`)
+        }
+        const vm = await runInVm(buildBytecode(entry), { stopWhen: l => l === STREAM_DONE, timeoutMs: 240_000 })
+        const host: string[] = []
+        await fuzzStream(seed, l => host.push(l))
+        console.log(`VM stream fuzz: seed ${seed}, ${STREAM_OPS} ops, ${host.length} lines, ${vm.ms} ms in the VM`)
+        expect(vm.lines.at(-1)).toBe(STREAM_DONE)
+        expect(host.length).toBeGreaterThan(STREAM_OPS / 2)
+        expect(vm.lines.slice(0, -1).join("\n")).toBe(host.join("\n"))
     })
 
     // Every tests/vm/selftest_*.ts is a separate VM program (each must stay

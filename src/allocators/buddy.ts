@@ -130,7 +130,7 @@
 import * as ds from "@devicescript/core"
 import { HeapError, HeapErrorCode } from "../core/errors"
 import { BlockVisitor, HeapAllocator, checkNewSize } from "../api/global_alloc"
-import { Layout } from "../core/layout"
+import { Layout, layoutError } from "../core/layout"
 import { StaticRegion } from "../core/region"
 import { HeapCounters } from "../core/counters"
 import { HeapStats } from "../core/stats"
@@ -280,8 +280,11 @@ export class BuddyAllocator extends HeapCounters implements HeapAllocator, Buddy
      */
     alloc(layout: Layout): number {
         const size = layout.size
+        const align = layout.align
+        // layoutOk() inline (layout.ts: a forged Layout is a LayoutError; a call would cost more than the test)
+        if ((size >>> 0) !== size || ((align - 1) & 0xfff) !== align - 1 || (align & (align - 1)) !== 0 || size > 0x80000000 - align) throw layoutError(layout, "alloc")
         if (size > this.peakRequest) this.peakRequest = size
-        let need = layout.align
+        let need = align
         if (size > need) need = size
         if (need > this.arena) {
             this.failures++
@@ -386,7 +389,10 @@ export class BuddyAllocator extends HeapCounters implements HeapAllocator, Buddy
      */
     dealloc(ptr: number, layout: Layout): void {
         const size = layout.size
-        let need = layout.align
+        const align = layout.align
+        // layoutOk() inline (layout.ts: a forged Layout is a LayoutError; a call would cost more than the test)
+        if ((size >>> 0) !== size || ((align - 1) & 0xfff) !== align - 1 || (align & (align - 1)) !== 0 || size > 0x80000000 - align) throw layoutError(layout, "dealloc")
+        let need = align
         if (size > need) need = size
         const maxOrder = this.maxOrder
         let k = 0
@@ -523,7 +529,10 @@ export class BuddyAllocator extends HeapCounters implements HeapAllocator, Buddy
      * ```
      */
     realloc(ptr: number, layout: Layout, newSize: number): number {
+        const size = layout.size
         const align = layout.align
+        // layoutOk() inline (layout.ts: a forged Layout is a LayoutError; a call would cost more than the test)
+        if ((size >>> 0) !== size || ((align - 1) & 0xfff) !== align - 1 || (align & (align - 1)) !== 0 || size > 0x80000000 - align) throw layoutError(layout, "realloc")
         checkNewSize(newSize, align)
         const k = this.liveOrder(ptr, layout, "realloc")
         if (newSize > this.peakRequest) this.peakRequest = newSize

@@ -134,7 +134,7 @@ import * as ds from "@devicescript/core"
 import { HeapError, HeapErrorCode } from "../core/errors"
 import { BlockVisitor, HeapAllocator, checkNewSize } from "../api/global_alloc"
 import { ptrText } from "../core/hex"
-import { Layout } from "../core/layout"
+import { Layout, layoutError } from "../core/layout"
 import { StaticRegion } from "../core/region"
 import { HeapStats } from "../core/stats"
 import { ALIGN_MASK, ALIGN_SHIFT, BUMP_MAX_REGION, DEAD_KEEP, LIVE, NIL, PREV, SIZE, TAG0, TAG1, TAG1_LIVE, TAG1_LIVE_MASK, TAG1_MASK, TWO32, W0_TAG_MASK } from "./bump_layout"
@@ -209,8 +209,10 @@ export class BumpAllocator implements HeapAllocator, BumpView {
      */
     alloc(layout: Layout): number {
         const size = layout.size
-        if (size > this.peakRequest) this.peakRequest = size
         const align = layout.align
+        // layoutOk() inline (layout.ts: a forged Layout is a LayoutError; a call would cost more than the test)
+        if ((size >>> 0) !== size || ((align - 1) & 0xfff) !== align - 1 || (align & (align - 1)) !== 0 || size > 0x80000000 - align) throw layoutError(layout, "alloc")
+        if (size > this.peakRequest) this.peakRequest = size
         const need = size === 0 ? 1 : size
         // The payload is the first offset ≥ top + 8 aligned to max(align, 4);
         // the header sits right before it. top ≤ 2^24 and a ≤ 4096 keep the

@@ -17,7 +17,7 @@ import * as ds from "@devicescript/core"
 import { HeapError, HeapErrorCode } from "../core/errors"
 import { BlockVisitor } from "../api/global_alloc"
 import { ptrText } from "../core/hex"
-import { Layout } from "../core/layout"
+import { Layout, layoutError, layoutOk } from "../core/layout"
 import { HeapStats } from "../core/stats"
 import { ALIGN_MASK, ALIGN_SHIFT, LIVE, NIL, PREV, SIZE, TAG0, TAG1, TAG1_LIVE, TAG1_LIVE_MASK, TAG1_MASK, W0_TAG_MASK } from "./bump_layout"
 
@@ -158,6 +158,8 @@ export function bumpWalk(a: BumpView, top: number, last: number, visit: BlockVis
 
 /** Throws the specific HeapError for a pointer/layout that failed the fast check. */
 export function bumpReject(a: BumpView, ptr: number, layout: Layout, op: string, top: number, gen: number): void {
+    // Only a valid layout can match a header, so a forged one ends up here.
+    if (!layoutOk(layout.size, layout.align)) throw layoutError(layout, op)
     const base = a.base
     const call = op + "(" + ptrText(ptr) + ", size " + layout.size + ", align " + layout.align + "): "
     if (ptr === 0) throw new HeapError(HeapErrorCode.NotAllocated, ptr, call + "null pointer; expected a block returned by alloc")

@@ -161,7 +161,7 @@ import * as ds from "@devicescript/core"
 import { HeapError, HeapErrorCode } from "../core/errors"
 import { BlockVisitor, HeapAllocator, checkNewSize } from "../api/global_alloc"
 import { ptrText } from "../core/hex"
-import { Layout } from "../core/layout"
+import { Layout, layoutError } from "../core/layout"
 import { StaticRegion } from "../core/region"
 import { HeapCounters } from "../core/counters"
 import { HeapStats } from "../core/stats"
@@ -263,8 +263,11 @@ export class PoolAllocator extends HeapCounters implements HeapAllocator, PoolVi
      */
     alloc(layout: Layout): number {
         const size = layout.size
+        const align = layout.align
+        // layoutOk() inline (layout.ts: a forged Layout is a LayoutError; a call would cost more than the test)
+        if ((size >>> 0) !== size || ((align - 1) & 0xfff) !== align - 1 || (align & (align - 1)) !== 0 || size > 0x80000000 - align) throw layoutError(layout, "alloc")
         if (size > this.peakRequest) this.peakRequest = size
-        let need = layout.align
+        let need = align
         if (size > need) need = size
         if (need > POOL_PAGE) {
             let k = Math.ceil(size / POOL_PAGE)
@@ -353,7 +356,10 @@ export class PoolAllocator extends HeapCounters implements HeapAllocator, PoolVi
      */
     dealloc(ptr: number, layout: Layout): void {
         const size = layout.size
-        let need = layout.align
+        const align = layout.align
+        // layoutOk() inline (layout.ts: a forged Layout is a LayoutError; a call would cost more than the test)
+        if ((size >>> 0) !== size || ((align - 1) & 0xfff) !== align - 1 || (align & (align - 1)) !== 0 || size > 0x80000000 - align) throw layoutError(layout, "dealloc")
+        let need = align
         if (size > need) need = size
         const off = ptr - this.base
         const metaEnd = this.metaEnd
@@ -412,7 +418,10 @@ export class PoolAllocator extends HeapCounters implements HeapAllocator, PoolVi
      * ```
      */
     realloc(ptr: number, layout: Layout, newSize: number): number {
+        const size = layout.size
         const align = layout.align
+        // layoutOk() inline (layout.ts: a forged Layout is a LayoutError; a call would cost more than the test)
+        if ((size >>> 0) !== size || ((align - 1) & 0xfff) !== align - 1 || (align & (align - 1)) !== 0 || size > 0x80000000 - align) throw layoutError(layout, "realloc")
         checkNewSize(newSize, align)
         const pg = this.find(ptr, layout, "realloc")
         if (newSize > this.peakRequest) this.peakRequest = newSize

@@ -134,7 +134,7 @@
 import * as ds from "@devicescript/core"
 import { HeapError, HeapErrorCode } from "../core/errors"
 import { BlockVisitor, HeapAllocator, checkNewSize } from "../api/global_alloc"
-import { Layout } from "../core/layout"
+import { Layout, layoutError } from "../core/layout"
 import { StaticRegion } from "../core/region"
 import { HeapCounters } from "../core/counters"
 import { HeapStats } from "../core/stats"
@@ -230,6 +230,9 @@ export class TlsfAllocator extends HeapCounters implements HeapAllocator, TlsfVi
      */
     alloc(layout: Layout): number {
         const size = layout.size
+        const align = layout.align
+        // layoutOk() inline (layout.ts: a forged Layout is a LayoutError; a call would cost more than the test)
+        if ((size >>> 0) !== size || ((align - 1) & 0xfff) !== align - 1 || (align & (align - 1)) !== 0 || size > 0x80000000 - align) throw layoutError(layout, "alloc")
         if (size > this.peakRequest) this.peakRequest = size
         if (size > this.capacity) {
             this.failures++
@@ -275,6 +278,9 @@ export class TlsfAllocator extends HeapCounters implements HeapAllocator, TlsfVi
      */
     dealloc(ptr: number, layout: Layout): void {
         const size = layout.size
+        const align = layout.align
+        // layoutOk() inline (layout.ts: a forged Layout is a LayoutError; a call would cost more than the test)
+        if ((size >>> 0) !== size || ((align - 1) & 0xfff) !== align - 1 || (align & (align - 1)) !== 0 || size > 0x80000000 - align) throw layoutError(layout, "dealloc")
         const off = ptr - this.base
         const buf = this.buf
         // One test for: inside the block range, a whole number, 8-aligned and
@@ -313,7 +319,11 @@ export class TlsfAllocator extends HeapCounters implements HeapAllocator, TlsfVi
      * ```
      */
     realloc(ptr: number, layout: Layout, newSize: number): number {
-        checkNewSize(newSize, layout.align)
+        const size = layout.size
+        const align = layout.align
+        // layoutOk() inline (layout.ts: a forged Layout is a LayoutError; a call would cost more than the test)
+        if ((size >>> 0) !== size || ((align - 1) & 0xfff) !== align - 1 || (align & (align - 1)) !== 0 || size > 0x80000000 - align) throw layoutError(layout, "realloc")
+        checkNewSize(newSize, align)
         const b = this.liveBlock(ptr, layout, "realloc")
         if (newSize > this.peakRequest) this.peakRequest = newSize
         const buf = this.buf

@@ -48,7 +48,7 @@
 import { HeapError, HeapErrorCode } from "../core/errors"
 import { GlobalAlloc, globalAllocator, HeapAllocator } from "./global_alloc"
 import { ptrText } from "../core/hex"
-import { Layout } from "../core/layout"
+import { Layout, layoutError, layoutOk } from "../core/layout"
 import { StaticRegion } from "../core/region"
 
 /**
@@ -108,8 +108,18 @@ export interface Allocator {
     region(): StaticRegion
 }
 
-/** HeapError(NotAllocated) unless a zero-size block's ptr is its dangling pointer. */
+/**
+ * The zero-size block of `layout`, whose align the inner allocator never
+ * sees, so it is validated here (a forged `{size: 0, align: 3}` is a LayoutError).
+ */
+function dangling(layout: Layout, op: string): Block {
+    if (!layoutOk(0, layout.align)) throw layoutError(layout, op)
+    return new Block(layout.align, 0)
+}
+
+/** HeapError(NotAllocated) unless a zero-size block's ptr is its dangling pointer; LayoutError for a forged layout. */
 function checkDangling(ptr: number, layout: Layout, op: string): void {
+    if (!layoutOk(0, layout.align)) throw layoutError(layout, op)
     if (ptr !== layout.align)
         throw new HeapError(HeapErrorCode.NotAllocated, ptr, op + ": a zero-size block of align " + layout.align + " is the dangling pointer " + ptrText(layout.align) + ", not " + ptrText(ptr))
 }
@@ -149,14 +159,14 @@ export class GlobalAllocAdapter implements Allocator {
     }
 
     allocate(layout: Layout): Block {
-        if (layout.size === 0) return new Block(layout.align, 0)
+        if (layout.size === 0) return dangling(layout, "allocate")
         const p = this.heap.alloc(layout)
         if (p === 0) throw new AllocError(layout)
         return new Block(p, layout.size)
     }
 
     allocateZeroed(layout: Layout): Block {
-        if (layout.size === 0) return new Block(layout.align, 0)
+        if (layout.size === 0) return dangling(layout, "allocateZeroed")
         const p = this.heap.allocZeroed(layout)
         if (p === 0) throw new AllocError(layout)
         return new Block(p, layout.size)
@@ -186,6 +196,10 @@ export class GlobalAllocAdapter implements Allocator {
     private resize(ptr: number, oldLayout: Layout, newLayout: Layout, mode: number): Block {
         const oldSize = oldLayout.size
         const newSize = newLayout.size
+        // Both layouts first: the size-0 and align-change paths below act on
+        // them before any inner allocator could validate them. Two calls.
+        if (!layoutOk(oldSize, oldLayout.align)) throw layoutError(oldLayout, mode === 0 ? "shrink" : "grow")
+        if (!layoutOk(newSize, newLayout.align)) throw layoutError(newLayout, mode === 0 ? "shrink" : "grow")
         if (mode === 0 ? newSize > oldSize : newSize < oldSize)
             throw new HeapError(
                 HeapErrorCode.BadArgument,
@@ -201,7 +215,7 @@ export class GlobalAllocAdapter implements Allocator {
         if (newSize === 0) {
             // Only shrink gets here (grow has newSize ≥ oldSize > 0).
             heap.dealloc(ptr, oldLayout)
-            return new Block(newLayout.align, 0)
+            return dangling(newLayout, "shrink")
         }
         if (oldLayout.align === newLayout.align) {
             const p = heap.realloc(ptr, oldLayout, newSize)

@@ -66,7 +66,8 @@ export interface HeapAllocator extends GlobalAlloc {
  * a Layout object (the same rule as Layout's constructor).
  */
 export function checkNewSize(newSize: number, align: number): void {
-    if (typeof newSize !== "number" || !(newSize >= 0) || newSize !== Math.floor(newSize))
+    if (typeof newSize !== "number") throw new LayoutError("realloc: new size must be a number, not a " + typeof newSize)
+    if (!(newSize >= 0) || newSize !== Math.floor(newSize))
         throw new LayoutError("realloc: new size " + newSize + " must be a whole number of bytes ≥ 0")
     if (newSize > MAX_SIZE - (align - 1))
         throw new LayoutError("realloc: new size " + newSize + " rounded up to align " + align + " exceeds " + MAX_SIZE)

@@ -7,8 +7,21 @@
  *
  * Invariant: hex(n) for an integer 0 ≤ n < 2^53 is the shortest lowercase hex
  * text of n ("0" for 0); parseHex(hex(n)) === n.
+ * Totality (issue 9): every formatter here returns, in O(1), a text of at most
+ * TEXT_MAX characters for ANY number — NaN, ±Infinity, −0, negative,
+ * fractional, ≥ 2^53 — because error messages format whatever pointer a caller
+ * passed (an Infinity once looped here until the VM ran out of memory).
  * Cost: for a 32-bit value, a few bit operations per digit and one native call.
  */
+
+/**
+ * Upper bound on the length of hex() and ptrText() for any number: 14 hex
+ * digits of a safe integer, plus "-", "0x", "+" and the runtime's own decimal
+ * text of a fraction (≤ 24 characters in V8, fewer in the VM).
+ */
+export const TEXT_MAX = 48
+/** 2^53: above it a double has no fractional part and hex digits stop being exact. */
+const SAFE = 0x20000000000000
 
 const DIGITS = "0123456789abcdef"
 
@@ -55,10 +68,16 @@ export function hex(n: number): string {
     return String.fromCharCode(c7, c6, c5, c4, c3, c2, c1, c0)
 }
 
-/** hex() of values that are not 32-bit unsigned integers (≥ 2^32, or invalid). */
+/**
+ * hex() of values that are not 32-bit unsigned integers: the digits of an
+ * integer 2^32 ≤ n < 2^53 (at most 14 loop turns), else "?" and the runtime's
+ * decimal text of n ("?NaN", "?Infinity", "?-1", "?1.5", "?1e+300"): bounded,
+ * and the loop below never sees a value it could not finish.
+ */
 function hexWide(n: number): string {
-    if (n < 0 || n !== Math.floor(n)) return "?" + n
-    if (n === 0) return "0"
+    // A forged non-number (a string's text is unbounded) is named by its type.
+    if (typeof n !== "number") return "?(" + typeof n + ")"
+    if (!(n >= 0 && n < SAFE) || n !== Math.floor(n)) return "?" + n
     let s = ""
     while (n > 0) {
         // n may exceed 2^31. The VM computes % (like bit operations) on int32,
@@ -70,9 +89,27 @@ function hexWide(n: number): string {
     return s
 }
 
-/** "0x" + hex(n): how pointers appear in error messages. */
+/**
+ * How pointers appear in error messages: "0x" + hex(n) for an address (an
+ * integer 0 ≤ n < 2^53; −0 is 0, the null pointer). Any other number is named
+ * as itself, never looping and at most TEXT_MAX characters:
+ *
+ * ```ts
+ * ptrText(0x20020010) === "0x20020010"
+ * ptrText(0x20020010 + 0.5) === "0x20020010+0.5"   // whole part in hex, fraction in decimal
+ * ptrText(-16) === "-0x10"
+ * ptrText(NaN) === "NaN"; ptrText(-Infinity) === "-Infinity"; ptrText(2 ** 60) === "1152921504606847000"
+ * ```
+ */
 export function ptrText(n: number): string {
-    return "0x" + hex(n)
+    if (typeof n !== "number") return "(" + typeof n + ")"
+    if (n >= 0 && n < SAFE) {
+        const w = Math.floor(n)
+        return w === n ? "0x" + hex(n) : "0x" + hex(w) + "+" + (n - w)
+    }
+    if (n < 0 && n > -SAFE) return "-" + ptrText(-n)
+    // NaN, ±Infinity and |n| ≥ 2^53: the runtime's decimal text, which is bounded.
+    return "" + n
 }
 
 /**

@@ -12,6 +12,16 @@
  *
  * Cost: building a Layout allocates one object; build layouts once (per type)
  * and reuse them, as Rust code does with `Layout::new::<T>()`.
+ *
+ * Forged layouts. `readonly` exists only in TypeScript: `{ size: -1, align: 3 }
+ * as Layout`, or a Layout whose fields were assigned after construction, can
+ * reach an allocator. Every allocator entry therefore re-tests the invariants
+ * with layoutOk()'s expression, copied inline (a call costs more than the
+ * test itself in the VM: bench/layout-guard.md), and throws
+ * layoutError(layout, op) — a LayoutError, before any state changes — when it
+ * fails. Where an entry compares the layout exactly against metadata that only
+ * valid layouts can match (bump's header, the debug layer's canary), the test
+ * runs only on the failure path and costs nothing.
  */
 
 /**
@@ -30,6 +40,38 @@ export class LayoutError extends Error {
         super(message)
         this.name = "LayoutError"
     }
+}
+
+/**
+ * True when (size, align) meets the Layout invariants above, for any values
+ * (NaN, Infinity, fractions, non-numbers): `size >>> 0 === size` is "a whole
+ * number 0 ≤ size < 2^32"; `(align − 1) & 0xfff === align − 1` is "a whole
+ * number 1 ≤ align ≤ MAX_ALIGN (4096)"; then a power of two; then the padded
+ * size ≤ MAX_SIZE (size ≤ 2^31 − align). Four integer comparisons; the
+ * allocators copy this expression inline at their entries.
+ */
+export function layoutOk(size: number, align: number): boolean {
+    return (size >>> 0) === size && ((align - 1) & 0xfff) === align - 1 && (align & (align - 1)) === 0 && size <= 0x80000000 - align
+}
+
+/**
+ * The LayoutError for a layout object that failed an allocator's inline
+ * layoutOk test: a forged or mutated Layout (or not an object). Names op and
+ * the bad field with the constructor's message.
+ *
+ * ```ts
+ * heap.alloc({ size: -1, align: 3 } as Layout) // throws LayoutError "alloc: invalid layout: size -1 must be …"
+ * ```
+ */
+export function layoutError(layout: Layout, op: string): LayoutError {
+    if (layout === null || typeof layout !== "object") return new LayoutError(op + ": the layout is " + (layout === null ? "null" : typeof layout) + ", not a Layout")
+    try {
+        new Layout(layout.size, layout.align)
+    } catch (e) {
+        if (e instanceof LayoutError) return new LayoutError(op + ": invalid layout: " + e.message)
+        throw e
+    }
+    return new LayoutError(op + ": invalid layout (size " + layout.size + ", align " + layout.align + ")")
 }
 
 /** True when x is a power of two ≥ 1 (and ≤ 2^30, which covers every valid align). */
@@ -67,10 +109,11 @@ export class Layout {
 
     /** Same as Layout.fromSizeAlign: validates and throws LayoutError. */
     constructor(size: number, align: number) {
-        if (typeof size !== "number" || !(size >= 0) || size !== Math.floor(size))
-            throw new LayoutError("size " + size + " must be a whole number of bytes ≥ 0")
-        if (typeof align !== "number" || !isPowerOfTwo(align))
-            throw new LayoutError("align " + align + " must be a power of two ≥ 1")
+        // A non-number is named by its type: its text could be unbounded.
+        if (typeof size !== "number") throw new LayoutError("size must be a number, not a " + typeof size)
+        if (typeof align !== "number") throw new LayoutError("align must be a number, not a " + typeof align)
+        if (!(size >= 0) || size !== Math.floor(size)) throw new LayoutError("size " + size + " must be a whole number of bytes ≥ 0")
+        if (!isPowerOfTwo(align)) throw new LayoutError("align " + align + " must be a power of two ≥ 1")
         if (align > MAX_ALIGN)
             throw new LayoutError("align " + align + " exceeds the maximum supported alignment " + MAX_ALIGN)
         if (size > MAX_SIZE - (align - 1))

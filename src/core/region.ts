@@ -87,13 +87,31 @@ export class StaticRegion {
         return ptr >= this.base && len >= 0 && ptr + len <= this.base + this.size
     }
 
-    /** Offset of ptr in the region; HeapError(OutOfRegion) when [ptr, ptr+len) is not inside. */
+    /**
+     * Offset of ptr in the region. HeapError(OutOfRegion) when [ptr, ptr+len)
+     * is not inside — this includes NaN and ±Infinity, which fail the range
+     * comparison — and HeapError(Misaligned) for a fractional address.
+     * HeapError(BadArgument) for a length that is not a whole number ≥ 0.
+     * fill/copy/readBytes/writeBytes of 0 bytes check nothing (memset(p, b, 0)).
+     * Cost on a valid call: two range comparisons and one `| 0` (offsets are
+     * < 2^16, so `(off | 0) === off` is exactly "off is whole").
+     */
     offsetOf(ptr: number, len?: number): number {
         // A zero-length range still names one address, which must be inside.
-        const n = len === undefined || len < 1 ? 1 : len
-        if (!(ptr >= this.base && ptr + n <= this.base + this.size))
-            throw new HeapError(HeapErrorCode.OutOfRegion, ptr, "address " + ptrText(ptr) + " (" + n + " bytes) is outside the region " + ptrText(this.base) + ".." + ptrText(this.base + this.size))
-        return ptr - this.base
+        const n = len === undefined || len === 0 ? 1 : len
+        const off = ptr - this.base
+        if (!(off >= 0 && off + n <= this.size) || (off | 0) !== off || (n | 0) !== n || n < 0) this.reject(ptr, n)
+        return off
+    }
+
+    /** Throws the HeapError for an (ptr, len) that failed offsetOf's fast test. */
+    private reject(ptr: number, n: number): void {
+        if (typeof n !== "number" || !(n >= 0 && n <= 0x7fffffff) || n !== Math.floor(n))
+            throw new HeapError(HeapErrorCode.BadArgument, ptr, "length " + ptrText(n) + " at address " + ptrText(ptr) + " must be a whole number of bytes ≥ 0")
+        const off = ptr - this.base
+        if (typeof ptr === "number" && off >= 0 && off + n <= this.size)
+            throw new HeapError(HeapErrorCode.Misaligned, ptr, "address " + ptrText(ptr) + " is not a whole address")
+        throw new HeapError(HeapErrorCode.OutOfRegion, ptr, "address " + ptrText(ptr) + " (" + n + " bytes) is outside the region " + ptrText(this.base) + ".." + ptrText(this.base + this.size))
     }
 
     /** Address of an offset. */
@@ -141,7 +159,7 @@ export class StaticRegion {
 
     /** Sets len bytes at ptr to `byte`. */
     fill(ptr: number, len: number, byte: number): void {
-        if (len === 0) return
+        if (len === 0) return // any pointer, as memset(p, b, 0): zero-size blocks' dangling pointers lie outside
         this.buf.fillAt(this.offsetOf(ptr, len), len, byte & 0xff)
     }
 
@@ -151,7 +169,7 @@ export class StaticRegion {
      * a temporary Buffer.
      */
     copy(dst: number, src: number, len: number): void {
-        if (len === 0) return
+        if (len === 0) return // as fill
         const d = this.offsetOf(dst, len)
         const s = this.offsetOf(src, len)
         if (d + len <= s || s + len <= d) {
@@ -165,8 +183,10 @@ export class StaticRegion {
 
     /** A copy of len bytes at ptr (a new Buffer outside the region). */
     readBytes(ptr: number, len: number): ds.Buffer {
+        if (len === 0) return ds.Buffer.alloc(0)
+        const off = this.offsetOf(ptr, len)
         const out = ds.Buffer.alloc(len)
-        if (len > 0) out.blitAt(0, this.buf, this.offsetOf(ptr, len), len)
+        out.blitAt(0, this.buf, off, len)
         return out
     }
 

@@ -67,7 +67,8 @@
  *   (one VM opcode), and O(size / 4) word reads to verify each block that
  *   leaves the quarantine (at most quarantineBytes / 4 per call, plus one
  *   oversized block).
- *   Misuse detection O(1). scan()/check(): O(live + quarantineBytes / 4).
+ *   Misuse detection O(1), except a pointer that is no debug block: O(blocks)
+ *   (one inner walk). scan()/check(): O(live + quarantineBytes / 4).
  *   Inner bytes per 24-byte block (align 4) on a 32 KiB region (set by the
  *   block layouts, not timing),
  *   without → with the debug head and tail: buddy 32 → 64, bump 32 → 52,
@@ -87,6 +88,16 @@
  *     fails), so a stale pointer after a move is DoubleFree too. In Full the
  *     old place goes back to the inner allocator at once (the inner realloc
  *     moves it), not through the quarantine.
+ *   - Misuse codes are the inner allocator's (issue 9): null, outside the
+ *     region (NaN and ±Infinity included), not whole or not aligned to the
+ *     layout are checked in its order; a pointer that is no debug block gets
+ *     the code the inner allocator gives for it (asked only when the inner
+ *     walk shows it starts no used block, so that call cannot free anything);
+ *     Corrupt only for a valid LIVE head whose list links are broken. The
+ *     valid dealloc/realloc path builds no strings (verify → misuse()).
+ *   - A forged or mutated Layout is a LayoutError: allocate() runs layoutOk's
+ *     inline test; dealloc/realloc compare the layout with the canary, which
+ *     only a valid layout can match, and test it on the failure path.
  *   - Failures are recorded once per (code, pointer), at most 32 kept
  *     (droppedFailures counts the rest); clearFailures() forgets them.
  *   - Quarantined blocks stay in use in stats(): a caller that expects a
@@ -108,7 +119,7 @@ import { HeapError, HeapErrorCode } from "../core/errors"
 import { HeapEvents } from "../core/events"
 import { BlockVisitor, checkNewSize, HeapAllocator } from "../api/global_alloc"
 import { ptrText } from "../core/hex"
-import { Layout } from "../core/layout"
+import { Layout, layoutError, layoutOk } from "../core/layout"
 import { StaticRegion } from "../core/region"
 import { HeapStats } from "../core/stats"
 
@@ -437,6 +448,8 @@ export class DebugAllocator implements HeapAllocator {
     private allocate(layout: Layout, zeroed: boolean): number {
         const size = layout.size
         const align = layout.align
+        // layoutOk() inline (layout.ts: a forged Layout is a LayoutError; a call would cost more than the test)
+        if ((size >>> 0) !== size || ((align - 1) & 0xfff) !== align - 1 || (align & (align - 1)) !== 0 || size > 0x80000000 - align) throw layoutError(layout, zeroed ? "allocZeroed" : "alloc")
         if (size > this.peakRequest) this.peakRequest = size
         const h = align > 16 ? align : 16
         if (h + size + 4 > this.region.size) {
@@ -490,18 +503,46 @@ export class DebugAllocator implements HeapAllocator {
 
     /**
      * Checks that (ptr, layout) is a live block of this layer, before any
-     * change; returns its size or throws the specific HeapError.
+     * change; returns its size or throws. The valid case does no string work:
+     * a whole, word-aligned pointer with room for its head whose canary
+     * decodes as LIVE for exactly this size and align, an intact tail and
+     * list neighbours that point back. Only a valid layout can match a
+     * canary, so a forged one fails here too; misuse() names what is wrong.
      */
     private verify(ptr: number, layout: Layout, op: string): number {
-        const call = op + "(" + ptrText(ptr) + "): "
-        if (ptr === 0) throw new HeapError(HeapErrorCode.NotAllocated, 0, op + ": null pointer")
-        if (!(ptr >= this.base && ptr < this.end))
-            throw new HeapError(HeapErrorCode.OutOfRegion, ptr, call + "outside the region " + ptrText(this.base) + ".." + ptrText(this.end))
-        if ((ptr & (layout.align - 1)) !== 0) throw new HeapError(HeapErrorCode.Misaligned, ptr, call + "not aligned to " + layout.align)
-        if ((ptr & 3) !== 0 || ptr - 16 < this.base)
-            throw new HeapError(HeapErrorCode.NotAllocated, ptr, call + "not a block of this debug layer (no room for its head)")
-        const buf = this.buf
         const o = ptr - this.base
+        // (o | 0) === o: a whole offset (NaN and ±Infinity fail the range test first).
+        if (o >= 16 && o < this.end - this.base && (o | 0) === o && (o & 3) === 0) {
+            const buf = this.buf
+            const size = buf.getAt(o - 8, "u32")
+            const x = (buf.getAt(o - 4, "u32") ^ mixPtr(ptr) ^ sizeTerm(size)) >>> 0
+            if (x >>> 4 === LIVE_TAG_HI && size === layout.size && 1 << (x & 15) === layout.align && ptr + size + 4 <= this.end && buf.getAt(o + size, "u32") === TAIL_WORD && this.linked(ptr))
+                return size
+        }
+        throw this.misuse(ptr, layout, op)
+    }
+
+    /**
+     * What is wrong with (ptr, layout), once verify's fast test failed. The
+     * order and codes are the inner allocators' (errors.ts, each allocator's
+     * header): a forged layout (LayoutError), null (NotAllocated), outside the
+     * region incl. NaN/±Infinity (OutOfRegion), not whole or not aligned to
+     * layout.align (Misaligned); then this layer's own findings: a LIVE head
+     * with another size/align (WrongLayout), a clobbered tail or head
+     * (CanaryClobbered), a FREED head (DoubleFree), and Corrupt only for a
+     * valid LIVE head whose list links are broken (check() reports it too).
+     */
+    private misuse(ptr: number, layout: Layout, op: string): Error {
+        if (!layoutOk(layout.size, layout.align)) return layoutError(layout, op)
+        if (ptr === 0) return new HeapError(HeapErrorCode.NotAllocated, 0, op + ": null pointer")
+        const call = op + "(" + ptrText(ptr) + "): "
+        if (typeof ptr !== "number" || !(ptr >= this.base && ptr < this.end))
+            return new HeapError(HeapErrorCode.OutOfRegion, ptr, call + "outside the region " + ptrText(this.base) + ".." + ptrText(this.end))
+        const o = ptr - this.base
+        if (o !== Math.floor(o)) return new HeapError(HeapErrorCode.Misaligned, ptr, call + "not a whole address")
+        if ((o & (layout.align - 1)) !== 0) return new HeapError(HeapErrorCode.Misaligned, ptr, call + "not aligned to " + layout.align)
+        if ((o & 3) !== 0 || o < 16) return new HeapError(HeapErrorCode.NotAllocated, ptr, call + "not a block of this debug layer (no room for its head)")
+        const buf = this.buf
         const size = buf.getAt(o - 8, "u32")
         const c = buf.getAt(o - 4, "u32")
         const m = mixPtr(ptr)
@@ -509,17 +550,38 @@ export class DebugAllocator implements HeapAllocator {
         if (x >>> 4 === LIVE_TAG_HI) {
             const align = 1 << (x & 15)
             if (size !== layout.size || align !== layout.align)
-                throw new HeapError(HeapErrorCode.WrongLayout, ptr, call + "the block was allocated with size " + size + ", align " + align + "; got size " + layout.size + ", align " + layout.align)
+                return new HeapError(HeapErrorCode.WrongLayout, ptr, call + "the block was allocated with size " + size + ", align " + align + "; got size " + layout.size + ", align " + layout.align)
             if (ptr + size + 4 > this.end || !this.linked(ptr))
-                throw new HeapError(HeapErrorCode.Corrupt, ptr, call + "the block's head is valid but its list links are broken; run check()")
-            if (buf.getAt(o + size, "u32") !== TAIL_WORD)
-                throw new HeapError(HeapErrorCode.CanaryClobbered, ptr, call + "tail canary after byte " + size + " changed: a write past the block's end")
-            return size
+                return new HeapError(HeapErrorCode.Corrupt, ptr, call + "the block's head is valid but its list links are broken; run check()")
+            return new HeapError(HeapErrorCode.CanaryClobbered, ptr, call + "tail canary after byte " + size + " changed: a write past the block's end")
         }
-        if ((c ^ m) >>> 0 === FREED_TAG) throw new HeapError(HeapErrorCode.DoubleFree, ptr, call + "the block was already freed")
-        if (this.linked(ptr))
-            throw new HeapError(HeapErrorCode.CanaryClobbered, ptr, call + "head canary changed: a write before the block's start")
-        throw new HeapError(HeapErrorCode.NotAllocated, ptr, call + "not a block handed out by this debug layer (no valid head canary)")
+        if ((c ^ m) >>> 0 === FREED_TAG) return new HeapError(HeapErrorCode.DoubleFree, ptr, call + "the block was already freed")
+        if (this.linked(ptr)) return new HeapError(HeapErrorCode.CanaryClobbered, ptr, call + "head canary changed: a write before the block's start")
+        return this.innerVerdict(ptr, layout, call)
+    }
+
+    /**
+     * ptr is no block of this layer. Which code? The one the allocator
+     * beneath gives for the same pointer, so a program sees the same codes
+     * with and without the debug layer (buddy's 16-byte grain makes p + 8
+     * Misaligned; a free block's start is DoubleFree for buddy, bump, pool).
+     * inner.dealloc(ptr, layout) is asked only when the inner walk shows
+     * that ptr starts no used inner block, so by the inner allocators'
+     * contract it throws before any change. O(blocks): misuse path only.
+     */
+    private innerVerdict(ptr: number, layout: Layout, call: string): HeapError {
+        let used = false
+        this.inner.walk((q, size, u) => {
+            if (u && q === ptr) used = true
+        })
+        if (!used) {
+            try {
+                this.inner.dealloc(ptr, layout)
+            } catch (e) {
+                if (e instanceof HeapError) return new HeapError(e.code, ptr, call + "not a block handed out by this debug layer (the allocator beneath says " + e.message + ")")
+            }
+        }
+        return new HeapError(HeapErrorCode.NotAllocated, ptr, call + "not a block handed out by this debug layer (no valid head canary)")
     }
 
     /** Removes live block p from the live list. */

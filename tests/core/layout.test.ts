@@ -53,7 +53,7 @@ describe("Layout.fromSizeAlign", () => {
 
     test("NaN and non-number sizes", () => {
         expectError(LayoutError, () => Layout.fromSizeAlign(NaN, 1), "size NaN")
-        expectError(LayoutError, () => Layout.fromSizeAlign("8" as unknown as number, 1), "size 8")
+        expectError(LayoutError, () => Layout.fromSizeAlign("8" as unknown as number, 1), "size must be a number, not a string")
         expectError(LayoutError, () => Layout.fromSizeAlign(Infinity, 1), "size Infinity")
     })
 
