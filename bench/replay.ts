@@ -36,8 +36,10 @@
  *     is caught when it hits a sampled byte (always, in blocks ≤ 64 bytes);
  *   - a HeapError thrown by the allocator becomes a ReplayError naming the op.
  * A failed allocation (0) is no correctness error: it is counted (failures,
- * firstFailure); the slot stays empty and later ops on it are counted in
- * `skipped` instead of run. stopOnFailure ends the replay at the first one (a
+ * firstFailure); the slot stays empty and later ops on it (realloc, free)
+ * are counted in `skipped` instead of run. A failed realloc leaves the old
+ * block valid and unchanged in its slot (the allocators' contract, checked),
+ * and later ops use it with its old size. stopOnFailure ends the replay at the first one (a
  * footprint search only needs to know whether a region size works).
  *
  * Costs per op (VM, GC-stress off; measured numbers in the report of the

@@ -19,10 +19,13 @@
  *                MCU traces replayed on the pico's region;
  *   stream       bytes per event line on the wire for the MCU traces and the
  *                event rate a 115200-baud UART sustains (stream.ts);
- *   score        CS:APP's: 100 × (0.6 × mean utilization + 0.4 × min(1,
- *                throughput / 600 Kops/s)) over the 11 lab traces (short1/2
- *                left out as in ../shared/traces/README.md); a trace that does
- *                not fit 16 MiB counts as utilization 0.
+ *   score        the CS:APP driver's (mdriver.c): 100 × (0.6 × mean
+ *                utilization + 0.4 × min(1, throughput / 600 Kops/s)), the
+ *                mean over the traces scored and the throughput their total
+ *                ops over their total time. Scored: the driver's default list,
+ *                the 11 -bal traces (short1/2 are smoke tests), or every trace
+ *                of --traces DIR. A trace that does not fit 16 MiB counts as
+ *                utilization 0 (the driver marks it invalid).
  * Correctness comes first: every footprint is confirmed by a replay with
  * payload checks on, and every MCU trace is replayed with checks on for
  * every allocator on every real board's region; a ReplayError (a clobbered
@@ -33,10 +36,16 @@
  *   npm run bench -- --quick         a small subset for CI: correctness + short traces, no files
  *   npm run bench -- --quick --out DIR   … and write the files into DIR
  *   npm run bench -- --no-vm         skip the VM part
+ *   npm run bench -- --traces DIR    the host part and the score for every .rep file in DIR
+ *
+ * Replay rules for a failed request (bench/replay.ts): a failed alloc
+ * leaves its id empty and every later realloc or free of that id is skipped
+ * (counted, not run); a failed realloc keeps the old block, unchanged, under
+ * the id, and later ops use it. Footprints are searched for a region where
+ * nothing fails, so the rules matter only for "failures at" counts.
  */
 import { mkdirSync, writeFileSync } from "node:fs"
 import path from "node:path"
-import { parseArgs } from "node:util"
 import { BOARDS } from "../boards/index"
 import { ALLOCATOR_KINDS, makeAllocator } from "../src/allocators/registry"
 import { StaticRegion } from "../src/core/region"
@@ -48,10 +57,12 @@ import { replay, ReplayError, ReplayOptions } from "./replay"
 import { streamCost, StreamCost } from "./stream"
 import { formatVmSpeed, runVmSpeed, VmSpeedResult } from "./vm_speed"
 import { groupedBars, quantile, quantileChart } from "./svg"
-import { loadTrace, TRACE_NAMES } from "./trace/encode"
+import { loadTrace, TRACE_NAMES, useTraceDir } from "./trace/encode"
+import { quote, showText } from "../cli/escape"
+import { parseOptions, UsageError } from "../cli/args"
 import { MCU_ALL, mcuTrace } from "./trace/windows"
 
-const HELP = `Usage: npm run bench -- [--quick] [--out DIR] [--no-vm] [--runs N]
+const HELP = `Usage: npm run bench -- [--quick] [--out DIR] [--no-vm] [--runs N] [--traces DIR]
 
 Replays the CS:APP malloc-lab traces (bench/traces) on every allocator and
 @thi.ng/malloc: footprint and utilization, failures at fixed sizes, host ops/s,
@@ -60,7 +71,13 @@ region accesses per op, VM speed, stream cost, CS:APP score.
   --quick     a small subset (short traces, 1 speed run, quick VM): for CI; no files unless --out
   --out DIR   where RESULTS.md, results.csv and the SVGs go (default bench/ for a full run)
   --no-vm     skip the DeviceScript VM measurements
-  --runs N    timed runs per trace × allocator for host speed (default 7; quick 1)`
+  --runs N    timed runs per trace × allocator for host speed (default 7; quick 1)
+  --traces DIR  every .rep file in DIR (CS:APP malloc-lab format) instead of the built-in
+              traces: the host tables and a score over all of them; no MCU/VM part;
+              no files unless --out
+
+A failed alloc leaves its id empty (later reallocs and frees of it are skipped);
+a failed realloc keeps the old block. Score: the CS:APP driver's rule.`
 
 /** The 11 lab traces of the reference table (short1/short2 are smoke tests, not scored). */
 const LAB_TRACES = TRACE_NAMES.filter(n => n !== "short1-bal" && n !== "short2-bal")
@@ -194,10 +211,10 @@ function hostTables(traces: string[], h: HostResults): { md: string[]; csv: stri
     return { md, csv }
 }
 
-/** CS:APP score per allocator over the lab traces present in this run. */
-function scores(traces: string[], h: HostResults): string[] {
-    const lab = traces.filter(t => LAB_TRACES.includes(t))
-    if (lab.length === 0) return ["(no lab traces in this run)"]
+/** CS:APP score per allocator over `scored` (the driver's default list, or every trace of --traces). */
+function scores(scored: string[], h: HostResults): string[] {
+    const lab = scored
+    if (lab.length === 0) return ["(no scored traces in this run)"]
     const rows = BENCH_KINDS.map(k => {
         const util = lab.map(n => h.fp.get(key(n, k)).utilization)
         const meanU = util.reduce((a, b) => a + b, 0) / util.length
@@ -249,44 +266,57 @@ function plots(traces: string[], h: HostResults): { utilization: string; opCost:
 }
 
 async function main(): Promise<void> {
-    let args
+    let parsed
     try {
-        args = parseArgs({
-            options: {
-                quick: { type: "boolean", default: false },
-                out: { type: "string" },
-                "no-vm": { type: "boolean", default: false },
-                runs: { type: "string" },
-                help: { type: "boolean", default: false },
-            },
-            strict: true,
-        }).values
+        parsed = parseOptions(process.argv.slice(2), { quick: { type: "boolean" }, out: { type: "string" }, "no-vm": { type: "boolean" }, runs: { type: "string" }, traces: { type: "string" } })
     } catch (e) {
-        console.error(`error: ${(e as Error).message}\n\n${HELP}`)
+        if (!(e instanceof UsageError)) throw e
+        console.error(`error: ${e.message}\n\n${HELP}`)
         process.exit(2)
     }
-    if (args.help) {
+    if (parsed.flag("help")) {
         console.log(HELP)
         return
     }
+    const args = { quick: parsed.flag("quick"), out: parsed.string("out"), "no-vm": parsed.flag("no-vm"), runs: parsed.string("runs"), traces: parsed.string("traces") }
     const quick = args.quick
-    const runs = args.runs === undefined ? (quick ? 1 : 7) : Number(args.runs)
+    const runs = args.runs === undefined ? (quick ? 1 : 7) : /^\d+$/.test(args.runs) ? Number(args.runs) : NaN
     if (!Number.isInteger(runs) || runs < 1) {
-        console.error(`error: --runs must be a whole number ≥ 1, not "${args.runs}"\n\n${HELP}`)
+        console.error(`error: --runs must be a whole number ≥ 1, not ${quote(args.runs)}\n\n${HELP}`)
         process.exit(2)
     }
-    const out = args.out ?? (quick ? null : "bench")
+    let custom: string[] | null = null
+    if (args.traces !== undefined) {
+        try {
+            custom = useTraceDir(args.traces)
+            // A malformed file fails here, before any measuring.
+            for (const n of custom) {
+                try {
+                    loadTrace(n)
+                } catch (e) {
+                    throw new Error(`${path.join(args.traces, n + ".rep")}: ${(e as Error).message}`)
+                }
+            }
+        } catch (e) {
+            console.error(`error: --traces: ${showText((e as Error).message)}`)
+            process.exit(2)
+        }
+    }
+    const out = args.out ?? (quick || custom !== null ? null : "bench")
     const t0 = Date.now()
-    const traces = quick ? QUICK_TRACES : TRACE_NAMES
-    const mcu = quick ? ["short1-bal", "short2-bal", MCU_ALL.find(n => n.includes("-w"))] : MCU_ALL
+    const traces = custom ?? (quick ? QUICK_TRACES : TRACE_NAMES)
+    const scored = custom ?? traces.filter(t => LAB_TRACES.includes(t))
+    // The MCU windows and the VM part are cut from the built-in traces: not for --traces.
+    const mcu = custom !== null ? [] : quick ? ["short1-bal", "short2-bal", MCU_ALL.find(n => n.includes("-w"))] : MCU_ALL
+    const noVm = args["no-vm"] || custom !== null
 
-    progress(`bench: ${traces.length} traces × ${BENCH_KINDS.length} allocators on the host${args["no-vm"] ? "" : ", then the VM"}${quick ? " (quick)" : ""}`)
+    progress(`bench: ${traces.length} traces × ${BENCH_KINDS.length} allocators on the host${noVm ? "" : ", then the VM"}${quick ? " (quick)" : ""}`)
     const corr = await correctness(mcu)
     const h = await host(traces, runs)
     const stream = await Promise.all(mcu.map(n => streamCost(n, "buddy")))
     let vm: VmSpeedResult | null = null
-    if (!args["no-vm"]) {
-        vm = await runVmSpeed({ quick, onProgress: m => progress("vm: " + m) })
+    if (!noVm) {
+        vm = await runVmSpeed({ quick, onProgress: progress }) // its messages already start with "vm: "
         for (const r of vm.replays) if (r.error !== null) corr.errors.push(`VM: ${r.trace} × ${r.kind}: ${r.error}`)
     }
 
@@ -295,20 +325,18 @@ async function main(): Promise<void> {
         "",
         `Written by \`npm run bench${quick ? " -- --quick" : ""}\` (bench/run.ts; the method of each part is in the header of the file named). ` +
             `Node ${process.version}, ${runs} timed run(s) per cell, ${new Date().toISOString().slice(0, 10)}, on a noisy 2-core machine: ` +
-            "compare within a run (ratios), not absolute numbers across runs. Traces: bench/traces/malloclab (CS:APP malloc lab, -bal set).",
+            "compare within a run (ratios), not absolute numbers across runs. Traces: " +
+            (custom !== null ? `${custom.length} from ${args.traces}.` : "bench/traces/malloclab (CS:APP malloc lab, -bal set)."),
         "",
-        "## Correctness on the boards' real regions",
-        "",
-        ...corr.lines,
-        "",
-        `${corr.replays} replays, ${corr.errors.length} correctness errors.`,
-        "",
+        ...(mcu.length === 0
+            ? []
+            : ["## Correctness on the boards' real regions", "", ...corr.lines, "", `${corr.replays} replays, ${corr.errors.length} correctness errors.`, ""]),
         "## Host (Node, shim of @devicescript/core)",
         "",
     ]
     const ht = hostTables(traces, h)
     md.push(...ht.md)
-    md.push("### CS:APP score", "", ...scores(traces, h), "")
+    md.push("### CS:APP score", "", `The CS:APP driver's rule over ${scored.length} traces (${custom !== null ? "every trace of " + args.traces : "its default list: the 11 -bal traces"}).`, "", ...scores(scored, h), "")
     if (vm !== null) md.push("## DeviceScript VM (bench/vm_speed.ts)", "", formatVmSpeed(vm), "")
     md.push("## Event stream", "", ...streamTable(stream), "")
     md.push("## Plots", "", "![utilization](utilization.svg)", "", "![per-op cost](op-cost.svg)", "")

@@ -37,8 +37,8 @@
  *   spans became runs in size-segregated lists).
  *   Replay, verify on: 21–48 µs per op.
  *
- *   npx tsx bench/vm_speed.ts            full run (< 3 min), prints tables
- *   npx tsx bench/vm_speed.ts --quick    one round, small traces only (< 30 s)
+ *   npm run bench:vm                    full run (< 3 min), prints tables
+ *   npm run bench:vm -- --quick         one round, small traces only (< 30 s)
  *
  * ```ts
  * const r = await runVmSpeed({ quick: true, onProgress: m => console.error(m) })
@@ -293,7 +293,7 @@ export function formatVmSpeed(r: VmSpeedResult): string {
 async function main(): Promise<void> {
     const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, help: { type: "boolean", default: false } }, strict: true })
     if (values.help) {
-        console.log("Usage: npx tsx bench/vm_speed.ts [--quick]\n\nAllocator speed inside the DeviceScript VM against Buffer.alloc, and the MCU trace replays in the VM.")
+        console.log("Usage: npm run bench:vm -- [--quick]\n\nAllocator speed inside the DeviceScript VM against Buffer.alloc, and the MCU trace replays in the VM.\n\n  --quick   one round, small traces only (< 30 s)")
         return
     }
     const t0 = Date.now()

@@ -2,9 +2,14 @@
 // The `bareheap` command (package.json "bin"). The tools are TypeScript that
 // shares its sources with the firmware, so tsx loads them; nothing is compiled
 // ahead of time. cli/bareheap.ts does the work.
+import { register as registerHooks } from "node:module"
+import { fileURLToPath } from "node:url"
 import { register } from "tsx/esm/api"
 
-register()
+// bareheap's own tsconfig, wherever the command runs (a consumer's project too).
+register({ tsconfig: fileURLToPath(new URL("../tsconfig.json", import.meta.url)) })
+// Registered after tsx, so it resolves first: "@devicescript/core" → sim/core.ts.
+registerHooks("./core_shim_hook.mjs", import.meta.url)
 // Piped into `head` or `less` that quits: the reader is gone, so stop quietly.
 process.stdout.on("error", e => {
     if (e.code === "EPIPE") process.exit(process.exitCode ?? 0)

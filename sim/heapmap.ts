@@ -4,8 +4,14 @@
  * stream's shadow model or from an allocator's own walk).
  *
  * A heap map is rows of cells, each cell standing for `cellBytes` of the
- * region: '#' all used, '+' partly used, '.' free. Rendering costs
- * O(cells + blocks).
+ * region. A cell is drawn by what covers most of it: live blocks ('#' the
+ * whole cell, '+' part of it), the allocator's own metadata ('=' whole,
+ * '-' part: headers, free lists, bitmaps; sim/heapmeta.ts finds them) or
+ * nothing ('.' free). Rendering costs O(cells + blocks + metadata extents).
+ *
+ * The addresses are a model: on a board the region is a ds.Buffer inside
+ * DeviceScript's program heap, and the map places it where a native heap of
+ * that size would sit in the chip's data RAM (boards/*.ts say where).
  */
 import { Board } from "../boards/board"
 
@@ -25,7 +31,10 @@ export function sizeText(n: number): string {
 
 /** The board's memory regions in address order, with the heap region marked in the one that holds it. */
 export function renderMemoryMap(board: Board): string {
-    const lines = [`${board.name} (${board.chip}) memory map — DeviceScript program heap ${sizeText(board.programHeap)}`]
+    const lines = [
+        `${board.name} (${board.chip}) memory map — DeviceScript program heap ${sizeText(board.programHeap)}`,
+        `  (modelled: on the board the region is a ds.Buffer inside DeviceScript's program heap; the addresses show where such a region sits in data RAM)`,
+    ]
     for (const m of [...board.memory].sort((a, b) => a.base - b.base)) {
         lines.push(`  ${hex8(m.base)}–${hex8(m.base + m.size - 1)}  ${sizeText(m.size).padStart(8)}  ${m.kind.padEnd(6)} ${m.name}`)
         if (m.name === board.heap.region) {
@@ -37,34 +46,51 @@ export function renderMemoryMap(board: Board): string {
     return lines.join("\n")
 }
 
-/**
- * Text heap map of [base, base + size) given the used blocks (any order).
- * `width` cells per row; the cell size is chosen so the map has ≤ `maxRows` rows.
- */
-export function renderHeapMap(base: number, size: number, used: MapBlock[], width = 64, maxRows = 8): string {
-    let cellBytes = 16
-    while (Math.ceil(size / cellBytes) > width * maxRows) cellBytes *= 2
-    const cells = Math.ceil(size / cellBytes)
-    const usedBytes = new Array<number>(cells).fill(0)
-    for (const b of used) {
-        let p = b.ptr - base
-        const end = Math.min(size, p + Math.max(1, b.size))
+/** Bytes of each cell covered by `blocks` (clipped to the region). */
+function coverage(base: number, size: number, cellBytes: number, blocks: MapBlock[]): number[] {
+    const bytes = new Array<number>(Math.ceil(size / cellBytes)).fill(0)
+    for (const b of blocks) {
+        let p = Math.max(0, b.ptr - base)
+        const end = Math.min(size, b.ptr - base + Math.max(1, b.size))
         while (p < end) {
             const cell = Math.floor(p / cellBytes)
             const cellEnd = Math.min(end, (cell + 1) * cellBytes)
-            usedBytes[cell] += cellEnd - p
+            bytes[cell] += cellEnd - p
             p = cellEnd
         }
     }
+    return bytes
+}
+
+/** The legend line under every heap map. */
+export function heapMapLegend(cellBytes: number): string {
+    return `  (one cell = ${cellBytes} B; '#' used, '+' partly used, '=' allocator metadata, '-' partly metadata, '.' free)`
+}
+
+/**
+ * Text heap map of [base, base + size) given the used blocks and the
+ * allocator's metadata extents (any order; sim/heapmeta.ts). `width` cells
+ * per row; the cell size is chosen so the map has ≤ `maxRows` rows.
+ */
+export function renderHeapMap(base: number, size: number, used: MapBlock[], width = 64, maxRows = 8, meta: MapBlock[] = []): string {
+    let cellBytes = 16
+    while (Math.ceil(size / cellBytes) > width * maxRows) cellBytes *= 2
+    const cells = Math.ceil(size / cellBytes)
+    const usedBytes = coverage(base, size, cellBytes, used)
+    const metaBytes = coverage(base, size, cellBytes, meta)
     const rows: string[] = []
     for (let r = 0; r * width < cells; r++) {
         let line = ""
         for (let c = r * width; c < Math.min(cells, (r + 1) * width); c++) {
             const full = Math.min(cellBytes, size - c * cellBytes)
-            line += usedBytes[c] === 0 ? "." : usedBytes[c] >= full ? "#" : "+"
+            const u = usedBytes[c]
+            const m = Math.min(metaBytes[c], full - Math.min(u, full))
+            if (u === 0 && m === 0) line += "."
+            else if (u >= m) line += u + m >= full ? "#" : "+"
+            else line += u + m >= full ? "=" : "-"
         }
         rows.push(`  ${hex8(base + r * width * cellBytes)} ${line}`)
     }
-    rows.push(`  (one cell = ${cellBytes} B; '#' used, '+' partly used, '.' free)`)
+    rows.push(heapMapLegend(cellBytes))
     return rows.join("\n")
 }

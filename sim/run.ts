@@ -14,97 +14,53 @@
  * the tracker sees the user's pointers, and both layers report through the
  * logger (~C check failures, ~L leak report entries).
  */
-import { parseArgs } from "node:util"
-import { BOARDS, DEFAULT_BOARD_ID } from "../boards/index"
-import { ALLOCATOR_KINDS, DEFAULT_ALLOCATOR, makeAllocator } from "../src/allocators/registry"
+import { makeAllocator } from "../src/allocators/registry"
 import { DebugAllocator, DebugLevel } from "../src/layers/debug"
 import { diagnostics } from "../src/layers/diagnostics"
 import { runFirmware } from "../src/firmware/firmware"
 import { HeapAllocator } from "../src/api/global_alloc"
 import { formatLeakReport, TrackingAllocator } from "../src/layers/tracking"
+import { parseOptions, withUsage } from "../cli/args"
 import { _simSetArch } from "./core"
-import { HeapViewer } from "./viewer"
+import { FIRMWARE_HELP, FIRMWARE_OPTIONS, firmwareChoice } from "./firmware_options"
+import { HeapViewer, plural } from "./viewer"
 
-const REAL_BOARDS = BOARDS.filter(b => !b.hostOnly)
-
-const LEVELS: Record<string, DebugLevel> = { off: DebugLevel.Off, light: DebugLevel.Light, full: DebugLevel.Full }
-
-const HELP = `Usage: npm start -- [--board <id>] [--allocator <kind>] [--debug <level>] [--track] [--stats-every <n>] [--quiet]
+const HELP = `Usage: bareheap start [options]      (npm start -- [options])
 
 Runs the bareheap firmware in the host simulator and prints its allocation
 event stream (docs/protocol.md), then the board's memory map and heap maps.
 
-  --board <id>         ${REAL_BOARDS.map(b => b.id).join(", ")} (default ${DEFAULT_BOARD_ID})
-  --allocator <kind>   ${ALLOCATOR_KINDS.join(", ")} (default ${DEFAULT_ALLOCATOR})
-  --debug <level>      off, light (canaries) or full (canaries, fill patterns, quarantine); default off
-  --track              track live blocks by container kind and print a leak report at the end
-  --stats-every <n>    a stats line after every n events (default 16; 0 = at phase ends only)
+${FIRMWARE_HELP}
   --quiet              do not print the event stream, only the summary
-  --help               this text`
+  --help               this text
 
-class UsageError extends Error {}
-
-function fail(message: string): never {
-    throw new UsageError(message)
-}
+Exit code: 0 ok, 1 the decoder found an anomaly, 2 usage error.`
 
 /** `bareheap start [options]`: returns the exit code (1 when the decoder saw an anomaly, 2 for a usage error). */
 export async function main(argv: string[]): Promise<number> {
-    try {
-        return await start(argv)
-    } catch (e) {
-        if (e instanceof UsageError) {
-            console.error(`error: ${e.message}\n\n${HELP}`)
-            return 2
-        }
-        throw e
-    }
+    return withUsage(HELP, () => start(argv))
 }
 
 async function start(argv: string[]): Promise<number> {
-    let args
-    try {
-        args = parseArgs({
-            args: argv,
-            options: {
-                board: { type: "string", default: DEFAULT_BOARD_ID },
-                allocator: { type: "string", default: DEFAULT_ALLOCATOR },
-                "stats-every": { type: "string", default: "16" },
-                debug: { type: "string", default: "off" },
-                track: { type: "boolean", default: false },
-                quiet: { type: "boolean", default: false },
-                help: { type: "boolean", default: false },
-            },
-            strict: true,
-        }).values
-    } catch (e) {
-        fail((e as Error).message)
-    }
-    if (args.help) {
+    const parsed = parseOptions(argv, { ...FIRMWARE_OPTIONS, quiet: { type: "boolean" } })
+    if (parsed.flag("help")) {
         console.log(HELP)
         return 0
     }
-    const board = REAL_BOARDS.find(b => b.id === args.board)
-    if (!board) fail(`unknown board "${args.board}"; known boards: ${REAL_BOARDS.map(b => b.id).join(", ")}`)
-    if (!ALLOCATOR_KINDS.includes(args.allocator)) fail(`unknown allocator "${args.allocator}"; known allocators: ${ALLOCATOR_KINDS.join(", ")}`)
-    const statsEvery = Number(args["stats-every"])
-    if (!Number.isInteger(statsEvery) || statsEvery < 0) fail(`--stats-every must be a whole number ≥ 0, not "${args["stats-every"]}"`)
-
-    if (!(args.debug in LEVELS)) fail(`unknown debug level "${args.debug}"; known levels: ${Object.keys(LEVELS).join(", ")}`)
-    const level = LEVELS[args.debug]
-
+    const { board, allocator, debug: level, debugName, track, statsEvery } = firmwareChoice(parsed)
+    const quiet = parsed.flag("quiet")
     _simSetArch(board.archId)
     const viewer = new HeapViewer()
     const emit = (line: string) => {
-        if (!args.quiet) console.log(line)
+        if (!quiet) console.log(line)
         viewer.push(line)
     }
     let debug: DebugAllocator | null = null
     let tracker: TrackingAllocator | null = null
     const makeHeap = (region: Parameters<typeof makeAllocator>[1]): HeapAllocator => {
-        let h: HeapAllocator = makeAllocator(args.allocator, region)
+        let h: HeapAllocator = makeAllocator(allocator, region)
         if (level !== DebugLevel.Off) h = debug = new DebugAllocator(h, level)
-        if (args.track) h = tracker = new TrackingAllocator(h)
+        if (track) h = tracker = new TrackingAllocator(h)
         return h
     }
     const heap = await runFirmware(board, makeHeap, {
@@ -118,7 +74,9 @@ async function start(argv: string[]): Promise<number> {
     const report: string[] = []
     if (debug) {
         const found = debug.scan()
-        report.push(`debug (${args.debug}): ${found} new check failure${found === 1 ? "" : "s"} found by the final scan, ${debug.failures().length} recorded in all`)
+        report.push(`debug (${debugName}): ${plural(found, "new check failure")} found by the final scan, ${debug.failures().length} recorded in all`)
+        if (debug.quarantined() > 0)
+            report.push(`debug quarantine: ${plural(debug.quarantined(), "freed block")}, ${debug.quarantinedBytes()} B held (counted in "in use"; not leaks)`)
     }
     if (tracker) {
         report.push("leak report (tracking):", ...formatLeakReport(tracker.reportLeaks()))

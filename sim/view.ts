@@ -8,25 +8,23 @@
  *   npm start > run.log && npm run view -- run.log
  */
 import { readFileSync } from "node:fs"
-import { parseArgs } from "node:util"
+import { parseOptions, withUsage } from "../cli/args"
 import { ProtocolError } from "./decoder"
 import { HeapViewer } from "./viewer"
 
-const HELP = `Usage: npm run view -- [--allow-gaps] [<log file>]   (reads standard input without a file)
+const HELP = `Usage: bareheap view [--allow-gaps] [<log file>]   (npm run view -- …; reads standard input without a file)
 
 Decodes a bareheap event stream (docs/protocol.md) from a captured console log
 and prints the board's memory map, heap maps and statistics.`
 
 /** `bareheap view [options] [<file>]`: returns the exit code (1 anomalies or a protocol error, 2 usage). */
 export async function main(argv: string[]): Promise<number> {
-    let parsed
-    try {
-        parsed = parseArgs({ args: argv, options: { "allow-gaps": { type: "boolean", default: false }, help: { type: "boolean", default: false } }, allowPositionals: true, strict: true })
-    } catch (e) {
-        console.error(`error: ${(e as Error).message}\n\n${HELP}`)
-        return 2
-    }
-    if (parsed.values.help) {
+    return withUsage(HELP, () => view(argv))
+}
+
+async function view(argv: string[]): Promise<number> {
+    const parsed = parseOptions(argv, { "allow-gaps": { type: "boolean" } }, 1)
+    if (parsed.flag("help")) {
         console.log(HELP)
         return 0
     }
@@ -38,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
         console.error(`error: cannot read ${file ?? "standard input"}: ${(e as Error).message}`)
         return 2
     }
-    const viewer = new HeapViewer({ allowGaps: parsed.values["allow-gaps"] })
+    const viewer = new HeapViewer({ allowGaps: parsed.flag("allow-gaps") })
     try {
         for (const line of text.split("\n")) viewer.push(line.replace(/\r$/, ""))
     } catch (e) {

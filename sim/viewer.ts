@@ -14,7 +14,13 @@
 import { Board } from "../boards/board"
 import { BOARDS } from "../boards/index"
 import { DecodedEvent, DecoderOptions, StreamDecoder, stripTransport } from "./decoder"
-import { renderHeapMap, renderMemoryMap } from "./heapmap"
+import { MapBlock, renderHeapMap, renderMemoryMap } from "./heapmap"
+import { heapMetadata, metadataExtents } from "./heapmeta"
+
+/** "1 live block", "2 live blocks". */
+export function plural(n: number, noun: string): string {
+    return `${n} ${noun}${n === 1 ? "" : "s"}`
+}
 
 /** The live blocks at the moment a phase had the most bytes live. */
 export interface PhasePeak {
@@ -71,21 +77,30 @@ export class HeapViewer {
         out.push(`allocator ${h.allocator}: region ${h.size} B at 0x${h.base.toString(16)}`)
         for (const p of this.peaks) {
             if (p.bytes <= 0) continue
-            out.push("", `heap at the peak of phase "${p.phase}": ${p.blocks.length} live blocks, ${p.bytes} B requested`)
-            out.push(renderHeapMap(h.base, h.size, p.blocks, 64, 4))
+            out.push("", `heap at the peak of phase "${p.phase}": ${plural(p.blocks.length, "live block")}, ${p.bytes} B requested`)
+            out.push(this.heapMap(p.blocks))
         }
         const live = this.decoder.blocks()
-        out.push("", `at the end: ${live.length} live blocks`)
-        if (live.length > 0) out.push(renderHeapMap(h.base, h.size, live, 64, 4))
+        out.push("", `at the end: ${plural(live.length, "live block")}`)
+        if (live.length > 0) out.push(this.heapMap(live))
         const s = this.decoder.stats
         const peakReq = s && s.peakRequest !== null ? `, peak request ${s.peakRequest} B` : ""
         if (s) out.push(`last stats: in use ${s.inUse} B, free ${s.free} B, peak ${s.peak} B, largest free ${s.largestFree} B, ${s.allocs} allocs, ${s.frees} frees, ${s.failures} failures${peakReq}`)
+        // "in use" counts what the allocator holds; with no live block that is a layer's hold, not a leak.
+        if (s && live.length === 0 && s.inUse > 0)
+            out.push(`  in use with no live block: ${s.inUse} B still held below the logger (with --debug full: freed blocks in the debug layer's quarantine, not leaks)`)
         const d = this.decoder
         out.push(...this.lifeLines())
         // A measurement of THIS run's stream (its mix of kinds); the format's per-kind sizes are docs/protocol.md §8.
         out.push(`stream: ${this.lines} lines, this run's mean ${(this.wireBytes / Math.max(1, this.lines)).toFixed(1)} B/line on the wire ("> " and newline included; per kind: docs/protocol.md §8), ${d.gaps.length} gaps, ${d.anomalies.length} anomalies`)
         for (const a of d.anomalies) out.push(`  anomaly (line ${a.lineNo}): ${a.kind}: ${a.message}`)
         return out.join("\n")
+    }
+
+    /** A heap map of the stream's region with `blocks` live and the allocator's metadata drawn apart. */
+    private heapMap(blocks: MapBlock[]): string {
+        const h = this.decoder.header as NonNullable<StreamDecoder["header"]>
+        return renderHeapMap(h.base, h.size, blocks, 64, 4, metadataExtents(heapMetadata(h.allocator, h.base, h.size), blocks))
     }
 
     /** Summary lines for resizes, OOM hook calls, check failures and the leak report (only those that occurred). */
@@ -103,8 +118,8 @@ export class HeapViewer {
         const leaks = d.leakReport
         if (leaks) {
             const bytes = leaks.entries.reduce((n, e) => n + e.size, 0)
-            out.push(`leak report (line ${leaks.lineNo}): ${leaks.entries.length} live blocks, ${bytes} B`)
-            for (const k of leaks.byKind) out.push(`  ${k.kind}: ${k.blocks} blocks, ${k.bytes} B`)
+            out.push(`leak report (line ${leaks.lineNo}): ${plural(leaks.entries.length, "live block")}, ${bytes} B`)
+            for (const k of leaks.byKind) out.push(`  ${k.kind}: ${plural(k.blocks, "block")}, ${k.bytes} B`)
         }
         return out
     }

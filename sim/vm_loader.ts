@@ -33,13 +33,29 @@ export interface DevsVm {
 }
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..")
-const cliDir = path.join(root, "node_modules", "@devicescript", "cli")
 
-/** The VM factory, evaluated from the CLI bundle (once per process). */
-let factory: (() => Promise<DevsVm>) | null = null
+/**
+ * The @devicescript/cli package a build and the VM use: the one installed in
+ * `projectDir` (a consumer's project, where bareheap is a dependency and the
+ * CLI a peer), else bareheap's own (this repository).
+ */
+export function devsCliDir(projectDir: string = process.cwd()): string {
+    for (const from of [projectDir, root]) {
+        try {
+            return path.dirname(createRequire(path.join(from, "package.json")).resolve("@devicescript/cli/package.json"))
+        } catch {
+            // not installed there; try the next place
+        }
+    }
+    throw new Error(`@devicescript/cli is not installed in ${projectDir}: npm install --save-dev @devicescript/cli@2.16.4`)
+}
 
-function vmFactory(): () => Promise<DevsVm> {
-    if (factory) return factory
+/** The VM factory of each CLI, evaluated from its bundle (once per process). */
+const factories = new Map<string, () => Promise<DevsVm>>()
+
+function vmFactory(cliDir: string): () => Promise<DevsVm> {
+    const known = factories.get(cliDir)
+    if (known) return known
     const bundle = readFileSync(path.join(cliDir, "built", "devicescript-cli.cjs"), "utf8")
     const a = bundle.indexOf(START)
     const b = bundle.indexOf(END, a)
@@ -48,24 +64,38 @@ function vmFactory(): () => Promise<DevsVm> {
     const req = createRequire(path.join(cliDir, "built", "devicescript-cli.cjs"))
     // The slice is `var require_devicescript_vm = __commonJS({ "<path>"(exports, module2) { … } })`.
     const body = `const __commonJS = (o) => () => { const m = { exports: {} }; o[Object.keys(o)[0]](m.exports, m); return m.exports };\n${slice}\nreturn require_devicescript_vm();`
-    const make = new Function("require", "__filename", "__dirname", "process", body)
-    factory = make(req, path.join(cliDir, "built", "devicescript-cli.cjs"), path.join(cliDir, "built"), process) as () => Promise<DevsVm>
+    // The VM's own console.log ("PANIC 60005", emscripten's prints) goes to stderr:
+    // stdout carries only the program's console lines.
+    const vmConsole = { ...console, log: (...a: unknown[]) => console.error(...a) }
+    const make = new Function("require", "__filename", "__dirname", "process", "console", body)
+    const factory = make(req, path.join(cliDir, "built", "devicescript-cli.cjs"), path.join(cliDir, "built"), process, vmConsole) as () => Promise<DevsVm>
+    factories.set(cliDir, factory)
     return factory
+}
+
+export interface BuildOptions {
+    /** The DeviceScript project (holds devsconfig.json; the build lands in its .devicescript/bin). Default: this repository. */
+    projectDir?: string
+    /** Compiler flags (devs build -F): "testHarness" adds a ds.restart() after the program's top level. */
+    flags?: string[]
 }
 
 /**
  * Compiles a DeviceScript entry file with `devs build` and returns its
  * bytecode. devs always writes .devicescript/bin/bytecode.devs, so builds
- * must not run in parallel in one checkout.
+ * must not run in parallel in one project.
  */
-export function buildBytecode(entry: string): Uint8Array {
+export function buildBytecode(entry: string, opts: BuildOptions = {}): Uint8Array {
+    const projectDir = opts.projectDir ?? root
+    const cliDir = devsCliDir(projectDir)
+    const flags = (opts.flags ?? []).flatMap(f => ["-F", f])
     try {
-        execFileSync(process.execPath, [path.join(cliDir, "devicescript"), "--no-colors", "build", entry], { cwd: root, encoding: "utf8", stdio: "pipe" })
+        execFileSync(process.execPath, [path.join(cliDir, "devicescript"), "--no-colors", "build", entry, ...flags], { cwd: projectDir, encoding: "utf8", stdio: "pipe" })
     } catch (e) {
         const err = e as { stdout?: string; stderr?: string }
         throw new Error(`devs build ${entry} failed:\n${err.stdout ?? ""}${err.stderr ?? ""}`)
     }
-    return readFileSync(path.join(root, ".devicescript", "bin", "bytecode.devs"))
+    return readFileSync(path.join(projectDir, ".devicescript", "bin", "bytecode.devs"))
 }
 
 export interface VmRun {
@@ -84,23 +114,34 @@ export interface VmOptions {
     gcStress?: boolean
     /** Called for every console line as it arrives. */
     onLine?: (line: string) => void
+    /** Called for every other dmesg line (runtime messages: exceptions, restarts). */
+    onDmesg?: (line: string) => void
     /** Stop when this returns true for a console line (the line is still recorded). */
     stopWhen?: (line: string) => boolean
     /** Give up after this many ms (default 60,000). */
     timeoutMs?: number
+    /** The DeviceScript CLI whose VM runs the program (default: devsCliDir()). */
+    cliDir?: string
+    /** The VM's device id, 16 hex digits (ds.deviceIdentifier("self")); default "12abdd2289421234". */
+    deviceId?: string
 }
+
+/** How a run in the VM ended. */
+export type VmEnd = { how: "stopped" } | { how: "panic"; code: number } | { how: "timeout" } | { how: "refused"; code: number }
 
 /**
  * Runs bytecode in a fresh VM until `stopWhen` matches, the program panics
- * or restarts, or the timeout passes (then it rejects).
+ * or restarts (panic code 0), the timeout passes, or the VM refuses the
+ * bytecode; resolves with the lines and how it ended (never rejects on the
+ * program's account).
  */
-export async function runInVm(bytecode: Uint8Array, opts: VmOptions = {}): Promise<VmRun> {
-    const inst = await vmFactory()()
+export async function runVm(bytecode: Uint8Array, opts: VmOptions = {}): Promise<VmRun & { end: VmEnd }> {
+    const inst = await vmFactory(opts.cliDir ?? devsCliDir())()
     const run: VmRun = { lines: [], dmesg: [], panic: null, ms: 0 }
     const t0 = Date.now()
-    return new Promise<VmRun>((resolve, reject) => {
+    return new Promise(resolve => {
         let done = false
-        const finish = (err?: Error) => {
+        const finish = (end: VmEnd) => {
             if (done) return
             done = true
             clearTimeout(timer)
@@ -108,30 +149,46 @@ export async function runInVm(bytecode: Uint8Array, opts: VmOptions = {}): Promi
             // finish() runs inside the VM's step (a dmesg or panic callback);
             // the step re-arms its timer when it returns, so stop after it.
             setTimeout(() => inst.devsStop(), 0)
-            if (err) reject(err)
-            else resolve(run)
+            resolve({ ...run, end })
         }
-        const timer = setTimeout(() => finish(new Error(`VM run timed out after ${opts.timeoutMs ?? 60000} ms; last lines:\n${run.lines.slice(-5).join("\n")}`)), opts.timeoutMs ?? 60000)
+        const timer = setTimeout(() => finish({ how: "timeout" }), opts.timeoutMs ?? 60000)
         inst.sendPacket = () => {}
         inst.flashLoad = null
         inst.flashSave = null
         inst.dmesg = (s: string) => {
+            if (done) return
             if (s.startsWith("> ")) {
                 const line = s.slice(2)
                 run.lines.push(line)
                 opts.onLine?.(line)
-                if (opts.stopWhen?.(line)) finish()
-            } else run.dmesg.push(s)
+                if (opts.stopWhen?.(line)) finish({ how: "stopped" })
+            } else {
+                run.dmesg.push(s)
+                opts.onDmesg?.(s)
+            }
         }
         inst.panicHandler = (code: number) => {
             run.panic = code
-            finish(code === 0 ? undefined : new Error(`VM panic ${code}; last lines:\n${[...run.dmesg.slice(-5), ...run.lines.slice(-5)].join("\n")}`))
+            finish({ how: "panic", code })
         }
         inst.devsStop()
         inst.devsGcStress(!!opts.gcStress)
-        inst.devsSetDeviceId("12abdd2289421234")
+        inst.devsSetDeviceId(opts.deviceId ?? "12abdd2289421234")
         inst.devsStart()
         const r = inst.devsDeploy(bytecode)
-        if (r) finish(new Error(`VM refused the bytecode (deploy error ${r})`))
+        if (r) finish({ how: "refused", code: r })
     })
+}
+
+/**
+ * runVm for tests and benchmarks that expect `stopWhen` to match: rejects on
+ * a panic (other than a restart), a timeout or refused bytecode.
+ */
+export async function runInVm(bytecode: Uint8Array, opts: VmOptions = {}): Promise<VmRun> {
+    const r = await runVm(bytecode, opts)
+    const last = () => [...r.dmesg.slice(-5), ...r.lines.slice(-5)].join("\n")
+    if (r.end.how === "timeout") throw new Error(`VM run timed out after ${opts.timeoutMs ?? 60000} ms; last lines:\n${r.lines.slice(-5).join("\n")}`)
+    if (r.end.how === "refused") throw new Error(`VM refused the bytecode (deploy error ${r.end.code})`)
+    if (r.end.how === "panic" && r.end.code !== 0) throw new Error(`VM panic ${r.end.code}; last lines:\n${last()}`)
+    return r
 }

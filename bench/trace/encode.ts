@@ -160,10 +160,35 @@ export function traceDir(): string {
 const parsed: Record<string, Trace> = {}
 
 /** The parsed trace `name` (e.g. "amptjp-bal"), read once and cached. Throws TraceError on a bad file. */
+/** Traces from elsewhere (`npm run bench -- --traces DIR`): name → file. */
+const extraFiles: Record<string, string> = {}
+
+/**
+ * Makes every .rep file of `dir` readable by its base name, before the
+ * built-in folder (a name both have means the file in `dir`). Returns the
+ * names, sorted; throws a clear error for a missing folder or one without
+ * .rep files.
+ */
+export function useTraceDir(dir: string): string[] {
+    let entries: string[]
+    try {
+        entries = fs.readdirSync(dir)
+    } catch (e) {
+        throw new Error("cannot read the trace folder " + JSON.stringify(dir) + ": " + (e as Error).message)
+    }
+    const names = entries.filter(f => f.endsWith(".rep")).map(f => f.slice(0, -4)).sort()
+    if (names.length === 0) throw new Error("no .rep files in " + JSON.stringify(dir))
+    for (const n of names) {
+        extraFiles[n] = path.join(dir, n + ".rep")
+        delete parsed[n]
+    }
+    return names
+}
+
 export function readTrace(name: string): Trace {
     const hit = parsed[name]
     if (hit) return hit
-    const file = path.join(traceDir(), name + ".rep")
+    const file = extraFiles[name] ?? path.join(traceDir(), name + ".rep")
     if (!fs.existsSync(file)) throw new Error("no trace " + JSON.stringify(name) + " (" + file + "); known: " + TRACE_NAMES.join(", "))
     const t = parseTrace(name, fs.readFileSync(file, "utf8"))
     parsed[name] = t

@@ -1,15 +1,22 @@
 /**
  * firmware.ts — the firmware's main job, shared by src/main.ts (a board or the
  * DeviceScript VM) and sim/run.ts (the host simulator): take the board's
- * static region, build the heap on it, install it as the global allocator
- * behind the logging wrapper, run the demo workload and report statistics.
+ * static region, build the heap on it, put the demo's OOM hook over it and
+ * the logging wrapper over that, install it as the global allocator, run the
+ * demo workload (demo.ts) and report statistics:
+ *
+ *     Logging → OomHook(demoOomHook) → makeHeap(region): [Tracking →] [Debug →] allocator
+ *
+ * The hook sits below the logger, so the stream shows the hook's call (~O)
+ * and the retried request's success, not the inner failure.
  *
  * The caller builds the heap (`makeHeap`), so the device build links only the
  * allocator it uses: DeviceScript refuses a program with 64 KB or more of
  * function bytecode, and every allocator and debug layer costs several KB.
  */
 import { Board } from "../../boards/board"
-import { runDemo } from "./demo"
+import { demoOomHook, runDemo } from "./demo"
+import { OomHookAllocator } from "../layers/oom_hook"
 import { HeapAllocator, setGlobalAllocator } from "../api/global_alloc"
 import { LoggingAllocator } from "../layers/logging"
 import { StaticRegion } from "../core/region"
@@ -35,18 +42,20 @@ export interface FirmwareOptions {
  *
  * ```ts
  * const heap = await runFirmware(PICO, region => new BuddyAllocator(region), {})
- * heap.stats().liveBlocks === 0 // the demo frees everything it allocates
+ * heap.stats().liveBlocks === 1 // the demo's deliberate leak: a config string
  * ```
  */
 export async function runFirmware(board: Board, makeHeap: HeapFactory, options: FirmwareOptions): Promise<LoggingAllocator> {
     const region = StaticRegion.forBoard(board)
-    const heap = new LoggingAllocator(makeHeap(region), board.id, {
+    const hooked = new OomHookAllocator(makeHeap(region), demoOomHook)
+    const heap = new LoggingAllocator(hooked, board.id, {
         emit: options.emit,
         statsEvery: options.statsEvery === undefined ? 16 : options.statsEvery,
     })
+    hooked.setEvents(heap)
     if (options.onStart) options.onStart(heap)
     setGlobalAllocator(heap)
-    await runDemo(region, name => {
+    await runDemo(heap, region, name => {
         heap.emitStats()
         heap.phase(name)
     })

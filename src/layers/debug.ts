@@ -265,6 +265,11 @@ export class DebugAllocator implements HeapAllocator {
         return this.qCount
     }
 
+    /** Bytes the quarantine holds (inner block sizes; counted in stats().inUse). */
+    quarantinedBytes(): number {
+        return this.qBytes
+    }
+
     alloc(layout: Layout): number {
         if (this.level === DebugLevel.Off) return this.inner.alloc(layout)
         return this.allocate(layout, false)

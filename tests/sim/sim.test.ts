@@ -26,12 +26,13 @@ describe("npm start (sim/run.ts)", () => {
         expect(events).toBeGreaterThan(120)
         expect(decoder.header.board).toBe("pico")
         expect(decoder.header.allocator).toBe("buddy")
-        expect(decoder.blocks()).toHaveLength(0)
+        expect(decoder.blocks()).toHaveLength(1) // the demo's leaked config string
         expect(decoder.anomalies).toHaveLength(0)
         expect(r.stdout).toContain("Raspberry Pi Pico (RP2040) memory map")
         expect(r.stdout).toContain("└ heap 0x20020000–0x20027fff")
-        expect(r.stdout).toMatch(/heap at the peak of phase "fragment": 48 live blocks, 1152 B requested/)
-        expect(r.stdout).toMatch(/heap at the peak of phase "coalesce": 24 live blocks/)
+        expect(r.stdout).toMatch(/heap at the peak of phase "burst": \d+ live blocks, \d+ B requested/)
+        expect(r.stdout).toMatch(/heap at the peak of phase "coalesce": 2 live blocks/)
+        expect(r.stdout).toMatch(/OOM hook: 2 calls for 2 requests, 1 recovered/)
     })
 
     test("the README's sample stream is what npm start prints", () => {
@@ -55,7 +56,7 @@ describe("npm start (sim/run.ts)", () => {
         expect(r.stdout).toMatch(/0 gaps, 0 anomalies/)
     })
 
-    test("--debug full --track: the demo runs under both layers, scans clean and reports no leaks", () => {
+    test("--debug full --track: the demo runs under both layers, scans clean and reports its one leak", () => {
         const r = start(["--allocator", "tlsf", "--debug", "full", "--track"])
         expect(r.status, r.stderr).toBe(0)
         const decoder = new StreamDecoder()
@@ -64,10 +65,10 @@ describe("npm start (sim/run.ts)", () => {
         })
         expect(decoder.header.allocator).toBe("tlsf")
         expect(decoder.anomalies).toHaveLength(0)
-        expect(decoder.blocks()).toHaveLength(0)
+        expect(decoder.blocks()).toHaveLength(1)
         expect(r.stdout).toContain("debug (full): 0 new check failures found by the final scan, 0 recorded in all")
-        expect(r.stdout).toMatch(/leak report \(tracking\):\n0 live blocks, 0 bytes/)
-        expect(r.stdout).toMatch(/min ever free \d+ B, largest request 1024 B/)
+        expect(r.stdout).toMatch(/leak report \(tracking\):\n1 live block, 20 bytes: string 1 \(20 B\)/)
+        expect(r.stdout).toMatch(/min ever free \d+ B, largest request 8192 B/)
     })
 
     test.each(["buddy", "bump", "tlsf", "pool"])("--debug light --allocator %s decodes with no anomalies", allocator => {
@@ -124,7 +125,7 @@ describe("npm run view (sim/view.ts): the viewer over a captured log", () => {
         const r = view([], serial)
         expect(r.status, r.stderr).toBe(0)
         expect(r.stdout).toContain("Raspberry Pi Pico W (RP2040) memory map")
-        expect(r.stdout).toMatch(/heap at the peak of phase "vec": 1 live blocks, 1024 B requested/)
+        expect(r.stdout).toMatch(/heap at the peak of phase "readings": 1 live block, 8192 B requested/)
         expect(r.stdout).toMatch(/0 gaps, 0 anomalies/)
     })
 
@@ -171,7 +172,7 @@ describe("the viewer's summary (sim/viewer.ts)", () => {
         expect(text).toContain("resizes: 1 grow in place, 0 grow moved, 0 shrink in place, 1 shrink moved, 0 same size")
         expect(text).toContain("OOM hook: 3 calls for 2 requests, 1 recovered")
         expect(text).toContain("debug checks failed: 1")
-        expect(text).toContain("leak report (line 13): 2 live blocks, 76 B\n  box: 1 blocks, 12 B\n  vec: 1 blocks, 64 B")
+        expect(text).toContain("leak report (line 13): 2 live blocks, 76 B\n  box: 1 block, 12 B\n  vec: 1 block, 64 B")
         expect(text).toContain("peak request 36864 B")
         expect(text).toMatch(/anomaly \(line 12\): check-failed: .*write-after-free \(code 9\) at 0x20020400/)
     })
@@ -182,5 +183,35 @@ describe("the viewer's summary (sim/viewer.ts)", () => {
         const text = viewer.render()
         expect(text).not.toMatch(/resizes:|OOM hook:|debug checks failed|leak report|peak request/)
         expect(text).toContain("last stats: in use 64 B")
+    })
+})
+
+describe("option errors are bareheap's own (cli/args.ts)", () => {
+    test.each([
+        [["--stats-every", "-1"], '--stats-every must be a whole number ≥ 0, not "-1"'],
+        [["--boad", "pico"], 'unknown option "--boad"'],
+        [["--board"], "option --board needs a value"],
+        [["--track=yes"], 'option --track takes no value, got "yes"'],
+        [["pico"], 'unexpected argument "pico" (this command takes options only)'],
+    ])("start %j", (args, message) => {
+        const r = start(args)
+        expect(r.status).toBe(2)
+        expect(r.stderr).toContain(`error: ${message}`)
+        expect(r.stderr).not.toMatch(/ambiguous|ERR_PARSE_ARGS/)
+    })
+
+    test("npm start --board x (the -- forgotten): a hint about --", () => {
+        const r = spawnSync("npm", ["start", "--silent", "--board", "esp32s2"], { encoding: "utf8", timeout: 60_000 })
+        expect(r.status).toBe(2)
+        expect(r.stderr).toContain("npm took --board for itself (the `--` before the options is missing)")
+        expect(r.stderr).toContain("npm start -- --board")
+    })
+
+    test("every verb has --help", () => {
+        for (const verb of ["start", "vm", "view"]) {
+            const r = spawnSync("node", ["bin/bareheap.mjs", verb, "--help"], { encoding: "utf8" })
+            expect(r.status, verb).toBe(0)
+            expect(r.stdout, verb).toMatch(new RegExp(`^Usage: bareheap ${verb}`))
+        }
     })
 })
