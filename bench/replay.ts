@@ -90,6 +90,31 @@ export class ReplayOptions {
     stopOnFailure = false
     /** Alignment of every request (malloc-lab uses 8). */
     align = 8
+    /**
+     * Working buffers to reuse instead of allocating new ones (null: allocate). In the VM, a
+     * program that replays dozens of times fragments the 64 KiB GC heap with the 4 KiB shadow
+     * maps until one no longer fits; one ReplayScratch kept across its replays avoids that.
+     * Replays sharing a scratch must not run at the same time.
+     */
+    scratch: ReplayScratch = null
+}
+
+/** Slot-table and shadow-map Buffers kept between replays (ReplayOptions.scratch). */
+export class ReplayScratch {
+    table: ds.Buffer[] = []
+    shadow: ds.Buffer[] = []
+}
+
+/** Buffer i of `kept` zeroed if it holds ≥ n bytes, else a new one stored there. */
+function scratchBuffer(kept: ds.Buffer[], i: number, n: number): ds.Buffer {
+    if (i < kept.length && kept[i].length >= n) {
+        kept[i].fillAt(0, n, 0)
+        return kept[i]
+    }
+    const b = ds.Buffer.alloc(n)
+    if (i < kept.length) kept[i] = b
+    else kept.push(b)
+    return b
 }
 
 /** What a replay did. */
@@ -110,9 +135,14 @@ export class ReplayResult {
     skipped = 0
 }
 
-/** Thrown for a correctness failure: `op` is the op index, the message names op, slot and what broke. */
+/**
+ * Thrown for a correctness failure: `op` is the op index, the message names op, slot and what broke.
+ * `code` says what broke, for graders: "overlap", "misaligned", "out-of-region", "clobbered" (a
+ * payload byte changed; `addr` is its address, `slot` the block's), "allocator-error" (the
+ * allocator threw) or "encoding" (a bad trace).
+ */
 export class ReplayError extends Error {
-    constructor(public op: number, message: string) {
+    constructor(public op: number, message: string, public code?: string, public slot?: number, public addr?: number) {
         super(message)
         this.name = "ReplayError"
     }
@@ -208,7 +238,7 @@ class Replayer {
         this.end = r.base + r.size
         for (let s = 0; s < trace.slots; s += SLOT_CHUNK) {
             const n = trace.slots - s < SLOT_CHUNK ? trace.slots - s : SLOT_CHUNK
-            this.table.push(ds.Buffer.alloc(n * SLOT_BYTES))
+            this.table.push(opts.scratch === null ? ds.Buffer.alloc(n * SLOT_BYTES) : scratchBuffer(opts.scratch.table, this.table.length, n * SLOT_BYTES))
         }
         let g = 1
         while (g < opts.align && g < 8) {
@@ -216,7 +246,10 @@ class Replayer {
             this.gshift++
         }
         const granules = (r.size + g - 1) >> this.gshift
-        for (let s = 0; s < granules; s += SHADOW_CHUNK) this.shadow.push(ds.Buffer.alloc(granules - s < SHADOW_CHUNK ? granules - s : SHADOW_CHUNK))
+        for (let s = 0; s < granules; s += SHADOW_CHUNK) {
+            const n = granules - s < SHADOW_CHUNK ? granules - s : SHADOW_CHUNK
+            this.shadow.push(opts.scratch === null ? ds.Buffer.alloc(n) : scratchBuffer(opts.scratch.shadow, this.shadow.length, n))
+        }
     }
 
     /** "op 12 (f slot 3)": how messages name an op. */
@@ -271,15 +304,15 @@ class Replayer {
     accept(i: number, kind: number, slot: number, p: number, size: number): void {
         const n = size > 0 ? size : 1
         if ((p & (this.opts.align - 1)) !== 0)
-            throw new ReplayError(i, this.who(i, kind, slot) + ": " + ptrText(p) + " (" + size + " bytes) is not aligned to " + this.opts.align)
+            throw new ReplayError(i, this.who(i, kind, slot) + ": " + ptrText(p) + " (" + size + " bytes) is not aligned to " + this.opts.align, "misaligned", slot, p)
         if (p < this.base || p + n > this.end)
-            throw new ReplayError(i, this.who(i, kind, slot) + ": " + ptrText(p) + " (" + size + " bytes) is outside the region " + ptrText(this.base) + ".." + ptrText(this.end))
+            throw new ReplayError(i, this.who(i, kind, slot) + ": " + ptrText(p) + " (" + size + " bytes) is outside the region " + ptrText(this.base) + ".." + ptrText(this.end), "out-of-region", slot, p)
         const g0 = (p - this.base) >> this.gshift
         const g1 = (p - this.base + n - 1) >> this.gshift
         if (this.shadowAt(g0) !== 0 || this.shadowAt(g1) !== 0) {
             const at = this.shadowAt(g0) !== 0 ? p : p + n - 1
             const other = this.ownerOf(at)
-            throw new ReplayError(i, this.who(i, kind, slot) + ": block " + ptrText(p) + " (" + size + " bytes) overlaps live block " + (other < 0 ? "?" : "of slot " + other + " at " + ptrText(this.ptrOf(other)) + " (" + this.sizeOf(other) + " bytes)") + " at " + ptrText(at))
+            throw new ReplayError(i, this.who(i, kind, slot) + ": block " + ptrText(p) + " (" + size + " bytes) overlaps live block " + (other < 0 ? "?" : "of slot " + other + " at " + ptrText(this.ptrOf(other)) + " (" + this.sizeOf(other) + " bytes)") + " at " + ptrText(at), "overlap", slot, at)
         }
         this.mark(p, size, 1)
     }
@@ -290,7 +323,7 @@ class Replayer {
         if (sampleOk(this.buf, off, tag, size, limit)) return
         const bad = firstBad(this.buf, off, tag, size, limit)
         const got = bad < 0 ? -1 : this.buf.getAt(off + bad, "u8")
-        throw new ReplayError(i, this.who(i, kind, slot) + ": " + what + " block " + ptrText(p) + " (" + size + " bytes): byte " + bad + " (" + ptrText(p + bad) + ") is 0x" + hex(got) + ", expected 0x" + hex(expectedByte(tag, size, bad)))
+        throw new ReplayError(i, this.who(i, kind, slot) + ": " + what + " block " + ptrText(p) + " (" + size + " bytes): byte " + bad + " (" + ptrText(p + bad) + ") is 0x" + hex(got) + ", expected 0x" + hex(expectedByte(tag, size, bad)), "clobbered", slot, p + bad)
     }
 
     fail(i: number): boolean {
@@ -311,7 +344,7 @@ class Replayer {
         const verify = this.opts.verify
         res.ops++
         if (kind === OP_ALLOC) {
-            if (this.ptrOf(slot) !== 0) throw new ReplayError(i, this.who(i, kind, slot) + ": slot is still live (a bad encoding)")
+            if (this.ptrOf(slot) !== 0) throw new ReplayError(i, this.who(i, kind, slot) + ": slot is still live (a bad encoding)", "encoding")
             res.allocs++
             let p = 0
             try {
@@ -348,7 +381,7 @@ class Replayer {
             this.live -= old
             return false
         }
-        if (kind !== OP_REALLOC) throw new ReplayError(i, "op " + i + ": unknown kind " + kind + " (a bad encoding)")
+        if (kind !== OP_REALLOC) throw new ReplayError(i, "op " + i + ": unknown kind " + kind + " (a bad encoding)", "encoding")
         res.reallocs++
         let q = 0
         try {
@@ -371,7 +404,7 @@ class Replayer {
 
     /** A HeapError from the allocator as a ReplayError naming the op; anything else unchanged. */
     wrap(i: number, kind: number, slot: number, e: any): any {
-        if (e instanceof HeapError) return new ReplayError(i, this.who(i, kind, slot) + ": the allocator threw " + e.message)
+        if (e instanceof HeapError) return new ReplayError(i, this.who(i, kind, slot) + ": the allocator threw " + e.message, "allocator-error", slot, e.ptr)
         return e
     }
 }

@@ -19,6 +19,8 @@
  *                MCU traces replayed on the pico's region;
  *   stream       bytes per event line on the wire for the MCU traces and the
  *                event rate a 115200-baud UART sustains (stream.ts);
+ *   locality     32-byte lines and 4 KiB pages the allocator touches per op,
+ *                mean distance between consecutive blocks (locality.ts);
  *   score        the CS:APP driver's (mdriver.c): 100 × (0.6 × mean
  *                utilization + 0.4 × min(1, throughput / 600 Kops/s)), the
  *                mean over the traces scored and the throughput their total
@@ -54,6 +56,7 @@ import { Footprint, failureSizes, failuresAt, footprint } from "./footprint"
 import { geoMean, speedRegion, SpeedRow, speedTable } from "./host_speed"
 import { BENCH_KINDS, THING } from "./kinds"
 import { replay, ReplayError, ReplayOptions } from "./replay"
+import { localityTable } from "./locality"
 import { streamCost, StreamCost } from "./stream"
 import { formatVmSpeed, runVmSpeed, VmSpeedResult } from "./vm_speed"
 import { groupedBars, quantile, quantileChart } from "./svg"
@@ -339,6 +342,7 @@ async function main(): Promise<void> {
     md.push("### CS:APP score", "", `The CS:APP driver's rule over ${scored.length} traces (${custom !== null ? "every trace of " + args.traces : "its default list: the 11 -bal traces"}).`, "", ...scores(scored, h), "")
     if (vm !== null) md.push("## DeviceScript VM (bench/vm_speed.ts)", "", formatVmSpeed(vm), "")
     md.push("## Event stream", "", ...streamTable(stream), "")
+    if (mcu.length > 0) md.push("## Locality (bench/locality.ts: lines / pages per op / mean distance)", "", ...(await localityTable(mcu, ALLOCATOR_KINDS, mcuTrace)), "")
     md.push("## Plots", "", "![utilization](utilization.svg)", "", "![per-op cost](op-cost.svg)", "")
     const text = md.join("\n") + "\n"
     console.log(text)

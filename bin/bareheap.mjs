@@ -19,6 +19,8 @@ const { bareheap } = await import("../cli/bareheap.ts")
 try {
     process.exitCode = await bareheap(process.argv.slice(2))
 } catch (e) {
-    process.stderr.write(`bareheap: ${e instanceof Error ? e.message : String(e)}\n`)
+    // An unexpected error may quote input (a file's content, a stream's line): escape it like every message.
+    const { escapeText } = await import("../sim/escape.ts")
+    process.stderr.write(`bareheap: ${escapeText(e instanceof Error ? e.message : String(e), 2000)}\n`)
     process.exitCode = 1
 }

@@ -16,6 +16,8 @@
  *   - heap.region names a data-RAM region ("sram") and [heap.base, heap.base +
  *     heap.size) lies inside it;
  *   - heap.base is aligned to MAX_ALIGN;
+ *   - stack, when stated: stack.region names a region of kind "sram" that
+ *     holds [stack.base, stack.base + stack.size) when base is known; size > 0;
  *   - heap.size ≤ the platform's largest Buffer (57,343 bytes: below DEVS_MAX_ALLOC, unless the board
  *     is host-only and says so) and heap.size + RUNTIME_RESERVE ≤ programHeap.
  */
@@ -44,6 +46,21 @@ export interface HeapPlacement {
     why: string
 }
 
+/**
+ * The C stack the firmware's main code runs on (DeviceScript's VM and the
+ * allocator calls run inside it), for lab 1's "stack vs heap" picture.
+ */
+export interface StackPlacement {
+    /** Name of the MemoryRegion that holds it. */
+    region: string
+    /** Lowest address of the stack, or null when the RTOS chooses it at run time. */
+    base: number | null
+    /** Bytes reserved for it. */
+    size: number
+    /** Where the numbers come from (SDK linker script, Kconfig default). */
+    source: string
+}
+
 export interface Board {
     /** bareheap's id, used by `npm start -- --board <id>`. */
     id: string
@@ -60,6 +77,8 @@ export interface Board {
     /** The chip's memory map, in address order. */
     memory: MemoryRegion[]
     heap: HeapPlacement
+    /** The main C stack (absent on the host-only board). */
+    stack?: StackPlacement
     /**
      * Host-only boards (simulation of large regions for trace replay) may set a
      * larger region limit than a DeviceScript Buffer allows; real boards must not.

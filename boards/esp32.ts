@@ -55,4 +55,10 @@ export const ESP32: Board = {
         size: 32768,
         why: "64 KiB program heap − 24 KiB RUNTIME_RESERVE = 40 KiB; a 32 KiB region leaves 8 KiB of slack for the firmware's objects",
     },
+    stack: {
+        region: "SRAM2 (DRAM)",
+        base: null,
+        size: 3584,
+        source: "ESP-IDF: app_main runs in the main task, whose stack (CONFIG_ESP_MAIN_TASK_STACK_SIZE, default 3584 bytes, esp_system Kconfig) FreeRTOS allocates from internal DRAM at start-up, so its address is chosen at run time",
+    },
 }

@@ -51,4 +51,10 @@ export const ESP32S2: Board = {
         size: 16384,
         why: "40 KiB program heap (JD_GC_KB 40 on the S2) − 24 KiB RUNTIME_RESERVE = 16 KiB: the region takes exactly that",
     },
+    stack: {
+        region: "SRAM1 (DRAM)",
+        base: null,
+        size: 3584,
+        source: "ESP-IDF: app_main runs in the main task, whose stack (CONFIG_ESP_MAIN_TASK_STACK_SIZE, default 3584 bytes, esp_system Kconfig) FreeRTOS allocates from internal DRAM at start-up, so its address is chosen at run time",
+    },
 }

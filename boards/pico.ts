@@ -49,4 +49,10 @@ export const PICO: Board = {
         size: 32768,
         why: "64 KiB program heap − 24 KiB RUNTIME_RESERVE = 40 KiB; a 32 KiB region leaves 8 KiB of slack for the firmware's objects",
     },
+    stack: {
+        region: "SRAM5",
+        base: 0x20041800,
+        size: 2048,
+        source: "pico-sdk memmap_default.ld: core 0's stack ends at the top of SCRATCH_Y (SRAM5, __StackTop = 0x20042000) and takes PICO_STACK_SIZE (default 0x800); core 1's is in SCRATCH_X (SRAM4)",
+    },
 }

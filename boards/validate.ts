@@ -18,6 +18,9 @@
  *   - heap.region names a region of kind "sram" that contains
  *     [heap.base, heap.base + heap.size); heap.base > 0 is aligned to MAX_ALIGN;
  *     heap.size is a whole number > 0; heap.why is not empty;
+ *   - stack (optional): stack.region names an "sram" region holding
+ *     [stack.base, stack.base + stack.size) when base is not null; size > 0;
+ *     stack.source is not empty;
  *   - real boards: no maxRegion, heap.size ≤ MAX_DEVICE_REGION (one
  *     DeviceScript Buffer) and heap.size + RUNTIME_RESERVE ≤ programHeap;
  *   - host-only boards (hostOnly: true) must state maxRegion, a whole number
@@ -191,6 +194,18 @@ export function validateBoard(b: Board): Board {
     if (h.base < home.base || h.base + h.size > homeEnd)
         throw new BoardError(who + "heap.base/heap.size: " + ptrText(h.base) + ".." + ptrText(h.base + h.size) + ' is not inside region "' + home.name + '" (' + ptrText(home.base) + ".." + ptrText(homeEnd) + ")")
     if (!isNonEmptyText(h.why)) throw new BoardError(who + "heap.why must say why the region fits beside the runtime")
+
+    // stack: the main C stack, when stated.
+    const st = b.stack
+    if (st !== undefined) {
+        let sHome: MemoryRegion = null
+        for (let i = 0; i < b.memory.length; i++) if (b.memory[i].name === st.region) sHome = b.memory[i]
+        if (!sHome || sHome.kind !== "sram") throw new BoardError(who + 'stack.region "' + st.region + '" names no data-RAM ("sram") region in memory')
+        if (!isWhole(st.size) || st.size <= 0) throw new BoardError(who + "stack.size " + st.size + " must be a whole number of bytes > 0")
+        if (st.base !== null && (!isWhole(st.base) || st.base < sHome.base || st.base + st.size > sHome.base + sHome.size))
+            throw new BoardError(who + "stack.base/stack.size: " + addrText(st.base) + "+" + st.size + ' is not inside region "' + sHome.name + '"')
+        if (!isNonEmptyText(st.source)) throw new BoardError(who + "stack.source must cite where the numbers come from")
+    }
 
     if (hostOnly) {
         const mr = b.maxRegion

@@ -27,6 +27,10 @@ export const VERBS: Record<string, Verb> = {
     start: { summary: "run the firmware's main job in the host simulator (npm start)", load: () => import("../sim/run") },
     vm: { summary: "build a DeviceScript program and run it in the WASM VM, GC-stress off (npm run vm)", load: () => import("../sim/vm") },
     view: { summary: "decode a captured event stream (file or stdin) and draw the heap (npm run view)", load: () => import("../sim/view") },
+    grade: { summary: "grade an allocator class: contract, probes, random programs, traces, score (npm run grade)", load: () => import("./grade") },
+    lab: { summary: "list the lab exercises, or show one (npm run lab)", load: () => import("./lab") },
+    monitor: { summary: "watch a running board's heap live: serial port, DeviceScript devtools, a file or stdin (npm run monitor)", load: () => import("../sim/monitor") },
+    flash: { summary: "flash DeviceScript's firmware for a board (devs flash) and say how to deploy bareheap (npm run flash)", load: () => import("../sim/flash") },
 }
 
 export function usage(): string {

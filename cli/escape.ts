@@ -9,17 +9,14 @@
  *   quote("--bo\tard")                   prints  "--bo\tard"         (JSON string syntax, for names and values)
  *
  * Printable text, tabs included, passes through unchanged. O(length).
+ * showText is sim/escape.ts's escapeText (one implementation for every
+ * message and view); quote is for command-line names and values.
  */
+import { escapeText } from "../sim/escape"
 
-const UNSAFE = /[\x00-\x08\x0a-\x1f\x7f-\x9f\\]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
-
-/** `s` with every unsafe character written as \xNN, \uNNNN or \\. */
+/** `s` with every unsafe character escaped (sim/escape.ts escapeText, the one implementation), tabs kept. */
 export function showText(s: string): string {
-    return s.replace(UNSAFE, c => {
-        if (c === "\\") return "\\\\"
-        const n = c.charCodeAt(0)
-        return n <= 0xff ? "\\x" + n.toString(16).padStart(2, "0") : "\\u" + n.toString(16).padStart(4, "0")
-    })
+    return escapeText(s, Infinity, true)
 }
 
 /** `s` in double quotes with JSON escapes (for names and values in error messages). */

@@ -40,12 +40,39 @@
  * (unknown frees, layout mismatches, overlaps with stale blocks, ~S live
  * counts). A new ~H line restarts the stream and the model.
  *
- * Cost: O(fields) per line to parse; O(log n) to find a block and O(n) to
- * insert/remove it in the sorted array (n = live blocks, a few thousand at most).
+ * Model layout: `tree`, a B+ tree (sorted-btree) of pairwise disjoint live
+ * blocks keyed by address, and `extra`, the live blocks that overlap a block
+ * of the tree (each one an `overlap` anomaly; none in a correct heap), at
+ * most MAX_OVERLAPPING. A pointer is in at most one of them.
+ *
+ * Cost: O(fields) per line to parse; O(log n) to find, insert or remove a
+ * block (n = live blocks), plus O(|extra|) ≤ MAX_OVERLAPPING only while
+ * overlapping blocks are live, plus O(k) for k blocks a new block overlaps:
+ * time linear in the stream. Memory: O(live blocks) for the model (at most
+ * MAX_LIVE_BLOCKS; beyond, the model is dropped and goes on unsynced) and a
+ * bounded history: at most HISTORY_LIMIT anomalies, gaps, phase marks, ~O, ~C
+ * and leak entries kept (the counts go on: anomalyCount, gapCount, …), and
+ * at most MAX_FREED remembered freed pointers for double-free detection.
  * Host-only: may use any Node/TypeScript feature.
  */
+import * as btree from "sorted-btree"
 import { heapErrorName } from "../src/core/errors"
 import { EventKind, MASK_ALL, MASK_MODEL, MAX_ID_LENGTH, MAX_PHASE_LENGTH, PROTOCOL_VERSION } from "../src/layers/logging"
+import { stripConsoleLine } from "./console_line"
+import { quote } from "./escape"
+
+// sorted-btree is CommonJS with `exports.default`: Node's ESM loader (tsx) wraps it once more than vitest does.
+type BTree<K, V> = btree.default<K, V>
+const BTree = ((btree as unknown as { default: { default?: typeof btree.default } }).default.default ?? btree.default) as typeof btree.default
+
+/** How many anomalies, gaps, phase marks, ~O, ~C and ~L entries are kept (the counts go on past it). */
+export const HISTORY_LIMIT = 1000
+/** Live blocks the model holds at most (a board's region of ≤ 57,343 B has fewer); past it the model restarts unsynced. */
+export const MAX_LIVE_BLOCKS = 1 << 18
+/** Overlapping live blocks kept beside the disjoint tree; past it a new overlap drops the older block. */
+export const MAX_OVERLAPPING = 256
+/** Freed pointers remembered for double-free detection (oldest forgotten first). */
+export const MAX_FREED = 1 << 16
 
 /** A stream error: the line at `lineNo` is not what the protocol allows there. */
 export class ProtocolError extends Error {
@@ -54,7 +81,8 @@ export class ProtocolError extends Error {
         readonly line: string,
         readonly expected: string,
     ) {
-        super(`line ${lineNo}: ${JSON.stringify(line)}: ${expected}`)
+        // The line is stream content: escaped and cut to QUOTE_CHARS (issue 9: a 1 MB line made a 2 MB message).
+        super(`line ${lineNo}: ${quote(line)}: ${expected}`)
         this.name = "ProtocolError"
     }
 }
@@ -192,6 +220,7 @@ export type AnomalyKind =
     | "misuse"
     | "check-failed"
     | "leak-mismatch"
+    | "model-limit"
 
 /** Something wrong with the heap the stream describes (not with the stream). */
 export interface Anomaly {
@@ -254,8 +283,11 @@ export interface LeakReport {
     seq: number
     lineNo: number
     entries: LeakEvent[]
-    /** Per kind, sorted by kind name. */
+    /** Per kind, sorted by kind name (over every entry). */
     byKind: LeakKind[]
+    /** Entries and their bytes, including those past HISTORY_LIMIT that `entries` does not keep. */
+    count: number
+    bytes: number
 }
 
 /** One phase marker seen since the last header. */
@@ -265,15 +297,11 @@ export interface PhaseMark {
     lineNo: number
 }
 
-// Matches ANSI CSI sequences (colours, erase) that `devs run` writes around lines.
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g
-
 /**
- * Removes what the transport adds around a console line: ANSI colour codes
+ * Removes what the transport adds around a console line: ANSI sequences
  * (devs run colours its output), a trailing "\r" (serial CRLF), the "WASM> "
- * prefix of `devs run` / the simulator and the "> " prefix the device's dmesg
- * gives console.log lines.
+ * prefix of `devs run` / the simulator and the "> " (or other level) prefix
+ * the device's dmesg gives console lines (sim/console_line.ts).
  *
  * ```ts
  * stripTransport("\x1b[36mWASM> \x1b[0m~A 2 40 c 4") === "~A 2 40 c 4"
@@ -281,15 +309,29 @@ const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g
  * ```
  */
 export function stripTransport(line: string): string {
-    let s = line.replace(ANSI, "")
-    if (s.endsWith("\n")) s = s.slice(0, -1)
-    if (s.endsWith("\r")) s = s.slice(0, -1)
-    if (s.startsWith("WASM> ")) s = s.slice(6)
-    if (s.startsWith("> ")) s = s.slice(2)
-    return s
+    return stripConsoleLine(line).text
 }
 
-const HEX = /^(0|[1-9a-f][0-9a-f]{0,12})$/
+/**
+ * The value of canonical lowercase hex (docs/protocol.md §3: "0", or 1-13
+ * digits without a leading zero), or -1 if `s` is not that. One pass over
+ * the characters: the decoder's hottest function (a regex test and parseInt
+ * cost twice as much).
+ */
+function canonicalHex(s: string): number {
+    const n = s.length
+    if (n === 0 || n > 13 || (n > 1 && s.charCodeAt(0) === 48)) return -1
+    let v = 0
+    for (let i = 0; i < n; i++) {
+        const c = s.charCodeAt(i)
+        if (c >= 48 && c <= 57) v = v * 16 + (c - 48)
+        else if (c >= 97 && c <= 102) v = v * 16 + (c - 87)
+        else return -1
+    }
+    return v
+}
+/** How many characters of one bad field a message quotes (the line itself is quoted too). */
+const FIELD_CHARS = 40
 const TWO_32 = 0x100000000
 const ID = new RegExp(`^[A-Za-z0-9._-]{1,${MAX_ID_LENGTH}}$`)
 const PHASE = new RegExp(`^[a-z0-9_-]{1,${MAX_PHASE_LENGTH}}$`)
@@ -364,14 +406,28 @@ function hexText(n: number): string {
 export class StreamDecoder {
     /** The current stream's header; null before the first ~H. */
     header: HeaderEvent | null = null
-    /** Heap anomalies found so far (kept across restarts). */
+    /** The first HISTORY_LIMIT heap anomalies found (kept across restarts); `anomalyCount` counts all. */
     readonly anomalies: Anomaly[] = []
-    /** Sequence gaps recorded with allowGaps (kept across restarts). */
+    /** Anomalies found, including those past HISTORY_LIMIT. */
+    anomalyCount = 0
+    /** The first HISTORY_LIMIT sequence gaps recorded with allowGaps (kept across restarts). */
     readonly gaps: Gap[] = []
+    /** Gaps recorded, and lines they lost, including those past HISTORY_LIMIT. */
+    gapCount = 0
+    linesLost = 0
+    /**
+     * Called for every anomaly and gap as it is found (also past HISTORY_LIMIT),
+     * and for every change of the model (a block added or removed, in order):
+     * a streaming view follows the heap without copying it.
+     */
+    onAnomaly: ((a: Anomaly) => void) | null = null
+    onGap: ((g: Gap) => void) | null = null
+    onChange: ((added: boolean, b: ShadowBlock) => void) | null = null
     /** The last ~S line of the current stream; null if none yet. */
     stats: StatsEvent | null = null
-    /** Phase markers of the current stream, in order. */
+    /** The first HISTORY_LIMIT phase markers of the current stream, in order; `phaseCount` counts all. */
     phases: PhaseMark[] = []
+    phaseCount = 0
     /** Protocol lines decoded, over all streams. */
     events = 0
     /** Non-protocol lines passed through (other console output). */
@@ -384,23 +440,22 @@ export class StreamDecoder {
     synced = true
     /** Successful reallocs of the current stream by class. */
     resizes: ResizeCounts = StreamDecoder.zeroResizes()
-    /** ~O lines of the current stream. */
+    /** The first HISTORY_LIMIT ~O lines of the current stream (counts.oomCalls counts all). */
     ooms: OomEvent[] = []
-    /** ~C lines of the current stream (each is also an anomaly). */
+    /** The first HISTORY_LIMIT ~C lines of the current stream (each is also an anomaly; counts.checkFailures counts all). */
     checks: CheckEvent[] = []
-    /** The current stream's last leak report (a run of consecutive ~L lines); null if none. */
+    /** The current stream's last leak report (a run of consecutive ~L lines); null if none. Its `entries` keep the first HISTORY_LIMIT. */
     leakReport: LeakReport | null = null
 
     private readonly allowGaps: boolean
     private lastSeq = -1
     private lineCounter = 0
-    /** Live block starts, ascending; `byPtr` holds their records. */
-    private ptrs: number[] = []
-    private byPtr = new Map<number, ShadowBlock>()
-    /** Pointers freed and not handed out again since: a second free is a double free. */
+    /** Live blocks that overlap no other block of the tree, by address. */
+    private tree: BTree<number, ShadowBlock> = new BTree<number, ShadowBlock>()
+    /** Live blocks that overlap a block of the tree (each was an overlap anomaly); ≤ MAX_OVERLAPPING. */
+    private extra: ShadowBlock[] = []
+    /** Pointers freed and not handed out again since: a second free is a double free. Insertion order = age. */
     private freed = new Set<number>()
-    /** Largest extent of any block added since the header: bounds the backward overlap scan. */
-    private maxExtent = 1
     /** The OOM request whose hook asked for a retry and whose outcome is not seen yet. */
     private pendingOom: OomEvent | null = null
     /** The type of the previous protocol line (a run of ~L lines is one leak report). */
@@ -439,14 +494,31 @@ export class StreamDecoder {
         return this.header !== null && (this.header.mask & MASK_MODEL) === MASK_MODEL
     }
 
-    /** The model's live blocks, sorted by address (copies). */
+    /** The model's live blocks, sorted by address (copies). O(n). */
     blocks(): ShadowBlock[] {
-        return this.ptrs.map(p => ({ ...(this.byPtr.get(p) as ShadowBlock) }))
+        const out: ShadowBlock[] = []
+        this.forEachBlock(b => out.push({ ...b }))
+        return out
+    }
+
+    /** Calls `f` for every live block in address order, without copying (do not keep or change them). O(n + |extra| log |extra|). */
+    forEachBlock(f: (b: ShadowBlock) => void): void {
+        if (this.extra.length === 0) {
+            for (const b of this.tree.values()) f(b)
+            return
+        }
+        const extra = [...this.extra].sort((x, y) => x.ptr - y.ptr)
+        let i = 0
+        for (const b of this.tree.values()) {
+            while (i < extra.length && extra[i].ptr < b.ptr) f(extra[i++])
+            f(b)
+        }
+        while (i < extra.length) f(extra[i++])
     }
 
     /** The live block starting at ptr, if any. */
     block(ptr: number): ShadowBlock | undefined {
-        const b = this.byPtr.get(ptr)
+        const b = this.find(ptr)
         return b === undefined ? undefined : { ...b }
     }
 
@@ -458,9 +530,13 @@ export class StreamDecoder {
      * lineNo defaults to the count of lines pushed so far (1-based).
      */
     push(line: string, lineNo?: number): DecodedEvent | null {
+        return this.pushStripped(stripTransport(line), lineNo)
+    }
+
+    /** `push` for a line whose transport is already off (sim/stream.ts strips it once). */
+    pushStripped(text: string, lineNo?: number): DecodedEvent | null {
         this.lineCounter++
         const no = lineNo ?? this.lineCounter
-        const text = stripTransport(line)
         if (!text.startsWith("~")) {
             this.passed++
             return null
@@ -486,129 +562,151 @@ export class StreamDecoder {
 
     // ---- syntax ---------------------------------------------------------
 
+    // The line being parsed: fields as methods rather than per-line closures
+    // (tsx's keepNames wraps every closure it creates: a third of the decode time).
+    private curText = ""
+    private curNo = 0
+    private curFields: string[] = []
+    private curVersion = PROTOCOL_VERSION
+
+    private lineErr(expected: string): ProtocolError {
+        // A ProtocolError describes the stream, not the code: its stack is noise, and
+        // capturing it dominated the cost of a hostile stream (one error per bad line).
+        const limit = Error.stackTraceLimit
+        Error.stackTraceLimit = 0
+        const e = new ProtocolError(this.curNo, this.curText, expected)
+        Error.stackTraceLimit = limit
+        return e
+    }
+
+    private num(i: number, name: string): number {
+        const s = this.curFields[i]
+        const n = canonicalHex(s)
+        if (n < 0) throw this.lineErr(`field ${i + 1} (${name}) must be canonical lowercase hex (1-13 digits, no prefix, no leading zeros), got ${quote(s, FIELD_CHARS)}`)
+        return n
+    }
+
+    private alignAt(i: number): number {
+        const a = this.num(i, "align")
+        if (!isPow2(a)) throw this.lineErr(`field ${i + 1} (align) must be a power of two, got ${hexText(a)}`)
+        if (this.header !== null && a > this.header.maxAlign)
+            throw this.lineErr(`field ${i + 1} (align) ${hexText(a)} exceeds the header's maxalign ${hexText(this.header.maxAlign)}`)
+        return a
+    }
+
+    /** A block pointer: in version 2 an offset from the header's base (0 is the block at the base, not null), read back as the chip address. */
+    private ptrAt(i: number, name: string): number {
+        const n = this.num(i, name)
+        if (this.curVersion < 2 || this.header === null) return n // no header: sequence() rejects the line
+        if (n >= TWO_32) throw this.lineErr(`field ${i + 1} (${name}) is an offset from the region base and must be below 2^32 (at most 8 digits), got ${quote(this.curFields[i], FIELD_CHARS)}`)
+        const a = this.header.base + n
+        return a >= TWO_32 ? a - TWO_32 : a
+    }
+
     private parse(text: string, no: number): DecodedEvent {
-        const err = (expected: string) => new ProtocolError(no, text, expected)
+        this.curText = text
+        this.curNo = no
         const letter = text.length >= 2 ? text[1] : ""
         // The grammar of the current stream's version (the newest before any header).
         const version = this.header === null ? PROTOCOL_VERSION : this.header.version
         const arities = GRAMMAR[version].arity
         const arity = arities[letter]
         if (arity === undefined)
-            throw err(`unknown line type "~${letter}": expected one of ${Object.keys(arities).map(k => "~" + k).join(" ")} (protocol version ${version})`)
-        if (text.length > 2 && text[2] !== " ") throw err(`expected a space after "~${letter}"`)
+            throw this.lineErr(`unknown line type ${quote("~" + letter)}: expected one of ${Object.keys(arities).map(k => "~" + k).join(" ")} (protocol version ${version})`)
+        if (text.length > 2 && text[2] !== " ") throw this.lineErr(`expected a space after "~${letter}"`)
         const f = text.length > 3 ? text.slice(3).split(" ") : []
+        this.curFields = f
+        this.curVersion = version
         const [need, optional] = arity
         if (f.length < need || f.length > need + optional) {
             const want = optional === 0 ? `${need}` : `${need} or ${need + optional}`
             const why = f.includes("") ? " (fields are separated by exactly one space)" : letter === "S" ? ` (protocol version ${version})` : ""
-            throw err(`~${letter} needs ${want} fields after the letter, got ${f.length}${why}`)
+            throw this.lineErr(`~${letter} needs ${want} fields after the letter, got ${f.length}${why}`)
         }
-        const num = (i: number, name: string): number => {
-            const s = f[i]
-            if (!HEX.test(s)) throw err(`field ${i + 1} (${name}) must be canonical lowercase hex (1-13 digits, no prefix, no leading zeros), got "${s}"`)
-            return parseInt(s, 16)
-        }
-        const align = (i: number): number => {
-            const a = num(i, "align")
-            if (!isPow2(a)) throw err(`field ${i + 1} (align) must be a power of two, got ${hexText(a)}`)
-            if (this.header !== null && a > this.header.maxAlign)
-                throw err(`field ${i + 1} (align) ${hexText(a)} exceeds the header's maxalign ${hexText(this.header.maxAlign)}`)
-            return a
-        }
-        // A block pointer: in version 2 an offset from the header's base (0 is
-        // the block at the base, not null), read back as the chip address.
-        const ptrAt = (i: number, name: string): number => {
-            const n = num(i, name)
-            if (version < 2 || this.header === null) return n // no header: sequence() rejects the line
-            if (n >= TWO_32) throw err(`field ${i + 1} (${name}) is an offset from the region base and must be below 2^32 (at most 8 digits), got "${f[i]}"`)
-            const a = this.header.base + n
-            return a >= TWO_32 ? a - TWO_32 : a
-        }
-        const seq = num(0, "seq")
-        const at = { seq, lineNo: no }
+        const seq = this.num(0, "seq")
         switch (letter) {
             case "H": {
-                const version = num(1, "version")
+                const version = this.num(1, "version")
                 const grammar = GRAMMAR[version]
-                if (grammar === undefined) throw err(`unknown protocol version ${version}: this decoder reads versions 1 and ${PROTOCOL_VERSION}`)
-                if (!ID.test(f[2])) throw err(`field 3 (board) must be 1-${MAX_ID_LENGTH} characters of [A-Za-z0-9._-], got "${f[2]}"`)
-                if (!ID.test(f[3])) throw err(`field 4 (allocator) must be 1-${MAX_ID_LENGTH} characters of [A-Za-z0-9._-], got "${f[3]}"`)
-                const base = num(4, "base")
-                const size = num(5, "size")
-                const maxAlign = num(6, "maxalign")
-                const mask = num(7, "mask")
-                const live = num(8, "live")
-                if (!isPow2(maxAlign)) throw err(`field 7 (maxalign) must be a power of two, got ${hexText(maxAlign)}`)
-                if (modSafe(base, maxAlign) !== 0) throw err(`field 5 (base) ${hexText(base)} must be aligned to maxalign ${hexText(maxAlign)}`)
-                if (size === 0 || base + size > 0x100000000) throw err(`region ${hexText(base)}+${hexText(size)} must be non-empty and end at or below 2^32`)
-                if (mask > grammar.maxMask) throw err(`field 8 (mask) must be 0..${grammar.maxMask.toString(16)} in protocol version ${version}, got ${f[7]}`)
-                return { type: "header", ...at, version, board: f[2], allocator: f[3], base, size, maxAlign, mask, live }
+                if (grammar === undefined) throw this.lineErr(`unknown protocol version ${version}: this decoder reads versions 1 and ${PROTOCOL_VERSION}`)
+                if (!ID.test(f[2])) throw this.lineErr(`field 3 (board) must be 1-${MAX_ID_LENGTH} characters of [A-Za-z0-9._-], got ${quote(f[2], FIELD_CHARS)}`)
+                if (!ID.test(f[3])) throw this.lineErr(`field 4 (allocator) must be 1-${MAX_ID_LENGTH} characters of [A-Za-z0-9._-], got ${quote(f[3], FIELD_CHARS)}`)
+                const base = this.num(4, "base")
+                const size = this.num(5, "size")
+                const maxAlign = this.num(6, "maxalign")
+                const mask = this.num(7, "mask")
+                const live = this.num(8, "live")
+                if (!isPow2(maxAlign)) throw this.lineErr(`field 7 (maxalign) must be a power of two, got ${hexText(maxAlign)}`)
+                if (modSafe(base, maxAlign) !== 0) throw this.lineErr(`field 5 (base) ${hexText(base)} must be aligned to maxalign ${hexText(maxAlign)}`)
+                if (size === 0 || base + size > 0x100000000) throw this.lineErr(`region ${hexText(base)}+${hexText(size)} must be non-empty and end at or below 2^32`)
+                if (mask > grammar.maxMask) throw this.lineErr(`field 8 (mask) must be 0..${grammar.maxMask.toString(16)} in protocol version ${version}, got ${f[7]}`)
+                return { type: "header", seq, lineNo: no, version, board: f[2], allocator: f[3], base, size, maxAlign, mask, live }
             }
             case "A":
             case "Z":
             case "F": {
-                const ptr = ptrAt(1, "ptr")
-                const size = num(2, "size")
-                const a = align(3)
-                if (letter === "F") return { type: "dealloc", ...at, ptr, size, align: a }
-                return { type: letter === "A" ? "alloc" : "zeroed", ...at, ptr, size, align: a }
+                const ptr = this.ptrAt(1, "ptr")
+                const size = this.num(2, "size")
+                const a = this.alignAt(3)
+                if (letter === "F") return { type: "dealloc", seq, lineNo: no, ptr, size, align: a }
+                return { type: letter === "A" ? "alloc" : "zeroed", seq, lineNo: no, ptr, size, align: a }
             }
             case "R": {
-                const old = ptrAt(1, "old ptr")
-                const ptr = ptrAt(2, "new ptr")
-                const oldSize = num(3, "old size")
-                const size = num(4, "new size")
-                const a = align(5)
-                return { type: "realloc", ...at, old, ptr, oldSize, size, align: a, inPlace: old === ptr, resize: resizeClass(old === ptr, oldSize, size) }
+                const old = this.ptrAt(1, "old ptr")
+                const ptr = this.ptrAt(2, "new ptr")
+                const oldSize = this.num(3, "old size")
+                const size = this.num(4, "new size")
+                const a = this.alignAt(5)
+                return { type: "realloc", seq, lineNo: no, old, ptr, oldSize, size, align: a, inPlace: old === ptr, resize: resizeClass(old === ptr, oldSize, size) }
             }
             case "X": {
                 const op = f[1]
-                if (op !== "A" && op !== "Z" && op !== "R") throw err(`field 2 (op) must be A, Z or R, got "${op}"`)
-                const size = num(2, "size")
-                const a = align(3)
-                if (op === "R" && f.length !== 5) throw err(`~X R needs the old pointer as field 5`)
-                if (op !== "R" && f.length !== 4) throw err(`~X ${op} has exactly 4 fields (no pointer)`)
-                const ptr = op === "R" ? ptrAt(4, "old ptr") : 0
-                return { type: "fail", ...at, op: op === "A" ? "alloc" : op === "Z" ? "zeroed" : "realloc", size, align: a, ptr }
+                if (op !== "A" && op !== "Z" && op !== "R") throw this.lineErr(`field 2 (op) must be A, Z or R, got ${quote(op, FIELD_CHARS)}`)
+                const size = this.num(2, "size")
+                const a = this.alignAt(3)
+                if (op === "R" && f.length !== 5) throw this.lineErr(`~X R needs the old pointer as field 5`)
+                if (op !== "R" && f.length !== 4) throw this.lineErr(`~X ${op} has exactly 4 fields (no pointer)`)
+                const ptr = op === "R" ? this.ptrAt(4, "old ptr") : 0
+                return { type: "fail", seq, lineNo: no, op: op === "A" ? "alloc" : op === "Z" ? "zeroed" : "realloc", size, align: a, ptr }
             }
             case "E": {
-                const code = num(1, "code")
-                const ptr = num(2, "ptr") // the caller's raw pointer, in every version
+                const code = this.num(1, "code")
+                const ptr = this.num(2, "ptr") // the caller's raw pointer, in every version
                 const op = OPS[f[3]]
-                if (op === undefined) throw err(`field 4 (op) must be A, Z, F or R, got "${f[3]}"`)
-                return { type: "error", ...at, code, name: heapErrorName(code), ptr, op }
+                if (op === undefined) throw this.lineErr(`field 4 (op) must be A, Z, F or R, got ${quote(f[3], FIELD_CHARS)}`)
+                return { type: "error", seq, lineNo: no, code, name: heapErrorName(code), ptr, op }
             }
             case "S": {
                 const names = ["seq", "inuse", "free", "peak", "largest", "live", "allocs", "frees", "fails", "peakreq"]
-                const v = f.map((_, i) => num(i, names[i]))
+                const v = f.map((_, i) => this.num(i, names[i]))
                 const peakRequest = v.length > 9 ? v[9] : null
-                return { type: "stats", ...at, inUse: v[1], free: v[2], peak: v[3], largestFree: v[4], live: v[5], allocs: v[6], frees: v[7], failures: v[8], peakRequest }
+                return { type: "stats", seq, lineNo: no, inUse: v[1], free: v[2], peak: v[3], largestFree: v[4], live: v[5], allocs: v[6], frees: v[7], failures: v[8], peakRequest }
             }
             case "O": {
                 const op = REQUEST_OPS[f[1]]
-                if (op === undefined) throw err(`field 2 (op) must be A, Z or R, got "${f[1]}"`)
-                const size = num(2, "size")
-                const a = align(3)
-                const attempt = num(4, "attempt")
-                if (attempt < 1) throw err(`field 5 (attempt) counts from 1, got ${hexText(attempt)}`)
-                if (f[5] !== "0" && f[5] !== "1") throw err(`field 6 (retry) must be 0 or 1, got "${f[5]}"`)
-                return { type: "oom", ...at, op, size, align: a, attempt, retry: f[5] === "1" }
+                if (op === undefined) throw this.lineErr(`field 2 (op) must be A, Z or R, got ${quote(f[1], FIELD_CHARS)}`)
+                const size = this.num(2, "size")
+                const a = this.alignAt(3)
+                const attempt = this.num(4, "attempt")
+                if (attempt < 1) throw this.lineErr(`field 5 (attempt) counts from 1, got ${hexText(attempt)}`)
+                if (f[5] !== "0" && f[5] !== "1") throw this.lineErr(`field 6 (retry) must be 0 or 1, got ${quote(f[5], FIELD_CHARS)}`)
+                return { type: "oom", seq, lineNo: no, op, size, align: a, attempt, retry: f[5] === "1" }
             }
             case "C": {
-                const code = num(1, "code")
-                return { type: "check", ...at, code, name: heapErrorName(code), ptr: ptrAt(2, "ptr") }
+                const code = this.num(1, "code")
+                return { type: "check", seq, lineNo: no, code, name: heapErrorName(code), ptr: this.ptrAt(2, "ptr") }
             }
             case "L": {
-                const ptr = ptrAt(1, "ptr")
-                const size = num(2, "size")
-                const a = align(3)
-                if (!PHASE.test(f[4])) throw err(`field 5 (kind) must be 1-${MAX_PHASE_LENGTH} characters of [a-z0-9_-], got "${f[4]}"`)
-                return { type: "leak", ...at, ptr, size, align: a, kind: f[4] }
+                const ptr = this.ptrAt(1, "ptr")
+                const size = this.num(2, "size")
+                const a = this.alignAt(3)
+                if (!PHASE.test(f[4])) throw this.lineErr(`field 5 (kind) must be 1-${MAX_PHASE_LENGTH} characters of [a-z0-9_-], got ${quote(f[4], FIELD_CHARS)}`)
+                return { type: "leak", seq, lineNo: no, ptr, size, align: a, kind: f[4] }
             }
             default: {
                 // "P"
-                if (!PHASE.test(f[1])) throw err(`field 2 (phase name) must be 1-${MAX_PHASE_LENGTH} characters of [a-z0-9_-], got "${f[1]}"`)
-                return { type: "phase", ...at, name: f[1] }
+                if (!PHASE.test(f[1])) throw this.lineErr(`field 2 (phase name) must be 1-${MAX_PHASE_LENGTH} characters of [a-z0-9_-], got ${quote(f[1], FIELD_CHARS)}`)
+                return { type: "phase", seq, lineNo: no, name: f[1] }
             }
         }
     }
@@ -616,21 +714,26 @@ export class StreamDecoder {
     // ---- sequence -------------------------------------------------------
 
     private sequence(ev: DecodedEvent, text: string, no: number): void {
-        const err = (expected: string) => new ProtocolError(no, text, expected)
+        this.curText = text
+        this.curNo = no
         if (ev.type === "header") {
-            if (ev.seq !== 0) throw err(`a header (~H) always has seq 0, got ${hexText(ev.seq)}`)
+            if (ev.seq !== 0) throw this.lineErr(`a header (~H) always has seq 0, got ${hexText(ev.seq)}`)
             return
         }
-        if (this.header === null) throw err(`expected the stream header (~H) before any event`)
+        if (this.header === null) throw this.lineErr(`expected the stream header (~H) before any event`)
         const bit = KIND_BIT[text[1]]
-        if ((this.header.mask & bit) === 0) throw err(`~${text[1]} lines are not in the header's event mask ${hexText(this.header.mask)}`)
+        if ((this.header.mask & bit) === 0) throw this.lineErr(`~${text[1]} lines are not in the header's event mask ${hexText(this.header.mask)}`)
         const expected = this.lastSeq + 1
-        if (ev.seq === this.lastSeq) throw err(`duplicate line: seq ${hexText(ev.seq)} was the previous line's; expected ${hexText(expected)}`)
-        if (ev.seq < this.lastSeq) throw err(`out of order: seq ${hexText(ev.seq)} after ${hexText(this.lastSeq)}; expected ${hexText(expected)}`)
+        if (ev.seq === this.lastSeq) throw this.lineErr(`duplicate line: seq ${hexText(ev.seq)} was the previous line's; expected ${hexText(expected)}`)
+        if (ev.seq < this.lastSeq) throw this.lineErr(`out of order: seq ${hexText(ev.seq)} after ${hexText(this.lastSeq)}; expected ${hexText(expected)}`)
         if (ev.seq > expected) {
             if (!this.allowGaps)
-                throw err(`gap: expected seq ${hexText(expected)}, got ${hexText(ev.seq)} (${ev.seq - expected} line(s) lost; decode with allowGaps to go on)`)
-            this.gaps.push({ from: expected, to: ev.seq - 1, lineNo: no })
+                throw this.lineErr(`gap: expected seq ${hexText(expected)}, got ${hexText(ev.seq)} (${ev.seq - expected} line(s) lost; decode with --allow-gaps (option allowGaps) to go on)`)
+            const g: Gap = { from: expected, to: ev.seq - 1, lineNo: no }
+            this.gapCount++
+            this.linesLost += ev.seq - expected
+            if (this.gaps.length < HISTORY_LIMIT) this.gaps.push(g)
+            this.onGap?.(g)
             this.synced = false
         }
     }
@@ -647,11 +750,9 @@ export class StreamDecoder {
                 this.restarts++
                 this.stats = null
                 this.phases = []
+                this.phaseCount = 0
                 this.counts = StreamDecoder.zeroCounts()
-                this.ptrs = []
-                this.byPtr.clear()
-                this.freed.clear()
-                this.maxExtent = 1
+                this.clearModel()
                 this.synced = ev.live === 0
                 this.resizes = StreamDecoder.zeroResizes()
                 this.ooms = []
@@ -683,7 +784,7 @@ export class StreamDecoder {
             case "fail":
                 this.counts.failures++
                 this.request(ev.op, ev.size, false)
-                if (this.modelled && ev.op === "realloc" && this.synced && !this.byPtr.has(ev.ptr))
+                if (this.modelled && ev.op === "realloc" && this.synced && this.find(ev.ptr) === undefined)
                     this.anomaly("unknown-block", ev, ev.ptr, `failed realloc of ${hexText(ev.ptr)}, which is not a live block`)
                 return
             case "error":
@@ -699,19 +800,19 @@ export class StreamDecoder {
                     this.anomaly("stats-mismatch", ev, 0, `~S says the peak request is ${ev.peakRequest} B, but a request of ${this.counts.maxRequest} B was seen`)
                 return
             case "phase":
-                this.phases.push({ name: ev.name, seq: ev.seq, lineNo: ev.lineNo })
+                if (this.phaseCount++ < HISTORY_LIMIT) this.phases.push({ name: ev.name, seq: ev.seq, lineNo: ev.lineNo })
                 return
             case "oom":
                 this.counts.oomCalls++
                 if (ev.attempt === 1) this.counts.oomRequests++
-                this.ooms.push(ev)
+                if (this.ooms.length < HISTORY_LIMIT) this.ooms.push(ev)
                 if (ev.size > this.counts.maxRequest) this.counts.maxRequest = ev.size
                 // After a retry the request's next ~A/~Z/~R (same op and size) means the hook recovered it.
                 this.pendingOom = ev.retry ? ev : null
                 return
             case "check":
                 this.counts.checkFailures++
-                this.checks.push(ev)
+                if (this.checks.length < HISTORY_LIMIT) this.checks.push(ev)
                 this.anomaly("check-failed", ev, ev.ptr, `debug check failed: ${ev.name} (code ${ev.code}) at ${hexText(ev.ptr)}`)
                 return
             case "leak":
@@ -741,9 +842,11 @@ export class StreamDecoder {
 
     /** One ~L entry: starts a new report after any other line, and must name a live block of the model. */
     private leak(ev: LeakEvent, starts: boolean): void {
-        if (starts || this.leakReport === null) this.leakReport = { seq: ev.seq, lineNo: ev.lineNo, entries: [], byKind: [] }
+        if (starts || this.leakReport === null) this.leakReport = { seq: ev.seq, lineNo: ev.lineNo, entries: [], byKind: [], count: 0, bytes: 0 }
         const r = this.leakReport
-        r.entries.push(ev)
+        r.count++
+        r.bytes += ev.size
+        if (r.entries.length < HISTORY_LIMIT) r.entries.push(ev)
         let k = r.byKind.find(x => x.kind === ev.kind)
         if (k === undefined) {
             k = { kind: ev.kind, blocks: 0, bytes: 0 }
@@ -753,26 +856,46 @@ export class StreamDecoder {
         k.blocks++
         k.bytes += ev.size
         if (!this.modelled || !this.synced) return // an unseen ~A could explain any entry
-        const b = this.byPtr.get(ev.ptr)
+        const b = this.find(ev.ptr)
         if (b === undefined) this.anomaly("leak-mismatch", ev, ev.ptr, `leak report names ${hexText(ev.ptr)}, which is not a live block`)
         else if (b.size !== ev.size || b.align !== ev.align)
             this.anomaly("leak-mismatch", ev, ev.ptr, `leak report names ${hexText(ev.ptr)} with size ${ev.size} align ${ev.align}, but the block has size ${b.size} align ${b.align}`)
     }
 
     private anomaly(kind: AnomalyKind, ev: DecodedEvent, ptr: number, message: string): void {
-        this.anomalies.push({ kind, lineNo: ev.lineNo, seq: ev.seq, ptr, message: `line ${ev.lineNo} (seq ${hexText(ev.seq)}): ${message}` })
+        const a: Anomaly = { kind, lineNo: ev.lineNo, seq: ev.seq, ptr, message: `line ${ev.lineNo} (seq ${hexText(ev.seq)}): ${message}` }
+        this.anomalyCount++
+        if (this.anomalies.length < HISTORY_LIMIT) this.anomalies.push(a)
+        this.onAnomaly?.(a)
     }
 
-    /** Index of the first live block start ≥ ptr. */
-    private lowerBound(ptr: number): number {
-        let lo = 0
-        let hi = this.ptrs.length
-        while (lo < hi) {
-            const mid = (lo + hi) >>> 1
-            if (this.ptrs[mid] < ptr) lo = mid + 1
-            else hi = mid
-        }
-        return lo
+    /** The live block starting at ptr (in the tree or among the overlapping ones). */
+    private find(ptr: number): ShadowBlock | undefined {
+        const b = this.tree.get(ptr)
+        if (b !== undefined || this.extra.length === 0) return b
+        return this.extra.find(x => x.ptr === ptr)
+    }
+
+    private clearModel(): void {
+        if (this.onChange !== null) this.forEachBlock(b => this.onChange?.(false, b))
+        this.tree.clear()
+        this.extra = []
+        this.freed.clear()
+        this.counts.liveBlocks = 0
+        this.counts.liveBytes = 0
+    }
+
+    /** Live blocks that share a byte with [ptr, ptr + extent). O(log n + k), plus |extra|. */
+    private clashes(ptr: number, extent: number): ShadowBlock[] {
+        const out: ShadowBlock[] = []
+        // The tree is disjoint: only the nearest block starting below ptr can reach into it.
+        const below = this.tree.nextLowerPair(ptr)
+        if (below !== undefined && below[0] + Math.max(below[1].size, 1) > ptr) out.push(below[1])
+        for (let e = this.tree.getPairOrNextHigher(ptr); e !== undefined && e[0] < ptr + extent; e = this.tree.nextHigherPair(e[0])) out.push(e[1])
+        for (const b of this.extra) if (b.ptr < ptr + extent && b.ptr + Math.max(b.size, 1) > ptr) out.push(b)
+        // Report order: blocks starting below ptr nearest first, then the others by address.
+        if (out.length > 1) out.sort((x, y) => (x.ptr < ptr) !== (y.ptr < ptr) ? (x.ptr < ptr ? -1 : 1) : x.ptr < ptr ? y.ptr - x.ptr : x.ptr - y.ptr)
+        return out
     }
 
     /** Records a new live block, checking region, alignment and overlap (a realloc's old block is already removed). */
@@ -783,43 +906,51 @@ export class StreamDecoder {
         if (ptr < h.base || ptr + extent > h.base + h.size)
             this.anomaly("outside-region", ev, ptr, `block ${hexText(ptr)}+${hexText(size)} is outside the region ${hexText(h.base)}..${hexText(h.base + h.size)}`)
         if (modSafe(ptr, align) !== 0) this.anomaly("misaligned", ev, ptr, `block ${hexText(ptr)} is not aligned to ${align}`)
-        // Overlap: blocks starting before us that reach into us (at most
-        // maxExtent back), and blocks starting inside us.
-        const clash: ShadowBlock[] = []
-        const i = this.lowerBound(ptr)
-        for (let j = i - 1; j >= 0 && this.ptrs[j] + this.maxExtent > ptr; j--) {
-            const b = this.byPtr.get(this.ptrs[j]) as ShadowBlock
-            if (b.ptr + Math.max(b.size, 1) > ptr) clash.push(b)
+        if (this.counts.liveBlocks >= MAX_LIVE_BLOCKS) {
+            // Only a broken or hostile stream gets here: keep memory bounded and say so.
+            this.anomaly("model-limit", ev, ptr, `the model holds ${MAX_LIVE_BLOCKS} live blocks, its limit: it starts again empty and unsynced`)
+            this.clearModel()
+            this.synced = false
         }
-        for (let j = i; j < this.ptrs.length && this.ptrs[j] < ptr + extent; j++) clash.push(this.byPtr.get(this.ptrs[j]) as ShadowBlock)
-        for (const c of clash) {
-            if (this.synced) {
-                this.anomaly("overlap", ev, ptr, `block ${hexText(ptr)}+${hexText(size)} overlaps live block ${hexText(c.ptr)}+${hexText(c.size)}`)
-                // Both stay live (the program holds both), except a block at the
-                // very same address, which the new one replaces.
-                if (c.ptr === ptr) this.drop(c.ptr)
-            } else {
-                // Unsynced: the clashing block's free was most likely lost: forget it.
-                this.drop(c.ptr)
-            }
+        let overlapsTree = false
+        for (const c of this.clashes(ptr, extent)) {
+            // Synced, both stay live (the program holds both), except a block at the very
+            // same address, which the new one replaces. Unsynced, the clashing block's free
+            // was most likely lost: forget it. So does a clash past MAX_OVERLAPPING.
+            if (this.synced) this.anomaly("overlap", ev, ptr, `block ${hexText(ptr)}+${hexText(size)} overlaps live block ${hexText(c.ptr)}+${hexText(c.size)}`)
+            if (!this.synced || c.ptr === ptr || this.extra.length >= MAX_OVERLAPPING) this.drop(c.ptr)
+            else if (this.tree.get(c.ptr) === c) overlapsTree = true
         }
-        this.ptrs.splice(this.lowerBound(ptr), 0, ptr)
-        if (extent > this.maxExtent) this.maxExtent = extent
-        this.byPtr.set(ptr, { ptr, size, align })
+        const b: ShadowBlock = { ptr, size, align }
+        if (overlapsTree) this.extra.push(b)
+        else this.tree.set(ptr, b)
         this.freed.delete(ptr)
         this.counts.liveBlocks++
         this.counts.liveBytes += size
         if (this.counts.liveBytes > this.counts.peakLiveBytes) this.counts.peakLiveBytes = this.counts.liveBytes
+        this.onChange?.(true, b)
     }
 
     private drop(ptr: number): ShadowBlock | undefined {
-        const b = this.byPtr.get(ptr)
-        if (b === undefined) return undefined
-        this.byPtr.delete(ptr)
-        this.ptrs.splice(this.lowerBound(ptr), 1)
+        let b = this.tree.get(ptr)
+        if (b !== undefined) this.tree.delete(ptr)
+        else {
+            const i = this.extra.findIndex(x => x.ptr === ptr)
+            if (i < 0) return undefined
+            b = this.extra[i]
+            this.extra.splice(i, 1)
+        }
         this.counts.liveBlocks--
         this.counts.liveBytes -= b.size
+        this.onChange?.(false, b)
         return b
+    }
+
+    /** Remembers a freed pointer, forgetting the oldest past MAX_FREED. */
+    private rememberFreed(ptr: number): void {
+        this.freed.delete(ptr)
+        this.freed.add(ptr)
+        if (this.freed.size > MAX_FREED) this.freed.delete(this.freed.values().next().value as number)
     }
 
     /** Removes a block on dealloc / realloc, checking it was live with that layout. */
@@ -831,7 +962,7 @@ export class StreamDecoder {
             else this.anomaly("unknown-block", ev, ptr, `${what} of ${hexText(ptr)}, which is not a live block`)
             return
         }
-        this.freed.add(ptr)
+        this.rememberFreed(ptr)
         if (this.synced && (b.size !== size || b.align !== align))
             this.anomaly("layout-mismatch", ev, ptr, `${what} of ${hexText(ptr)} with size ${size} align ${align}, but the block has size ${b.size} align ${b.align}`)
     }

@@ -41,8 +41,12 @@ export function renderMemoryMap(board: Board): string {
             const h = board.heap
             lines.push(`    └ heap ${hex8(h.base)}–${hex8(h.base + h.size - 1)}  ${sizeText(h.size)} at offset 0x${(h.base - m.base).toString(16)} of ${m.name}`)
         }
+        const st = board.stack
+        if (st && m.name === st.region)
+            lines.push(`    └ C stack ${st.base === null ? "(placed at run time)" : `${hex8(st.base)}–${hex8(st.base + st.size - 1)}`}  ${sizeText(st.size)}`)
     }
     lines.push(`  heap size: ${board.heap.why}`)
+    if (board.stack) lines.push(`  C stack: ${board.stack.source}`)
     return lines.join("\n")
 }
 

@@ -8,12 +8,24 @@
  * OOM hook calls and recoveries, debug check failures, the last leak report
  * by container kind, the stream's size and every anomaly.
  *
- * Cost: O(live blocks) per event to measure live bytes (host-only; streams
- * are thousands of lines).
+ * Peaks without copies (issue 11: a copy of the live set per phase line
+ * took 3 GB for 20,000 phases after 3,000 blocks; a sum over the live set per
+ * event made 30,000 allocations after one phase line take 48 s). Live bytes
+ * come from the decoder's counter, O(1). The model's changes (the decoder's
+ * onChange) go into one change log; each kept phase remembers the log
+ * position of its peak, so its heap at the peak is the current model with
+ * the log undone back to that position — built only when the peaks are
+ * read. When the log grows past 2 × live blocks + 1024 entries, every kept
+ * phase still pointing into it is folded into a snapshot in one backward
+ * pass (O(kept phases × live + log), paid for by the log's entries) and
+ * the log starts empty: time amortised O(MAX_PHASE_MAPS) per event, memory
+ * O(MAX_PHASE_MAPS × live blocks). Consecutive phases with the same peak
+ * share one snapshot. Only the last MAX_PHASE_MAPS phases keep their map
+ * (`phasesDropped` counts the others).
  */
 import { Board } from "../boards/board"
 import { BOARDS } from "../boards/index"
-import { DecodedEvent, DecoderOptions, StreamDecoder, stripTransport } from "./decoder"
+import { DecodedEvent, DecoderOptions, ShadowBlock, StreamDecoder, stripTransport } from "./decoder"
 import { MapBlock, renderHeapMap, renderMemoryMap } from "./heapmap"
 import { heapMetadata, metadataExtents } from "./heapmeta"
 
@@ -29,9 +41,28 @@ export interface PhasePeak {
     blocks: { ptr: number; size: number }[]
 }
 
+/** Phases whose peak map is kept (the latest ones). */
+export const MAX_PHASE_MAPS = 16
+
+/** A kept phase: its peak so far, and where to find the heap at that peak. */
+interface KeptPhase {
+    phase: string
+    bytes: number
+    /** The heap at the peak, once folded (shared by phases with the same peak); null while `at` is used. */
+    snapshot: ShadowBlock[] | null
+    /** Absolute position in the change log at the peak: the heap then is the model with every later change undone. */
+    at: number
+}
+
 export class HeapViewer {
     readonly decoder: StreamDecoder
-    readonly peaks: PhasePeak[] = []
+    /** The last MAX_PHASE_MAPS phases of the current stream, the open one last. */
+    private kept: KeptPhase[] = []
+    /** Phases whose map was not kept. */
+    phasesDropped = 0
+    /** Changes of the model (added = true: a block was added), from absolute position `logBase`. */
+    private log: { added: boolean; b: ShadowBlock }[] = []
+    private logBase = 0
     /** Protocol lines seen, and their bytes on a board's wire ("> " + line + "\n"). */
     lines = 0
     wireBytes = 0
@@ -39,27 +70,88 @@ export class HeapViewer {
 
     constructor(options: DecoderOptions = {}) {
         this.decoder = new StreamDecoder(options)
+        this.decoder.onChange = (added, b) => {
+            if (this.kept.length === 0) return
+            this.log.push({ added, b })
+            if (this.log.length > 2 * this.decoder.counts.liveBlocks + 1024) this.fold()
+        }
     }
 
     /** One console line (any transport prefix); returns the decoded event or null for other output. */
     push(line: string): DecodedEvent | null {
+        return this.pushStripped(stripTransport(line))
+    }
+
+    /** `push` for a line whose transport is already off; `lineNo` defaults to the count of lines pushed. */
+    pushStripped(text: string, lineNo?: number): DecodedEvent | null {
         this.lineNo++
-        const ev = this.decoder.push(line, this.lineNo)
+        const ev = this.decoder.pushStripped(text, lineNo ?? this.lineNo)
         if (!ev) return null
         this.lines++
-        this.wireBytes += stripTransport(line).length + 3
-        if (ev.type === "header") this.peaks.length = 0
-        if (ev.type === "phase") this.peaks.push({ phase: ev.name, bytes: -1, blocks: [] })
-        const peak = this.peaks[this.peaks.length - 1]
-        if (peak) {
-            const blocks = this.decoder.blocks()
-            const live = blocks.reduce((n, b) => n + b.size, 0)
-            if (live > peak.bytes) {
-                peak.bytes = live
-                peak.blocks = blocks.map(b => ({ ptr: b.ptr, size: b.size }))
+        this.wireBytes += text.length + 3
+        if (ev.type === "header") {
+            this.kept = []
+            this.phasesDropped = 0
+            this.log = []
+            this.logBase = 0
+        }
+        const now = this.logBase + this.log.length
+        if (ev.type === "phase") {
+            this.kept.push({ phase: ev.name, bytes: -1, snapshot: null, at: now })
+            if (this.kept.length > MAX_PHASE_MAPS) {
+                this.kept.shift()
+                this.phasesDropped++
             }
         }
+        const open = this.kept.length > 0 ? this.kept[this.kept.length - 1] : null
+        if (open !== null && this.decoder.counts.liveBytes > open.bytes) {
+            open.bytes = this.decoder.counts.liveBytes
+            open.snapshot = null
+            open.at = now
+        }
         return ev
+    }
+
+    /** Each kept phase's heap at its peak (the last MAX_PHASE_MAPS; the open phase as of now). O(kept × live + log). */
+    get peaks(): PhasePeak[] {
+        const snaps = this.snapshots()
+        return this.kept.map((k, i) => ({ phase: k.phase, bytes: k.bytes, blocks: snaps[i].map(b => ({ ptr: b.ptr, size: b.size })) }))
+    }
+
+    /** The heap at each kept phase's peak, by undoing the log from the current model in one backward pass. */
+    private snapshots(): ShadowBlock[][] {
+        const out: ShadowBlock[][] = this.kept.map(k => k.snapshot ?? [])
+        const pending = this.kept.map((k, i) => i).filter(i => this.kept[i].snapshot === null)
+        if (pending.length === 0) return out
+        const m = new Map<number, ShadowBlock>()
+        this.decoder.forEachBlock(b => m.set(b.ptr, b))
+        let pos = this.logBase + this.log.length
+        let last: { at: number; blocks: ShadowBlock[] } | null = null
+        // Later phases have later peaks: walk them newest first while undoing the log.
+        for (let j = pending.length - 1; j >= 0; j--) {
+            const k = this.kept[pending[j]]
+            if (last !== null && last.at === k.at) {
+                out[pending[j]] = last.blocks
+                continue
+            }
+            for (; pos > k.at; pos--) {
+                const { added, b } = this.log[pos - 1 - this.logBase]
+                if (added) m.delete(b.ptr)
+                else m.set(b.ptr, b)
+            }
+            last = { at: k.at, blocks: [...m.values()].sort((x, y) => x.ptr - y.ptr) }
+            out[pending[j]] = last.blocks
+        }
+        return out
+    }
+
+    /** Folds every kept phase that points into the log into a snapshot; empties the log. */
+    private fold(): void {
+        const snaps = this.snapshots()
+        this.kept.forEach((k, i) => (k.snapshot = snaps[i]))
+        this.logBase += this.log.length
+        this.log = []
+        // The log keeps recording: the open phase's next peak points into it again.
     }
 
     /** The board the stream's header names, if bareheap knows it. */
@@ -75,6 +167,7 @@ export class HeapViewer {
         const board = this.board()
         const out: string[] = [board ? renderMemoryMap(board) : `board "${h.board}" (not one bareheap knows)`, ""]
         out.push(`allocator ${h.allocator}: region ${h.size} B at 0x${h.base.toString(16)}`)
+        if (this.phasesDropped > 0) out.push("", `(${this.phasesDropped} earlier phases are not drawn: the viewer keeps the last ${MAX_PHASE_MAPS})`)
         for (const p of this.peaks) {
             if (p.bytes <= 0) continue
             out.push("", `heap at the peak of phase "${p.phase}": ${plural(p.blocks.length, "live block")}, ${p.bytes} B requested`)
@@ -92,15 +185,16 @@ export class HeapViewer {
         const d = this.decoder
         out.push(...this.lifeLines())
         // A measurement of THIS run's stream (its mix of kinds); the format's per-kind sizes are docs/protocol.md §8.
-        out.push(`stream: ${this.lines} lines, this run's mean ${(this.wireBytes / Math.max(1, this.lines)).toFixed(1)} B/line on the wire ("> " and newline included; per kind: docs/protocol.md §8), ${d.gaps.length} gaps, ${d.anomalies.length} anomalies`)
+        out.push(`stream: ${this.lines} lines, this run's mean ${(this.wireBytes / Math.max(1, this.lines)).toFixed(1)} B/line on the wire ("> " and newline included; per kind: docs/protocol.md §8), ${d.gapCount} gaps, ${d.anomalyCount} anomalies${d.linesLost > 0 ? ` (${d.linesLost} lines lost in the gaps)` : ""}`)
         for (const a of d.anomalies) out.push(`  anomaly (line ${a.lineNo}): ${a.kind}: ${a.message}`)
+        if (d.anomalyCount > d.anomalies.length) out.push(`  … and ${d.anomalyCount - d.anomalies.length} more anomalies (the first ${d.anomalies.length} are listed)`)
         return out.join("\n")
     }
 
-    /** A heap map of the stream's region with `blocks` live and the allocator's metadata drawn apart. */
-    private heapMap(blocks: MapBlock[]): string {
+    /** A heap map of the stream's region with `blocks` live and the allocator's metadata drawn apart (the live view draws it at the terminal's width). */
+    heapMap(blocks: MapBlock[], width = 64, maxRows = 4): string {
         const h = this.decoder.header as NonNullable<StreamDecoder["header"]>
-        return renderHeapMap(h.base, h.size, blocks, 64, 4, metadataExtents(heapMetadata(h.allocator, h.base, h.size), blocks))
+        return renderHeapMap(h.base, h.size, blocks, width, maxRows, metadataExtents(heapMetadata(h.allocator, h.base, h.size), blocks))
     }
 
     /** Summary lines for resizes, OOM hook calls, check failures and the leak report (only those that occurred). */
@@ -117,8 +211,7 @@ export class HeapViewer {
         if (c.checkFailures > 0) out.push(`debug checks failed: ${c.checkFailures} (listed with the anomalies)`)
         const leaks = d.leakReport
         if (leaks) {
-            const bytes = leaks.entries.reduce((n, e) => n + e.size, 0)
-            out.push(`leak report (line ${leaks.lineNo}): ${plural(leaks.entries.length, "live block")}, ${bytes} B`)
+            out.push(`leak report (line ${leaks.lineNo}): ${plural(leaks.count, "live block")}, ${leaks.bytes} B`)
             for (const k of leaks.byKind) out.push(`  ${k.kind}: ${plural(k.blocks, "block")}, ${k.bytes} B`)
         }
         return out

@@ -13,6 +13,7 @@ import { expect, test } from "vitest"
 import { HeapAllocator } from "../src/api/global_alloc"
 import { Layout } from "../src/core/layout"
 import { expectConsistent, patternByte } from "./contract/check"
+import { alignOf, sizeOf } from "../grader/program"
 import { HeapAllocator as Heap } from "../src/api/global_alloc"
 
 /** Synchronous pattern helpers: fast-check properties run synchronously on the host. */
@@ -42,19 +43,6 @@ const opArb: fc.Arbitrary<Op> = fc.record({
     b: fc.nat({ max: 1 << 20 }),
     c: fc.nat({ max: 1 << 20 }),
 })
-
-/** A size with a realistic spread: mostly small, some medium, a few large. */
-function sizeOf(b: number, capacity: number): number {
-    const r = b % 100
-    if (r < 60) return b % 65 // 0..64, zero-size included
-    if (r < 90) return 65 + (b % 448)
-    return 513 + (b % Math.max(1, Math.min(4096, capacity >> 2)))
-}
-
-function alignOf(c: number): number {
-    const r = c % 16
-    return r < 12 ? 1 << (r % 4) : 1 << (4 + (r % 5)) // 1..8 mostly, 16..256 sometimes
-}
 
 interface Live {
     ptr: number

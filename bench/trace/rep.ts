@@ -27,6 +27,7 @@
  * t.count === 12 && t.peakPayload === 8192
  * ```
  */
+import { quote } from "../../sim/escape"
 import { OP_ALLOC, OP_FREE, OP_REALLOC } from "../replay"
 
 /** A .rep file broke a rule; `line` is 1-based. */
@@ -85,7 +86,7 @@ export function parseTrace(name: string, text: string): Trace {
     const header = (k: number, what: string, min: number): number => {
         if (k >= n) throw new TraceError(k + 1, "missing header line: " + what)
         const s = lineText(k).trim()
-        if (!WHOLE.test(s)) throw new TraceError(k + 1, "malformed header: " + what + " must be a whole number ≥ " + min + ', got "' + lineText(k) + '"')
+        if (!WHOLE.test(s)) throw new TraceError(k + 1, "malformed header: " + what + " must be a whole number ≥ " + min + ", got " + quote(lineText(k)))
         const v = parseInt(s, 10)
         if (v < min || v > 0x7fffffff) throw new TraceError(k + 1, "malformed header: " + what + " " + v + " must be " + min + ".." + 0x7fffffff)
         return v
@@ -97,7 +98,7 @@ export function parseTrace(name: string, text: string): Trace {
     const found = n - 4
     if (found !== count) {
         const line = found > count ? 4 + count + 1 : n + 1
-        throw new TraceError(line, "the header says " + count + " ops, the file has " + found + (found > count ? ' (first extra line "' + lineText(4 + count) + '")' : " (ends early)"))
+        throw new TraceError(line, "the header says " + count + " ops, the file has " + found + (found > count ? " (first extra line " + quote(lineText(4 + count)) + ")" : " (ends early)"))
     }
 
     const kinds = new Uint8Array(count)
@@ -113,7 +114,7 @@ export function parseTrace(name: string, text: string): Trace {
         const line = 4 + i + 1
         const t = lineText(4 + i)
         const f = t.trim().split(/\s+/)
-        const bad = (why: string): TraceError => new TraceError(line, why + ': "' + t + '"')
+        const bad = (why: string): TraceError => new TraceError(line, why + ": " + quote(t)) // file content: escaped, ≤ 120 characters
         const op = f[0]
         if (op !== "a" && op !== "r" && op !== "f") throw bad("malformed op line: expected a <id> <bytes>, r <id> <bytes> or f <id>")
         const want = op === "f" ? 2 : 3

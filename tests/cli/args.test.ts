@@ -44,9 +44,9 @@ describe("parseOptions", () => {
 describe("escaping", () => {
     test("control characters, lone surrogates and backslashes become visible; printable text and tabs stay", () => {
         expect(showText("ok\tfine é ✓ 😀")).toBe("ok\tfine é ✓ 😀")
-        expect(showText("a\u0000b\u001b[2J\u007f\u0085")).toBe("a\\x00b\\x1b[2J\\x7f\\x85")
+        expect(showText("a\u0000b\u001b[2J\u007f\u0085")).toBe("a\\0b\\x1b[2J\\x7f\\u0085")
         expect(showText("x\ud800y")).toBe("x\\ud800y")
-        expect(showText("C:\\tmp\n")).toBe("C:\\\\tmp\\x0a")
+        expect(showText("C:\\tmp\n")).toBe("C:\\\\tmp\\n")
         expect(quote("a\u0085\"b")).toBe('"a\\u0085\\"b"')
     })
 })

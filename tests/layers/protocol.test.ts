@@ -559,7 +559,7 @@ describe("decoder: strict stream errors", () => {
         ["kind not in the mask", ["~H 0 2 pico slots 20020000 400 1000 f0 0", "~A 1 0 4 4"], /line 2: .*~A lines are not in the header's event mask 0xf0/],
         ["duplicate", [HDR, "~A 1 0 4 4", "~A 1 0 4 4"], /line 3: .*duplicate line: seq 0x1 was the previous line's; expected 0x2/],
         ["out of order", [HDR, "~P 1 a", "~P 2 b", "~P 1 c"], /line 4: "~P 1 c": out of order: seq 0x1 after 0x2; expected 0x3/],
-        ["gap", [HDR, "~P 1 a", "~P 4 b"], /line 3: "~P 4 b": gap: expected seq 0x2, got 0x4 \(2 line\(s\) lost; decode with allowGaps to go on\)/],
+        ["gap", [HDR, "~P 1 a", "~P 4 b"], /line 3: "~P 4 b": gap: expected seq 0x2, got 0x4 \(2 line\(s\) lost; decode with --allow-gaps \(option allowGaps\) to go on\)/],
         // version 2 lines
         ["~S with 9 fields in version 2", [HDR, "~S 1 0 400 0 400 0 0 0 0"], /~S needs 10 fields after the letter, got 9 \(protocol version 2\)/],
         ["~S peakreq not hex", [HDR, "~S 1 0 400 0 400 0 0 0 0 x"], /field 10 \(peakreq\) must be canonical lowercase hex/],

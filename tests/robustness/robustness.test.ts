@@ -39,8 +39,7 @@ function hostileNumbers(): number[] {
 }
 
 describe("number formatters are total and bounded", () => {
-    test(`hex() and ptrText() return at most TEXT_MAX (${TEXT_MAX}) characters for 20,000 hostile doubles, fast`, () => {
-        const t0 = performance.now()
+    test(`hex() and ptrText() return at most TEXT_MAX (${TEXT_MAX}) characters for 20,000 hostile doubles`, () => {
         let longest = 0
         for (const n of hostileNumbers()) {
             const a = hex(n)
@@ -49,8 +48,8 @@ describe("number formatters are total and bounded", () => {
             expect(a.length, `hex(${n})`).toBeLessThanOrEqual(TEXT_MAX)
             expect(b.length, `ptrText(${n})`).toBeLessThanOrEqual(TEXT_MAX)
         }
-        // O(1) each: 40,000 calls in well under a second even on a loaded machine.
-        expect(performance.now() - t0).toBeLessThan(2000)
+        // A formatter that loops (the old Infinity bug) never returns: vitest's test timeout fails it.
+        // How long the calls take is not asserted here (timings belong in benchmarks).
         expect(longest).toBeGreaterThan(20)
     })
 
