@@ -1,14 +1,15 @@
 /**
- * bench/debug_cost.ts — `npm run bench:debug`: what each debug level costs,
- * for every allocator, in Node and in the DeviceScript VM, side by side in
- * one run, written to bench/debug-cost.md.
+ * bench/debug_cost.ts — `npm run bench:debug`: what each debug level, the
+ * tracking layer and the logging layer (the event stream, every kind on,
+ * `emit` a no-op) cost, for every allocator, in Node and in the DeviceScript
+ * VM, side by side in one run, written to bench/debug-cost.md.
  *
  * Method (bench/debug_workload.ts): alloc+dealloc pairs over sizes 8..200 B
  * with 16 blocks kept live, on an 8 KiB region. Node: median of 7 runs of
  * 50,000 pairs (performance.now), no yields. VM: median of 3 runs of
  * 3,000 pairs, GC-stress off (ds.millis, ms resolution), yielding every 40
- * pairs, minus the time of the same yields alone. Ratios are light/off and full/off
- * of the same allocator in the same run. "fit" counts 16-byte blocks that fit
+ * pairs, minus the time of the same yields alone. Ratios are each layer's
+ * time over "off" (the bare allocator) of the same allocator in the same run. "fit" counts 16-byte blocks that fit
  * in the 8 KiB region: the capacity each level's per-block overhead costs —
  * deterministic, unlike the times.
  *
@@ -19,15 +20,8 @@ import { writeFileSync } from "node:fs"
 import { performance } from "node:perf_hooks"
 import { parseArgs } from "node:util"
 import { ALLOCATOR_KINDS } from "../src/allocators/registry"
-import { DebugLevel } from "../src/layers/debug"
 import { buildBytecode, runInVm } from "../sim/vm_loader"
-import { blocksThatFit, debugHeap, timePairs } from "./debug_workload"
-
-const LEVELS: [DebugLevel, string][] = [
-    [DebugLevel.Off, "off"],
-    [DebugLevel.Light, "light"],
-    [DebugLevel.Full, "full"],
-]
+import { LAYER_NAMES, blocksThatFit, debugHeap, timePairs } from "./debug_workload"
 
 function median(xs: number[]): number {
     const s = [...xs].sort((a, b) => a - b)
@@ -45,7 +39,7 @@ interface Row {
 async function main(): Promise<void> {
     const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, help: { type: "boolean", default: false } }, strict: true })
     if (values.help) {
-        console.log("Usage: npm run bench:debug -- [--quick]\n\nMeasures the cost of each debug level (off, light, full) for every allocator, in Node and in the DeviceScript VM.")
+        console.log("Usage: npm run bench:debug -- [--quick]\n\nMeasures the cost of each debug level (off, light, full), the tracking layer and the logging layer for every allocator, in Node and in the DeviceScript VM.")
         return
     }
     const quick = values.quick
@@ -53,7 +47,8 @@ async function main(): Promise<void> {
     const runs = quick ? 1 : 7
     const rows: Row[] = []
     for (const kind of ALLOCATOR_KINDS) {
-        for (const [level, name] of LEVELS) {
+        for (let level = 0; level < LAYER_NAMES.length; level++) {
+            const name = LAYER_NAMES[level]
             const times: number[] = []
             for (let r = 0; r < runs; r++) times.push(await timePairs(debugHeap(kind, level, 8192), pairs, () => performance.now(), 0))
             const fit = await blocksThatFit(debugHeap(kind, level, 8192))
@@ -73,10 +68,10 @@ async function main(): Promise<void> {
                 const f = line.split(" ")
                 if (f[0] !== "bench") return
                 if (f[1] === "time") {
-                    const key = f[2] + " " + LEVELS[Number(f[3])][1]
+                    const key = f[2] + " " + LAYER_NAMES[Number(f[3])]
                     vmTimes.set(key, [...(vmTimes.get(key) ?? []), Number(f[5])])
                     process.stderr.write(`vm: ${key} run ${f[4]}: ${f[5]} ms\n`)
-                } else if (f[1] === "fit") vmFit.set(f[2] + " " + LEVELS[Number(f[3])][1], Number(f[4]))
+                } else if (f[1] === "fit") vmFit.set(f[2] + " " + LAYER_NAMES[Number(f[3])], Number(f[4]))
                 else if (f[1] === "done") vmPairs = Number(f[2])
             },
             stopWhen: line => line.startsWith("bench done"),
@@ -91,7 +86,7 @@ async function main(): Promise<void> {
     const off = (r: Row) => rows.find(o => o.kind === r.kind && o.level === "off")!
     const fmt = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1))
     const lines = [
-        `| allocator | level | Node µs/pair | × off | VM µs/pair | × off | 16 B blocks in 8 KiB |`,
+        `| allocator | layer | Node µs/pair | × off | VM µs/pair | × off | 16 B blocks in 8 KiB |`,
         `|---|---|---:|---:|---:|---:|---:|`,
         ...rows.map(r => {
             const o = off(r)
@@ -103,7 +98,7 @@ async function main(): Promise<void> {
     console.log(lines.join("\n"))
     if (!quick) {
         const md = [
-            "# Cost of the debug levels",
+            "# Cost of the debug levels, tracking and logging",
             "",
             "Written by `npm run bench:debug` (bench/debug_cost.ts); method in that file's header and in",
             "bench/debug_workload.ts. Node " + process.version + `, ${pairs} pairs, median of ${runs}; VM: DeviceScript WASM VM`,

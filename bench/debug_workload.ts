@@ -1,7 +1,10 @@
 /**
- * bench/debug_workload.ts — the workload that measures what each debug level
- * (src/layers/debug.ts) costs, written once and run both in Node (bench/debug_cost.ts)
- * and inside the DeviceScript VM (bench/vm/debug_cost.ts).
+ * bench/debug_workload.ts — the workload that measures what each wrapper layer
+ * costs — the debug levels (src/layers/debug.ts), tracking
+ * (src/layers/tracking.ts) and the event stream (src/layers/logging.ts, every
+ * kind on, `emit` a no-op so only building the line is timed) — written once
+ * and run both in Node (bench/debug_cost.ts) and inside the DeviceScript VM
+ * (bench/vm/debug_cost.ts).
  *
  * Method: alloc+dealloc pairs over a small mix of sizes (8, 24, 48, 100 and
  * 200 bytes, align 4) on top of 16 blocks allocated first and kept live, so
@@ -17,6 +20,8 @@
 import * as ds from "@devicescript/core"
 import { makeAllocator } from "../src/allocators/registry"
 import { DebugAllocator, DebugLevel } from "../src/layers/debug"
+import { LoggingAllocator } from "../src/layers/logging"
+import { TrackingAllocator } from "../src/layers/tracking"
 import { HeapAllocator } from "../src/api/global_alloc"
 import { Layout } from "../src/core/layout"
 import { StaticRegion } from "../src/core/region"
@@ -24,10 +29,20 @@ import { StaticRegion } from "../src/core/region"
 const SIZES = [8, 24, 48, 100, 200]
 const LIVE = 16
 
-/** The heap under test: `kind` over a fresh region, behind a debug layer unless level is Off. */
-export function debugHeap(kind: string, level: DebugLevel, regionBytes: number): HeapAllocator {
+/**
+ * The layers measured, by index: 0..2 are DebugLevel Off (the bare
+ * allocator), Light and Full; then TrackingAllocator; then LoggingAllocator.
+ */
+export const LAYER_NAMES = ["off", "light", "full", "tracking", "logging"]
+
+function noEmit(_line: string): void {}
+
+/** The heap under test: `kind` over a fresh region, behind the layer LAYER_NAMES[layer] (none for 0). */
+export function debugHeap(kind: string, layer: number, regionBytes: number): HeapAllocator {
     const inner = makeAllocator(kind, new StaticRegion(0x20020000, regionBytes))
-    return level === DebugLevel.Off ? inner : new DebugAllocator(inner, level)
+    if (layer === 3) return new TrackingAllocator(inner)
+    if (layer === 4) return new LoggingAllocator(inner, "pico", { emit: noEmit })
+    return layer === DebugLevel.Off ? inner : new DebugAllocator(inner, layer as DebugLevel)
 }
 
 /**

@@ -12,7 +12,7 @@
  * Where a line ends in the raw bytes is known only after the USB framing is
  * undone (a 0x0A byte inside a Jacdac frame ends nothing), so a private
  * UsbDeframer is fed one byte at a time and says when a line completes.
- * Cost: one deframer call per byte (~1 µs), only while recording.
+ * Cost: one deframer call per byte (O(bytes)), only while recording.
  * Bounds: at most MAX_HELD bytes are held; past that they are written (a
  * "line" that long is no console line: cutting it would gain nothing).
  */

@@ -184,7 +184,8 @@ export class HeapViewer {
             out.push(`  in use with no live block: ${s.inUse} B still held below the logger (with --debug full: freed blocks in the debug layer's quarantine, not leaks)`)
         const d = this.decoder
         out.push(...this.lifeLines())
-        out.push(`stream: ${this.lines} lines, mean ${(this.wireBytes / Math.max(1, this.lines)).toFixed(1)} B/line on the wire ("> " and newline included), ${d.gapCount} gaps, ${d.anomalyCount} anomalies${d.linesLost > 0 ? ` (${d.linesLost} lines lost in the gaps)` : ""}`)
+        // A measurement of THIS run's stream (its mix of kinds); the format's per-kind sizes are docs/protocol.md §8.
+        out.push(`stream: ${this.lines} lines, this run's mean ${(this.wireBytes / Math.max(1, this.lines)).toFixed(1)} B/line on the wire ("> " and newline included; per kind: docs/protocol.md §8), ${d.gapCount} gaps, ${d.anomalyCount} anomalies${d.linesLost > 0 ? ` (${d.linesLost} lines lost in the gaps)` : ""}`)
         for (const a of d.anomalies) out.push(`  anomaly (line ${a.lineNo}): ${a.kind}: ${a.message}`)
         if (d.anomalyCount > d.anomalies.length) out.push(`  … and ${d.anomalyCount - d.anomalies.length} more anomalies (the first ${d.anomalies.length} are listed)`)
         return out.join("\n")

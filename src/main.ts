@@ -2,7 +2,7 @@
  * main.ts — the firmware entry point. On a board (or DeviceScript's WASM VM)
  * it finds its board from the chip's architecture, then runs the firmware's
  * main job (firmware.ts) with the default allocator (DEFAULT_ALLOCATOR in
- * allocators.ts: buddy), streaming events on the console. The bytecode is the
+ * allocators/registry.ts: buddy), streaming events on the console. The bytecode is the
  * same for every board.
  *
  * It names BuddyAllocator directly instead of going through makeAllocator,

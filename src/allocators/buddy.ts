@@ -94,13 +94,10 @@
  *   for every order: 4 bits per unit, and layout 1 sized them to the arena,
  *   up to 6.25 % just above a power of two.) Internal fragmentation: a
  *   request gets the next power of two ≥ 16.
- *   In the VM (bench/vm_speed.ts --quick, µs per alloc + dealloc pair on the
- *   Pico's 32 KiB region with 12 live blocks; bump's trivial pair is ≈ 9.3,
- *   i.e. mostly the harness): 10.8 for 8 and 16 B (no split, no merge),
- *   then ≈ +10 for the first split + merge level and ≈ +3.7 per further
- *   level: 1024 B 20.7 (1 level), 512 B 24.8, 256 B 28.2, 128 B 31.7, 64 B
- *   35.5, 32 B 39.3 (6 levels: that benchmark's live blocks leave lists 1–6
- *   empty, so every pair splits a 2,048-byte block down and merges it back).
+ *   In the VM a pair's time grows with its split + merge levels: none for
+ *   8 and 16 B there, six at 32 B (that benchmark's live blocks leave lists
+ *   1–6 empty, so every pair splits a 2,048-byte block down and merges it
+ *   back). Times per size: bench/RESULTS.md, "DeviceScript VM", buddy column.
  *   Fast-path economies: a field mask of non-empty lists (nonEmpty) replaces
  *   the head scan and the head read of a push onto an empty list; a split
  *   writes bitmap bytes and FREE words lying wholly inside the popped block
@@ -109,8 +106,8 @@
  *   orders < 5 in a local, and tests "only entry of its list" with one read
  *   (the u32 at bud + 2), setting such heads to NIL with one fillAt. A loop
  *   of pairs must still yield every ~80 pairs.
- *   check(): O(bitmap words + free blocks), synchronous; see
- *   check(). walk(): O(blocks × K).
+ *   check(): O(bitmap words + free blocks), synchronous; walk(): O(blocks × K)
+ *   (both in buddy_check.ts, beside the layout constants in buddy_layout.ts).
  *
  * Misuse detection (dealloc and realloc; throws HeapError before any change)
  *   pointer 0                                → NotAllocated ("null pointer")
@@ -133,22 +130,15 @@
 import * as ds from "@devicescript/core"
 import { HeapError, HeapErrorCode } from "../core/errors"
 import { BlockVisitor, HeapAllocator, checkNewSize } from "../api/global_alloc"
-import { ptrText } from "../core/hex"
 import { Layout, layoutError } from "../core/layout"
 import { StaticRegion } from "../core/region"
 import { HeapCounters } from "../core/counters"
 import { HeapStats } from "../core/stats"
+import { BUDDY_HEADS, BUDDY_MAGIC, BUDDY_NIL, BUDDY_VERSION } from "./buddy_layout"
+import { BuddyView, buddyCheck, buddyMisuse, buddyWalk } from "./buddy_check"
 
-/** "BDDY" as a little-endian u32 at metaStart, the first byte of the metadata. */
-export const BUDDY_MAGIC = 0x59444442
-/** Version of the metadata layout described in the header comment. */
-export const BUDDY_VERSION = 3
-/** End of a free list: an offset no block can have. Stored with setAt "u32" (a positive value, no saturation). */
-export const BUDDY_NIL = 0xffffffff
-/** Offset of heads[0] from the metadata start (BuddyAllocator.metaStart); heads[k] is at metaStart + BUDDY_HEADS + 4k. */
-export const BUDDY_HEADS = 16
-/** Size of an order-0 block, the grain of every block offset. */
-export const BUDDY_MIN_BLOCK = 16
+export { BUDDY_HEADS, BUDDY_MAGIC, BUDDY_MIN_BLOCK, BUDDY_NIL, BUDDY_VERSION } from "./buddy_layout"
+
 
 /**
  * Binary buddy allocator; see the header comment for layout and costs.
@@ -162,7 +152,7 @@ export const BUDDY_MIN_BLOCK = 16
  * heap.check()                       // [] — every invariant holds
  * ```
  */
-export class BuddyAllocator extends HeapCounters implements HeapAllocator {
+export class BuddyAllocator extends HeapCounters implements HeapAllocator, BuddyView {
     readonly kind: string = "buddy"
     readonly region: StaticRegion
     /** Highest order: a block of order maxOrder is the arena (never a block itself: the metadata is in it). Orders 0..maxOrder (K = maxOrder + 1). */
@@ -180,15 +170,16 @@ export class BuddyAllocator extends HeapCounters implements HeapAllocator {
     /** Bytes in the FREE bitmap (a multiple of 4). */
     readonly freeBytes: number
 
-    private buf: ds.Buffer
-    private base: number
-    private size: number
+    // Read by the verifier too (BuddyView, buddy_check.ts); not meant for callers.
+    readonly buf: ds.Buffer
+    readonly base: number
+    readonly size: number
     /** Smallest power of two ≥ size, at least 512. */
-    private arena: number
+    readonly arena: number
     /** rows[k] (k ≥ 1): the bit where row k of the SPLIT bitmap starts; rows[0] is unused (0). */
-    private rows: number[]
+    readonly rows: number[]
     /** Bits in row k that stand for nodes (the rest of its last word is padding); rowBits[0] is the FREE bitmap's. */
-    private rowBits: number[]
+    readonly rowBits: number[]
     // The counters (capacity, inUse, requested, peakInUse, allocs, frees,
     // reallocs, failures, peakRequest) are HeapCounters' (counters.ts).
     /**
@@ -609,190 +600,28 @@ export class BuddyAllocator extends HeapCounters implements HeapAllocator {
 
     /**
      * Verifies I1–I4 (header comment) and returns every problem as a sentence,
-     * [] when the heap is consistent. Two passes, both synchronous:
-     *
-     *   1. The tree, row by row from the top order down, a u32 word (32 nodes
-     *      of one order) at a time. A node is in the tree when its parent's
-     *      SPLIT bit is set (the parent row's half-word with every bit
-     *      doubled; the root is in the tree). In each word: a SPLIT bit on a
-     *      node not in the tree, or at or past metaStart (padding included),
-     *      is an error; the blocks of the row (in the tree, not split, below
-     *      metaStart) are counted (SWAR popcount). `starts` carries, per node,
-     *      "a block starts at this node's first unit" down to row 0 (a block
-     *      marks its node; a node inherits its parent's mark when it is the
-     *      left child), where every FREE bit must be on such a unit. Each
-     *      node straddling metaStart must be split, so no block crosses it:
-     *      with the tree, that proves the blocks tile [0, metaStart) (I1).
-     *   2. Every free list: each entry aligned to its order, below metaStart,
-     *      with its FREE bit, its parent split and itself not (a block of that
-     *      order), and a prev link equal to the entry before it (which also
-     *      ends any cycle); its buddy must not be a free block of the same
-     *      order (I3; a pair that is in the lists is named twice). The entries
-     *      of all lists must number the FREE bits (I2).
-     * Then the counters against what the bitmaps describe (I4: live blocks of
-     * order k = blocks of the row − entries of list k), and HeapStats.problems().
-     * At most 50 problems are listed per pass.
-     *
-     * Cost: pass 1 is O(bitmap words), ≈ 2·size/16/32 words whatever the heap
-     * holds; pass 2 is O(free blocks); one scratch Buffer of ≈ size/128 bytes
-     * (256 for 32 KiB). Synchronous: call it at the start of a slice (right
-     * after an `await`). Measured in the VM with layout 2 (FREE and USED rows,
-     * the same passes): ≈ 17k opcodes for 32 KiB split into 1,980 live blocks,
-     * ≈ 72k with 990 live + 990 free, ≈ 125k for 57,000 B with 1,714 live +
-     * 1,715 free (131,072 opcodes per slice); layout 3 reads half the bitmap
-     * words in pass 1 and does two more bit tests per free block in pass 2.
+     * [] when the heap is consistent: buddyCheck (buddy_check.ts) describes
+     * its two passes and bounds. O(bitmap words + free blocks), synchronous.
      *
      * ```ts
      * expect(heap.check()).toEqual([])
      * ```
      */
     check(): string[] {
-        const out: string[] = []
-        const buf = this.buf
-        const size = this.size
-        const metaStart = this.metaStart
-        const maxOrder = this.maxOrder
-        const S = this.splitMap
-        const F = this.freeMap
-        const base = this.base
-        const rows = this.rows
-        const rowBits = this.rowBits
-        if (buf.getAt(metaStart, "u32") !== BUDDY_MAGIC || buf.getAt(metaStart + 4, "u32") !== size || buf.getAt(metaStart + 8, "u32") !== metaStart || buf.getAt(metaStart + 12, "u8") !== maxOrder + 1 || buf.getAt(metaStart + 13, "u8") !== BUDDY_VERSION)
-            out.push("header: expected magic BDDY, size " + size + ", metaStart " + metaStart + ", " + (maxOrder + 1) + " orders, version " + BUDDY_VERSION + " at offsets metaStart + 0..13 (" + metaStart + ")")
-
-        // Pass 1. L holds `starts` of the row last done: row k's word w is built
-        // from the parent's u16 at 2w, so writing word w in place (w descending)
-        // never clobbers a parent half-word still to be read. Row k has W_k ≤
-        // 2·W_(k+1) words, so every half-word read was written by the parent row.
-        const L = ds.Buffer.alloc(this.freeBytes)
-        const blocksInRow: number[] = []
-        for (let k = 0; k <= maxOrder; k++) blocksInRow.push(0)
-        let freeBits = 0
-        for (let k = maxOrder; k >= 0; k--) {
-            const n = rowBits[k]
-            const row = S + (rows[k] >> 3)
-            const prow = k < maxOrder ? S + (rows[k + 1] >> 3) : 0
-            // Nodes starting below metaStart: i < m.
-            const m = Math.ceil(metaStart / (16 << k))
-            if (k > 0 && (metaStart & ((16 << k) - 1)) !== 0 && !this.isSplit(k, metaStart) && out.length < 50)
-                out.push("tiling: the " + (16 << k) + "-byte node at " + ptrText(base + (metaStart & ~((16 << k) - 1))) + " straddles the metadata start " + ptrText(base + metaStart) + " but is not split")
-            let bc = 0
-            for (let w = (n - 1) >> 5; w >= 0; w--) {
-                const s = k > 0 ? buf.getAt(row + 4 * w, "i32") : 0
-                // In the tree: the parent's SPLIT bits, each doubled (the root: bit 0).
-                let t = 0
-                if (k === maxOrder) t = w === 0 ? 1 : 0
-                else {
-                    t = buf.getAt(prow + 2 * w, "u16")
-                    if (t !== 0) {
-                        t = this.spread(t)
-                        t = t | (t << 1)
-                    }
-                }
-                const i0 = w << 5
-                const below = m >= i0 + 32 ? -1 : m <= i0 ? 0 : (1 << (m - i0)) - 1
-                if ((s & ~(t & below)) !== 0 && out.length < 50) {
-                    const bad = s & ~(t & below)
-                    const i = i0 + this.lowBit(bad)
-                    if (((below >>> this.lowBit(bad)) & 1) === 0)
-                        out.push("bitmap: a SPLIT bit is set for the " + (16 << k) + "-byte node " + i + " of row " + k + ", at or past the metadata start " + ptrText(base + metaStart) + " (padding or absent space)")
-                    else out.push("bitmap: " + this.blockText(k, i) + " is marked split but lies inside a bigger block (its parent is not split)")
-                }
-                const blocks = t & ~s & below
-                if (blocks === -1) bc += 32
-                else if (blocks !== 0) bc += this.popCount(blocks)
-                // starts: the row's blocks, plus the parent's marks on left children.
-                let st = blocks
-                if (k < maxOrder) {
-                    const ps = L.getAt(2 * w, "u16")
-                    if (ps !== 0) st |= this.spread(ps)
-                }
-                L.setAt(4 * w, "i32", st)
-                if (k === 0) {
-                    const f = buf.getAt(F + 4 * w, "i32")
-                    if ((f & ~st) !== 0 && out.length < 50) out.push("bitmap: a FREE bit is set at " + ptrText(base + 16 * (i0 + this.lowBit(f & ~st))) + ", where no block starts")
-                    if (f === -1) freeBits += 32
-                    else if (f !== 0) freeBits += this.popCount(f)
-                }
-            }
-            blocksInRow[k] = bc
-        }
-
-        // Pass 2. Free lists. The walk needs no step bound: an entry reached a
-        // second time has a prev link naming the entry before its first visit
-        // (or NIL), never the current one, so the prev test ends any cycle.
-        // Entries are tested against metaStart before any bit is read.
-        const inList: number[] = []
-        let entries = 0
-        let freeBytes = 0
-        let largest = 0
-        let pairs = 0
-        for (let k = 0; k <= maxOrder; k++) {
-            const msk = (16 << k) - 1
-            // Links read as i32, so NIL is -1 and a wild link ≥ 2^31 is negative.
-            let e = buf.getAt(this.heads + 4 * k, "i32")
-            let prev = -1
-            let count = 0
-            while (e !== -1) {
-                if ((e & msk) !== 0 || !(e >= 0 && e < metaStart) || k === maxOrder || !this.isFreeBlock(k, e) || (buf.getAt(e + 4, "i32") ^ prev) !== 0) break
-                const bud = e ^ (16 << k)
-                if (bud < metaStart && this.isFreeBlock(k, bud) && pairs < 10) {
-                    pairs++
-                    out.push("coalescing: " + this.blockText(k, e >> (4 + k)) + " and its buddy are both free, not merged")
-                }
-                prev = e
-                e = buf.getAt(e, "i32")
-                count++
-            }
-            if (e !== -1) out.push(this.listProblem(k, e >>> 0, prev >>> 0, count))
-            if (((this.nonEmpty >> k) & 1) !== (buf.getAt(this.heads + 4 * k, "u32") !== BUDDY_NIL ? 1 : 0))
-                out.push("free list " + k + " (" + (16 << k) + " B): the non-empty mask says " + ((this.nonEmpty >> k) & 1 ? "non-empty" : "empty") + ", its head says otherwise")
-            inList.push(count)
-            entries += count
-            freeBytes += count * (16 << k)
-            if (count > 0) largest = 16 << k
-        }
-        if (entries !== freeBits) out.push("free lists: " + entries + " entries in all, but " + freeBits + " FREE bits are set")
-
-        // Counters against the bitmaps, then the record's own invariants.
-        let usedBits = 0
-        let usedBytes = 0
-        for (let k = 0; k <= maxOrder; k++) {
-            const u = blocksInRow[k] - inList[k]
-            if (u < 0) out.push("free list " + k + " (" + (16 << k) + " B): " + inList[k] + " entries, but the tree has " + blocksInRow[k] + " blocks of that order")
-            usedBits += u
-            usedBytes += u * (16 << k)
-        }
-        const s = this.stats()
-        if (usedBytes !== s.inUse) out.push("stats: inUse " + s.inUse + " but the bitmaps describe " + usedBytes + " bytes of live blocks")
-        if (usedBits !== s.liveBlocks) out.push("stats: liveBlocks " + s.liveBlocks + " but the bitmaps describe " + usedBits + " live blocks")
-        if (freeBytes !== s.free) out.push("stats: free " + s.free + " but the free lists hold " + freeBytes + " bytes")
-        if (largest !== s.largestFree) out.push("stats: largestFree " + s.largestFree + " (from the list heads) but the largest listed block has " + largest + " bytes")
-        if (s.requested < 0) out.push("stats: requested " + s.requested + " < 0 (a dealloc passed a larger size than allocated)")
-        const more = s.problems()
-        for (let i = 0; i < more.length; i++) out.push(more[i])
-        return out
+        return buddyCheck(this, this.nonEmpty)
     }
 
     /**
      * Calls visit(ptr, size, used) for every block in address order (one
      * descent of the SPLIT bits per block, O(K)). Throws HeapError(Corrupt)
-     * when a block crosses the metadata start.
+     * when a block crosses the metadata start (buddyWalk, buddy_check.ts).
      *
      * ```ts
      * heap.walk((p, size, used) => console.log(ptrText(p), size, used))
      * ```
      */
     walk(visit: BlockVisitor): void {
-        const end = this.metaStart
-        let off = 0
-        while (off < end) {
-            const j = this.orderAt(off)
-            if ((off & ((16 << j) - 1)) !== 0 || off + (16 << j) > end)
-                throw new HeapError(HeapErrorCode.Corrupt, this.base + off, "buddy walk: no valid block starts at " + ptrText(this.base + off) + "; run check()")
-            visit(this.base + off, 16 << j, !this.isFree(off))
-            off += 16 << j
-        }
+        buddyWalk(this, visit)
     }
 
     // ---- slow paths and realloc helpers (not on the alloc/dealloc fast paths) ----
@@ -804,14 +633,14 @@ export class BuddyAllocator extends HeapCounters implements HeapAllocator {
     }
 
     /** The order of the tree leaf (block) holding off: the descent from the root along the SPLIT bits. O(K). */
-    private orderAt(off: number): number {
+    orderAt(off: number): number {
         let j = this.maxOrder
         while (j > 0 && this.isSplit(j, off)) j--
         return j
     }
 
     /** SPLIT bit of the order-k (k ≥ 1) node holding off. */
-    private isSplit(k: number, off: number): boolean {
+    isSplit(k: number, off: number): boolean {
         const bit = this.rows[k] + (off >> (4 + k))
         return ((this.buf.getAt(this.splitMap + (bit >> 3), "u8") >> (bit & 7)) & 1) !== 0
     }
@@ -824,7 +653,7 @@ export class BuddyAllocator extends HeapCounters implements HeapAllocator {
     }
 
     /** FREE bit of the 16-byte unit at off (off < metaStart). */
-    private isFree(off: number): boolean {
+    isFree(off: number): boolean {
         return ((this.buf.getAt(this.freeMap + (off >> 7), "u8") >> ((off >> 4) & 7)) & 1) !== 0
     }
 
@@ -838,7 +667,7 @@ export class BuddyAllocator extends HeapCounters implements HeapAllocator {
      * The node (k, off) is a free block: below metaStart, FREE bit set, in the
      * tree (parent split) and not split itself. off aligned to 16 << k, k < maxOrder.
      */
-    private isFreeBlock(k: number, off: number): boolean {
+    isFreeBlock(k: number, off: number): boolean {
         return off < this.metaStart && this.isFree(off) && this.isSplit(k + 1, off) && (k === 0 || !this.isSplit(k, off))
     }
 
@@ -908,86 +737,8 @@ export class BuddyAllocator extends HeapCounters implements HeapAllocator {
         return k
     }
 
-    /**
-     * Names what is wrong with (ptr, layout), in the order of the header's
-     * table. Only called once the fast test failed; O(K) bit tests.
-     */
+    /** The HeapError naming what is wrong with (ptr, layout): buddyMisuse (buddy_check.ts). O(K). */
     private misuse(ptr: number, layout: Layout, op: string): HeapError {
-        const p = ptrText(ptr)
-        const base = this.base
-        const size = this.size
-        if (ptr === 0) return new HeapError(HeapErrorCode.NotAllocated, 0, op + ": null pointer")
-        if (typeof ptr !== "number" || !(ptr >= base && ptr < base + size))
-            return new HeapError(HeapErrorCode.OutOfRegion, ptr, `${op}: pointer ${p} is outside the region ${ptrText(base)}..${ptrText(base + size)}`)
-        const off = ptr - base
-        if (off !== Math.floor(off)) return new HeapError(HeapErrorCode.Misaligned, ptr, `${op}: pointer ${p} is not a whole address`)
-        if ((off & 15) !== 0)
-            return new HeapError(HeapErrorCode.Misaligned, ptr, `${op}: pointer ${p} is not a multiple of 16, the buddy block grain`)
-        if ((off & (layout.align - 1)) !== 0)
-            return new HeapError(HeapErrorCode.Misaligned, ptr, `${op}: pointer ${p} is not aligned to the layout's align ${layout.align}`)
-        if (off >= this.metaStart)
-            return new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} lies in the allocator's metadata (${ptrText(base + this.metaStart)}..${ptrText(base + size)}), not in a block`)
-        let need = layout.align
-        if (layout.size > need) need = layout.size
-        const cls = need > this.arena ? "no size class (larger than the arena)" : "the " + this.classOf(need) + "-byte size class"
-        const lay = "(size " + layout.size + ", align " + layout.align + ")"
-        // The block holding off: the descent along the SPLIT bits.
-        const j = this.orderAt(off)
-        const h = off & ~((16 << j) - 1)
-        const free = this.isFree(h)
-        if (h === off) {
-            if (free)
-                return new HeapError(HeapErrorCode.DoubleFree, ptr, `${op}: pointer ${p} is the start of a free ${16 << j}-byte block: it was already freed (expected a live block of ${cls})`)
-            return new HeapError(HeapErrorCode.WrongLayout, ptr, `${op}: pointer ${p} is a live ${16 << j}-byte block, but the layout ${lay} maps to ${cls}`)
-        }
-        return new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} is not the start of a block: it lies ${off - h} bytes into the ${free ? "free" : "live"} ${16 << j}-byte block at ${ptrText(base + h)}`)
-    }
-
-    /** check()'s message for the free-list entry e of order k that stopped the list walk. */
-    private listProblem(k: number, e: number, prev: number, count: number): string {
-        const bs = 16 << k
-        const what = "free list " + k + " (" + bs + " B), entry " + count + " (offset " + e + "): "
-        if (e % bs !== 0 || e >= this.metaStart || k === this.maxOrder) return what + "not a " + bs + "-aligned block inside the usable range 0.." + this.metaStart
-        if (!this.isFree(e)) return what + "its FREE bit is clear"
-        if (!this.isSplit(k + 1, e) || (k > 0 && this.isSplit(k, e))) return what + "the SPLIT bits make no " + bs + "-byte block start there"
-        const p = this.buf.getAt(e + 4, "u32")
-        // A prev naming an entry already passed means the list loops back here.
-        return what + "its prev link is " + p + ", expected " + (prev === BUDDY_NIL ? "NIL" : "" + prev) + (count > 0 ? " (a cycle, if this entry was already visited)" : "")
-    }
-
-    /** The low 16 bits of x spread to the even bits of an int32 (bit i → bit 2i). */
-    private spread(x: number): number {
-        x = (x | (x << 8)) & 0x00ff00ff
-        x = (x | (x << 4)) & 0x0f0f0f0f
-        x = (x | (x << 2)) & 0x33333333
-        return (x | (x << 1)) & 0x55555555
-    }
-
-    /** Number of set bits of an int32 (SWAR). */
-    private popCount(x: number): number {
-        x = x - ((x >>> 1) & 0x55555555)
-        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333)
-        x = (x + (x >>> 4)) & 0x0f0f0f0f
-        x = x + (x >>> 8)
-        return (x + (x >>> 16)) & 0x3f
-    }
-
-    /** Index of the lowest set bit of a non-zero int32 (messages only). */
-    private lowBit(x: number): number {
-        let t = 0
-        while (t < 31 && ((x >>> t) & 1) === 0) t++
-        return t
-    }
-
-    /** "the 64-byte block at 0x…" for node i of order k (messages only). */
-    private blockText(k: number, i: number): string {
-        return "the " + (16 << k) + "-byte block at " + ptrText(this.base + i * (16 << k))
-    }
-
-    /** The block size serving `need` bytes (need ≤ arena). */
-    private classOf(need: number): number {
-        let bs = 16
-        while (bs < need) bs <<= 1
-        return bs
+        return buddyMisuse(this, ptr, layout, op)
     }
 }

@@ -72,22 +72,22 @@
  *     down over the dead blocks right below it, O(1) each. A block is walked
  *     over at most once before it is reclaimed, so the total is amortised
  *     O(1) per allocation. One call walks at most top / 12 headers (the
- *     smallest block takes 12 bytes): measured in the VM, 4,750 dead blocks
- *     (a 57,000-byte region of 1-byte blocks) fit in one 131,072-opcode slice.
+ *     smallest block takes 12 bytes), so even a 57,000-byte region of 1-byte
+ *     dead blocks fits one 131,072-opcode slice.
  *   realloc: O(1) in place (the last block, or a shrink); otherwise alloc (one
  *     Layout object) + one blitAt + marking the old block dead.
  *   mark(): O(1). release(mark): O(1) to validate a mark whose block is
  *     live (B5), O(k) link reads otherwise; then O(k) for the k blocks
  *     allocated after the mark, each marked dead (B5) and counted for the
- *     stats — like dealloc's walk, amortised O(1) per allocation. Measured
- *     in the VM: about 3,100 blocks per call fit in one slice (a 32 KiB
- *     region holds at most 2,730); release bigger piles in steps through
- *     intermediate marks. A mark taken on an empty heap is a reset: O(1).
+ *     stats — like dealloc's walk, amortised O(1) per allocation. A whole
+ *     32 KiB region of the smallest blocks (2,730) fits one slice; on bigger
+ *     regions release bigger piles in steps through intermediate marks. A mark taken on an empty heap is a reset: O(1).
  *   reset(): O(1).
  *   Overhead: 8 header bytes per block, plus up to max(align, 4) − 1 padding.
- *   check(): O(n), about 1,200 blocks per VM slice. walk(): O(n) plus a
- *   4n-byte Buffer (to visit in address order), about 1,000 blocks per VM
- *   slice with a trivial visitor. Both are for tests and modest heaps.
+ *   check(): O(n). walk(): O(n) plus a 4n-byte Buffer (to visit in address
+ *   order). Neither is sliced, so each must fit one VM slice: about a
+ *   thousand blocks; they are for tests and modest heaps (bump_check.ts;
+ *   header constants in bump_layout.ts).
  *
  * Misuse detection (dealloc and realloc; HeapError thrown before any change)
  *   pointer 0                                   → NotAllocated ("null pointer")
@@ -134,43 +134,14 @@ import * as ds from "@devicescript/core"
 import { HeapError, HeapErrorCode } from "../core/errors"
 import { BlockVisitor, HeapAllocator, checkNewSize } from "../api/global_alloc"
 import { ptrText } from "../core/hex"
-import { Layout, layoutError, layoutOk } from "../core/layout"
+import { Layout, layoutError } from "../core/layout"
 import { StaticRegion } from "../core/region"
 import { HeapStats } from "../core/stats"
+import { ALIGN_MASK, ALIGN_SHIFT, BUMP_MAX_REGION, DEAD_KEEP, LIVE, NIL, PREV, SIZE, TAG0, TAG1, TAG1_LIVE, TAG1_LIVE_MASK, TAG1_MASK, TWO32, W0_TAG_MASK } from "./bump_layout"
+import { BumpView, bumpCheck, bumpReject, bumpWalk } from "./bump_check"
 
-/** "No block": the prev field of the lowest block's header, and `last` of an empty heap. */
-export const BUMP_NIL = 0xfffffc
-/** Bytes of a block header. */
-export const BUMP_HEADER = 8
-/** Word 0: the prev offset field (bits 2..23). */
-export const BUMP_PREV_MASK = 0xfffffc
-/** Word 1: the payload size field (bits 0..23). */
-export const BUMP_SIZE_MASK = 0xffffff
-/** Word 1: bit 24, the block is allocated. */
-export const BUMP_LIVE = 0x1000000
-/** Largest region a bump header can describe (sizes and offsets < 2^24). */
-export const BUMP_MAX_REGION = 0x1000000
+export { BUMP_HEADER, BUMP_LIVE, BUMP_MAX_REGION, BUMP_NIL, BUMP_PREV_MASK, BUMP_SIZE_MASK } from "./bump_layout"
 
-// Short names for the hot paths (int32 values; the compiler inlines literals).
-const NIL = 0xfffffc
-const PREV = 0xfffffc
-const SIZE = 0xffffff
-const LIVE = 0x1000000
-const ALIGN_SHIFT = 25
-const ALIGN_MASK = 0x1e000000
-/** Word 1's tag bits 29..31, and the tag 0b101 they must hold. */
-const TAG1_MASK = -0x20000000 // 0xE0000000 as int32
-const TAG1 = -0x60000000 // 0xA0000000 as int32
-/** Word 1 without size and align: tag + LIVE. */
-const TAG1_LIVE_MASK = -0x1f000000 // 0xE1000000 as int32
-const TAG1_LIVE = -0x5f000000 // 0xA1000000 as int32
-/** Word 1 of a dead block keeps only its tag and align: LIVE and size read 0 (B6). */
-const DEAD_KEEP = -0x2000000 // 0xFE000000 as int32
-/** Word 0's generation and tag bits (all but prev), and its tag 0b10. */
-const W0_TAG_MASK = -0xfffffd // 0xFF000003 as int32
-const TAG0 = 2
-/** 2^32: a mark is generation · TWO32 + address. */
-const TWO32 = 4294967296
 
 /**
  * Bump allocator with checkpoints; see the header comment for layout and costs.
@@ -187,12 +158,13 @@ const TWO32 = 4294967296
  * heap.check()                            // [] — every invariant holds
  * ```
  */
-export class BumpAllocator implements HeapAllocator {
+export class BumpAllocator implements HeapAllocator, BumpView {
     readonly kind: string = "bump"
     readonly region: StaticRegion
-    private readonly buf: ds.Buffer
-    private readonly base: number
-    private readonly size: number
+    // Read by the verifier too (BumpView, bump_check.ts); not meant for callers.
+    readonly buf: ds.Buffer
+    readonly base: number
+    readonly size: number
     /** First free offset; the last block ends here. */
     private top = 0
     /** Header offset of the highest block, or NIL. */
@@ -549,96 +521,22 @@ export class BumpAllocator implements HeapAllocator {
 
     /**
      * Walks the chain from the last block down and returns every broken
-     * invariant (B1–B4) as a sentence; [] when the heap is consistent. O(n),
-     * at most top / 12 + 1 steps even on a corrupt chain.
+     * invariant (B1–B4) as a sentence; [] when the heap is consistent
+     * (bumpCheck, bump_check.ts). O(n), at most top / 12 + 1 steps even on a
+     * corrupt chain.
      *
      * ```ts
      * expect(heap.check()).toEqual([])
      * ```
      */
     check(): string[] {
-        const out: string[] = []
-        const buf = this.buf
-        const base = this.base
-        const top = this.top
-        const last = this.last
-        if (!(top >= 0 && top <= this.size)) {
-            out.push("top " + top + " is outside the region's 0.." + this.size)
-            return out
-        }
-        if ((last === NIL) !== (top === 0))
-            out.push("last " + (last === NIL ? "NIL" : ptrText(base + last)) + " disagrees with top " + top + " (NIL iff top is 0)")
-        let complete = true
-        if (last !== NIL) {
-            // The last block: inside [0, top), word-aligned, LIVE, ending at top (B1–B3).
-            if (!(last >= 0 && last + 9 <= top) || (last & 3) !== 0) {
-                out.push("last " + ptrText(base + last) + " (offset " + last + ") is not a word-aligned header offset below top " + top)
-                return out
-            }
-            const lw = buf.getAt(last + 4, "i32")
-            const ls = lw & SIZE
-            if ((lw & TAG1_LIVE_MASK) === TAG1_LIVE && last + 8 + (ls === 0 ? 1 : ls) !== top)
-                out.push(this.hdrText(last) + ": the last block ends at offset " + (last + 8 + (ls === 0 ? 1 : ls)) + " but top is " + top)
-            if ((lw & TAG1_LIVE_MASK) === TAG1) out.push(this.hdrText(last) + ": the last block is dead (it should have been reclaimed)")
-        }
-        // One pass down the chain. Every test is a plain comparison and the
-        // sentences are built only for a problem (ptrText costs a loop), so
-        // the pass stays cheap per block. Links must go down by ≥ 12 bytes,
-        // which also bounds the pass to top / 12 steps on a corrupt chain.
-        let h = last
-        let upper = top // the header above h (top for the last block)
-        let acc = 0 // Σ (LIVE bit + size): 2^24 per live block plus its bytes
-        const w0Tag = this.w0Tag
-        while (h !== NIL) {
-            const w = buf.getAt(h + 4, "i32")
-            const w0 = buf.getAt(h, "i32")
-            if ((w & TAG1_MASK) !== TAG1 || (w0 & W0_TAG_MASK) !== w0Tag) {
-                if ((w & TAG1_MASK) !== TAG1 || (w0 & 3) !== TAG0) {
-                    out.push(this.hdrText(h) + ": tags missing (words " + ptrText(w0 >>> 0) + " " + ptrText(w >>> 0) + ")")
-                    complete = false
-                    break
-                }
-                out.push(this.hdrText(h) + ": generation " + (w0 >>> 24) + " but the heap is at " + this.gen)
-            }
-            const v = w & 0x1ffffff
-            acc += v
-            const size = w & SIZE
-            const lg = (w & ALIGN_MASK) >> ALIGN_SHIFT
-            if (lg > 12) out.push(this.hdrText(h) + ": align 2^" + lg + " exceeds 4096")
-            else if (((h + 8) & ((1 << lg) - 1)) !== 0) out.push(this.hdrText(h) + ": payload " + ptrText(base + h + 8) + " is not aligned to its align " + (1 << lg))
-            // (A zero-size block needs h + 9 ≤ upper: the link test below
-            // already keeps every header ≥ 12 bytes under the one above.)
-            if (h + 8 + size > upper)
-                out.push(this.hdrText(h) + ": its block of " + size + " bytes ends at offset " + (h + 8 + size) + ", past " + (upper === top ? "top " : "the next header at ") + upper)
-            // v in 1 .. 2^24 − 1: not LIVE but a size (B6). One comparison.
-            if ((v - 1) >>> 0 < SIZE) out.push(this.hdrText(h) + ": dead block with size " + size + " (B6: dead blocks record 0)")
-            const below = w0 & PREV
-            if (below + 12 > h && below !== NIL) {
-                out.push(this.hdrText(h) + ": prev link " + below + " is not at least 12 bytes below it")
-                complete = false
-                break
-            }
-            upper = h
-            h = below
-        }
-        if (complete) {
-            const live = Math.floor(acc / LIVE)
-            const bytes = acc - live * LIVE
-            if (live !== this.liveCount) out.push("stats: liveBlocks " + this.liveCount + " but the chain has " + live + " LIVE blocks")
-            if (bytes !== this.requested) out.push("stats: requested " + this.requested + " but the LIVE blocks hold " + bytes + " bytes")
-        }
-        const p = this.stats().problems()
-        for (let i = 0; i < p.length; i++) out.push(p[i])
-        return out
+        return bumpCheck(this, this.top, this.last, this.gen)
     }
 
     /**
-     * Calls visit(ptr, size, used) for every block in address order: ptr is
-     * the payload address; a live block reports its recorded size and used =
-     * true; a dead block (freed, not reclaimed) reports used = false and the
-     * bytes from its payload to the next header (all it holds back); then the
-     * space from top to the region end comes as one free block. Headers and
-     * padding before them are not reported. Throws HeapError(Corrupt) on a
+     * Calls visit(ptr, size, used) for every block in address order (live
+     * blocks, dead ones up to the next header, then the space above top as one
+     * free block): bumpWalk (bump_check.ts). Throws HeapError(Corrupt) on a
      * broken chain (run check()).
      *
      * ```ts
@@ -646,74 +544,14 @@ export class BumpAllocator implements HeapAllocator {
      * ```
      */
     walk(visit: BlockVisitor): void {
-        const buf = this.buf
-        const maxSteps = Math.floor(this.top / 12) + 1
-        let n = 0
-        let h = this.last
-        while (h !== NIL) {
-            const below = buf.getAt(h, "i32") & PREV
-            if (++n > maxSteps || (below !== NIL && !(below + 12 <= h)))
-                throw new HeapError(HeapErrorCode.Corrupt, this.base + h, "bump walk: broken prev link at " + ptrText(this.base + h) + "; run check()")
-            h = below
-        }
-        if (n > 0) {
-            // The chain runs downwards: collect the headers, then visit upwards.
-            const stack = ds.Buffer.alloc(n * 4)
-            h = this.last
-            for (let i = n - 1; i >= 0; i--) {
-                stack.setAt(i * 4, "u32", h)
-                h = buf.getAt(h, "i32") & PREV
-            }
-            for (let i = 0; i < n; i++) {
-                const hh = stack.getAt(i * 4, "u32")
-                const w = buf.getAt(hh + 4, "i32")
-                // A dead block is never the last (B3): it spans up to the next header.
-                if ((w & LIVE) !== 0) visit(this.base + hh + 8, w & SIZE, true)
-                else visit(this.base + hh + 8, stack.getAt(i * 4 + 4, "u32") - hh - 8, false)
-            }
-        }
-        if (this.top < this.size) visit(this.base + this.top, this.size - this.top, false)
+        bumpWalk(this, this.top, this.last, visit)
     }
 
-    /** Throws the specific HeapError for a pointer/layout that failed the fast check. */
+    /** Throws the specific HeapError for a pointer/layout that failed the fast check (bumpReject, bump_check.ts). */
     private reject(ptr: number, layout: Layout, op: string): void {
-        // Only a valid layout can match a header, so a forged one ends up here.
-        if (!layoutOk(layout.size, layout.align)) throw layoutError(layout, op)
-        const base = this.base
-        const call = op + "(" + ptrText(ptr) + ", size " + layout.size + ", align " + layout.align + "): "
-        if (ptr === 0) throw new HeapError(HeapErrorCode.NotAllocated, ptr, call + "null pointer; expected a block returned by alloc")
-        if (typeof ptr !== "number" || !(ptr >= base && ptr < base + this.size))
-            throw new HeapError(HeapErrorCode.OutOfRegion, ptr, call + "outside the region " + ptrText(base) + ".." + ptrText(base + this.size))
-        const off = ptr - base
-        if (off !== Math.floor(off) || (off & (layout.align - 1)) !== 0)
-            throw new HeapError(HeapErrorCode.Misaligned, ptr, call + "not aligned to the layout's align " + layout.align)
-        if (off >= this.top)
-            throw new HeapError(HeapErrorCode.DoubleFree, ptr, call + "double free or never allocated: the address is at or above the top " + ptrText(base + this.top))
-        if (off < 8 || (off & 3) !== 0)
-            throw new HeapError(HeapErrorCode.NotAllocated, ptr, call + "not a block start: block payloads are word-aligned and follow an 8-byte header")
-        const w = this.buf.getAt(off - 4, "i32")
-        const w0 = this.buf.getAt(off - 8, "i32")
-        if ((w & TAG1_MASK) !== TAG1 || (w0 & 3) !== TAG0)
-            throw new HeapError(HeapErrorCode.NotAllocated, ptr, call + "not a block start: no block header (tags) at " + ptrText(ptr - 8))
-        const size = w & SIZE
-        const lg = (w & ALIGN_MASK) >> ALIGN_SHIFT
-        const below = w0 & PREV
-        if (lg > 12 || off + (size === 0 ? 1 : size) > this.top || (below !== NIL && below + 12 > off - 8))
-            throw new HeapError(HeapErrorCode.NotAllocated, ptr, call + "not a block start: the header-like bytes at " + ptrText(ptr - 8) + " are inconsistent")
-        if ((w0 & W0_TAG_MASK) !== this.w0Tag)
-            throw new HeapError(HeapErrorCode.DoubleFree, ptr, call + "double free: the block was freed by reset() (its header is from generation " + (w0 >>> 24) + ", now " + this.gen + ")")
-        if ((w & LIVE) === 0) throw new HeapError(HeapErrorCode.DoubleFree, ptr, call + "double free: the block is already freed")
-        if (size !== layout.size)
-            throw new HeapError(HeapErrorCode.WrongLayout, ptr, call + "wrong layout: size " + layout.size + " but the block was allocated with size " + size)
-        if ((1 << lg) !== layout.align)
-            throw new HeapError(HeapErrorCode.WrongLayout, ptr, call + "wrong layout: align " + layout.align + " but the block was allocated with align " + (1 << lg))
-        throw new HeapError(HeapErrorCode.Corrupt, ptr, call + "the header check failed for no known reason")
+        bumpReject(this, ptr, layout, op, this.top, this.gen)
     }
 
-    /** "block header at 0x…", for check()'s sentences. */
-    private hdrText(h: number): string {
-        return "block header at " + ptrText(this.base + h)
-    }
 
     /** Throws HeapError(Corrupt): the chain header at offset h is broken (`what` says how). */
     private corrupt(h: number, what: string): void {

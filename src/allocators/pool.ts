@@ -107,21 +107,19 @@
  *   above, O(free runs).
  *   realloc: O(1) within a class and when shrinking a block (it stays in
  *   place), O(k) for span grow/shrink in place, otherwise alloc + one blitAt
- *   + dealloc. Host, malloc-lab traces at 4 × their peak (bench/counting.ts):
- *   21–23 region accesses per op (max ≤ 104) on amptjp/cccp/cp-decl/expr,
- *   54 on random/random2 (long spans: a kind byte per page) — 840–5,600 with
- *   the old first-fit scan; a page taken and released per op costs a few
- *   more than the old free-page list did (binary-bal 12.9 → 17.9).
+ *   + dealloc. Region accesses per op on the malloc-lab traces (long spans
+ *   cost a kind byte per page, so random/random2 read more):
+ *   bench/RESULTS.md, "Region accesses per op", pool column.
  *   Metadata: 24 + 16n + 2L bytes rounded up to 512: 1,024 bytes (3.1 %,
  *   n = 62) for 32 KiB, 512 bytes (6.3 %, n = 15) for 8 KiB. Internal
  *   fragmentation: a block is the next power of two ≥ need (≥ 16); a span is
  *   whole pages.
- *   In the VM (bench/vm_speed.ts, µs per alloc + dealloc pair on 32 KiB):
- *   ≈ 11–14 when the class page stays owned, ≈ 20 when each pair takes and
- *   releases a page, ≈ 28 for a 2-page span (was ≈ 40 with the scan). A loop
- *   of them must yield every ~200.
- *   check(): O(n + free blocks in class pages), synchronous; ≈ 63k opcodes
- *   at worst for 32 KiB, ≈ 105k for 57,000 bytes (numbers at check()).
+ *   In the VM a pair that keeps its class page owned is cheaper than one that
+ *   takes and releases a page, and a span pair costs more again (times per
+ *   size: bench/RESULTS.md, "DeviceScript VM", pool column). A loop of
+ *   pairs must yield now and then (131,072 opcodes per slice).
+ *   check(): O(n + free blocks in class pages), synchronous (pool_check.ts;
+ *   constants in pool_layout.ts): even a 57,000-byte region fits one slice.
  *   stats(): O(runs in the highest non-empty run list). walk(): O(blocks).
  *
  * Fragmentation across classes
@@ -167,44 +165,11 @@ import { Layout, layoutError } from "../core/layout"
 import { StaticRegion } from "../core/region"
 import { HeapCounters } from "../core/counters"
 import { HeapStats } from "../core/stats"
+import { POOL_CLASSES, POOL_FREE_PAGE, POOL_HEADS, POOL_MAGIC, POOL_NIL, POOL_PAGE, POOL_RUN_SCAN, POOL_SPAN_HEAD, POOL_SPAN_TAIL, POOL_TABLE, POOL_VERSION, poolMetaEnd, poolRunLists } from "./pool_layout"
+import { PoolView, poolCheck, poolWalk } from "./pool_check"
 
-/** "POOL" as a little-endian u32 at offset 0 of a pool region. */
-export const POOL_MAGIC = 0x4c4f4f50
-/** Version of the metadata layout described in the header comment. */
-export const POOL_VERSION = 2
-/** Bytes per page: the unit carved into class blocks or joined into spans. */
-export const POOL_PAGE = 512
-/** Size classes 16 << c for c < POOL_CLASSES: 16 … 512 bytes. */
-export const POOL_CLASSES = 6
-/** End of a page list or in-page free list. */
-export const POOL_NIL = 0xffff
-/** Page-table kind of a free page (part of a free run). Kinds 0..5 are size classes. */
-export const POOL_FREE_PAGE = 0xff
-/** Page-table kind of a span's first page (its u16 at +2 is the page count). */
-export const POOL_SPAN_HEAD = 0xfe
-/** Page-table kind of a span's other pages (its u16 at +2 is NIL). */
-export const POOL_SPAN_TAIL = 0xfd
-/** Offset of heads[0] (u16 per class). */
-export const POOL_HEADS = 12
-/** Offset of page 0's page-table entry; entry i is at POOL_TABLE + 16i. */
-export const POOL_TABLE = 24
-/** Entries of one run list a span request looks at (best fit among them); the top list never holds more. */
-export const POOL_RUN_SCAN = 8
+export { POOL_CLASSES, POOL_FREE_PAGE, POOL_HEADS, POOL_MAGIC, POOL_NIL, POOL_PAGE, POOL_RUN_SCAN, POOL_SPAN_HEAD, POOL_SPAN_TAIL, POOL_TABLE, POOL_VERSION, poolRunLists } from "./pool_layout"
 
-/** Number of free-run lists for n pages: floor(log2 n) − 1, at least 1 (so the top list holds < 8 runs). */
-export function poolRunLists(n: number): number {
-    let b = -1 // floor(log2 n) − 1, by halving (no Math.clz32 in DeviceScript)
-    while (n > 1) {
-        n >>= 1
-        b++
-    }
-    return b < 1 ? 1 : b
-}
-
-/** Offset of page 0 for n pages: header, page table and run-list heads, rounded up to a page. */
-function poolMetaEnd(n: number): number {
-    return Math.ceil((POOL_TABLE + 16 * n + 2 * poolRunLists(n)) / POOL_PAGE) * POOL_PAGE
-}
 
 /**
  * Segregated pool allocator; see the header comment for layout and costs.
@@ -217,7 +182,7 @@ function poolMetaEnd(n: number): number {
  * heap.check()                       // [] — every invariant holds
  * ```
  */
-export class PoolAllocator extends HeapCounters implements HeapAllocator {
+export class PoolAllocator extends HeapCounters implements HeapAllocator, PoolView {
     readonly kind: string = "pool"
     readonly region: StaticRegion
     /** Number of pages. */
@@ -229,11 +194,12 @@ export class PoolAllocator extends HeapCounters implements HeapAllocator {
     /** Number of free-run lists (poolRunLists(pages)); list b holds runs of 2^b … 2^(b+1) − 1 pages, the last one every longer run too. */
     readonly runLists: number
 
-    private buf: ds.Buffer
-    private base: number
-    private size: number
+    // Read by the verifier too (PoolView, pool_check.ts); not meant for callers.
+    readonly buf: ds.Buffer
+    readonly base: number
+    readonly size: number
     /** runLists − 1: the list of the longest runs. */
-    private top: number
+    readonly top: number
     /** 2^top: the shortest run the top list holds. */
     private topMin: number
     // The counters (capacity, inUse, requested, peakInUse, allocs, frees,
@@ -556,214 +522,29 @@ export class PoolAllocator extends HeapCounters implements HeapAllocator {
 
     /**
      * Verifies P1–P5 (header comment) and returns every problem as a
-     * sentence, [] when the heap is consistent (at most ~50 are listed). One
-     * pass over the page table, each class page's in-page free list (bounded
-     * by its block count, so a cycle cannot hang it), the run lists and the
-     * partial lists (bounded by n), then the counters.
-     *
-     * Cost: O(n + free blocks in class pages). Measured in the VM (131,072
-     * opcodes per slice): see the numbers in the tests' notes; call it right
-     * after an `await`.
+     * sentence, [] when the heap is consistent: poolCheck (pool_check.ts)
+     * describes the pass. O(n + free blocks in class pages), synchronous.
      *
      * ```ts
      * expect(heap.check()).toEqual([])
      * ```
      */
     check(): string[] {
-        const out: string[] = []
-        const buf = this.buf
-        const n = this.pages
-        const metaEnd = this.metaEnd
-        if (buf.getAt(0, "u32") !== POOL_MAGIC || buf.getAt(4, "u32") !== this.size || buf.getAt(8, "u16") !== n || buf.getAt(10, "u8") !== POOL_CLASSES || buf.getAt(11, "u8") !== POOL_VERSION)
-            out.push("header: expected magic POOL, size " + this.size + ", " + n + " pages, " + POOL_CLASSES + " classes, version " + POOL_VERSION + " at offsets 0..11")
-        const top = this.top
-        // Free runs per run list, counted in the page-table pass.
-        const runsIn: number[] = []
-        for (let b = 0; b <= top; b++) runsIn.push(0)
-        let usedBytes = 0
-        let liveCount = 0
-        const partial: number[] = []
-        for (let c = 0; c < POOL_CLASSES; c++) partial.push(0)
-        let longest = 0
-        let i = 0
-        while (i < n && out.length < 50) {
-            const e = POOL_TABLE + 16 * i
-            const kind = buf.getAt(e, "u8")
-            const carved = buf.getAt(e + 1, "u8")
-            const w2 = buf.getAt(e + 2, "u16")
-            const live = buf.getAt(e + 4, "i32")
-            const shrunk = buf.getAt(e + 8, "i32")
-            if (kind === POOL_FREE_PAGE) {
-                // The first page of a free run: its length r at +2; the run is
-                // pages i … i + r − 1, all free, the last one with r at +2 too,
-                // the others NIL; only the first is linked; it is maximal (the
-                // page after it is not free; the one before is not, or the
-                // run before would have been flagged).
-                const r = w2
-                if (r < 1 || i + r > n) {
-                    out.push(this.pageText(i) + ": a free run of " + r + " pages does not fit in the " + n + " pages")
-                    i++
-                    continue
-                }
-                for (let j = 0; j < r; j++) {
-                    const t = e + 16 * j
-                    const tw = buf.getAt(t + 2, "u16")
-                    const want = j === r - 1 ? r : j === 0 ? r : POOL_NIL
-                    if (buf.getAt(t, "u8") !== POOL_FREE_PAGE || tw !== want) {
-                        out.push("page " + j + " of the " + r + "-page free run at page " + i + ": kind " + buf.getAt(t, "u8") + ", +2 " + tw + " (expected free, +2 " + want + ")")
-                        break
-                    }
-                    if ((buf.getAt(t + 1, "u8") | buf.getAt(t + 4, "i32") | buf.getAt(t + 8, "i32")) !== 0 || (j > 0 && buf.getAt(t + 12, "i32") !== -1))
-                        out.push(this.pageText(i + j) + ": a free page with carved, LIVE or SHRUNK ≠ 0, or linked though not a run's first page")
-                }
-                if (i + r < n && buf.getAt(e + 16 * r, "u8") === POOL_FREE_PAGE) out.push(this.pageText(i + r) + ": free, right after the " + r + "-page free run at page " + i + " (runs must be merged)")
-                runsIn[this.listOf(r)]++
-                if (r > longest) longest = r
-                i += r
-                continue
-            }
-            if (kind === POOL_SPAN_HEAD) {
-                if (w2 < 1 || i + w2 > n) {
-                    out.push(this.pageText(i) + ": a span of " + w2 + " pages does not fit in the " + n + " pages")
-                    i++
-                    continue
-                }
-                if (live !== 1 || (shrunk & ~1) !== 0 || carved !== 0) out.push(this.pageText(i) + ": span head with LIVE " + (live >>> 0) + ", SHRUNK " + (shrunk >>> 0) + ", carved " + carved + " (expected 1, 0 or 1, 0)")
-                if (buf.getAt(e + 12, "u16") !== POOL_NIL || buf.getAt(e + 14, "u16") !== POOL_NIL) out.push(this.pageText(i) + ": a span head is linked into a page list")
-                for (let j = 1; j < w2; j++) {
-                    const t = POOL_TABLE + 16 * (i + j)
-                    if (buf.getAt(t, "u8") !== POOL_SPAN_TAIL || buf.getAt(t + 2, "u16") !== POOL_NIL || (buf.getAt(t + 1, "u8") | buf.getAt(t + 4, "i32") | buf.getAt(t + 8, "i32")) !== 0 || buf.getAt(t + 12, "i32") !== -1)
-                        out.push("page " + (i + j) + ": not a clean tail of the " + w2 + "-page span at page " + i + " (kind " + buf.getAt(t, "u8") + ")")
-                }
-                usedBytes += w2 * POOL_PAGE
-                liveCount++
-                i += w2
-                continue
-            }
-            if (kind >= POOL_CLASSES) {
-                out.push(this.pageText(i) + ": kind " + kind + " is no class, free page or span head (a span tail without its head?)")
-                i++
-                continue
-            }
-            const bpp = 32 >> kind
-            const bs = 16 << kind
-            const all = bpp === 32 ? -1 : (1 << bpp) - 1
-            // | 0: for carved = 31, (1 << 31) − 1 is −2^31 − 1 as a number; as a word it is 0x7fffffff.
-            const below = carved >= 32 ? -1 : ((1 << carved) - 1) | 0
-            if (carved > bpp) out.push(this.pageText(i) + ": carved " + carved + " > its " + bpp + " blocks of " + bs + " bytes")
-            if (live === 0) out.push(this.pageText(i) + ": a " + bs + "-byte class page with no live block (it should have been released)")
-            if ((live & ~below & all) !== 0 || (live & ~all) !== 0) out.push(this.pageText(i) + ": LIVE bits " + (live >>> 0) + " outside the " + carved + " carved blocks")
-            if ((shrunk & ~live) !== 0) out.push(this.pageText(i) + ": SHRUNK bits " + (shrunk >>> 0) + " on blocks that are not live")
-            // Live blocks: SWAR popcount of the LIVE word (no loop per bit).
-            let x = live - ((live >>> 1) & 0x55555555)
-            x = (x & 0x33333333) + ((x >>> 2) & 0x33333333)
-            x = (x + (x >>> 4)) & 0x0f0f0f0f
-            x = x + (x >>> 8)
-            const lc = (x + (x >>> 16)) & 0x3f
-            // The in-page free list: `taken` starts as LIVE and gains each entry's
-            // bit, so a live block, a repeat (which also ends a cycle) or an entry
-            // past the carved blocks stops the walk; at its end `taken` must be
-            // exactly the carved blocks (none lost). ≈ 30 VM opcodes per entry.
-            const pageOff = metaEnd + i * POOL_PAGE
-            const sh = 4 + kind
-            const msk = bs - 1
-            const lim = carved << sh
-            let b = w2
-            let taken = live
-            while (b !== 0xffff) {
-                const m = 1 << (b >> sh)
-                // One test, no short-circuits (fewer opcodes): (lim − 1 − b) >> 31 is −1 iff b ≥ lim.
-                if (((b & msk) | (taken & m) | ((lim - 1 - b) >> 31)) !== 0) break
-                taken |= m
-                b = buf.getAt(pageOff + b, "u16")
-            }
-            if (b !== POOL_NIL) out.push(this.pageText(i) + ": free-list entry at in-page offset " + b + " is not a carved, free " + bs + "-byte block, or is listed twice")
-            else if (taken !== below) out.push(this.pageText(i) + ": the free list and the LIVE bits cover blocks " + (taken >>> 0) + " of the " + carved + " carved ones (" + (below >>> 0) + "): a lost free block")
-            if (w2 !== POOL_NIL || carved < bpp) partial[kind]++
-            usedBytes += lc * bs
-            liveCount += lc
-            i++
-        }
-        // Each run list, then each partial list: doubly linked, right kind, right count.
-        let p = 0
-        let prev = 0
-        let count = 0
-        for (let b = 0; b <= top; b++) {
-            p = buf.getAt(this.runs + 2 * b, "u16")
-            prev = POOL_NIL
-            count = 0
-            while (p !== POOL_NIL && count <= n) {
-                const e = POOL_TABLE + 16 * p
-                // A run's first page: free, with a non-free page (or none) before it, of a length of this list.
-                if (p >= n || buf.getAt(e, "u8") !== POOL_FREE_PAGE || (p > 0 && buf.getAt(e - 16, "u8") === POOL_FREE_PAGE) || buf.getAt(e + 14, "u16") !== prev) break
-                const r = buf.getAt(e + 2, "u16")
-                if (r < 1 || this.listOf(r) !== b) break
-                prev = p
-                p = buf.getAt(e + 12, "u16")
-                count++
-            }
-            if (p !== POOL_NIL) out.push("run list " + b + ": entry " + count + " (page " + p + ") is not the first page of a free run of this list's lengths, or its prev link is not " + prev)
-            else if (count !== runsIn[b]) out.push("run list " + b + ": " + count + " entries, but the page table has " + runsIn[b] + " free runs of that length")
-        }
-        for (let c = 0; c < POOL_CLASSES; c++) {
-            p = buf.getAt(POOL_HEADS + 2 * c, "u16")
-            prev = POOL_NIL
-            count = 0
-            while (p !== POOL_NIL && count <= n) {
-                const e = POOL_TABLE + 16 * p
-                if (p >= n || buf.getAt(e, "u8") !== c || buf.getAt(e + 14, "u16") !== prev || (buf.getAt(e + 2, "u16") === POOL_NIL && buf.getAt(e + 1, "u8") >= 32 >> c)) break
-                prev = p
-                p = buf.getAt(e + 12, "u16")
-                count++
-            }
-            if (p !== POOL_NIL) out.push("partial list " + c + " (" + (16 << c) + " B): entry " + count + " (page " + p + ") is not a " + (16 << c) + "-byte page with a free block, or its prev link is not " + prev)
-            else if (count !== partial[c]) out.push("partial list " + c + " (" + (16 << c) + " B): " + count + " entries, but " + partial[c] + " pages of that class have a free block")
-        }
-        const s = this.stats()
-        if (usedBytes !== s.inUse) out.push("stats: inUse " + s.inUse + " but the page table describes " + usedBytes + " bytes in live blocks")
-        if (liveCount !== s.liveBlocks) out.push("stats: liveBlocks " + s.liveBlocks + " but the page table has " + liveCount + " live blocks")
-        let largest = longest * POOL_PAGE
-        for (let c = POOL_CLASSES - 1; largest === 0 && c >= 0; c--) if (partial[c] > 0) largest = 16 << c
-        if (largest !== s.largestFree) out.push("stats: largestFree " + s.largestFree + " but the page table gives " + largest)
-        if (s.requested < 0) out.push("stats: requested " + s.requested + " < 0 (a dealloc passed a larger size than allocated)")
-        const more = s.problems()
-        for (let j = 0; j < more.length; j++) out.push(more[j])
-        return out
+        return poolCheck(this)
     }
 
     /**
      * Calls visit(ptr, size, used) for every block in address order: a free
      * page is one free 512-byte block, a span one block of its pages, a class
      * page its 32 >> c blocks (virgin ones count as free). Throws
-     * HeapError(Corrupt) on a page kind it cannot decode.
+     * HeapError(Corrupt) on a page kind it cannot decode (poolWalk, pool_check.ts).
      *
      * ```ts
      * heap.walk((p, size, used) => console.log(ptrText(p), size, used))
      * ```
      */
     walk(visit: BlockVisitor): void {
-        const buf = this.buf
-        const n = this.pages
-        let i = 0
-        while (i < n) {
-            const e = POOL_TABLE + 16 * i
-            const kind = buf.getAt(e, "u8")
-            const p = this.base + this.metaEnd + i * POOL_PAGE
-            if (kind === POOL_FREE_PAGE) {
-                visit(p, POOL_PAGE, false)
-                i++
-            } else if (kind === POOL_SPAN_HEAD) {
-                const k = buf.getAt(e + 2, "u16")
-                if (k < 1 || i + k > n) throw new HeapError(HeapErrorCode.Corrupt, p, "pool walk: the span at " + ptrText(p) + " claims " + k + " pages; run check()")
-                visit(p, k * POOL_PAGE, true)
-                i += k
-            } else if (kind < POOL_CLASSES) {
-                const live = buf.getAt(e + 4, "i32")
-                const bs = 16 << kind
-                for (let b = 0; b < 32 >> kind; b++) visit(p + b * bs, bs, ((live >> b) & 1) !== 0)
-                i++
-            } else throw new HeapError(HeapErrorCode.Corrupt, p, "pool walk: page " + i + " at " + ptrText(p) + " has kind " + kind + "; run check()")
-        }
+        poolWalk(this, visit)
     }
 
     // ---- slow paths and helpers (spans, realloc, misuse) ----
@@ -824,7 +605,7 @@ export class PoolAllocator extends HeapCounters implements HeapAllocator {
     }
 
     /** The run list of a free run of r pages: floor(log2 r), capped at the top list. */
-    private listOf(r: number): number {
+    listOf(r: number): number {
         if (r >= this.topMin) return this.top
         // floor(log2 r) for r < 2^top ≤ 2^13, inline (a call costs more than these tests).
         let b = 0
@@ -1124,10 +905,6 @@ export class PoolAllocator extends HeapCounters implements HeapAllocator {
         return ptr
     }
 
-    /** "page 3 (0x20020800)" for check()'s messages (built only on a problem: it costs a hex conversion). */
-    private pageText(i: number): string {
-        return "page " + i + " (" + ptrText(this.base + this.metaEnd + i * POOL_PAGE) + ")"
-    }
 
     /** Bytes of the live block at (pg, boff): its class size or its span's pages. */
     private blockBytes(pg: number, boff: number): number {

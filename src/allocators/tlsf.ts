@@ -91,22 +91,19 @@
  *   (FL = 8); 8 bytes of header per block. Internal fragmentation: < 16 bytes
  *   per block (8 header + up to 15 rounding). Good fit may pass over a free
  *   block of the request's own class that would have fitted (it is tried last).
- *   In the VM (every expression node is an opcode; measured by running N
- *   operations in one slice and finding the N that panics, ± 1 %, loop
- *   included), on a 32 KiB region:
- *     alloc + dealloc of 16 bytes, a neighbour live on both sides
- *       (no split, no merge)                                   ≈ 570 opcodes
- *     alloc + dealloc of 16 bytes from a fresh heap (one split
- *       of the big free block, one merge back into it)         ≈ 950 opcodes
- *   so a loop of them must yield every ~130 pairs.
- *   check(): O(blocks): ≈ 60 opcodes per live block, ≈ 110 per free block,
- *   ≈ 4k for the 160 list heads; synchronous, no allocation but its result:
- *     32 KiB, 1,002 live 32-byte blocks                        ≈ 64k opcodes
- *     32 KiB, 1,002 blocks of 32 bytes, every other one free   ≈ 110k
- *     32 KiB, 2,004 blocks of 16 bytes, every other one free   > 131k: does not
- *       fit one slice (so keep ≤ ~1,100 blocks, half free, per check())
- *   Call it at the start of a slice (right after an `await`). walk(): O(blocks).
- *
+ *   In the VM a pair with a split and a merge costs more than one without
+ *   (times per size: bench/RESULTS.md, "DeviceScript VM", tlsf column); a
+ *   loop of pairs must yield now and then (the VM kills a fiber that runs
+ *   131,072 opcodes without suspending).
+ *   check(): O(blocks + list heads), a constant number of reads per block
+ *   (more per free block, which is also checked against its list);
+ *   synchronous, no allocation but its result and one scratch Buffer. Its
+ *   opcodes grow with the blocks, so on a 32 KiB region cut into a couple of
+ *   thousand blocks it outgrows one 131,072-opcode slice: call it at the
+ *   start of a slice (right after an `await`) and keep test heaps to about a
+ *   thousand blocks per check(). walk(): O(blocks). Both are in
+ *   tlsf_check.ts; the layout constants and size classes in tlsf_layout.ts.
+
  * Misuse detection (dealloc and realloc; throws HeapError before any change)
  *   pointer 0                                    → NotAllocated ("null pointer")
  *   outside [base, base + size)                  → OutOfRegion
@@ -122,9 +119,9 @@
  *   Cost: the valid case is one header-word compare (TAG, not FREE and the exact
  *   block size of the layout in one u32), one prev-link compare of the next block
  *   and one of the previous block's size (which coalescing reads anyway): about
- *   a third of dealloc's opcodes. A failed test falls into the diagnosis,
+ *   a third of dealloc's work. A failed test falls into the diagnosis,
  *   which walks the block chain from the start to find the block holding the
- *   pointer: O(blocks), like check()'s chain pass (≈ 60 opcodes per block). A random interior pointer passes the fast test only if
+ *   pointer: O(blocks), like check()'s chain pass. A random interior pointer passes the fast test only if
  *   the 8 payload bytes before it equal TAG|need exactly (2^-32 for random data)
  *   and the bytes at the "next block" hold that pointer's offset and the
  *   "previous" block's size leads to it: user data forging such a consistent
@@ -138,96 +135,15 @@
 import * as ds from "@devicescript/core"
 import { HeapError, HeapErrorCode } from "../core/errors"
 import { BlockVisitor, HeapAllocator, checkNewSize } from "../api/global_alloc"
-import { ptrText } from "../core/hex"
 import { Layout, layoutError } from "../core/layout"
 import { StaticRegion } from "../core/region"
 import { HeapCounters } from "../core/counters"
 import { HeapStats } from "../core/stats"
+import { MSB, TLSF_DEAD, TLSF_FREE, TLSF_MAGIC, TLSF_SIZE_MASK, TLSF_SLACK, TLSF_TAG, TLSF_VERSION, tlsfClass, tlsfMsb, tlsfNeed } from "./tlsf_layout"
+import { TlsfView, tlsfCheck, tlsfMisuse, tlsfWalk } from "./tlsf_check"
 
-/** "TLSF" as a little-endian u32 at offset 0 of a tlsf region. */
-export const TLSF_MAGIC = 0x46534c54
-/** Version of the metadata layout described in the header comment. */
-export const TLSF_VERSION = 1
-/** Tag in the top byte of every header word (positive, so words stay int32). */
-export const TLSF_TAG = 0x54000000
-/** Flag: the block is free. */
-export const TLSF_FREE = 1
-/** Header word of a header absorbed by coalescing (size 0). */
-export const TLSF_DEAD = 0x54000002
-/** Flag: the live block is 8 bytes larger than its layout needs. */
-export const TLSF_SLACK = 4
-/** Size bits of a header word. */
-export const TLSF_SIZE_MASK = 0x00fffff8
-/** Second-level lists per first-level row. */
-export const TLSF_SL_COUNT = 16
-/** Smallest block (header + two free-list links). */
-export const TLSF_MIN_BLOCK = 16
-/** Bytes of header before every payload. */
-export const TLSF_HEADER = 8
+export { TLSF_DEAD, TLSF_FREE, TLSF_HEADER, TLSF_MAGIC, TLSF_MIN_BLOCK, TLSF_SIZE_MASK, TLSF_SLACK, TLSF_SL_COUNT, TLSF_TAG, TLSF_VERSION, tlsfClass, tlsfClassSize, tlsfMsb, tlsfNeed } from "./tlsf_layout"
 
-/** msb of each byte value (index of the highest set bit; MSB[0] = 0). */
-const MSB = msbTable()
-
-function msbTable(): ds.Buffer {
-    const t = ds.Buffer.alloc(256)
-    for (let i = 2; i < 256; i++) t.setAt(i, "u8", t.getAt(i >> 1, "u8") + 1)
-    return t
-}
-
-/**
- * Index of the highest set bit of 1 ≤ x < 2^31 (three table lookups at most).
- *
- * ```ts
- * tlsfMsb(1) === 0; tlsfMsb(4096) === 12; tlsfMsb(4097) === 12
- * ```
- */
-export function tlsfMsb(x: number): number {
-    if (x < 256) return MSB.getAt(x, "u8")
-    if (x < 65536) return 8 + MSB.getAt(x >> 8, "u8")
-    if (x < 16777216) return 16 + MSB.getAt(x >> 16, "u8")
-    return 24 + MSB.getAt(x >> 24, "u8")
-}
-
-/**
- * The (fl, sl) class a free block of `size` bytes (a multiple of 8, ≥ 16) is
- * filed under, as fl * 16 + sl (mapping_insert of the paper).
- *
- * ```ts
- * tlsfClass(16) === 2     // fl 0, sl 2: sizes below 128 go by 8
- * tlsfClass(128) === 16   // fl 1, sl 0: 128..135
- * tlsfClass(1000) === 63  // fl 3 (512..1023, steps of 32), sl 15: 992..1023
- * ```
- */
-export function tlsfClass(size: number): number {
-    if (size < 128) return size >> 3
-    const m = tlsfMsb(size)
-    return ((m - 6) << 4) + ((size >> (m - 4)) - 16)
-}
-
-/**
- * The smallest block size of class c = fl * 16 + sl.
- *
- * ```ts
- * tlsfClassSize(63) === 992
- * ```
- */
-export function tlsfClassSize(c: number): number {
-    const fl = c >> 4
-    const sl = c & 15
-    if (fl === 0) return sl << 3
-    return (16 + sl) << (fl + 2)
-}
-
-/**
- * The block size a layout of `size` bytes needs: header + payload rounded up to 8, at least 16.
- *
- * ```ts
- * tlsfNeed(0) === 16; tlsfNeed(8) === 16; tlsfNeed(100) === 112
- * ```
- */
-export function tlsfNeed(size: number): number {
-    return size > 8 ? (size + 15) & ~7 : 16
-}
 
 /**
  * TLSF allocator; see the header comment for layout, invariants and costs.
@@ -241,7 +157,7 @@ export function tlsfNeed(size: number): number {
  * heap.check()                       // [] — every invariant holds
  * ```
  */
-export class TlsfAllocator extends HeapCounters implements HeapAllocator {
+export class TlsfAllocator extends HeapCounters implements HeapAllocator, TlsfView {
     readonly kind: string = "tlsf"
     readonly region: StaticRegion
     /** First-level rows (fl = 0 .. flCount − 1). */
@@ -255,9 +171,10 @@ export class TlsfAllocator extends HeapCounters implements HeapAllocator {
     /** Offset of the end sentinel's header. */
     readonly sentinel: number
 
-    private buf: ds.Buffer
-    private base: number
-    private size: number
+    // Read by the verifier too (TlsfView, tlsf_check.ts); not meant for callers.
+    readonly buf: ds.Buffer
+    readonly base: number
+    readonly size: number
     // The counters (capacity, inUse, requested, peakInUse, allocs, frees,
     // reallocs, failures, peakRequest) are HeapCounters' (counters.ts).
 
@@ -496,161 +413,31 @@ export class TlsfAllocator extends HeapCounters implements HeapAllocator {
 
     /**
      * Verifies I1–I4 (header comment) and returns every problem as a sentence,
-     * [] when the heap is consistent. Synchronous, O(blocks + lists):
-     *   1. the control structure's header;
-     *   2. the block chain from metaEnd: TAG, size, prev link, in bounds, no two
-     *      adjacent free blocks, ending exactly at the sentinel; each free block
-     *      start is marked in a scratch bitmap (one bit per 8 bytes);
-     *   3. every list (fl, sl): each entry is a marked free block (its mark is
-     *      cleared, so a cycle or a duplicate stops the walk), of that class,
-     *      with a prev link equal to the entry before it; the list is non-empty
-     *      iff its slmap bit is set; each slmap row non-empty iff its flmap bit;
-     *      every marked free block was reached from some list;
-     *   4. the counters against the chain, and HeapStats.problems().
-     * At most 50 problems are listed. Cost: one Buffer of capacity/64 bytes;
-     * ≈ 66 VM opcodes per block (see the header comment).
+     * [] when the heap is consistent: tlsfCheck (tlsf_check.ts) lists its
+     * passes. O(blocks + lists), synchronous.
      *
      * ```ts
      * expect(heap.check()).toEqual([])
      * ```
      */
     check(): string[] {
-        const out: string[] = []
-        const buf = this.buf
-        const base = this.base
-        const metaEnd = this.metaEnd
-        const sentinel = this.sentinel
-        const flCount = this.flCount
-        if (buf.getAt(0, "u32") !== TLSF_MAGIC || buf.getAt(4, "u32") !== this.size || buf.getAt(8, "u8") !== flCount || buf.getAt(9, "u8") !== TLSF_VERSION)
-            out.push("header: expected magic TLSF, size " + this.size + ", " + flCount + " fl rows, version " + TLSF_VERSION + " at offsets 0..9")
-        // Pass 2: the chain.
-        let b = metaEnd
-        let prev = 0
-        let freeBytes = 0
-        let freeCount = 0
-        let blocks = 0
-        // Per block: one combined test (TAG, not DEAD, prev link, size ≥ 16)
-        // and, for a free block, two sums. Adjacent free blocks and flags of
-        // free blocks are checked in the list pass, per free block.
-        while (b < sentinel) {
-            const w = buf.getAt(b + 4, "u32")
-            if ((((w & 0x7f000002) ^ 0x54000000) | (buf.getAt(b, "u32") ^ prev)) !== 0 || (w & 0x00fffff8) < 16) {
-                if ((w & 0x7f000002) !== 0x54000000 || (w & 0x00fffff8) < 16) {
-                    out.push("chain: no valid block header at " + ptrText(base + b) + " (word " + w + ", size " + (w & 0x00fffff8) + "): the blocks do not tile the region")
-                    break
-                }
-                out.push("chain: the block at " + ptrText(base + b) + " links back to offset " + buf.getAt(b, "u32") + ", expected " + prev)
-            }
-            if ((w & 1) !== 0) {
-                freeBytes += w & 0x00fffff8
-                freeCount++
-            }
-            blocks++
-            prev = b
-            b += w & 0x00fffff8
-        }
-        if (b > sentinel) out.push("chain: the block at " + ptrText(base + prev) + " runs past the sentinel at " + ptrText(base + sentinel))
-        const liveCount = blocks - freeCount
-        const liveBytes = b - metaEnd - freeBytes
-        if (b === sentinel) {
-            if (buf.getAt(sentinel + 4, "u32") !== TLSF_TAG || buf.getAt(sentinel, "u32") !== prev)
-                out.push("sentinel: expected word " + TLSF_TAG + " and prev " + prev + " at " + ptrText(base + sentinel) + ", got " + buf.getAt(sentinel + 4, "u32") + " and " + buf.getAt(sentinel, "u32"))
-        }
-        // Pass 3: the lists and bitmaps.
-        const flmap = buf.getAt(12, "u32")
-        if (flmap >>> flCount !== 0) out.push("bitmap: flmap " + flmap + " has bits at or above row " + flCount)
-        let listed = 0
-        const heads = this.heads
-        for (let fl = 0; fl < flCount && out.length < 50; fl++) {
-            const slmap = buf.getAt(this.slMap + 2 * fl, "u16")
-            if ((slmap !== 0) !== (((flmap >> fl) & 1) !== 0)) out.push("bitmap: row " + fl + " has slmap " + slmap + " but its flmap bit is " + ((flmap >> fl) & 1))
-            for (let sl = 0; sl < 16; sl++) {
-                const c = (fl << 4) + sl
-                let e = buf.getAt(heads + 4 * c, "u32")
-                if ((e === 0) !== (((slmap >> sl) & 1) === 0))
-                    out.push("bitmap: list (" + fl + ", " + sl + ") is " + (e === 0 ? "empty" : "non-empty") + " but its slmap bit is " + ((slmap >> sl) & 1))
-                if (e === 0) continue
-                // Sizes of class c are lo .. lo + wd − 1.
-                const lo = tlsfClassSize(c)
-                const wd = tlsfClassSize(c + 1) - lo
-                let pe = 0
-                let count = 0
-                while (e !== 0) {
-                    // One test, few short-circuits (fewer VM opcodes): 8-aligned;
-                    // TAG and FREE, not DEAD or SLACK; prev link; the next block
-                    // links back to e (boundary tags: e is a block of the chain,
-                    // not a stray or forged header) and is not free (I3: a free
-                    // block before e would fail this test at its own entry);
-                    // size in the class. A cycle fails the prev test (an entry
-                    // reached again has the prev link of its first visit); an
-                    // entry in two lists fails a class test. No word of the
-                    // control structure carries the TAG, and an offset past the
-                    // buffer reads undefined, so no range test is needed.
-                    const w = buf.getAt(e + 4, "u32")
-                    const sz = (w & 0x00fffff8) - lo
-                    const nx = e + lo + sz
-                    if ((e & 7) | ((w & 0x7f000007) ^ 0x54000001) | (buf.getAt(e + 12, "u32") ^ pe) | (buf.getAt(nx, "u32") ^ e) | (buf.getAt(nx + 4, "u32") & 1) || sz >>> 0 >= wd) {
-                        out.push(this.listProblem(fl, sl, e, pe, count))
-                        break
-                    }
-                    pe = e
-                    e = buf.getAt(e + 8, "u32")
-                    count++
-                }
-                listed += count
-            }
-        }
-        if (listed !== freeCount && out.length < 50) out.push("lists: " + listed + " entries in all, but the chain has " + freeCount + " free blocks (a free block missing from its list)")
-        // Counters.
-        const st = this.stats()
-        if (liveBytes !== st.inUse) out.push("stats: inUse " + st.inUse + " but the live blocks hold " + liveBytes + " bytes")
-        if (liveCount !== st.liveBlocks) out.push("stats: liveBlocks " + st.liveBlocks + " but the chain has " + liveCount + " live blocks")
-        if (freeBytes !== st.free) out.push("stats: free " + st.free + " but the free blocks hold " + freeBytes + " bytes")
-        if (st.requested < 0) out.push("stats: requested " + st.requested + " < 0 (a dealloc passed a larger size than allocated)")
-        const more = st.problems()
-        for (let i = 0; i < more.length; i++) out.push(more[i])
-        return out
+        return tlsfCheck(this)
     }
 
     /**
      * Calls visit(ptr, size, used) for every block in address order; ptr is the
      * block's payload and size its payload bytes (block size − 8). Throws
-     * HeapError(Corrupt) when a header does not lead to the next block.
+     * HeapError(Corrupt) when a header does not lead to the next block
+     * (tlsfWalk, tlsf_check.ts).
      *
      * ```ts
      * heap.walk((p, size, used) => console.log(ptrText(p), size, used))
      * ```
      */
     walk(visit: BlockVisitor): void {
-        const buf = this.buf
-        const sentinel = this.sentinel
-        let b = this.metaEnd
-        while (b < sentinel) {
-            const w = buf.getAt(b + 4, "u32")
-            const s = w & TLSF_SIZE_MASK
-            if ((w & 0x7f000002) !== TLSF_TAG || s < 16 || b + s > sentinel)
-                throw new HeapError(HeapErrorCode.Corrupt, this.base + b, "tlsf walk: no valid block header at " + ptrText(this.base + b) + "; run check()")
-            visit(this.base + b + 8, s - 8, (w & TLSF_FREE) === 0)
-            b += s
-        }
+        tlsfWalk(this, visit)
     }
 
-    /** check()'s message for the list entry e of (fl, sl) that stopped the list walk. */
-    private listProblem(fl: number, sl: number, e: number, pe: number, count: number): string {
-        const buf = this.buf
-        const what = "list (" + fl + ", " + sl + "), entry " + count + " (offset " + e + "): "
-        const w = buf.getAt(e + 4, "u32")
-        if ((e & 7) !== 0 || e < this.metaEnd || e >= this.sentinel || w === undefined || (w & 0x7f000003) !== (TLSF_TAG | TLSF_FREE))
-            return what + "not the header of a free block"
-        if ((w & TLSF_SLACK) !== 0) return what + "the free block at " + ptrText(this.base + e) + " has the SLACK flag"
-        const p = buf.getAt(e + 12, "u32")
-        if (p !== pe) return what + "the entry at " + ptrText(this.base + e) + " has prev link " + p + ", expected " + pe + (count > 0 ? " (a cycle, if this entry was already visited)" : "")
-        const s = w & TLSF_SIZE_MASK
-        const c = (fl << 4) + sl
-        if (s < 16 || tlsfClass(s) !== c) return what + "the free block at " + ptrText(this.base + e) + " of " + s + " bytes belongs to class " + (s < 16 ? "none" : "" + tlsfClass(s)) + ", not " + c
-        if (buf.getAt(e + s, "u32") !== e) return what + "the block after the free block at " + ptrText(this.base + e) + " does not link back to it: not a block of the chain"
-        return what + "coalescing: the free block at " + ptrText(this.base + e) + " is followed by another free block, not merged"
-    }
 
     // ---- the list work (carve and release hold alloc's and dealloc's loops inline) ----
 
@@ -930,58 +717,8 @@ export class TlsfAllocator extends HeapCounters implements HeapAllocator {
         return b
     }
 
-    /**
-     * Names what is wrong with (ptr, layout), in the order of the header's
-     * table. Only called once the fast test failed: walks the block chain to
-     * find the block holding ptr, O(blocks).
-     */
+    /** The HeapError naming what is wrong with (ptr, layout): tlsfMisuse (tlsf_check.ts). O(blocks). */
     private misuse(ptr: number, layout: Layout, op: string): HeapError {
-        const p = ptrText(ptr)
-        const base = this.base
-        if (ptr === 0) return new HeapError(HeapErrorCode.NotAllocated, 0, op + ": null pointer")
-        if (typeof ptr !== "number" || !(ptr >= base && ptr < base + this.size))
-            return new HeapError(HeapErrorCode.OutOfRegion, ptr, `${op}: pointer ${p} is outside the region ${ptrText(base)}..${ptrText(base + this.size)}`)
-        const off = ptr - base
-        if (off !== Math.floor(off)) return new HeapError(HeapErrorCode.Misaligned, ptr, `${op}: pointer ${p} is not a whole address`)
-        if ((off & 7) !== 0) return new HeapError(HeapErrorCode.Misaligned, ptr, `${op}: pointer ${p} is not a multiple of 8, the tlsf payload grain`)
-        if ((off & (layout.align - 1)) !== 0)
-            return new HeapError(HeapErrorCode.Misaligned, ptr, `${op}: pointer ${p} is not aligned to the layout's align ${layout.align}`)
-        if (off < this.metaEnd + 8)
-            return new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} lies in the allocator's control structure or the first block's header (${ptrText(base)}..${ptrText(base + this.metaEnd + 8)})`)
-        if (off >= this.sentinel)
-            return new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} lies in the end sentinel or the unused tail (from ${ptrText(base + this.sentinel)})`)
-        const lay = "(size " + layout.size + ", align " + layout.align + ")"
-        const need = layout.size > this.capacity ? -1 : tlsfNeed(layout.size)
-        const needText = need < 0 ? "no block (larger than the heap)" : "a " + need + "-byte block"
-        // Find the block holding off.
-        const buf = this.buf
-        let b = this.metaEnd
-        while (b < this.sentinel) {
-            const w = buf.getAt(b + 4, "u32")
-            const s = w & TLSF_SIZE_MASK
-            if ((w & 0x7f000002) !== TLSF_TAG || s < 16 || b + s > this.sentinel)
-                return new HeapError(HeapErrorCode.Corrupt, ptr, `${op}: pointer ${p}: the block chain is broken at ${ptrText(base + b)}; run check()`)
-            const free = (w & TLSF_FREE) !== 0
-            if (b + 8 === off) {
-                if (free) return new HeapError(HeapErrorCode.DoubleFree, ptr, `${op}: pointer ${p} is the start of a free ${s}-byte block: it was already freed`)
-                const slack = (w & TLSF_SLACK) !== 0 ? 8 : 0
-                if (s - slack !== need)
-                    return new HeapError(HeapErrorCode.WrongLayout, ptr, `${op}: pointer ${p} is a live ${s}-byte block (for sizes ${s - slack - 15}..${s - slack - 8}), but the layout ${lay} needs ${needText}`)
-                return new HeapError(HeapErrorCode.Corrupt, ptr, `${op}: pointer ${p} is a live block whose neighbours' boundary tags disagree with it; run check()`)
-            }
-            if (off === b) {
-                const prevText = b === this.metaEnd ? "" : " (right after the end of the previous block's payload)"
-                return new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} is not the start of a block: it points at the header of the ${free ? "free" : "live"} ${s}-byte block at ${ptrText(base + b + 8)}${prevText}`)
-            }
-            if (off < b + s) {
-                const what = (free ? "free " : "live ") + s + "-byte block at " + ptrText(base + b + 8)
-                const dead = buf.getAt(off - 4, "u32") === TLSF_DEAD
-                if (dead && free)
-                    return new HeapError(HeapErrorCode.DoubleFree, ptr, `${op}: pointer ${p} was already freed: its block was merged into the ${what}`)
-                return new HeapError(HeapErrorCode.NotAllocated, ptr, `${op}: pointer ${p} is not the start of a block: it lies ${off - b - 8} bytes into the payload of the ${what}` + (dead ? " (a block freed earlier started here: a stale pointer)" : ""))
-            }
-            b += s
-        }
-        return new HeapError(HeapErrorCode.Corrupt, ptr, `${op}: pointer ${p}: the block chain does not reach it; run check()`)
+        return tlsfMisuse(this, ptr, layout, op)
     }
 }

@@ -35,9 +35,8 @@
  *   - nothing is emitted before the header: with `header: false` the wrapper is
  *     silent until start();
  *   - every line is < 150 characters (the device's dmesg line buffer is 160
- *     including the "> " prefix): the longest, ~S with ten 32-bit values and a
- *     13-digit seq, is 97; ~H with 24-character ids is ≤ 92; ~L with a
- *     24-character kind ≤ 64;
+ *     including the "> " prefix); the longest is ~S with nine 32-bit values
+ *     and a 13-digit seq (each kind's largest: docs/protocol.md §8);
  *   - the wrapper changes no allocator behaviour: results, null returns and
  *     errors reach the caller exactly as the inner allocator produced them
  *     (a HeapError is reported as ~E and rethrown, a LayoutError just passes).
@@ -46,18 +45,9 @@
  * pointer (a subtraction and two comparisons), one string build (a
  * template literal of up to six hex() results) and one call of `emit`. No
  * arrays or objects are built per event. A masked-out event costs one bit test.
- * Measured in the WASM VM (GC-stress off, buddy, alloc+dealloc of 24 bytes,
- * 20,000 calls, noisy host): the bare allocator 9–11 µs per call; wrapped with
- * MASK_QUIET, < 1 µs more; with every line built (emit a no-op), 9–12 µs more
- * (21 µs with hex()'s first, division-based version, hence its bit-operation fast path).
- * Offsets instead of full addresses made a line cheaper, not dearer: 8.5–9.2
- * against 9.5–10.6 µs per call in one run (shorter hex() output outweighs
- * offsetOf). console.log adds little in the VM; on a
- * device its formatting and the dmesg copy come on top.
- * The mean event line of the demo workload is 15.2 characters, 18.2 bytes on
- * the wire with "> " and "\n" (22.4 with full addresses); 21.0–21.2 bytes
- * on the 14,400-event MCU traces, whose seqs reach 4 digits (docs/protocol.md,
- * "Byte budget").
+ * Bytes per line of each kind (typical and largest) and the lines per
+ * second a UART carries are properties of this format: docs/protocol.md §8
+ * states them once, computed by tests/layers/protocol_budget.test.ts.
  */
 import { HeapEvents } from "../core/events"
 import { ForwardingAllocator } from "./forwarding"

@@ -56,15 +56,13 @@
  * Buffer writes; dealloc a lookup plus the backward shift of the probe run
  * (short at load ≤ 3/4); realloc a lookup plus one size write (in place) or a
  * delete and insert (moved). A doubling rehashes every entry once (amortized
- * O(1)). Measured in the WASM VM (GC-stress off, 3,000 alloc+dealloc pairs
- * of 8..200 bytes with 16 blocks live, bench/debug_workload.ts's timePairs):
- * tracking adds 13–15 µs per pair, about 7 µs per call (buddy 17 → 30 µs per
- * pair, bump 11 → 25, tlsf 23 → 36, pool 14 → 27).
+ * O(1)). Time per pair, against the bare allocator: bench/debug-cost.md,
+ * the "tracking" rows (npm run bench:debug).
  * leakReport is O(slots + n) (a radix sort by address) and builds one
  * LeakBlock per reported block: meant for the end of a phase, not the fast
- * path. In the VM a report costs about 150 bytes of GC heap per block while
- * it is alive (measured: beside an 8 KiB region and its table, a report of
- * 200 blocks fits, 250 do not), so narrow big reports with `since`.
+ * path. In the VM a report holds one object per block in the 64 KiB GC heap
+ * while it is alive, beside the region and the table: a report of a few
+ * hundred blocks can exhaust it, so narrow big reports with `since`.
  * Sequence numbers are exact up to 2^32 − 1 allocations.
  */
 import * as ds from "@devicescript/core"
