@@ -101,8 +101,8 @@ describe("VM trace modules (bench/vm/gen_traces.ts)", () => {
         const windows = names.slice(2)
         expect(windows.length).toBe(4)
         expect(new Set(windows.map(n => n.replace(/-w\d+$/, ""))).size).toBe(4)
-        // selftest_replay.ts imports exactly these.
-        const selftest = readFileSync(path.join(FIXTURES_DIR, "..", "selftest_replay.ts"), "utf8")
+        // replay_cases.ts (the cases of selftest_replay*.ts) imports exactly these.
+        const selftest = readFileSync(path.join(FIXTURES_DIR, "..", "replay_cases.ts"), "utf8")
         for (const v of fixtureTraces()) expect(selftest).toContain(`import { ${v.constName} } from "./traces/${v.module}"`)
     })
 })

@@ -6,13 +6,16 @@
  * bytecode.
  *
  * Run by tests/vm.test.ts as `devs run tests/vm/selftest_oom.ts --test --test-self-exit`.
+ * The allocators come from the pair_*.ts files, not the registry: the registry links
+ * every kind (system and multi too), which takes a program past DeviceScript's 64 KB of
+ * function bytecode; system and multi have programs of their own.
  */
-import { ALLOCATOR_KINDS } from "../../src/allocators/registry"
 import { OOM_CASES } from "../contract/oom_hook"
-import { registerCases } from "./register"
+import { PAIR_KINDS as BB_KINDS, PAIR_MAKERS as BB_MAKERS } from "./pair_buddy_bump"
+import { PAIR_KINDS as TP_KINDS, PAIR_MAKERS as TP_MAKERS } from "./pair_tlsf_pool"
+import { PAIR_KINDS as BF_KINDS, PAIR_MAKERS as BF_MAKERS } from "./pair_bestfit"
+import { registerForEach } from "./register_target"
 
-function registerAllocator(kind: string): void {
-    registerCases("OOM hook", kind, 4096, OOM_CASES)
-}
-
-ALLOCATOR_KINDS.forEach(registerAllocator)
+registerForEach("OOM hook", 4096, OOM_CASES, BB_KINDS, BB_MAKERS)
+registerForEach("OOM hook", 4096, OOM_CASES, TP_KINDS, TP_MAKERS)
+registerForEach("OOM hook", 4096, OOM_CASES, BF_KINDS, BF_MAKERS)
