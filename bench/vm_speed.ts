@@ -38,9 +38,8 @@
  *   buddy 1.45, bump 1.13, tlsf 1.17, pool 1.71 (pool was 2.85 before its
  *   spans became runs in size-segregated lists).
  *   Replay, verify on: 21–48 µs per op.
- *   The speed table also has "system" (system.ts: one Buffer.alloc per
- *   block plus its handle bookkeeping); the replays stay on the region
- *   allocators (ALLOCATOR_KINDS), whose heap is the Pico's region.
+ *   Both tables cover the region allocators (ALLOCATOR_KINDS), whose heap is
+ *   the Pico's region; "system" (system.ts) is not timed here yet (issue 15).
  *
  *   npm run bench:vm                    full run (< 3 min), prints tables
  *   npm run bench:vm -- --quick         one round, small traces only (< 30 s)
@@ -54,7 +53,7 @@ import { readFileSync } from "node:fs"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
-import { ALLOCATOR_KINDS, HEAP_KINDS } from "../src/allocators/registry"
+import { ALLOCATOR_KINDS } from "../src/allocators/registry"
 import { buildBytecode, runInVm } from "../sim/vm_loader"
 import { generateVmTraces, MAX_PROGRAM_IMAGE, ROOT } from "./vm/gen_traces"
 
@@ -222,7 +221,7 @@ export async function runVmSpeed(opts: VmSpeedOptions): Promise<VmSpeedResult> {
     const noop = VM_SPEED_SIZES.map(size => ({ size, us: usOf("noop", size) }))
     const pairs: VmPairRow[] = []
     const kinds: VmKindSummary[] = []
-    for (const kind of HEAP_KINDS) {
+    for (const kind of ALLOCATOR_KINDS) {
         const rows = VM_SPEED_SIZES.map((size, i) => {
             const us = usOf(kind, size)
             const netUs = us - noop[i].us
@@ -282,10 +281,10 @@ export function formatVmSpeed(r: VmSpeedResult): string {
     const out: string[] = []
     out.push(`VM (DeviceScript WASM, GC-stress off), ${r.rounds} round(s), median µs per alloc+free pair; Buffer.alloc = ds.Buffer.alloc(size) + dropping it (GC frees it); one bytecode call = ${f(r.callUs)} µs`)
     out.push("")
-    out.push("| size | " + HEAP_KINDS.join(" | ") + " | Buffer.alloc | " + HEAP_KINDS.map(k => k + " ×").join(" | ") + " |")
-    out.push("|---:|" + HEAP_KINDS.map(() => "---:|").join("") + "---:|" + HEAP_KINDS.map(() => "---:|").join(""))
+    out.push("| size | " + ALLOCATOR_KINDS.join(" | ") + " | Buffer.alloc | " + ALLOCATOR_KINDS.map(k => k + " ×").join(" | ") + " |")
+    out.push("|---:|" + ALLOCATOR_KINDS.map(() => "---:|").join("") + "---:|" + ALLOCATOR_KINDS.map(() => "---:|").join(""))
     for (const b of r.buffer) {
-        const rows = HEAP_KINDS.map(k => r.pairs.find(p => p.kind === k && p.size === b.size)!)
+        const rows = ALLOCATOR_KINDS.map(k => r.pairs.find(p => p.kind === k && p.size === b.size)!)
         out.push(`| ${b.size} | ${rows.map(p => f(p.us)).join(" | ")} | ${f(b.us)} | ${rows.map(p => f(p.ratio, 1)).join(" | ")} |`)
     }
     out.push("")

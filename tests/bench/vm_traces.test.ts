@@ -106,3 +106,12 @@ describe("VM trace modules (bench/vm/gen_traces.ts)", () => {
         for (const v of fixtureTraces()) expect(selftest).toContain(`import { ${v.constName} } from "./traces/${v.module}"`)
     })
 })
+
+describe("the VM replay program (bench/vm/replay_traces.ts)", () => {
+    test("replays every region allocator of the registry", async () => {
+        const { REPLAY_KINDS } = await import("../../bench/vm/replay_traces")
+        const { ALLOCATOR_KINDS } = await import("../../src/allocators/registry")
+        // It keeps its own list (the registry links system and multi, too big for the VM beside a 32 KiB region).
+        expect(REPLAY_KINDS).toEqual(ALLOCATOR_KINDS)
+    })
+})
