@@ -126,8 +126,12 @@ export class MultiAllocator implements HeapAllocator {
             }
         }
         const parts: StaticRegion[] = []
-        for (const h of hs) parts.push(h.region)
-        this.region = new RegionSet(parts)
+        const kinds: string[] = []
+        for (const h of hs) {
+            parts.push(h.region)
+            kinds.push(h.kind)
+        }
+        this.region = new RegionSet(parts, ts, kinds)
         this.heaps = hs
         this.tags = ts
         const all: number[] = []

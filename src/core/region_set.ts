@@ -11,7 +11,10 @@
  * Invariants: parts are sorted by base and disjoint (the constructor refuses
  * anything else, naming both regions); base = parts[0].base, size = the
  * last part's end − base; an address in a gap is outside every part, and
- * reaching it is a HeapError(OutOfRegion).
+ * reaching it is a HeapError(OutOfRegion). tags[i] and kinds[i] label
+ * parts[i] (its capability tags, space-separated, and the kind of allocator
+ * managing it): wrapper layers pass `region` through unchanged, so the
+ * logging layer finds the region table here for the stream's header.
  *
  * Cost: partIndex is a binary search, O(log parts); every helper routes
  * through it (routed_region.ts).
@@ -32,9 +35,15 @@ import { RoutedRegion } from "./routed_region"
  */
 export class RegionSet extends RoutedRegion {
     readonly parts: StaticRegion[]
+    /** Capability tags of each part, space-separated ("fast dma"; "" for none). */
+    readonly tags: string[]
+    /** Kind of the allocator managing each part ("tlsf"); "" when the set is not a heap's. */
+    readonly kinds: string[]
 
-    constructor(parts: StaticRegion[]) {
+    constructor(parts: StaticRegion[], tags?: string[], kinds?: string[]) {
         if (parts.length === 0) throw new HeapError(HeapErrorCode.BadArgument, 0, "a region set needs at least one region")
+        if ((tags !== undefined && tags.length !== parts.length) || (kinds !== undefined && kinds.length !== parts.length))
+            throw new HeapError(HeapErrorCode.BadArgument, 0, "a region set needs one tag string and one kind per region")
         for (let i = 1; i < parts.length; i++)
             if (parts[i].base < parts[i - 1].base + parts[i - 1].size)
                 throw new HeapError(
@@ -45,6 +54,10 @@ export class RegionSet extends RoutedRegion {
         const last = parts[parts.length - 1]
         super(parts[0].base, last.base + last.size - parts[0].base)
         this.parts = parts
+        const none: string[] = []
+        for (let i = 0; i < parts.length; i++) none.push("")
+        this.tags = tags === undefined ? none : tags
+        this.kinds = kinds === undefined ? none : kinds
     }
 
     /** Index of the part whose [base, end) holds ptr, or −1. O(log parts). */

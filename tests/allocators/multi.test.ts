@@ -31,6 +31,9 @@ describe("MultiAllocator", () => {
         const m = two(MultiPolicy.First)
         expect(m.heaps.map(h => h.kind)).toEqual(["tlsf", "bump"])
         expect(m.tags).toEqual(["fast", "dma"])
+        // The region set carries the same labels for the stream's header (logging passes region through).
+        expect(m.region.tags).toEqual(["fast", "dma"])
+        expect(m.region.kinds).toEqual(["tlsf", "bump"])
         const p = m.alloc(L(64))
         expect(inPart(m, p)).toBe(0)
         const big = m.alloc(L(7000))
