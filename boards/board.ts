@@ -19,7 +19,19 @@
  *   - stack, when stated: stack.region names a region of kind "sram" that
  *     holds [stack.base, stack.base + stack.size) when base is known; size > 0;
  *   - heap.size ≤ the platform's largest Buffer (57,343 bytes: below DEVS_MAX_ALLOC, unless the board
- *     is host-only and says so) and heap.size + RUNTIME_RESERVE ≤ programHeap.
+ *     is host-only and says so) and heap.size + RUNTIME_RESERVE ≤ programHeap;
+ *   - heapRegions (the blocks of RAM a multi-region heap spreads over,
+ *     MultiAllocator.forBoard): 1..64 entries, each inside a data-RAM memory
+ *     region (kind "sram", or "rtc": RTC FAST memory is SRAM in the RTC power
+ *     domain, which ESP-IDF adds to its heap), base MAX_ALIGN-aligned, size
+ *     > 0; sorted by base and disjoint; their sizes sum to at most heap.size
+ *     (a multi heap then takes no more of DeviceScript's program heap than
+ *     the single region does); tags: ≤ 8 space-separated [a-z0-9_-]{1,24}.
+ *
+ *     memory:  ──[ SRAM0-3 striped ............................ ][SRAM4][SRAM5]──
+ *     heap:               [ heap.base .. +heap.size )
+ *     heapRegions:        [ 0: "main" )                         [1:fast]
+ *                         Σ sizes ≤ heap.size; holes between are outside the heap
  */
 
 /** Kinds of memory in a chip's map. Only "sram" may hold the heap. */
@@ -61,6 +73,22 @@ export interface StackPlacement {
     source: string
 }
 
+/**
+ * One block of RAM a multi-region heap may use (FreeRTOS heap_5's
+ * HeapRegion_t, ESP-IDF's capability-tagged heap regions).
+ */
+export interface HeapRegionPlacement {
+    /** Name of the MemoryRegion that holds it (kind "sram" or "rtc"). */
+    region: string
+    /** First address, aligned to MAX_ALIGN. */
+    base: number
+    size: number
+    /** Capability tags, space-separated ("main dma"; "" for none): what MultiPolicy.Prefer selects by. */
+    tags: string
+    /** Why this block is free for a heap on this chip, with its source. */
+    why: string
+}
+
 export interface Board {
     /** bareheap's id, used by `npm start -- --board <id>`. */
     id: string
@@ -77,6 +105,8 @@ export interface Board {
     /** The chip's memory map, in address order. */
     memory: MemoryRegion[]
     heap: HeapPlacement
+    /** The regions a multi-region heap spreads over, in address order (see the header's rules). */
+    heapRegions: HeapRegionPlacement[]
     /** The main C stack (absent on the host-only board). */
     stack?: StackPlacement
     /**

@@ -24,6 +24,7 @@
  * ```
  */
 import { Board } from "./board"
+import { espHeapRegions } from "./heap_regions"
 
 /** ESP32-C3 boards, DeviceScript archId "esp32c3". */
 export const ESP32C3: Board = {
@@ -58,6 +59,8 @@ export const ESP32C3: Board = {
         size: 32768,
         why: "64 KiB program heap − 24 KiB RUNTIME_RESERVE = 40 KiB; a 32 KiB region leaves 8 KiB of slack for the firmware's objects",
     },
+    // RTC FAST 0x50000000 + 4 KiB (ESP32-C3 TRM "Internal Memory Address Mapping").
+    heapRegions: espHeapRegions("SRAM1 (DRAM)", 0x3fca0000, 28672, "RTC FAST", 0x50001000, "rtc", ""),
     stack: {
         region: "SRAM1 (DRAM)",
         base: null,

@@ -21,6 +21,7 @@
  * ```
  */
 import { Board } from "./board"
+import { espHeapRegions } from "./heap_regions"
 
 /** ESP32-S3 boards, DeviceScript archId "esp32s3". */
 export const ESP32S3: Board = {
@@ -48,6 +49,8 @@ export const ESP32S3: Board = {
         size: 32768,
         why: "64 KiB program heap − 24 KiB RUNTIME_RESERVE = 40 KiB; a 32 KiB region leaves 8 KiB of slack for the firmware's objects",
     },
+    // RTC FAST 0x600FE000 + 4 KiB (ESP32-S3 TRM "Internal Memory Address Mapping").
+    heapRegions: espHeapRegions("SRAM1 (DRAM)", 0x3fca0000, 28672, "RTC FAST", 0x600ff000, "rtc", ""),
     stack: {
         region: "SRAM1 (DRAM)",
         base: null,

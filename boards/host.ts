@@ -51,4 +51,8 @@ export const HOST: Board = {
         size: 4194304,
         why: "host-only: Node holds megabytes; 4 MiB by default, up to maxRegion (16 MiB) for a trace replay",
     },
+    heapRegions: [
+        { region: "Host RAM (simulated)", base: 0x20000000, size: 3145728, tags: "main", why: "host-only: the default heap's first 3 MiB" },
+        { region: "Host RAM (simulated)", base: 0x20400000, size: 1048576, tags: "fast", why: "host-only: 1 MiB after a 1 MiB hole, so the pair is 4 MiB = heap.size" },
+    ],
 }

@@ -25,6 +25,7 @@
  * ```
  */
 import { Board } from "./board"
+import { RP2040_HEAP_REGIONS } from "./heap_regions"
 
 /** Raspberry Pi Pico, RP2040, DeviceScript archId "rp2040". */
 export const PICO: Board = {
@@ -49,6 +50,7 @@ export const PICO: Board = {
         size: 32768,
         why: "64 KiB program heap − 24 KiB RUNTIME_RESERVE = 40 KiB; a 32 KiB region leaves 8 KiB of slack for the firmware's objects",
     },
+    heapRegions: RP2040_HEAP_REGIONS,
     stack: {
         region: "SRAM5",
         base: 0x20041800,

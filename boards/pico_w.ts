@@ -13,6 +13,7 @@
  * ```
  */
 import { Board } from "./board"
+import { RP2040_HEAP_REGIONS } from "./heap_regions"
 
 /** Raspberry Pi Pico W, RP2040, DeviceScript archId "rp2040w". */
 export const PICO_W: Board = {
@@ -36,6 +37,7 @@ export const PICO_W: Board = {
         size: 32768,
         why: "64 KiB program heap − 24 KiB RUNTIME_RESERVE = 40 KiB; a 32 KiB region leaves 8 KiB of slack for the firmware's objects",
     },
+    heapRegions: RP2040_HEAP_REGIONS,
     stack: {
         region: "SRAM5",
         base: 0x20041800,

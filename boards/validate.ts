@@ -26,13 +26,18 @@
  *     DeviceScript Buffer) and heap.size + RUNTIME_RESERVE ≤ programHeap;
  *   - host-only boards (hostOnly: true) must state maxRegion, a whole number
  *     with heap.size ≤ maxRegion, a maxRegion-sized region at heap.base still
- *     inside heap.region, and maxRegion + RUNTIME_RESERVE ≤ programHeap.
+ *     inside heap.region, and maxRegion + RUNTIME_RESERVE ≤ programHeap;
+ *   - heapRegions: 1..MAX_HEAP_REGIONS entries; each names a memory region of
+ *     kind "sram" or "rtc" (data RAM) that holds [base, base + size); base > 0
+ *     aligned to MAX_ALIGN; size a whole number > 0; why not empty; tags ≤
+ *     MAX_TAGS space-separated words of [a-z0-9_-]{1,24} ("" for none); in
+ *     address order and disjoint; sizes sum to ≤ heap.size.
  *
  * Written for the DeviceScript compiler too: no RegExp (character codes are
  * checked by hand), no Number.*, no Set (duplicates by nested loops: boards
  * have ≤ ~15 regions). Cost: O(regions²) comparisons, once per board at load.
  */
-import { Board, MemoryRegion } from "./board"
+import { Board, HeapRegionPlacement, MemoryRegion } from "./board"
 import { MAX_ALIGN } from "../src/core/layout"
 import { MAX_DEVICE_REGION } from "../src/core/region"
 import { ptrText } from "../src/core/hex"
@@ -63,6 +68,15 @@ const HANDLE_SPAN = MAX_HANDLES << HANDLE_SHIFT
  * ```
  */
 export const RUNTIME_RESERVE = 24576
+
+/** Most regions a board may declare for a multi-region heap (protocol version 3's region table holds ≤ 64). */
+export const MAX_HEAP_REGIONS = 64
+
+/** Most capability tags per heap region (protocol version 3's ~M line carries ≤ 8). */
+export const MAX_TAGS = 8
+
+/** Longest capability tag. */
+export const MAX_TAG_LENGTH = 24
 
 /** 2^32: the end of a 32-bit address space. */
 const ADDRESS_SPACE_END = 0x100000000
@@ -114,6 +128,17 @@ function isKnownKind(kind: string): boolean {
             return true
     }
     return false
+}
+
+/** True for a tag of 1..MAX_TAG_LENGTH characters from a-z, 0-9, "_" and "-". */
+function isTag(t: string): boolean {
+    if (t.length === 0 || t.length > MAX_TAG_LENGTH) return false
+    for (let i = 0; i < t.length; i++) {
+        const c = t.charCodeAt(i)
+        // 'a'..'z' = 97..122, '0'..'9' = 48..57, '_' = 95, '-' = 45
+        if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 45)) return false
+    }
+    return true
 }
 
 /** "0x…" for a whole non-negative number, else the value as text (for messages about bad values). */
@@ -214,6 +239,8 @@ export function validateBoard(b: Board): Board {
         if (!isNonEmptyText(st.source)) throw new BoardError(who + "stack.source must cite where the numbers come from")
     }
 
+    checkHeapRegions(b, who)
+
     if (hostOnly) {
         const mr = b.maxRegion
         if (mr === undefined) throw new BoardError(who + "maxRegion must be stated on a host-only board")
@@ -232,4 +259,43 @@ export function validateBoard(b: Board): Board {
             throw new BoardError(who + "heap.size " + h.size + " + RUNTIME_RESERVE " + RUNTIME_RESERVE + " exceeds programHeap " + b.programHeap)
     }
     return b
+}
+
+/** The heapRegions rules (this file's header); throws BoardError naming heapRegions[i] and the field. */
+function checkHeapRegions(b: Board, who: string): void {
+    const list = b.heapRegions
+    if (!Array.isArray(list) || list.length === 0 || list.length > MAX_HEAP_REGIONS)
+        throw new BoardError(who + "heapRegions must list 1.." + MAX_HEAP_REGIONS + " regions for a multi-region heap")
+    let total = 0
+    let prevEnd = 0
+    for (let i = 0; i < list.length; i++) {
+        const r: HeapRegionPlacement = list[i]
+        const f = "heapRegions[" + i + "]"
+        if (!r) throw new BoardError(who + f + " is missing")
+        let home: MemoryRegion = null
+        for (let j = 0; j < b.memory.length; j++) if (b.memory[j].name === r.region) home = b.memory[j]
+        if (!home) throw new BoardError(who + f + '.region "' + r.region + '" names no region in memory')
+        if (home.kind !== "sram" && home.kind !== "rtc")
+            throw new BoardError(who + f + '.region "' + r.region + '" is of kind "' + home.kind + '"; a heap region must be data RAM ("sram", or "rtc": RTC FAST memory)')
+        if (!isWhole(r.base) || r.base <= 0) throw new BoardError(who + f + ".base " + addrText(r.base) + " must be a whole non-null address")
+        if (Math.floor(r.base / MAX_ALIGN) * MAX_ALIGN !== r.base) throw new BoardError(who + f + ".base " + ptrText(r.base) + " is not aligned to " + MAX_ALIGN)
+        if (!isWhole(r.size) || r.size <= 0) throw new BoardError(who + f + ".size " + r.size + " must be a whole number of bytes > 0")
+        if (r.base < home.base || r.base + r.size > home.base + home.size)
+            throw new BoardError(who + f + ".base/size: " + ptrText(r.base) + ".." + ptrText(r.base + r.size) + ' is not inside region "' + home.name + '" (' + ptrText(home.base) + ".." + ptrText(home.base + home.size) + ")")
+        if (i > 0 && r.base < prevEnd)
+            throw new BoardError(who + f + ".base " + ptrText(r.base) + " overlaps or precedes heapRegions[" + (i - 1) + "], which ends at " + ptrText(prevEnd) + " (regions must be in address order and disjoint)")
+        if (typeof r.tags !== "string") throw new BoardError(who + f + '.tags must be a string of space-separated tags ("" for none)')
+        if (r.tags !== "") {
+            const tags = r.tags.split(" ")
+            if (tags.length > MAX_TAGS) throw new BoardError(who + f + ".tags has " + tags.length + " tags; at most " + MAX_TAGS)
+            for (let t = 0; t < tags.length; t++)
+                if (!isTag(tags[t]))
+                    throw new BoardError(who + f + '.tags "' + r.tags + '": tag ' + (t + 1) + " must be 1.." + MAX_TAG_LENGTH + " characters of a-z, 0-9, _ and - (tags are separated by one space)")
+        }
+        if (!isNonEmptyText(r.why)) throw new BoardError(who + f + ".why must say why this RAM is free for a heap")
+        total += r.size
+        prevEnd = r.base + r.size
+    }
+    if (total > b.heap.size)
+        throw new BoardError(who + "heapRegions: sizes sum to " + total + " bytes, more than heap.size " + b.heap.size + " (a multi heap must fit where the single region does)")
 }

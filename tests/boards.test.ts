@@ -348,6 +348,7 @@ describe("validation rejects each broken rule, naming the field", () => {
                 const b = copy(PICO)
                 b.heap.base = 0x20000000 + page * 4096
                 b.heap.size = size
+                b.heapRegions = [{ ...b.heapRegions[0], base: b.heap.base, size }] // within the heap's budget
                 const inside = b.heap.base + size <= 0x20040000
                 if (inside) expect(() => validateBoard(b)).not.toThrow()
                 else expect(() => validateBoard(b)).toThrow(BoardError)

@@ -1,0 +1,73 @@
+/**
+ * boards/heap_regions.ts — the heap regions (Board.heapRegions) that several
+ * boards declare alike: the RP2040's pair, and an ESP32-family chip's DRAM
+ * plus RTC FAST memory. One place for each source citation.
+ *
+ *     RP2040:  [ SRAM0-3 striped: 28 KiB "main dma" ) … hole … [ SRAM4: 4 KiB "fast" )
+ *     ESP32x:  [ internal DRAM: heap.size − 4 KiB "main dma" ) … [ RTC FAST upper 4 KiB "rtc" )
+ *              (in address order: on the ESP32 and ESP32-S2 RTC FAST lies below DRAM)
+ *
+ * Bounds: each pair sums to the board's heap.size (32 KiB; 16 KiB on the
+ * ESP32-S2), the budget validate.ts enforces, so a multi-region heap takes
+ * no more of DeviceScript's program heap than the single region.
+ */
+import { HeapRegionPlacement } from "./board"
+
+/** RTC FAST bytes a multi heap takes: the upper half of its 8 KiB (the lower half holds ESP-IDF's RTC data). */
+export const RTC_FAST_HEAP = 4096
+
+/**
+ * The RP2040 boards' regions: the first 28 KiB of the single-region heap
+ * (striped SRAM0-3) and all of SRAM4.
+ *
+ * ```ts
+ * RP2040_HEAP_REGIONS.map(r => r.size) // [28672, 4096]
+ * ```
+ */
+export const RP2040_HEAP_REGIONS: HeapRegionPlacement[] = [
+    {
+        region: "SRAM0-3 (striped)",
+        base: 0x20020000,
+        size: 28672,
+        tags: "main dma",
+        why: "the single-region heap's first 28 KiB: striped SRAM0-3, where pico-sdk's memmap_default.ld puts .data, .bss and the C heap; DMA reaches all SRAM (RP2040 datasheet §2.5)",
+    },
+    {
+        region: "SRAM4",
+        base: 0x20040000,
+        size: 4096,
+        tags: "fast",
+        why: "SRAM4 is SCRATCH_X in pico-sdk's memmap_default.ld and holds only core 1's stack, unused while core 1 is not launched (DeviceScript runs on core 0); a bank of its own, so its accesses never contend with the striped banks' (RP2040 datasheet §2.6.2)",
+    },
+]
+
+/**
+ * An ESP32-family chip's pair: `dramSize` bytes of internal DRAM at
+ * `dramBase` (the single-region heap's start) and the upper RTC_FAST_HEAP
+ * bytes of RTC FAST memory at `rtcBase`, in address order. `rtcTags` and
+ * `rtcNote` carry what differs per chip (the ESP32's PRO_CPU-only RTC FAST).
+ *
+ * ```ts
+ * espHeapRegions("SRAM1 (DRAM)", 0x3fca0000, 28672, "RTC FAST", 0x50001000, "rtc", "")
+ * ```
+ */
+export function espHeapRegions(dramRegion: string, dramBase: number, dramSize: number, rtcRegion: string, rtcBase: number, rtcTags: string, rtcNote: string): HeapRegionPlacement[] {
+    const dram: HeapRegionPlacement = {
+        region: dramRegion,
+        base: dramBase,
+        size: dramSize,
+        tags: "main dma",
+        why: "the single-region heap's start: internal DRAM, ESP-IDF's default heap (MALLOC_CAP_DEFAULT, DMA-capable)",
+    }
+    const rtc: HeapRegionPlacement = {
+        region: rtcRegion,
+        base: rtcBase,
+        size: RTC_FAST_HEAP,
+        tags: rtcTags,
+        why:
+            "the upper 4 KiB of the 8 KiB RTC FAST memory: ESP-IDF places RTC_FAST_ATTR data and the deep-sleep wake stub from its start " +
+            "and adds the rest to the heap (Kconfig ESP_SYSTEM_ALLOW_RTC_FAST_MEM_AS_HEAP, default y; components/heap/port/<chip>/memory_layout.c, SOC_MEMORY_TYPE_RTCRAM)" +
+            rtcNote,
+    }
+    return rtcBase < dramBase ? [rtc, dram] : [dram, rtc]
+}
