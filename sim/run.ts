@@ -14,7 +14,7 @@
  * the tracker sees the user's pointers, and both layers report through the
  * logger (~C check failures, ~L leak report entries).
  */
-import { makeAllocator } from "../src/allocators/registry"
+import { makeHeapForBoard } from "../src/allocators/registry"
 import { DebugAllocator, DebugLevel } from "../src/layers/debug"
 import { diagnostics } from "../src/layers/diagnostics"
 import { runFirmware } from "../src/firmware/firmware"
@@ -57,8 +57,8 @@ async function start(argv: string[]): Promise<number> {
     }
     let debug: DebugAllocator | null = null
     let tracker: TrackingAllocator | null = null
-    const makeHeap = (region: Parameters<typeof makeAllocator>[1]): HeapAllocator => {
-        let h: HeapAllocator = makeAllocator(allocator, region)
+    const makeHeap = (b: typeof board): HeapAllocator => {
+        let h: HeapAllocator = makeHeapForBoard(allocator, b)
         if (level !== DebugLevel.Off) h = debug = new DebugAllocator(h, level)
         if (track) h = tracker = new TrackingAllocator(h)
         return h

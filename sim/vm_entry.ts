@@ -5,7 +5,7 @@
  *   a program of yours     import "<your file>"         ← its top level runs (awaits included)
  *                          console.log("<end marker>")  ← reached only if it ran to its end
  *   the firmware           import { runFirmware } … from bareheap's own files
- *                          await runFirmware(boardById("<board>"), <heap factory>, { statsEvery, onStart })
+ *                          await runFirmware(boardById("<board>"), b => <heap for board b>, { statsEvery, onStart })
  *                          debug.scan(); tracker.reportLeaks()       (with --debug / --track)
  *                          console.log("<end marker>")
  *
@@ -15,7 +15,10 @@
  * in the same order (scan, then the leak report), so the two streams match
  * byte for byte. It links only the chosen allocator (DeviceScript refuses
  * 64 KB of function bytecode): src/allocators/<kind>.ts's `<Kind>Allocator`
- * when that file exports it, else registry.ts's makeAllocator (all kinds).
+ * when that file exports it — `<Kind>Allocator.forBoard(b)` when the class
+ * has one (multi: the board's heapRegions; system), else
+ * `new <Kind>Allocator(StaticRegion.forBoard(b))` — and registry.ts's
+ * makeHeapForBoard (all kinds) otherwise: the same heap sim/run.ts builds.
  *
  * The build runs with the compiler flag testHarness (an implicit
  * ds.restart() after the top level), so the VM stops when the program is
@@ -58,16 +61,25 @@ export function programEntry(projectDir: string, program: string): Entry {
     return write(projectDir, (dir, marker) => [`import ${JSON.stringify(specifier(dir, target))}`, `console.log(${JSON.stringify(marker)})`])
 }
 
-/** `new <Kind>Allocator(region)` from its own file when it has one taking the region, else makeAllocator (links every kind). */
+/**
+ * The code that builds kind's heap for the board `b` (what registry.ts's
+ * makeHeapForBoard returns), linking only that kind when its file allows.
+ */
 function allocatorCode(dir: string, kind: string): { imports: string[]; make: string } {
     const file = path.join(ROOT, "src", "allocators", kind + ".ts")
     const cls = kind.charAt(0).toUpperCase() + kind.slice(1) + "Allocator"
-    // Only when its constructor's first parameter takes the region (multi's takes its parts' heaps).
     const source = existsSync(file) ? readFileSync(file, "utf8") : ""
-    if (/^[a-z][a-z0-9_]*$/.test(kind) && new RegExp(`export class ${cls}\\b`).test(source) && /constructor\(\w+\??: [^,)]*StaticRegion/.test(source))
-        return { imports: [`import { ${cls} } from ${JSON.stringify(specifier(dir, file))}`], make: `new ${cls}(region)` }
+    if (/^[a-z][a-z0-9_]*$/.test(kind) && new RegExp(`export class ${cls}\\b`).test(source)) {
+        const own = `import { ${cls} } from ${JSON.stringify(specifier(dir, file))}`
+        if (/static forBoard\(board: Board\)/.test(source)) return { imports: [own], make: `${cls}.forBoard(b)` }
+        // Only when its constructor's first parameter takes the region.
+        if (/constructor\(\w+\??: [^,)]*StaticRegion/.test(source)) {
+            const region = `import { StaticRegion } from ${JSON.stringify(specifier(dir, path.join(ROOT, "src", "core", "region.ts")))}`
+            return { imports: [own, region], make: `new ${cls}(StaticRegion.forBoard(b))` }
+        }
+    }
     const registry = path.join(ROOT, "src", "allocators", "registry.ts")
-    return { imports: [`import { makeAllocator } from ${JSON.stringify(specifier(dir, registry))}`], make: `makeAllocator(${JSON.stringify(kind)}, region)` }
+    return { imports: [`import { makeHeapForBoard } from ${JSON.stringify(specifier(dir, registry))}`], make: `makeHeapForBoard(${JSON.stringify(kind)}, b)` }
 }
 
 /** The VM device id that selects choice `i` of a firmwareEntry with several (16 hex digits). */
@@ -103,7 +115,7 @@ export function firmwareEntry(projectDir: string, choices: FirmwareChoice[]): En
             `async function firmware(board: string, statsEvery: number): Promise<void> {`,
             `    await runFirmware(`,
             `        boardById(board),`,
-            `        region => {`,
+            `        b => {`,
             `            const inner = ${alloc.make}`,
         ]
         let top = "inner"
@@ -123,7 +135,7 @@ export function firmwareEntry(projectDir: string, choices: FirmwareChoice[]): En
             `    )`,
             ...(debug ? ["    debug.scan()"] : []),
             ...(c.track ? ["    tracker.reportLeaks()"] : []),
-            `    // Let the region go, so the next board's fits in the VM's 64 KiB heap.`,
+            `    // Let the heap go, so the next board's fits in the VM's 64 KiB heap.`,
             `    setGlobalAllocator(null)`,
             ...(debug ? ["    debug = null"] : []),
             ...(c.track ? ["    tracker = null"] : []),

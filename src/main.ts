@@ -8,12 +8,14 @@
  * It names BuddyAllocator directly instead of going through makeAllocator,
  * so the device build links one allocator, not four: DeviceScript refuses a
  * program with 64 KB of function bytecode or more. To flash another one,
- * change the factory, e.g. `region => new TlsfAllocator(region)`, or wrap it:
- * `region => new DebugAllocator(new BuddyAllocator(region), DebugLevel.Light)`.
+ * change the factory, e.g. `board => new TlsfAllocator(StaticRegion.forBoard(board))`,
+ * `board => MultiAllocator.forBoard(board)` (the board's heapRegions), or wrap it:
+ * `board => new DebugAllocator(new BuddyAllocator(StaticRegion.forBoard(board)), DebugLevel.Light)`.
  */
 import * as ds from "@devicescript/core"
 import { boardForArch } from "../boards/index"
 import { BuddyAllocator } from "./allocators/buddy"
+import { StaticRegion } from "./core/region"
 import { runFirmware } from "./firmware/firmware"
 
-await runFirmware(boardForArch(ds._dcfgString("archId")), region => new BuddyAllocator(region), {})
+await runFirmware(boardForArch(ds._dcfgString("archId")), board => new BuddyAllocator(StaticRegion.forBoard(board)), {})

@@ -18,25 +18,51 @@
  *             ones the last region first, then the rest (keeps small,
  *             long-lived blocks from splitting the big region).
  *
+ * On a board (MultiAllocator.forBoard): one TLSF per region the board
+ * declares (Board.heapRegions: RP2040 striped SRAM + SRAM4, an ESP32 chip's
+ * DRAM + RTC FAST), First policy. That is FreeRTOS heap_5's semantics —
+ * regions in address order, the first that serves wins, overflow into the
+ * next — because it is the one a board's main region needs no tag for and
+ * it never leaves a small block in a scarce region while the main one has
+ * room on the RP2040 (main lies lowest). On the ESP32 and ESP32-S2 the RTC
+ * FAST block lies below DRAM, so it fills first, as heap_5 would do with
+ * it; a firmware that wants DRAM first builds the heaps itself with
+ * MultiPolicy.Prefer "main". TLSF for every part: O(1) per op whatever
+ * the region (bench/RESULTS.md), and its add_pool is the model here. The
+ * regions' sizes sum to at most the board's heap.size (validate.ts), so a
+ * multi heap fits the VM's program heap exactly as the single region does.
+ *
+ * `new MultiAllocator(region)` (what suites that hand every kind one region
+ * build) carves two TLSF parts out of the region's own address range, no
+ * more bytes than it spans:
+ *
+ *     region.base                          region.base + split      end
+ *     ┌───────────────────────────────┬────┬──────────────────────────┐
+ *     │ part 0 "main": split − hole   │hole│ part 1 "fast"            │
+ *     └───────────────────────────────┴────┴──────────────────────────┘
+ *     split = ⌊¾·size / MAX_ALIGN⌋·MAX_ALIGN (≥ MAX_ALIGN), hole = split/16
+ *
+ * so both bases stay MAX_ALIGN-aligned, an address in the hole is outside
+ * the heap (HeapError(OutOfRegion)), and a region of ≤ MAX_ALIGN bytes,
+ * which cannot hold two aligned parts, is a HeapError(BadArgument). The
+ * parts are Buffers of their own (a DeviceScript Buffer cannot be a view of
+ * another's bytes); the given region's Buffer is not used.
+ *
  * Invariants: every live block lies inside exactly one part and is owned by
  * that part's allocator; stats() is the sum of the parts' (peakInUse and
  * minFree are the multi heap's own: the sum of the parts' peaks can exceed
  * what was ever in use at once); check() is every part's check(), each
  * sentence prefixed with its region, plus the HeapStats invariants.
+ * partInUse[i] is heaps[i]'s inUse after the last op that touched it, and
+ * inUseNow their sum, so peak = max over ops of Σ inUse, exactly.
  *
  * Costs: alloc tries at most `parts` allocators (each its own cost);
  * dealloc/realloc find the owner by binary search, O(log parts); a realloc
  * its owner cannot serve moves to another region (alloc + copy + dealloc,
- * O(size)). walk() visits parts in address order. Misuse: a pointer outside
- * every part is HeapError(OutOfRegion); inside one, the part's allocator
- * diagnoses it.
- *
- * Not done yet: board files do not declare which regions a multi heap may
- * use, so `new MultiAllocator(region)` (what `npm start -- --allocator
- * multi` builds) models a second region past the board's heap; the event
- * stream's header carries the whole span (RegionSet base..end), not each
- * region. In the VM its two regions (1.25 × the board's heap) fit on
- * esp32s2/esp32c3 but panic OutOfMemory on the 32 KiB boards.
+ * O(size)). Keeping the peak costs one stats() of the part an op touched
+ * (two for a realloc that moves), O(1) in the number of parts. walk()
+ * visits parts in address order. Misuse: a pointer outside every part is
+ * HeapError(OutOfRegion); inside one, the part's allocator diagnoses it.
  */
 import { HeapError, HeapErrorCode } from "../core/errors"
 import { BlockVisitor, HeapAllocator, checkNewSize } from "../api/global_alloc"
@@ -45,6 +71,8 @@ import { Layout, layoutError } from "../core/layout"
 import { RegionSet } from "../core/region_set"
 import { StaticRegion } from "../core/region"
 import { HeapStats } from "../core/stats"
+import { MAX_ALIGN } from "../core/layout"
+import { Board } from "../../boards/board"
 import { TlsfAllocator } from "./tlsf"
 
 /** How alloc orders the regions it tries. */
@@ -76,6 +104,9 @@ export class MultiAllocator implements HeapAllocator {
     private orderLarge: number[]
     private smallMax: number
     private peak = 0
+    /** partInUse[i]: heaps[i]'s inUse after the last op that touched it; inUseNow: their sum. */
+    private partInUse: number[] = []
+    private inUseNow = 0
     /** The multi heap's own counts (a realloc moved across parts is one realloc, not an alloc and a free). */
     private allocs = 0
     private frees = 0
@@ -94,13 +125,10 @@ export class MultiAllocator implements HeapAllocator {
         let heaps: HeapAllocator[]
         let tags: string[]
         if (heapsOrRegion instanceof StaticRegion) {
-            // `new MultiAllocator(region)`, as for every kind: the region ("fast") and a
-            // second TLSF region a quarter its size one 64 KiB step past its end ("dma"),
-            // a modelled second RAM block; First policy. Board-declared regions are not wired yet.
-            const r = heapsOrRegion as StaticRegion
-            const second = new StaticRegion(Math.floor((r.base + r.size) / 0x10000) * 0x10000 + 0x10000, r.size >> 2 > 4096 ? r.size >> 2 : 4096)
-            heaps = [new TlsfAllocator(r), new TlsfAllocator(second)]
-            tags = ["fast", "dma"]
+            // `new MultiAllocator(region)`, as for every kind: two TLSF parts carved out of the region (header).
+            heaps = []
+            for (const part of carve(heapsOrRegion as StaticRegion)) heaps.push(new TlsfAllocator(part))
+            tags = ["main", "fast"]
             policy = MultiPolicy.First
         } else {
             heaps = heapsOrRegion as HeapAllocator[]
@@ -134,6 +162,12 @@ export class MultiAllocator implements HeapAllocator {
         this.region = new RegionSet(parts, ts, kinds)
         this.heaps = hs
         this.tags = ts
+        for (const h of hs) {
+            const u = h.stats().inUse
+            this.partInUse.push(u)
+            this.inUseNow += u
+        }
+        this.peak = this.inUseNow
         const all: number[] = []
         for (let i = 0; i < hs.length; i++) all.push(i)
         this.smallMax = 0x7fffffff
@@ -159,6 +193,24 @@ export class MultiAllocator implements HeapAllocator {
         }
     }
 
+    /**
+     * A multi heap over the board's declared regions (Board.heapRegions), one
+     * TLSF each, First policy (header: why).
+     *
+     * ```ts
+     * const heap = MultiAllocator.forBoard(PICO) // 28 KiB at 0x20020000 "main dma" + 4 KiB at 0x20040000 "fast"
+     * ```
+     */
+    static forBoard(board: Board): MultiAllocator {
+        const heaps: HeapAllocator[] = []
+        const tags: string[] = []
+        for (const r of board.heapRegions) {
+            heaps.push(new TlsfAllocator(new StaticRegion(r.base, r.size, board.hostOnly ? board.maxRegion : undefined)))
+            tags.push(r.tags)
+        }
+        return new MultiAllocator(heaps, tags, MultiPolicy.First)
+    }
+
     /** Index of the heap owning ptr; HeapError(OutOfRegion) when no region holds it. O(log parts). */
     private owner(ptr: number, op: string): number {
         if (ptr === 0) throw new HeapError(HeapErrorCode.NotAllocated, 0, "multi: " + op + " of a null pointer")
@@ -180,7 +232,7 @@ export class MultiAllocator implements HeapAllocator {
             const p = zeroed ? h.allocZeroed(layout) : h.alloc(layout)
             if (p !== 0) {
                 this.allocs++
-                this.notePeak()
+                this.refresh(i)
                 return p
             }
         }
@@ -197,8 +249,10 @@ export class MultiAllocator implements HeapAllocator {
     }
 
     dealloc(ptr: number, layout: Layout): void {
-        this.heaps[this.owner(ptr, "dealloc")].dealloc(ptr, layout)
+        const i = this.owner(ptr, "dealloc")
+        this.heaps[i].dealloc(ptr, layout)
         this.frees++
+        this.refresh(i)
     }
 
     /** In the owner when it can; otherwise moved to the first other region (policy order) that serves it. */
@@ -210,7 +264,7 @@ export class MultiAllocator implements HeapAllocator {
         if (newSize > this.peakRequest) this.peakRequest = newSize
         if (q !== 0) {
             this.reallocs++
-            this.notePeak()
+            this.refresh(i)
             return q
         }
         const nl = Layout.fromSizeAlign(newSize, layout.align)
@@ -221,9 +275,11 @@ export class MultiAllocator implements HeapAllocator {
             if (p !== 0) {
                 const n = newSize < layout.size ? newSize : layout.size
                 if (n > 0) this.region.parts[j].buf.blitAt(p - this.region.parts[j].base, this.region.parts[i].buf, ptr - this.region.parts[i].base, n)
+                // The peak counts the moment both copies live: new block first, then the old one's release.
+                this.refresh(j)
                 h.dealloc(ptr, layout)
                 this.reallocs++
-                this.notePeak()
+                this.refresh(i)
                 return p
             }
         }
@@ -231,10 +287,12 @@ export class MultiAllocator implements HeapAllocator {
         return 0
     }
 
-    private notePeak(): void {
-        let inUse = 0
-        for (const h of this.heaps) inUse += h.stats().inUse
-        if (inUse > this.peak) this.peak = inUse
+    /** Re-reads heaps[i]'s inUse after an op touched it and raises the peak: O(1) in the number of parts. */
+    private refresh(i: number): void {
+        const u = this.heaps[i].stats().inUse
+        this.inUseNow += u - this.partInUse[i]
+        this.partInUse[i] = u
+        if (this.inUseNow > this.peak) this.peak = this.inUseNow
     }
 
     /** The parts' sums of bytes; largestFree is the largest of the parts'; peak, counts and peakRequest are the multi heap's own. */
@@ -277,6 +335,21 @@ export class MultiAllocator implements HeapAllocator {
     walk(visit: BlockVisitor): void {
         for (const h of this.heaps) h.walk(visit)
     }
+}
+
+/**
+ * The two parts `new MultiAllocator(region)` carves out of the region's
+ * address range (header: the drawing); HeapError(BadArgument) when the region
+ * is too small for two MAX_ALIGN-aligned parts with a hole between them.
+ */
+function carve(r: StaticRegion): StaticRegion[] {
+    if (r.size <= MAX_ALIGN)
+        throw new HeapError(HeapErrorCode.BadArgument, r.base, "multi: a region of " + r.size + " bytes cannot be carved into two " + MAX_ALIGN + "-aligned regions with a hole between them; give it more than " + MAX_ALIGN + " bytes")
+    const pages = Math.floor((r.size * 3) / 4 / MAX_ALIGN)
+    const split = (pages > 0 ? pages : 1) * MAX_ALIGN
+    const hole = split >> 4
+    // The given region's size is its platform's limit too (a host-only region may pass a Buffer's).
+    return [new StaticRegion(r.base, split - hole, r.size), new StaticRegion(r.base + split, r.size - split, r.size)]
 }
 
 /** True when the space-separated `tags` contain `tag`. */

@@ -73,6 +73,7 @@ import { Layout, layoutError } from "../core/layout"
 import { MAX_DEVICE_REGION, StaticRegion } from "../core/region"
 import { HeapCounters } from "../core/counters"
 import { HeapStats } from "../core/stats"
+import { Board } from "../../boards/board"
 
 /** The budget when none is given: what a pico's region would hold. */
 export const SYSTEM_DEFAULT_CAPACITY = 16384
@@ -116,6 +117,19 @@ export class SystemAllocator extends HeapCounters implements HeapAllocator {
         this.capacity = cap
         this.region = new HandleSpace()
         this.blocks = this.region.blocks
+    }
+
+    /**
+     * The system heap for a board: half its heap.size as the budget, as
+     * `new SystemAllocator(StaticRegion.forBoard(board))` gives, without
+     * making the region only to drop it.
+     *
+     * ```ts
+     * SystemAllocator.forBoard(PICO).stats().capacity === 16384
+     * ```
+     */
+    static forBoard(board: Board): SystemAllocator {
+        return new SystemAllocator(board.heap.size >> 1)
     }
 
     alloc(layout: Layout): number {

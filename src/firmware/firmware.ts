@@ -1,11 +1,11 @@
 /**
  * firmware.ts — the firmware's main job, shared by src/main.ts (a board or the
- * DeviceScript VM) and sim/run.ts (the host simulator): take the board's
- * static region, build the heap on it, put the demo's OOM hook over it and
+ * DeviceScript VM) and sim/run.ts (the host simulator): build the board's
+ * heap (the caller's factory, given the board), put the demo's OOM hook over it and
  * the logging wrapper over that, install it as the global allocator, run the
  * demo workload (demo.ts) and report statistics:
  *
- *     Logging → OomHook(demoOomHook) → makeHeap(region): [Tracking →] [Debug →] allocator
+ *     Logging → OomHook(demoOomHook) → makeHeap(board): [Tracking →] [Debug →] allocator
  *
  * The hook sits below the logger, so the stream shows the hook's call (~O)
  * and the retried request's success, not the inner failure.
@@ -13,16 +13,18 @@
  * The caller builds the heap (`makeHeap`), so the device build links only the
  * allocator it uses: DeviceScript refuses a program with 64 KB or more of
  * function bytecode, and every allocator and debug layer costs several KB.
+ * It gets the board, not a region: a single-region kind makes
+ * StaticRegion.forBoard(board), a multi-region heap the board's heapRegions
+ * (MultiAllocator.forBoard), and neither pays for the other's bytes.
  */
 import { Board } from "../../boards/board"
 import { demoOomHook, runDemo } from "./demo"
 import { OomHookAllocator } from "../layers/oom_hook"
 import { HeapAllocator, setGlobalAllocator } from "../api/global_alloc"
 import { LoggingAllocator } from "../layers/logging"
-import { StaticRegion } from "../core/region"
 
-/** Builds the heap (an allocator, possibly under debug or tracking layers) on the board's region. */
-export type HeapFactory = (region: StaticRegion) => HeapAllocator
+/** Builds the board's heap (an allocator, possibly under debug or tracking layers), e.g. `board => new BuddyAllocator(StaticRegion.forBoard(board))`. */
+export type HeapFactory = (board: Board) => HeapAllocator
 
 export interface FirmwareOptions {
     /** Where protocol lines go; the console (the board's serial stream) by default. */
@@ -41,14 +43,12 @@ export interface FirmwareOptions {
  * the logging allocator on top of it, still registered as the global one.
  *
  * ```ts
- * const heap = await runFirmware(PICO, region => new BuddyAllocator(region), {})
+ * const heap = await runFirmware(PICO, board => new BuddyAllocator(StaticRegion.forBoard(board)), {})
  * heap.stats().liveBlocks === 1 // the demo's deliberate leak: a config string
  * ```
  */
 export async function runFirmware(board: Board, makeHeap: HeapFactory, options: FirmwareOptions): Promise<LoggingAllocator> {
-    // No local keeps the region: an allocator that does not hold it (the
-    // system allocator takes only its size) lets the VM's GC reclaim it.
-    const hooked = new OomHookAllocator(makeHeap(StaticRegion.forBoard(board)), demoOomHook)
+    const hooked = new OomHookAllocator(makeHeap(board), demoOomHook)
     const heap = new LoggingAllocator(hooked, board.id, {
         emit: options.emit,
         statsEvery: options.statsEvery === undefined ? 16 : options.statsEvery,

@@ -7,7 +7,7 @@
  * "@devicescript/core"), ~50 ms a run.
  */
 import { describe, expect, test } from "vitest"
-import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators/registry"
+import { ALLOCATOR_KINDS, makeHeapForBoard } from "../../src/allocators/registry"
 import { runFirmware } from "../../src/firmware/firmware"
 import { setGlobalAllocator } from "../../src/api/global_alloc"
 import { DebugAllocator, DebugLevel } from "../../src/layers/debug"
@@ -22,8 +22,8 @@ async function run(boardId: string, kind: string, debug = DebugLevel.Off, track 
     let dbg: DebugAllocator = null
     const heap = await runFirmware(
         board,
-        region => {
-            let h = makeAllocator(kind, region)
+        b => {
+            let h = makeHeapForBoard(kind, b)
             if (debug !== DebugLevel.Off) h = dbg = new DebugAllocator(h, debug)
             if (track) h = tracker = new TrackingAllocator(h)
             return h

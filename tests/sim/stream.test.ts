@@ -4,7 +4,7 @@
 import fc from "fast-check"
 import { beforeAll, describe, expect, test } from "vitest"
 import { boardById } from "../../boards/index"
-import { makeAllocator } from "../../src/allocators/registry"
+import { makeHeapForBoard } from "../../src/allocators/registry"
 import { runFirmware } from "../../src/firmware/firmware"
 import { _simSetArch } from "../../sim/core"
 import { StreamDecoder } from "../../sim/decoder"
@@ -17,7 +17,7 @@ beforeAll(async () => {
     const board = boardById("pico")
     _simSetArch(board.archId)
     const lines: string[] = []
-    await runFirmware(board, region => makeAllocator("tlsf", region), { emit: l => lines.push(l), statsEvery: 8 })
+    await runFirmware(board, b => makeHeapForBoard("tlsf", b), { emit: l => lines.push(l), statsEvery: 8 })
     firmware = lines
 })
 

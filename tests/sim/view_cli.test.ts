@@ -6,7 +6,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { beforeAll, describe, expect, test } from "vitest"
 import { boardById } from "../../boards/index"
-import { makeAllocator } from "../../src/allocators/registry"
+import { makeHeapForBoard } from "../../src/allocators/registry"
 import { runFirmware } from "../../src/firmware/firmware"
 import { _simSetArch } from "../../sim/core"
 import { wrapUsb } from "../../sim/usb_wrap"
@@ -17,7 +17,7 @@ let firmware: string[] = []
 beforeAll(async () => {
     const board = boardById("pico")
     _simSetArch(board.archId)
-    await runFirmware(board, region => makeAllocator("buddy", region), { emit: l => firmware.push(l), statsEvery: 16 })
+    await runFirmware(board, b => makeHeapForBoard("buddy", b), { emit: l => firmware.push(l), statsEvery: 16 })
 })
 
 function file(name: string, content: string | Uint8Array): string {
