@@ -54,7 +54,9 @@
  * what was ever in use at once); check() is every part's check(), each
  * sentence prefixed with its region, plus the HeapStats invariants.
  * partInUse[i] is heaps[i]'s inUse after the last op that touched it, and
- * inUseNow their sum, so peak = max over ops of Σ inUse, exactly.
+ * inUseNow their sum, so peak = the maximum of Σ parts' inUse after each
+ * op, exactly (a realloc moved across parts holds both copies only inside
+ * the call, as a single allocator's moving realloc does).
  *
  * Costs: alloc tries at most `parts` allocators (each its own cost);
  * dealloc/realloc find the owner by binary search, O(log parts); a realloc
@@ -275,10 +277,9 @@ export class MultiAllocator implements HeapAllocator {
             if (p !== 0) {
                 const n = newSize < layout.size ? newSize : layout.size
                 if (n > 0) this.region.parts[j].buf.blitAt(p - this.region.parts[j].base, this.region.parts[i].buf, ptr - this.region.parts[i].base, n)
-                // The peak counts the moment both copies live: new block first, then the old one's release.
-                this.refresh(j)
                 h.dealloc(ptr, layout)
                 this.reallocs++
+                this.reread(j) // both parts re-read before the peak is raised: the old block is gone
                 this.refresh(i)
                 return p
             }
@@ -289,10 +290,15 @@ export class MultiAllocator implements HeapAllocator {
 
     /** Re-reads heaps[i]'s inUse after an op touched it and raises the peak: O(1) in the number of parts. */
     private refresh(i: number): void {
+        this.reread(i)
+        if (this.inUseNow > this.peak) this.peak = this.inUseNow
+    }
+
+    /** Re-reads heaps[i]'s inUse into partInUse and inUseNow, leaving the peak alone. */
+    private reread(i: number): void {
         const u = this.heaps[i].stats().inUse
         this.inUseNow += u - this.partInUse[i]
         this.partInUse[i] = u
-        if (this.inUseNow > this.peak) this.peak = this.inUseNow
     }
 
     /** The parts' sums of bytes; largestFree is the largest of the parts'; peak, counts and peakRequest are the multi heap's own. */

@@ -1,0 +1,199 @@
+/**
+ * MultiAllocator on a board and over one given region (src/allocators/multi.ts):
+ * forBoard builds one TLSF per Board.heapRegions entry (First policy);
+ * makeHeapForBoard builds any kind for a board; `new MultiAllocator(region)`
+ * carves two parts with a hole out of the region's own range; the peak is
+ * exact and kept by re-reading only the part an op touched.
+ */
+import { describe, expect, test } from "vitest"
+import fc from "fast-check"
+import { MultiAllocator, MultiPolicy } from "../../src/allocators/multi"
+import { TlsfAllocator } from "../../src/allocators/tlsf"
+import { HEAP_KINDS, makeHeapForBoard } from "../../src/allocators/registry"
+import { BOARDS, boardById } from "../../boards/index"
+import { HeapError, HeapErrorCode } from "../../src/core/errors"
+import { Layout, MAX_ALIGN } from "../../src/core/layout"
+import { StaticRegion } from "../../src/core/region"
+import { HeapStats } from "../../src/core/stats"
+import { _simAllowLargeBuffers } from "../../sim/core"
+
+const L = (size: number, align = 8) => Layout.fromSizeAlign(size, align)
+
+function errorOf(f: () => unknown): HeapError {
+    try {
+        f()
+    } catch (e) {
+        if (e instanceof HeapError) return e
+        throw e
+    }
+    throw new Error("no HeapError")
+}
+
+describe("MultiAllocator.forBoard: the board's declared regions", () => {
+    test.each(BOARDS.filter(b => !b.hostOnly).map(b => [b.id, b] as const))("%s: one TLSF per heapRegions entry, tags and bases as declared, capacity within heap.size", (_id, b) => {
+        const m = MultiAllocator.forBoard(b)
+        expect(m.region.parts.map(p => [p.base, p.size])).toEqual(b.heapRegions.map(r => [r.base, r.size]))
+        expect(m.tags).toEqual(b.heapRegions.map(r => r.tags))
+        expect(m.region.kinds).toEqual(b.heapRegions.map(() => "tlsf"))
+        expect(m.stats().capacity).toBeLessThanOrEqual(b.heap.size)
+        expect(m.check()).toEqual([])
+    })
+
+    test("host (host-only, MiB regions) works once large Buffers are allowed", () => {
+        const host = boardById("host")
+        _simAllowLargeBuffers(host.maxRegion!)
+        try {
+            const m = MultiAllocator.forBoard(host)
+            expect(m.region.parts.map(p => p.size)).toEqual([3 << 20, 1 << 20])
+            expect(m.region.partIndex(m.alloc(L(2 << 20)))).toBe(0)
+            expect(m.region.partIndex(m.alloc(L(2 << 20)))).toBe(-1) // 0: neither part has 2 MiB left
+        } finally {
+            _simAllowLargeBuffers(0xe000)
+        }
+    })
+
+    test("First policy (FreeRTOS heap_5): the lowest region until it cannot serve, then overflow into the next", () => {
+        const pico = boardById("pico")
+        const m = MultiAllocator.forBoard(pico)
+        const inMain: number[] = []
+        for (;;) {
+            const p = m.alloc(L(1024))
+            expect(p).not.toBe(0)
+            if (m.region.partIndex(p) !== 0) {
+                expect(m.region.partIndex(p)).toBe(1) // SRAM4 at 0x20040000
+                expect(p).toBeGreaterThanOrEqual(0x20040000)
+                break
+            }
+            inMain.push(p)
+        }
+        expect(inMain.length).toBeGreaterThanOrEqual(26) // 28 KiB of main first
+        // A freed block in main is reused before SRAM4 again.
+        m.dealloc(inMain[3], L(1024))
+        expect(m.region.partIndex(m.alloc(L(1024)))).toBe(0)
+        expect(m.check()).toEqual([])
+    })
+
+    test("makeHeapForBoard: every kind on every real board, no more capacity than heap.size; unknown kinds named", () => {
+        for (const b of BOARDS.filter(x => !x.hostOnly)) {
+            for (const kind of HEAP_KINDS) {
+                const h = makeHeapForBoard(kind, b)
+                expect(h.kind).toBe(kind)
+                expect(h.stats().capacity, `${kind} on ${b.id}`).toBeLessThanOrEqual(b.heap.size)
+                if (kind !== "system" && kind !== "multi") expect([h.region.base, h.region.size]).toEqual([b.heap.base, b.heap.size])
+            }
+            expect(makeHeapForBoard("system", b).stats().capacity).toBe(b.heap.size >> 1)
+            expect((makeHeapForBoard("multi", b) as MultiAllocator).region.parts).toHaveLength(b.heapRegions.length)
+        }
+        const e = errorOf(() => makeHeapForBoard("malloc", boardById("pico")))
+        expect(e.code).toBe(HeapErrorCode.BadArgument)
+        expect(e.message).toContain('unknown allocator "malloc"; known: buddy, bump, tlsf, pool, bestfit, system, multi')
+    })
+})
+
+describe("new MultiAllocator(region): two parts carved out of the region, a hole between", () => {
+    test.each([8192, 16384, 32768, 57336])("%i bytes: both parts inside the region, MAX_ALIGN-aligned, a hole between, capacity below the region's", size => {
+        const r = new StaticRegion(0x20020000, size)
+        const m = new MultiAllocator(r)
+        const [a, b] = m.region.parts
+        expect(a.base).toBe(r.base)
+        expect(b.base + b.size).toBe(r.base + r.size)
+        expect(a.base % MAX_ALIGN).toBe(0)
+        expect(b.base % MAX_ALIGN).toBe(0)
+        expect(a.base + a.size).toBeLessThan(b.base) // the hole
+        expect(a.size + b.size).toBeLessThan(size)
+        expect(a.size + b.size).toBeGreaterThanOrEqual(size - size / 16)
+        expect(m.tags).toEqual(["main", "fast"])
+        // An address in the hole is outside the heap.
+        const hole = a.base + a.size
+        expect(m.region.contains(hole, 1)).toBe(false)
+        const e = errorOf(() => m.dealloc(hole, L(8)))
+        expect(e.code).toBe(HeapErrorCode.OutOfRegion)
+        expect(e.message).toContain("outside every region of the heap")
+        expect(() => m.region.writeU8(b.base - 1, 1)).toThrow(/outside every region of the set/)
+    })
+
+    test("a region of ≤ MAX_ALIGN bytes cannot hold two aligned parts: BadArgument, naming why", () => {
+        for (const size of [1, 4096]) {
+            const e = errorOf(() => new MultiAllocator(new StaticRegion(0x20020000, size)))
+            expect(e.code).toBe(HeapErrorCode.BadArgument)
+            expect(e.message).toContain(`multi: a region of ${size} bytes cannot be carved into two 4096-aligned regions`)
+        }
+        expect(new MultiAllocator(new StaticRegion(0x20020000, 8192)).region.parts.map(p => p.size)).toEqual([3840, 4096])
+    })
+})
+
+/** A TLSF that counts its stats() calls (the real allocator underneath). */
+class CountingTlsf extends TlsfAllocator {
+    statsCalls = 0
+    override stats(): HeapStats {
+        this.statsCalls++
+        return super.stats()
+    }
+}
+
+describe("the multi heap's peak: exact, O(1) per op", () => {
+    test("property: after every op of a random workload, peakInUse = the running maximum of Σ parts' inUse", () => {
+        fc.assert(
+            fc.property(fc.array(fc.tuple(fc.nat(3), fc.integer({ min: 0, max: 3000 }), fc.nat(1000)), { minLength: 1, maxLength: 120 }), fc.constantFrom(MultiPolicy.First, MultiPolicy.BySize), (ops, policy) => {
+                const m = new MultiAllocator(
+                    [0x20000000, 0x20010000, 0x20020000].map(base => new TlsfAllocator(new StaticRegion(base, 8192))),
+                    ["a", "b", "c"],
+                    policy,
+                    policy === MultiPolicy.BySize ? 256 : undefined,
+                )
+                const live: { p: number; size: number }[] = []
+                let truePeak = 0
+                for (const [op, size, pick] of ops) {
+                    if (op <= 1 || live.length === 0) {
+                        const p = m.alloc(L(size))
+                        if (p !== 0) live.push({ p, size })
+                    } else if (op === 2) {
+                        const [b] = live.splice(pick % live.length, 1)
+                        m.dealloc(b.p, L(b.size))
+                    } else {
+                        const b = live[pick % live.length]
+                        const q = m.realloc(b.p, L(b.size), size * 2)
+                        if (q !== 0) {
+                            b.p = q
+                            b.size = size * 2
+                        }
+                    }
+                    const sum = m.regionStats().reduce((s, x) => s + x.inUse, 0)
+                    if (sum > truePeak) truePeak = sum
+                    expect(m.stats().peakInUse).toBe(truePeak)
+                }
+                expect(m.check()).toEqual([])
+            }),
+            { numRuns: 60 },
+        )
+    })
+
+    test("a realloc moved across parts: the peak is the state after it (old block freed), both parts refreshed", () => {
+        const m = new MultiAllocator([new TlsfAllocator(new StaticRegion(0x20000000, 8192)), new TlsfAllocator(new StaticRegion(0x20010000, 8192))], ["", ""], MultiPolicy.First)
+        expect(m.alloc(L(5000))).not.toBe(0)
+        const p = m.alloc(L(2000))
+        expect(m.region.partIndex(p)).toBe(0)
+        const peakBefore = m.stats().peakInUse
+        const q = m.realloc(p, L(2000), 6000) // part 0 cannot grow it: moved to part 1
+        expect(m.region.partIndex(q)).toBe(1)
+        const after = m.regionStats().map(s => s.inUse)
+        expect(m.stats().peakInUse).toBe(Math.max(peakBefore, after[0] + after[1]))
+        expect(m.stats().inUse).toBe(after[0] + after[1])
+    })
+
+    test("each op re-reads only the part it touched: one stats() per alloc/dealloc, whatever the number of parts", () => {
+        const parts = Array.from({ length: 8 }, (_, i) => new CountingTlsf(new StaticRegion(0x20000000 + i * 0x10000, 4096)))
+        const m = new MultiAllocator(parts, parts.map(() => ""), MultiPolicy.First)
+        const calls = () => parts.reduce((s, h) => s + h.statsCalls, 0)
+        for (let i = 0; i < 40; i++) {
+            const c0 = calls()
+            const p = m.alloc(L(400)) // walks past full parts: their failed allocs cost no stats()
+            expect(calls() - c0).toBe(1)
+            if (i % 3 === 0) {
+                const c1 = calls()
+                m.dealloc(p, L(400))
+                expect(calls() - c1).toBe(1)
+            }
+        }
+    })
+})
