@@ -63,6 +63,29 @@ describe("the sensor-logger demo", () => {
         })
     }
 
+    test("multi over each board's heapRegions: clean stream, one leak, OOM recovered, every block inside a declared region, the lowest one used first", async () => {
+        for (const b of REAL_BOARDS) {
+            const lines: string[] = []
+            const heap = await runFirmware(b, x => makeHeapForBoard("multi", x), { emit: l => lines.push(l) })
+            setGlobalAllocator(null)
+            const viewer = new HeapViewer()
+            for (const l of lines) viewer.push(l)
+            expect(viewer.decoder.anomalies, b.id).toHaveLength(0)
+            expect(viewer.decoder.blocks(), b.id).toHaveLength(1)
+            expect(viewer.decoder.counts.oomRecovered, b.id).toBe(1)
+            // ~A <seq> <offset from the first region's base> …: no block in a hole; First policy fills region 0 first.
+            const base = b.heapRegions[0].base
+            const used = new Set<number>()
+            for (const l of lines.filter(x => x.startsWith("~A "))) {
+                const at = base + parseInt(l.split(" ")[2], 16)
+                used.add(b.heapRegions.findIndex(r => at >= r.base && at < r.base + r.size))
+            }
+            expect(used.has(-1), `${b.id}: a block outside every region`).toBe(false)
+            expect(used.has(0), b.id).toBe(true)
+            expect(heap.check(), b.id).toEqual([])
+        }
+    })
+
     test("under --debug light/full and --track: clean scans and a leak report naming the string", async () => {
         for (const kind of ALLOCATOR_KINDS)
             for (const level of [DebugLevel.Light, DebugLevel.Full]) {
