@@ -14,6 +14,8 @@
  * maxRegion-sized region at heap.base still fits inside it. `programHeap` is
  * the VM's 64 KiB plus maxRegion, as if DeviceScript's GC heap were enlarged
  * to hold the region, so the RUNTIME_RESERVE rule holds as on real boards.
+ * heapRegions: 3 MiB + 1 MiB of the simulated RAM with a 1 MiB hole between,
+ * so a multi-region heap replays at the same 4 MiB as the default region.
  *
  * Caveat: the host shim (sim/core.ts) refuses Buffers of 0xE000 bytes or more
  * by default, exactly like the VM, so a host tool first calls the host-only

@@ -20,21 +20,20 @@
  *
  * On a board (MultiAllocator.forBoard): one TLSF per region the board
  * declares (Board.heapRegions: RP2040 striped SRAM + SRAM4, an ESP32 chip's
- * DRAM + RTC FAST), First policy. That is FreeRTOS heap_5's semantics —
- * regions in address order, the first that serves wins, overflow into the
- * next — because it is the one a board's main region needs no tag for and
- * it never leaves a small block in a scarce region while the main one has
- * room on the RP2040 (main lies lowest). On the ESP32 and ESP32-S2 the RTC
- * FAST block lies below DRAM, so it fills first, as heap_5 would do with
- * it; a firmware that wants DRAM first builds the heaps itself with
- * MultiPolicy.Prefer "main". TLSF for every part: O(1) per op whatever
+ * DRAM + RTC FAST), First policy. Why First: it is FreeRTOS heap_5's rule
+ * (regions in address order, the first that serves wins, overflow into the
+ * next), it needs no tag, and on the RP2040, whose main region lies lowest,
+ * it keeps SRAM4 free until the striped SRAM cannot serve. On the ESP32
+ * and ESP32-S2 the RTC FAST block lies below DRAM, so it fills first, as
+ * heap_5 would fill it; a firmware that wants DRAM first builds the heaps
+ * itself with MultiPolicy.Prefer "main". TLSF for every part: O(1) per op whatever
  * the region (bench/RESULTS.md), and its add_pool is the model here. The
  * regions' sizes sum to at most the board's heap.size (validate.ts), so a
  * multi heap fits the VM's program heap exactly as the single region does.
  *
  * `new MultiAllocator(region)` (what suites that hand every kind one region
- * build) carves two TLSF parts out of the region's own address range, no
- * more bytes than it spans:
+ * build) carves two TLSF parts out of the region's own address range, so
+ * its parts hold fewer bytes than the region:
  *
  *     region.base                          region.base + split      end
  *     ┌───────────────────────────────┬────┬──────────────────────────┐
@@ -69,11 +68,10 @@
 import { HeapError, HeapErrorCode } from "../core/errors"
 import { BlockVisitor, HeapAllocator, checkNewSize } from "../api/global_alloc"
 import { ptrText } from "../core/hex"
-import { Layout, layoutError } from "../core/layout"
+import { Layout, MAX_ALIGN, layoutError } from "../core/layout"
 import { RegionSet } from "../core/region_set"
 import { StaticRegion } from "../core/region"
 import { HeapStats } from "../core/stats"
-import { MAX_ALIGN } from "../core/layout"
 import { Board } from "../../boards/board"
 import { TlsfAllocator } from "./tlsf"
 
