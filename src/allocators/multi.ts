@@ -52,16 +52,18 @@
  * minFree are the multi heap's own: the sum of the parts' peaks can exceed
  * what was ever in use at once); check() is every part's check(), each
  * sentence prefixed with its region, plus the HeapStats invariants.
- * partInUse[i] is heaps[i]'s inUse after the last op that touched it, and
- * inUseNow their sum, so peak = the maximum of Σ parts' inUse after each
- * op, exactly (a realloc moved across parts holds both copies only inside
- * the call, as a single allocator's moving realloc does).
+ * partInUse[i] is heaps[i]'s inUse when last re-read and inUseNow their
+ * sum; a part freed from is re-read before the next op that may raise the
+ * peak (a free only lowers Σ), so peak = the maximum of Σ parts' inUse
+ * after each op, exactly (a realloc moved across parts holds both copies
+ * only inside the call, as a single allocator's moving realloc does).
  *
  * Costs: alloc tries at most `parts` allocators (each its own cost);
  * dealloc/realloc find the owner by binary search, O(log parts); a realloc
  * its owner cannot serve moves to another region (alloc + copy + dealloc,
- * O(size)). Keeping the peak costs one stats() of the part an op touched
- * (two for a realloc that moves), O(1) in the number of parts. walk()
+ * O(size)). Keeping the peak costs one stats() per part an alloc or realloc
+ * touched plus one per part freed from since (amortised O(1) per op, not
+ * O(parts); tests/allocators/multi_board.test.ts counts them). walk()
  * visits parts in address order. Misuse: a pointer outside every part is
  * HeapError(OutOfRegion); inside one, the part's allocator diagnoses it.
  */
@@ -104,9 +106,12 @@ export class MultiAllocator implements HeapAllocator {
     private orderLarge: number[]
     private smallMax: number
     private peak = 0
-    /** partInUse[i]: heaps[i]'s inUse after the last op that touched it; inUseNow: their sum. */
+    /** partInUse[i]: heaps[i]'s inUse when last re-read; inUseNow: their sum. */
     private partInUse: number[] = []
     private inUseNow = 0
+    /** Parts freed from since their last re-read (each once: isStale), re-read before the peak may rise. */
+    private stale: number[] = []
+    private isStale: boolean[] = []
     /** The multi heap's own counts (a realloc moved across parts is one realloc, not an alloc and a free). */
     private allocs = 0
     private frees = 0
@@ -165,6 +170,7 @@ export class MultiAllocator implements HeapAllocator {
         for (const h of hs) {
             const u = h.stats().inUse
             this.partInUse.push(u)
+            this.isStale.push(false)
             this.inUseNow += u
         }
         this.peak = this.inUseNow
@@ -252,7 +258,7 @@ export class MultiAllocator implements HeapAllocator {
         const i = this.owner(ptr, "dealloc")
         this.heaps[i].dealloc(ptr, layout)
         this.frees++
-        this.refresh(i)
+        this.markStale(i) // a free never raises the peak: re-read at the next alloc
     }
 
     /** In the owner when it can; otherwise moved to the first other region (policy order) that serves it. */
@@ -277,8 +283,8 @@ export class MultiAllocator implements HeapAllocator {
                 if (n > 0) this.region.parts[j].buf.blitAt(p - this.region.parts[j].base, this.region.parts[i].buf, ptr - this.region.parts[i].base, n)
                 h.dealloc(ptr, layout)
                 this.reallocs++
-                this.reread(j) // both parts re-read before the peak is raised: the old block is gone
-                this.refresh(i)
+                this.markStale(i) // both parts re-read before the peak is raised: the old block is gone
+                this.refresh(j)
                 return p
             }
         }
@@ -286,17 +292,29 @@ export class MultiAllocator implements HeapAllocator {
         return 0
     }
 
-    /** Re-reads heaps[i]'s inUse after an op touched it and raises the peak: O(1) in the number of parts. */
-    private refresh(i: number): void {
-        this.reread(i)
-        if (this.inUseNow > this.peak) this.peak = this.inUseNow
+    private markStale(i: number): void {
+        if (!this.isStale[i]) {
+            this.isStale[i] = true
+            this.stale.push(i)
+        }
     }
 
-    /** Re-reads heaps[i]'s inUse into partInUse and inUseNow, leaving the peak alone. */
-    private reread(i: number): void {
-        const u = this.heaps[i].stats().inUse
-        this.inUseNow += u - this.partInUse[i]
-        this.partInUse[i] = u
+    /**
+     * After an op that may raise the peak (heaps[i] grew): re-reads heaps[i]
+     * and every part freed from since its last re-read, then raises the peak.
+     * Each re-read is paid for by the alloc or free that made it stale: O(1)
+     * amortised per op, whatever the number of parts.
+     */
+    private refresh(i: number): void {
+        this.markStale(i)
+        while (this.stale.length > 0) {
+            const k = this.stale.pop()
+            this.isStale[k] = false
+            const u = this.heaps[k].stats().inUse
+            this.inUseNow += u - this.partInUse[k]
+            this.partInUse[k] = u
+        }
+        if (this.inUseNow > this.peak) this.peak = this.inUseNow
     }
 
     /** The parts' sums of bytes; largestFree is the largest of the parts'; peak, counts and peakRequest are the multi heap's own. */

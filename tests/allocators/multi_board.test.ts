@@ -181,19 +181,35 @@ describe("the multi heap's peak: exact, O(1) per op", () => {
         expect(m.stats().inUse).toBe(after[0] + after[1])
     })
 
-    test("each op re-reads only the part it touched: one stats() per alloc/dealloc, whatever the number of parts", () => {
+    test("the peak costs O(1) stats() per op, not O(parts): an alloc re-reads its part and the parts freed from since; a free re-reads none", () => {
         const parts = Array.from({ length: 8 }, (_, i) => new CountingTlsf(new StaticRegion(0x20000000 + i * 0x10000, 4096)))
         const m = new MultiAllocator(parts, parts.map(() => ""), MultiPolicy.First)
         const calls = () => parts.reduce((s, h) => s + h.statsCalls, 0)
-        for (let i = 0; i < 40; i++) {
+        const live: number[] = []
+        for (let i = 0; i < 60; i++) {
             const c0 = calls()
-            const p = m.alloc(L(400)) // walks past full parts: their failed allocs cost no stats()
+            live.push(m.alloc(L(400))) // walks past full parts: their failed allocs cost no stats()
             expect(calls() - c0).toBe(1)
-            if (i % 3 === 0) {
-                const c1 = calls()
-                m.dealloc(p, L(400))
-                expect(calls() - c1).toBe(1)
+        }
+        // Free one block in each of three parts: no re-read yet; the next alloc re-reads them and its own part.
+        const c1 = calls()
+        for (const k of [0, 9, 18]) m.dealloc(live[k], L(400))
+        expect(calls() - c1).toBe(0)
+        const freedParts = new Set([0, 9, 18].map(k => m.region.partIndex(live[k])))
+        expect(freedParts.size).toBe(3)
+        const c2 = calls()
+        const p = m.alloc(L(400))
+        expect(calls() - c2).toBe(freedParts.has(m.region.partIndex(p)) ? 3 : 4)
+        // Over a long mixed run, at most one re-read per op.
+        const c3 = calls()
+        let ops = 0
+        for (let i = 0; i < 500; i++, ops++) {
+            if (i % 2 === 0 && live.length > 10) m.dealloc(live.splice((i * 7) % live.length, 1)[0], L(400))
+            else {
+                const q = m.alloc(L(400))
+                if (q !== 0) live.push(q)
             }
         }
+        expect(calls() - c3).toBeLessThanOrEqual(ops)
     })
 })
