@@ -1,0 +1,123 @@
+/**
+ * sim/regions.ts — the heap's regions as every viewer draws them (text view,
+ * live view, HTML report): a list of `{ index, base, size, kind, tags }` in
+ * address order, the holes between them, and how many live blocks and bytes
+ * each holds.
+ *
+ *     span: header base                                         base + size
+ *     ┌──────────────┐  hole (not heap)  ┌─────────┐  hole  ┌──────────────┐
+ *     │ region 0     │ ················· │ region 1│ ······ │ region 2     │
+ *     └──────────────┘                   └─────────┘        └──────────────┘
+ *
+ * Where the list comes from: the decoder's `regions` (docs/protocol.md,
+ * version 3: the header's region table; versions 1 and 2: one region made
+ * from the header, so a view always iterates over regions). Invariants of
+ * the list (the decoder checks them on a v3 table): sorted by base,
+ * disjoint, sizes > 0, N ≤ 64. A hole is outside the heap: views never
+ * draw it as memory, only name it.
+ *
+ * Costs: regionIndex is a binary search, O(log N); usage is O(blocks · log N).
+ */
+import { StreamDecoder } from "./decoder"
+import { escapeText } from "./escape"
+import { sizeText } from "./heapmap"
+
+/** One region of the heap (addresses, not offsets); the decoder's DecodedRegion. */
+export interface ViewRegion {
+    index: number
+    base: number
+    size: number
+    kind: string
+    tags: string[]
+}
+
+/** Live blocks and payload bytes in one region. */
+export interface RegionUsage {
+    liveBlocks: number
+    liveBytes: number
+}
+
+const hex8 = (n: number) => "0x" + n.toString(16).padStart(8, "0")
+
+/** The stream's regions (the decoder's list; [] before any header). */
+export function streamRegions(d: StreamDecoder): ViewRegion[] {
+    // PRE-MERGE: until branch proto's decoder (with `regions`) is merged, one region from the header.
+    const r = (d as unknown as { regions?: ViewRegion[] }).regions
+    if (r !== undefined) return r
+    const h = d.header
+    return h ? [{ index: 0, base: h.base, size: h.size, kind: h.allocator, tags: [] }] : []
+}
+
+/** Per region: live blocks, live bytes and the peak of live bytes (the decoder's regionCounts). */
+export function streamRegionCounts(d: StreamDecoder): (RegionUsage & { peakLiveBytes: number })[] {
+    // PRE-MERGE: as above.
+    const c = (d as unknown as { regionCounts?: (RegionUsage & { peakLiveBytes: number })[] }).regionCounts
+    if (c !== undefined) return c
+    return usageOf(blocksByRegion(streamRegions(d), d.blocks())).map(u => ({ ...u, peakLiveBytes: d.counts.peakLiveBytes }))
+}
+
+/** "0x20020000–0x20027fff": a region's first and last byte. */
+export function rangeText(base: number, size: number): string {
+    return `${hex8(base)}–${hex8(base + size - 1)}`
+}
+
+/** The region's tags as the stream spells them ("fast,dma"), or "-" for none; escaped. */
+export function tagsText(r: ViewRegion): string {
+    return r.tags.length === 0 ? "-" : escapeText(r.tags.join(","), 200)
+}
+
+/** "region 1: 0x20040000–0x20040fff, 4 KiB, tlsf, tags fast" (kind and tags escaped: they come from the stream). */
+export function regionCaption(r: ViewRegion): string {
+    return `region ${r.index}: ${rangeText(r.base, r.size)}, ${sizeText(r.size)}, ${escapeText(r.kind, 60)}, tags ${tagsText(r)}`
+}
+
+/** The holes between consecutive regions: [end of region i, base of region i + 1) where that is not empty. */
+export function regionHoles(regions: ViewRegion[]): { after: number; base: number; size: number }[] {
+    const out: { after: number; base: number; size: number }[] = []
+    for (let i = 0; i + 1 < regions.length; i++) {
+        const end = regions[i].base + regions[i].size
+        if (regions[i + 1].base > end) out.push({ after: i, base: end, size: regions[i + 1].base - end })
+    }
+    return out
+}
+
+/** Index into `regions` of the one holding address `ptr`, or −1 (a hole, or outside the span). O(log N). */
+export function regionIndex(regions: ViewRegion[], ptr: number): number {
+    let lo = 0
+    let hi = regions.length - 1
+    while (lo <= hi) {
+        const mid = (lo + hi) >> 1
+        const r = regions[mid]
+        if (ptr < r.base) hi = mid - 1
+        else if (ptr >= r.base + r.size) lo = mid + 1
+        else return mid
+    }
+    return -1
+}
+
+/** The blocks whose start lies in each region, parallel to `regions` (a block in a hole is in none). */
+export function blocksByRegion<B extends { ptr: number }>(regions: ViewRegion[], blocks: B[]): B[][] {
+    const out: B[][] = regions.map((): B[] => [])
+    for (const b of blocks) {
+        const i = regionIndex(regions, b.ptr)
+        if (i >= 0) out[i].push(b)
+    }
+    return out
+}
+
+/** Live blocks and bytes of each group (from blocksByRegion). */
+export function usageOf(groups: { size: number }[][]): RegionUsage[] {
+    return groups.map(g => ({ liveBlocks: g.length, liveBytes: g.reduce((n, b) => n + b.size, 0) }))
+}
+
+/** "12.5 %": `part` of `whole` to one decimal. */
+export function shareText(part: number, whole: number): string {
+    return `${whole > 0 ? ((100 * part) / whole).toFixed(1) : "0.0"} %`
+}
+
+/** A usage bar `[####......]` of `width` cells for `used` of `size` bytes (any used byte shows at least one '#'). */
+export function usageBar(used: number, size: number, width: number): string {
+    const n = Math.max(1, width)
+    const full = size > 0 ? Math.min(n, Math.ceil((used * n) / size)) : 0
+    return `[${"#".repeat(full)}${".".repeat(n - full)}]`
+}
