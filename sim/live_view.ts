@@ -10,6 +10,9 @@
  *   in use · peak · free · largest free · fragmentation · failures · lines lost
  *   heap map of the whole region at the terminal's width ('#' used, '=' the
  *   allocator's metadata, '.' free; sim/heapmap.ts)
+ *   — a multi-region heap (protocol v3): one usage bar per region instead
+ *     (index, kind, tags, [####....], share, live bytes / size, blocks), then
+ *     a heap map per region in the rows left (holes are not drawn)
  *   latest events (or console lines, key c)
  *   anomalies: the latest, and how many in all
  *   keys
@@ -39,6 +42,7 @@ import { ReadStream } from "node:tty"
 import { DecodedEvent } from "./decoder"
 import { escapeText } from "./escape"
 import { sizeText } from "./heapmap"
+import { blocksByRegion, streamRegionCounts, streamRegions, shareText, tagsText, usageBar } from "./regions"
 import { HeapStream, reportLine, StreamReport } from "./stream"
 
 /** How the view ended: the input ended, the user quit (q), or interrupted (Ctrl-C / SIGINT). */
@@ -163,8 +167,25 @@ export function renderFrame(stream: HeapStream, state: FrameState, cols: number,
         const blocks: { ptr: number; size: number }[] = []
         d.forEachBlock(b => blocks.push(b))
         const width = Math.max(8, cols - 14)
-        const mapRows = Math.max(1, Math.min(16, rows - 14))
-        out.push(...stream.viewer.heapMap(blocks, width, mapRows).split("\n"))
+        const regions = streamRegions(d)
+        if (regions.length <= 1) {
+            const mapRows = Math.max(1, Math.min(16, rows - 14))
+            out.push(...stream.viewer.heapMap(blocks, width, mapRows).split("\n"))
+        } else {
+            const counts = streamRegionCounts(d)
+            const labels = regions.map(r => `region ${r.index} ${escapeText(r.kind, 24)} ${tagsText(r)}`)
+            const labelWidth = Math.max(...labels.map(l => l.length))
+            regions.forEach((r, i) => {
+                const c = counts[i] ?? { liveBlocks: 0, liveBytes: 0 }
+                const tail = ` ${shareText(c.liveBytes, r.size).padStart(7)} · ${c.liveBytes} / ${r.size} B · ${c.liveBlocks} blocks`
+                out.push(`${labels[i].padEnd(labelWidth)} ${usageBar(c.liveBytes, r.size, Math.min(40, cols - labelWidth - tail.length - 3))}${tail}`)
+            })
+            // The rows left for maps are shared: each region's map gets its share (at least one row) and its caption, legend.
+            const mapRows = Math.max(1, Math.floor((rows - 14 - regions.length) / regions.length) - 2)
+            const groups = blocksByRegion(regions, blocks)
+            if (rows - 14 - regions.length >= 3 * regions.length)
+                regions.forEach((r, i) => out.push(`region ${r.index}:`, ...stream.viewer.regionMap(r, groups[i], width, mapRows).split("\n")))
+        }
     }
     const paneRows = Math.max(1, rows - out.length - 6)
     const evRows = Math.max(1, Math.ceil(paneRows / 2))
