@@ -19,6 +19,10 @@
  *       block's container kind only in a leak report (~L), so only blocks a
  *       leak report names get one (docs/protocol.md §3.11)
  *   samples (≤ 2·SAMPLE_TARGET points, every `stride` events, for the timeline)
+ *   regions (the decoder's list, sim/regions.ts: one for a v1/v2 stream, the
+ *     v3 header's table otherwise); meta = each region's fixed metadata as
+ *     offsets from the header's base; the holes between regions count as
+ *     neither free nor used (largest gap and fragmentation stop at them)
  *
  * Lives are appended in order of `from`, so the page finds the lives started
  * in (a, b] as one index range, and rebuilds the live set at e from a
@@ -44,6 +48,7 @@ import { BOARDS } from "../../boards/index"
 import { makeAllocator } from "../../src/allocators/registry"
 import { StaticRegion } from "../../src/core/region"
 import { DecodedEvent, DecoderOptions, HeaderEvent, HISTORY_LIMIT, StreamDecoder } from "../decoder"
+import { regionHoles, shareText, streamRegionCounts, streamRegions, ViewRegion } from "../regions"
 import { HeapStream, StreamReport } from "../stream"
 import { Column, EncodedColumn } from "./columns"
 
@@ -55,7 +60,7 @@ export const SAMPLE_TARGET = 2000
 export const MAX_ROWS = 1000
 
 /** Event type codes of the `type` column; the page gets this list as `typeNames`. */
-export const EVENT_TYPES = ["header", "alloc", "zeroed", "dealloc", "realloc", "fail", "error", "stats", "phase", "oom", "check", "leak"] as const
+export const EVENT_TYPES = ["header", "alloc", "zeroed", "dealloc", "realloc", "fail", "error", "stats", "phase", "oom", "check", "leak", "region"] as const
 const TYPE_CODE = new Map<string, number>(EVENT_TYPES.map((t, i) => [t, i]))
 
 /** A region span the allocator keeps for itself (offsets from the base, end exclusive). */
@@ -98,8 +103,11 @@ export interface ReportData {
     /** Where the stream came from: a file name, "standard input" (user text: the page shows it as text). */
     source: string
     header: { version: number; board: string; allocator: string; base: number; size: number; maxAlign: number } | null
+    /** The heap's regions in address order (one for a v1/v2 stream; [] before a header); false `regionsComplete`: a v3 table still arriving or lost in a gap. */
+    regions: ViewRegion[]
+    regionsComplete: boolean
     board: { id: string; name: string; chip: string; memory: { name: string; kind: string; base: number; size: number }[]; heap: { region: string; base: number; size: number } } | null
-    /** Fixed metadata spans (from an empty allocator of the header's kind), or null when the kind is unknown. */
+    /** Fixed metadata spans (from an empty allocator of each region's kind; offsets from the header's base), or null when no kind is known. */
     meta: Span[] | null
     typeNames: readonly string[]
     tags: string[]
@@ -116,7 +124,7 @@ export interface ReportData {
     restarts: number[]
     /** Event index with the most live payload bytes (−1 if none). */
     peakEv: number
-    tables: { leaks: Table & { source: string }; anomalies: Table; tagsAtPeak: Table; final: Table }
+    tables: { leaks: Table & { source: string }; anomalies: Table; tagsAtPeak: Table; final: Table; regions: Table }
 }
 
 export interface BuilderOptions extends DecoderOptions {
@@ -189,6 +197,8 @@ export class ReportBuilder {
     private samples: SampleSeries = { ev: [], live: [], gap: [], inUse: [], free: [], largest: [], frag: [], fails: [] }
     private fails = 0
     private meta: Span[] | null = null
+    /** How many regions `meta` was derived for (a v3 table arrives after its header, one ~M line at a time). */
+    private metaRegions = 0
     private phases: { name: string; ev: number }[] = []
     private restarts: number[] = []
     private peakEv = -1
@@ -269,7 +279,7 @@ export class ReportBuilder {
                 this.open.clear()
                 this.openBytes = 0
                 this.restarts.push(e)
-                this.meta = fixedMetadata(ev.allocator, ev.base, ev.size)
+                this.metaRegions = -1 // derived below, from the regions the decoder now has
                 break
             case "alloc":
             case "zeroed":
@@ -304,12 +314,30 @@ export class ReportBuilder {
         }
         this.lastType = ev.type
         this.evLife.push(life)
+        if (streamRegions(d).length !== this.metaRegions) this.deriveMeta()
         if (d.modelled && (this.open.size !== d.counts.liveBlocks || this.openBytes !== d.counts.liveBytes)) this.resync(e)
         if (this.openBytes > this.peakBytes) {
             this.peakBytes = this.openBytes
             this.peakEv = e
         }
         if (e % this.stride === 0) this.sample(e)
+    }
+
+    /** Each region's fixed metadata (an empty allocator of its kind), as offsets from the header's base; null when no region's kind is known. */
+    private deriveMeta(): void {
+        const h = this.decoder.header as HeaderEvent
+        const regions = streamRegions(this.decoder)
+        this.metaRegions = regions.length
+        let known = false
+        const spans: Span[] = []
+        for (const r of regions) {
+            const m = fixedMetadata(r.kind, r.base, r.size)
+            if (m === null) continue
+            known = true
+            const at = r.base - h.base
+            for (const x of m) spans.push({ start: x.start + at, end: x.end + at })
+        }
+        this.meta = known ? spans : null
     }
 
     private tagOf(kind: string): number {
@@ -374,7 +402,8 @@ export class ReportBuilder {
         s.free.push(st ? st.free : null)
         s.largest.push(st ? st.largestFree : null)
         const metaBytes = (this.meta ?? []).reduce((n, m) => n + m.end - m.start, 0)
-        const free = st ? st.free : h ? h.size - metaBytes - this.openBytes : 0
+        const heapBytes = streamRegions(this.decoder).reduce((n, r) => n + r.size, 0)
+        const free = st ? st.free : h ? heapBytes - metaBytes - this.openBytes : 0
         const largest = st ? st.largestFree : gap
         s.frag.push(free > 0 ? Math.round(1000 * (1 - largest / free)) / 10 : null)
         s.fails.push(this.fails)
@@ -384,9 +413,10 @@ export class ReportBuilder {
         }
     }
 
-    /** Largest run of region bytes in no live block (a zero-size block owns one byte) and no fixed metadata. O(live log live). */
+    /** Largest run of region bytes in no live block (a zero-size block owns one byte), no fixed metadata and no hole between regions. O(live log live). */
     private largestGap(h: HeaderEvent): number {
         const used: Span[] = (this.meta ?? []).slice()
+        for (const x of regionHoles(streamRegions(this.decoder))) used.push({ start: x.base - h.base, end: x.base - h.base + x.size })
         for (const l of this.open.values()) {
             const start = this.ptr.get(l) - h.base
             used.push({ start, end: start + Math.max(1, this.size.get(l)) })
@@ -428,7 +458,22 @@ export class ReportBuilder {
         const tagsAtPeak = [...perTag]
             .sort((a, b) => b[1].bytes - a[1].bytes)
             .map(([t, v]) => ({ tag: this.tagNames[t], blocks: v.blocks, bytes: v.bytes, share: peakTotal > 0 ? Math.round((1000 * v.bytes) / peakTotal) / 10 : 0 }))
-        return { leaks: { source: leakSource, ...table(leaks) }, anomalies: table(anomalies, this.stream.errorCount + d.gapCount + d.anomalyCount), tagsAtPeak: table(tagsAtPeak), final: table(this.finalRows()) }
+        return {
+            leaks: { source: leakSource, ...table(leaks) },
+            anomalies: table(anomalies, this.stream.errorCount + d.gapCount + d.anomalyCount),
+            tagsAtPeak: table(tagsAtPeak),
+            final: table(this.finalRows()),
+            regions: table(this.regionRows()),
+        }
+    }
+
+    /** Per region at the end: live blocks and bytes, the peak of live bytes (the decoder's regionCounts) and the share of the region live. */
+    private regionRows(): Row[] {
+        const counts = streamRegionCounts(this.decoder)
+        return streamRegions(this.decoder).map((r, i) => {
+            const c = counts[i] ?? { liveBlocks: 0, liveBytes: 0, peakLiveBytes: 0 }
+            return { index: r.index, liveBlocks: c.liveBlocks, liveBytes: c.liveBytes, peakLiveBytes: c.peakLiveBytes, share: shareText(c.liveBytes, r.size) }
+        })
     }
 
     private finalRows(): Row[] {
@@ -520,6 +565,8 @@ export class ReportBuilder {
             live,
             source: this.source,
             header: this.headerData(),
+            regions: streamRegions(this.decoder).map(r => ({ index: r.index, base: r.base, size: r.size, kind: r.kind, tags: r.tags.slice() })),
+            regionsComplete: (this.decoder as unknown as { regionsComplete?: boolean }).regionsComplete ?? true, // PRE-MERGE: until proto's decoder is merged
             board: boardData(h ? BOARDS.find(b => b.id === h.board) : undefined),
             meta: this.meta,
             typeNames: EVENT_TYPES,
