@@ -55,7 +55,7 @@ export const SAMPLE_TARGET = 2000
 export const MAX_ROWS = 1000
 
 /** Event type codes of the `type` column; the page gets this list as `typeNames`. */
-export const EVENT_TYPES = ["header", "alloc", "zeroed", "dealloc", "realloc", "fail", "error", "stats", "phase", "oom", "check", "leak"] as const
+export const EVENT_TYPES = ["header", "alloc", "zeroed", "dealloc", "realloc", "fail", "error", "stats", "phase", "oom", "check", "leak", "region"] as const
 const TYPE_CODE = new Map<string, number>(EVENT_TYPES.map((t, i) => [t, i]))
 
 /** A region span the allocator keeps for itself (offsets from the base, end exclusive). */
