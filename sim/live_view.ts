@@ -120,6 +120,8 @@ export function eventText(e: DecodedEvent): string {
             return `${at}check failed: ${e.name} at ${hex(e.ptr)}`
         case "leak":
             return `${at}leak ${hex(e.ptr)} ${e.size} B ${e.kind}`
+        case "region":
+            return `${at}region ${e.index} ${hex(e.base)} ${e.size} B ${e.kind}`
     }
 }
 

@@ -55,9 +55,22 @@ import { HeapAllocator } from "../api/global_alloc"
 import { HeapError, HeapErrorCode } from "../core/errors"
 import { hex } from "../core/hex"
 import { Layout, MAX_ALIGN } from "../core/layout"
+import { RegionSet } from "../core/region_set"
 
-/** The protocol version this encoder writes (the ~H line's third field). */
-export const PROTOCOL_VERSION = 2
+/**
+ * The newest protocol version this encoder writes (the ~H line's third
+ * field): a heap of several regions (a RegionSet of > 1 part) streams it;
+ * every other heap streams SINGLE_REGION_VERSION, the lowest version that
+ * describes it (docs/protocol.md §5).
+ */
+export const PROTOCOL_VERSION = 3
+/** The version a heap of one region streams, byte for byte as before version 3 existed. */
+export const SINGLE_REGION_VERSION = 2
+/** Most regions a version-3 header may announce (its ~M table has one line each). */
+export const MAX_REGIONS = 64
+/** Most capability tags of one region in a ~M line, and the longest tag. */
+export const MAX_REGION_TAGS = 8
+export const MAX_TAG_LENGTH = 24
 
 /**
  * Bits of the header's event mask: which line kinds a stream carries.
@@ -176,6 +189,44 @@ function isToken(s: string, max: number, lower: boolean): boolean {
     return true
 }
 
+/** Longest line the encoder writes: the device's dmesg line buffer is 160 characters including "> " and the end of line. */
+const MAX_LINE = 149
+
+/** One region's capability tags as a ~M line writes them: space-separated in the API, comma-joined on the wire, "-" for none. */
+function tagsField(tags: string, index: number): string {
+    if (tags === "") return "-"
+    const list = tags.split(" ")
+    if (list.length > MAX_REGION_TAGS)
+        throw new HeapError(HeapErrorCode.BadArgument, 0, "region " + index + " has " + list.length + " tags; a stream carries at most " + MAX_REGION_TAGS)
+    for (const t of list)
+        if (!isToken(t, MAX_TAG_LENGTH, true))
+            throw new HeapError(HeapErrorCode.BadArgument, 0, "region " + index + "'s tag '" + t + "' must be 1.." + MAX_TAG_LENGTH + " characters of a-z 0-9 _ - (tags are separated by one space)")
+    return list.join(",")
+}
+
+/**
+ * The ~M lines (seq 1..N) of a heap over a RegionSet of N > 1 parts, built
+ * once: start() only emits them. [] for any other heap, which streams
+ * version 2. Throws HeapError(BadArgument) for what a stream cannot carry.
+ */
+function regionTable(inner: HeapAllocator): string[] {
+    const set = inner.region
+    if (!(set instanceof RegionSet) || set.parts.length < 2) return []
+    const n = set.parts.length
+    if (n > MAX_REGIONS) throw new HeapError(HeapErrorCode.BadArgument, 0, "a stream carries at most " + MAX_REGIONS + " regions, the heap has " + n)
+    const lines: string[] = []
+    for (let i = 0; i < n; i++) {
+        const p = set.parts[i]
+        const kind = set.kinds[i]
+        if (!isToken(kind, MAX_ID_LENGTH, false))
+            throw new HeapError(HeapErrorCode.BadArgument, p.base, "region " + i + "'s allocator kind '" + kind + "' must be 1.." + MAX_ID_LENGTH + " characters of A-Z a-z 0-9 . _ -")
+        const line = `~M ${hex(i + 1)} ${hex(i)} ${hex(p.base - set.base)} ${hex(p.size)} ${kind} ${tagsField(set.tags[i], i)}`
+        if (line.length > MAX_LINE)
+            throw new HeapError(HeapErrorCode.BadArgument, p.base, "region " + i + "'s table line is " + line.length + " characters, longer than the " + MAX_LINE + " a device console line holds: shorten its tags")
+        lines.push(line)
+    }
+    return lines
+}
 
 /**
  * A HeapAllocator that forwards every call to `inner` and streams it as an
@@ -207,6 +258,8 @@ export class LoggingAllocator extends ForwardingAllocator implements HeapEvents 
     private seq = 0
     /** Allocator calls since the last periodic ~S. */
     private calls = 0
+    /** The ~M lines start() emits after a version-3 header; [] for a heap of one region (version 2). */
+    private readonly table: string[]
 
     /**
      * Wraps `inner`. Throws HeapError(BadArgument) for a board id or
@@ -227,6 +280,7 @@ export class LoggingAllocator extends ForwardingAllocator implements HeapEvents 
         if (typeof every !== "number" || !(every >= 0) || every !== Math.floor(every))
             throw new HeapError(HeapErrorCode.BadArgument, 0, "statsEvery " + every + " must be a whole number ≥ 0")
         this.base = inner.region.base
+        this.table = regionTable(inner)
         this.boardId = boardId
         this.mask = mask
         this.statsEvery = every
@@ -249,12 +303,14 @@ export class LoggingAllocator extends ForwardingAllocator implements HeapEvents 
     start(): void {
         const r = this.inner.region
         const live = this.inner.stats().liveBlocks
-        this.seq = 1
+        const n = this.table.length
+        this.seq = n + 1
         this.calls = 0
         this.on = this.mask
         this.out(
-            "~H 0 " + hex(PROTOCOL_VERSION) + " " + this.boardId + " " + this.inner.kind + " " + hex(r.base) + " " + hex(r.size) + " " + hex(MAX_ALIGN) + " " + hex(this.mask) + " " + hex(live)
+            "~H 0 " + hex(n > 0 ? PROTOCOL_VERSION : SINGLE_REGION_VERSION) + " " + this.boardId + " " + this.inner.kind + " " + hex(r.base) + " " + hex(r.size) + " " + hex(MAX_ALIGN) + " " + hex(this.mask) + " " + hex(live) + (n > 0 ? " " + hex(n) : "")
         )
+        for (let i = 0; i < n; i++) this.out(this.table[i])
     }
 
     /** Counts one allocator call toward statsEvery. Only called when statsEvery > 0. */
