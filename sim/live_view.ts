@@ -42,7 +42,7 @@ import { ReadStream } from "node:tty"
 import { DecodedEvent } from "./decoder"
 import { escapeText } from "./escape"
 import { sizeText } from "./heapmap"
-import { blocksByRegion, streamRegionCounts, streamRegions, shareText, tagsText, usageBar } from "./regions"
+import { blocksByRegion, shareText, tagsText, usageBar } from "./regions"
 import { HeapStream, reportLine, StreamReport } from "./stream"
 
 /** How the view ended: the input ended, the user quit (q), or interrupted (Ctrl-C / SIGINT). */
@@ -169,12 +169,12 @@ export function renderFrame(stream: HeapStream, state: FrameState, cols: number,
         const blocks: { ptr: number; size: number }[] = []
         d.forEachBlock(b => blocks.push(b))
         const width = Math.max(8, cols - 14)
-        const regions = streamRegions(d)
+        const regions = d.regions
         if (regions.length <= 1) {
             const mapRows = Math.max(1, Math.min(16, rows - 14))
             out.push(...stream.viewer.heapMap(blocks, width, mapRows).split("\n"))
         } else {
-            const counts = streamRegionCounts(d)
+            const counts = d.regionCounts
             const labels = regions.map(r => `region ${r.index} ${escapeText(r.kind, 24)} ${tagsText(r)}`)
             const labelWidth = Math.max(...labels.map(l => l.length))
             regions.forEach((r, i) => {

@@ -9,7 +9,7 @@
  *     │ region 0     │ ················· │ region 1│ ······ │ region 2     │
  *     └──────────────┘                   └─────────┘        └──────────────┘
  *
- * Where the list comes from: the decoder's `regions` (docs/protocol.md,
+ * Where the list comes from: StreamDecoder.regions (docs/protocol.md,
  * version 3: the header's region table; versions 1 and 2: one region made
  * from the header, so a view always iterates over regions). Invariants of
  * the list (the decoder checks them on a v3 table): sorted by base,
@@ -18,18 +18,12 @@
  *
  * Costs: regionIndex is a binary search, O(log N); usage is O(blocks · log N).
  */
-import { StreamDecoder } from "./decoder"
+import { DecodedRegion } from "./decoder"
 import { escapeText } from "./escape"
 import { sizeText } from "./heapmap"
 
-/** One region of the heap (addresses, not offsets); the decoder's DecodedRegion. */
-export interface ViewRegion {
-    index: number
-    base: number
-    size: number
-    kind: string
-    tags: string[]
-}
+/** One region of the heap (addresses, not offsets): the decoder's DecodedRegion. */
+export type ViewRegion = DecodedRegion
 
 /** Live blocks and payload bytes in one region. */
 export interface RegionUsage {
@@ -38,23 +32,6 @@ export interface RegionUsage {
 }
 
 const hex8 = (n: number) => "0x" + n.toString(16).padStart(8, "0")
-
-/** The stream's regions (the decoder's list; [] before any header). */
-export function streamRegions(d: StreamDecoder): ViewRegion[] {
-    // PRE-MERGE: until branch proto's decoder (with `regions`) is merged, one region from the header.
-    const r = (d as unknown as { regions?: ViewRegion[] }).regions
-    if (r !== undefined) return r
-    const h = d.header
-    return h ? [{ index: 0, base: h.base, size: h.size, kind: h.allocator, tags: [] }] : []
-}
-
-/** Per region: live blocks, live bytes and the peak of live bytes (the decoder's regionCounts). */
-export function streamRegionCounts(d: StreamDecoder): (RegionUsage & { peakLiveBytes: number })[] {
-    // PRE-MERGE: as above.
-    const c = (d as unknown as { regionCounts?: (RegionUsage & { peakLiveBytes: number })[] }).regionCounts
-    if (c !== undefined) return c
-    return usageOf(blocksByRegion(streamRegions(d), d.blocks())).map(u => ({ ...u, peakLiveBytes: d.counts.peakLiveBytes }))
-}
 
 /** "0x20020000–0x20027fff": a region's first and last byte. */
 export function rangeText(base: number, size: number): string {

@@ -31,7 +31,7 @@ import { DecodedEvent, DecoderOptions, ShadowBlock, StreamDecoder, stripTranspor
 import { escapeText } from "./escape"
 import { MapBlock, renderHeapMap, renderMemoryMap } from "./heapmap"
 import { heapMetadata, metadataExtents } from "./heapmeta"
-import { blocksByRegion, rangeText, regionCaption, regionHoles, shareText, streamRegionCounts, streamRegions, tagsText, usageOf, ViewRegion } from "./regions"
+import { blocksByRegion, rangeText, regionCaption, regionHoles, shareText, tagsText, usageOf, ViewRegion } from "./regions"
 
 /** "1 live block", "2 live blocks". */
 export function plural(n: number, noun: string): string {
@@ -169,7 +169,7 @@ export class HeapViewer {
         const h = this.decoder.header
         if (!h) return "no bareheap stream found (no ~H header line)"
         const board = this.board()
-        const regions = streamRegions(this.decoder)
+        const regions = this.decoder.regions
         const multi = regions.length > 1
         const out: string[] = [board ? renderMemoryMap(board, multi ? regions : undefined) : `board "${h.board}" (not one bareheap knows)`, ""]
         if (!multi) out.push(`allocator ${h.allocator}: region ${h.size} B at 0x${h.base.toString(16)}`)
@@ -206,7 +206,7 @@ export class HeapViewer {
 
     /** Whether the stream's region table is whole (false while a v3 table arrives or after it was lost in a gap). */
     regionsComplete(): boolean {
-        return (this.decoder as unknown as { regionsComplete?: boolean }).regionsComplete ?? true // PRE-MERGE: until proto's decoder is merged
+        return this.decoder.regionsComplete
     }
 
     /** A heap map of one region with `blocks` (those in it) live and the metadata of the region's allocator drawn apart. */
@@ -219,7 +219,7 @@ export class HeapViewer {
      * per region under its caption, and a line for each hole between them (not memory: not drawn).
      */
     heapMaps(blocks: MapBlock[], width = 64, maxRows = 4): string {
-        const regions = streamRegions(this.decoder)
+        const regions = this.decoder.regions
         if (regions.length === 1) return this.regionMap(regions[0], blocks, width, maxRows)
         const groups = blocksByRegion(regions, blocks)
         const holes = regionHoles(regions)
@@ -236,8 +236,8 @@ export class HeapViewer {
 
     /** The per-region usage table at the end: live blocks and bytes now, the peak of live bytes, the share of the region in use. */
     regionTable(): string[] {
-        const regions = streamRegions(this.decoder)
-        const counts = streamRegionCounts(this.decoder)
+        const regions = this.decoder.regions
+        const counts = this.decoder.regionCounts
         const cells = regions.map((r, i) => {
             const c = counts[i] ?? { liveBlocks: 0, liveBytes: 0, peakLiveBytes: 0 }
             return [String(r.index), rangeText(r.base, r.size), String(r.size), escapeText(r.kind, 60), tagsText(r), String(c.liveBlocks), String(c.liveBytes), String(c.peakLiveBytes), shareText(c.liveBytes, r.size)]
@@ -251,7 +251,7 @@ export class HeapViewer {
 
     /** A heap map of the stream's first region (the whole heap of a single-region stream) with `blocks` live. */
     heapMap(blocks: MapBlock[], width = 64, maxRows = 4): string {
-        return this.regionMap(streamRegions(this.decoder)[0], blocks, width, maxRows)
+        return this.regionMap(this.decoder.regions[0], blocks, width, maxRows)
     }
 
     /** Summary lines for resizes, OOM hook calls, check failures and the leak report (only those that occurred). */

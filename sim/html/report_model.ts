@@ -48,7 +48,7 @@ import { BOARDS } from "../../boards/index"
 import { makeAllocator } from "../../src/allocators/registry"
 import { StaticRegion } from "../../src/core/region"
 import { DecodedEvent, DecoderOptions, HeaderEvent, HISTORY_LIMIT, StreamDecoder } from "../decoder"
-import { regionHoles, shareText, streamRegionCounts, streamRegions, ViewRegion } from "../regions"
+import { regionHoles, shareText, ViewRegion } from "../regions"
 import { HeapStream, StreamReport } from "../stream"
 import { Column, EncodedColumn } from "./columns"
 
@@ -314,7 +314,7 @@ export class ReportBuilder {
         }
         this.lastType = ev.type
         this.evLife.push(life)
-        if (streamRegions(d).length !== this.metaRegions) this.deriveMeta()
+        if (d.regions.length !== this.metaRegions) this.deriveMeta()
         if (d.modelled && (this.open.size !== d.counts.liveBlocks || this.openBytes !== d.counts.liveBytes)) this.resync(e)
         if (this.openBytes > this.peakBytes) {
             this.peakBytes = this.openBytes
@@ -326,7 +326,7 @@ export class ReportBuilder {
     /** Each region's fixed metadata (an empty allocator of its kind), as offsets from the header's base; null when no region's kind is known. */
     private deriveMeta(): void {
         const h = this.decoder.header as HeaderEvent
-        const regions = streamRegions(this.decoder)
+        const regions = this.decoder.regions
         this.metaRegions = regions.length
         let known = false
         const spans: Span[] = []
@@ -402,7 +402,7 @@ export class ReportBuilder {
         s.free.push(st ? st.free : null)
         s.largest.push(st ? st.largestFree : null)
         const metaBytes = (this.meta ?? []).reduce((n, m) => n + m.end - m.start, 0)
-        const heapBytes = streamRegions(this.decoder).reduce((n, r) => n + r.size, 0)
+        const heapBytes = this.decoder.regions.reduce((n, r) => n + r.size, 0)
         const free = st ? st.free : h ? heapBytes - metaBytes - this.openBytes : 0
         const largest = st ? st.largestFree : gap
         s.frag.push(free > 0 ? Math.round(1000 * (1 - largest / free)) / 10 : null)
@@ -416,7 +416,7 @@ export class ReportBuilder {
     /** Largest run of region bytes in no live block (a zero-size block owns one byte), no fixed metadata and no hole between regions. O(live log live). */
     private largestGap(h: HeaderEvent): number {
         const used: Span[] = (this.meta ?? []).slice()
-        for (const x of regionHoles(streamRegions(this.decoder))) used.push({ start: x.base - h.base, end: x.base - h.base + x.size })
+        for (const x of regionHoles(this.decoder.regions)) used.push({ start: x.base - h.base, end: x.base - h.base + x.size })
         for (const l of this.open.values()) {
             const start = this.ptr.get(l) - h.base
             used.push({ start, end: start + Math.max(1, this.size.get(l)) })
@@ -469,8 +469,8 @@ export class ReportBuilder {
 
     /** Per region at the end: live blocks and bytes, the peak of live bytes (the decoder's regionCounts) and the share of the region live. */
     private regionRows(): Row[] {
-        const counts = streamRegionCounts(this.decoder)
-        return streamRegions(this.decoder).map((r, i) => {
+        const counts = this.decoder.regionCounts
+        return this.decoder.regions.map((r, i) => {
             const c = counts[i] ?? { liveBlocks: 0, liveBytes: 0, peakLiveBytes: 0 }
             return { index: r.index, liveBlocks: c.liveBlocks, liveBytes: c.liveBytes, peakLiveBytes: c.peakLiveBytes, share: shareText(c.liveBytes, r.size) }
         })
@@ -565,8 +565,8 @@ export class ReportBuilder {
             live,
             source: this.source,
             header: this.headerData(),
-            regions: streamRegions(this.decoder).map(r => ({ index: r.index, base: r.base, size: r.size, kind: r.kind, tags: r.tags.slice() })),
-            regionsComplete: (this.decoder as unknown as { regionsComplete?: boolean }).regionsComplete ?? true, // PRE-MERGE: until proto's decoder is merged
+            regions: this.decoder.regions.map(r => ({ index: r.index, base: r.base, size: r.size, kind: r.kind, tags: r.tags.slice() })),
+            regionsComplete: this.decoder.regionsComplete,
             board: boardData(h ? BOARDS.find(b => b.id === h.board) : undefined),
             meta: this.meta,
             typeNames: EVENT_TYPES,
