@@ -48,7 +48,7 @@ import { BOARDS } from "../../boards/index"
 import { makeAllocator } from "../../src/allocators/registry"
 import { StaticRegion } from "../../src/core/region"
 import { DecodedEvent, DecoderOptions, HeaderEvent, HISTORY_LIMIT, StreamDecoder } from "../decoder"
-import { regionHoles, shareText, ViewRegion } from "../regions"
+import { shareText, ViewRegion } from "../regions"
 import { HeapStream, StreamReport } from "../stream"
 import { Column, EncodedColumn } from "./columns"
 
@@ -413,10 +413,16 @@ export class ReportBuilder {
         }
     }
 
-    /** Largest run of region bytes in no live block (a zero-size block owns one byte), no fixed metadata and no hole between regions. O(live log live). */
+    /** Largest run of region bytes in no live block (a zero-size block owns one byte), no fixed metadata and no hole between regions. O(live log live + regions). */
     private largestGap(h: HeaderEvent): number {
         const used: Span[] = (this.meta ?? []).slice()
-        for (const x of regionHoles(this.decoder.regions)) used.push({ start: x.base - h.base, end: x.base - h.base + x.size })
+        // What no known region covers (the holes; all of it while a v3 table is still arriving) is not free space.
+        let covered = 0
+        for (const r of this.decoder.regions) {
+            if (r.base - h.base > covered) used.push({ start: covered, end: r.base - h.base })
+            covered = r.base - h.base + r.size
+        }
+        if (covered < h.size) used.push({ start: covered, end: h.size })
         for (const l of this.open.values()) {
             const start = this.ptr.get(l) - h.base
             used.push({ start, end: start + Math.max(1, this.size.get(l)) })
