@@ -153,7 +153,8 @@ export function renderFrame(stream: HeapStream, state: FrameState, cols: number,
         out.push(`waiting for a stream header (~H)… ${stream.lineNo} lines, ${stream.transport.bytes} bytes so far`)
     } else {
         const board = stream.viewer.board()
-        out.push(`board ${h.board}${board ? ` (${board.chip})` : ""} · allocator ${h.allocator} · region ${sizeText(h.size)} at ${hex(h.base)} · protocol v${h.version}`)
+        const heapText = d.regions.length > 1 ? `${d.regions.length} regions, ${sizeText(d.regions.reduce((n, r) => n + r.size, 0))} in all from ${hex(h.base)}` : `region ${sizeText(h.size)} at ${hex(h.base)}`
+        out.push(`board ${h.board}${board ? ` (${board.chip})` : ""} · allocator ${h.allocator} · ${heapText} · protocol v${h.version}`)
         const s = d.stats
         const c = d.counts
         const frag = s && s.free > 0 ? `${Math.round((1 - s.largestFree / s.free) * 100)}%` : "–"
