@@ -42,7 +42,7 @@ import { ReadStream } from "node:tty"
 import { DecodedEvent } from "./decoder"
 import { escapeText } from "./escape"
 import { sizeText } from "./heapmap"
-import { blocksByRegion, shareText, tagsText, usageBar } from "./regions"
+import { blocksByRegion, isMultiRegion, shareText, tagsText, usageBar } from "./regions"
 import { HeapStream, reportLine, StreamReport } from "./stream"
 
 /** How the view ended: the input ended, the user quit (q), or interrupted (Ctrl-C / SIGINT). */
@@ -153,7 +153,8 @@ export function renderFrame(stream: HeapStream, state: FrameState, cols: number,
         out.push(`waiting for a stream header (~H)… ${stream.lineNo} lines, ${stream.transport.bytes} bytes so far`)
     } else {
         const board = stream.viewer.board()
-        const heapText = d.regions.length > 1 ? `${d.regions.length} regions, ${sizeText(d.regions.reduce((n, r) => n + r.size, 0))} in all from ${hex(h.base)}` : `region ${sizeText(h.size)} at ${hex(h.base)}`
+        const multi = isMultiRegion(d)
+        const heapText = multi ? `${d.regions.length} regions, ${sizeText(d.regions.reduce((n, r) => n + r.size, 0))} in all from ${hex(h.base)}` : `region ${sizeText(h.size)} at ${hex(h.base)}`
         out.push(`board ${h.board}${board ? ` (${board.chip})` : ""} · allocator ${h.allocator} · ${heapText} · protocol v${h.version}`)
         const s = d.stats
         const c = d.counts
@@ -171,10 +172,11 @@ export function renderFrame(stream: HeapStream, state: FrameState, cols: number,
         d.forEachBlock(b => blocks.push(b))
         const width = Math.max(8, cols - 14)
         const regions = d.regions
-        if (regions.length <= 1) {
+        if (!multi) {
             const mapRows = Math.max(1, Math.min(16, rows - 14))
-            out.push(...stream.viewer.heapMap(blocks, width, mapRows).split("\n"))
-        } else {
+            out.push(...stream.viewer.heapMaps(blocks, width, mapRows).split("\n"))
+        } else if (regions.length === 0) out.push("waiting for the region table (~M lines)…")
+        else {
             const counts = d.regionCounts
             const labels = regions.map(r => `region ${r.index} ${escapeText(r.kind, 24)} ${tagsText(r)}`)
             const labelWidth = Math.max(...labels.map(l => l.length))
@@ -183,6 +185,7 @@ export function renderFrame(stream: HeapStream, state: FrameState, cols: number,
                 const tail = ` ${shareText(c.liveBytes, r.size).padStart(7)} · ${c.liveBytes} / ${r.size} B · ${c.liveBlocks} blocks`
                 out.push(`${labels[i].padEnd(labelWidth)} ${usageBar(c.liveBytes, r.size, Math.min(40, cols - labelWidth - tail.length - 3))}${tail}`)
             })
+            if (!d.regionsComplete) out.push("(the region table is incomplete: still arriving, or lines lost in a gap)")
             // The rows left for maps are shared: each region's map gets its share (at least one row) and its caption, legend.
             const mapRows = Math.max(1, Math.floor((rows - 14 - regions.length) / regions.length) - 2)
             const groups = blocksByRegion(regions, blocks)

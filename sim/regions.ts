@@ -18,7 +18,7 @@
  *
  * Costs: regionIndex is a binary search, O(log N); usage is O(blocks · log N).
  */
-import { DecodedRegion } from "./decoder"
+import { DecodedRegion, StreamDecoder } from "./decoder"
 import { escapeText } from "./escape"
 import { sizeText } from "./heapmap"
 
@@ -32,6 +32,15 @@ export interface RegionUsage {
 }
 
 const hex8 = (n: number) => "0x" + n.toString(16).padStart(8, "0")
+
+/**
+ * Whether views draw the stream region by region: a version-3 stream (a heap of several regions),
+ * even while its table is still arriving or after a gap lost part of it; a v1/v2 stream is one region
+ * drawn as it always was.
+ */
+export function isMultiRegion(d: StreamDecoder): boolean {
+    return d.header !== null && d.header.version >= 3
+}
 
 /** "0x20020000–0x20027fff": a region's first and last byte. */
 export function rangeText(base: number, size: number): string {

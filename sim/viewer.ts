@@ -31,7 +31,7 @@ import { DecodedEvent, DecoderOptions, ShadowBlock, StreamDecoder, stripTranspor
 import { escapeText } from "./escape"
 import { MapBlock, renderHeapMap, renderMemoryMap } from "./heapmap"
 import { heapMetadata, metadataExtents } from "./heapmeta"
-import { blocksByRegion, rangeText, regionCaption, regionHoles, shareText, tagsText, usageOf, ViewRegion } from "./regions"
+import { blocksByRegion, isMultiRegion, rangeText, regionCaption, regionHoles, shareText, tagsText, usageOf, ViewRegion } from "./regions"
 
 /** "1 live block", "2 live blocks". */
 export function plural(n: number, noun: string): string {
@@ -170,7 +170,7 @@ export class HeapViewer {
         if (!h) return "no bareheap stream found (no ~H header line)"
         const board = this.board()
         const regions = this.decoder.regions
-        const multi = regions.length > 1
+        const multi = isMultiRegion(this.decoder)
         const out: string[] = [board ? renderMemoryMap(board, multi ? regions : undefined) : `board "${h.board}" (not one bareheap knows)`, ""]
         if (!multi) out.push(`allocator ${h.allocator}: region ${h.size} B at 0x${h.base.toString(16)}`)
         else {
@@ -220,7 +220,8 @@ export class HeapViewer {
      */
     heapMaps(blocks: MapBlock[], width = 64, maxRows = 4): string {
         const regions = this.decoder.regions
-        if (regions.length === 1) return this.regionMap(regions[0], blocks, width, maxRows)
+        if (!isMultiRegion(this.decoder)) return this.regionMap(regions[0], blocks, width, maxRows)
+        if (regions.length === 0) return "  (no region of the table has arrived: nothing to draw)"
         const groups = blocksByRegion(regions, blocks)
         const holes = regionHoles(regions)
         const out: string[] = []
@@ -249,10 +250,6 @@ export class HeapViewer {
         return ["", "regions at the end (live payload bytes; share = live B / region size):", row(head), ...cells.map(row)]
     }
 
-    /** A heap map of the stream's first region (the whole heap of a single-region stream) with `blocks` live. */
-    heapMap(blocks: MapBlock[], width = 64, maxRows = 4): string {
-        return this.regionMap(this.decoder.regions[0], blocks, width, maxRows)
-    }
 
     /** Summary lines for resizes, OOM hook calls, check failures and the leak report (only those that occurred). */
     lifeLines(): string[] {

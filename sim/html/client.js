@@ -142,21 +142,21 @@
     var CAP_H = 14, HOLE_H = 16, HOLE = "#c9ced6"
     var bands = [] // per region: { r: the region, at: its offset from the header's base, top: y of its first row, rows }
     var holeBands = [] // { top, base, size }
-    function regionsOf() {
-        if (D.regions && D.regions.length > 0) return D.regions
-        return D.header ? [{ index: 0, base: D.header.base, size: D.header.size, kind: D.header.allocator, tags: [] }] : []
-    }
-    function isMulti() { return bands.length > 1 }
+    /** The regions (one for a v1/v2 stream; none while a v3 table has not arrived: nothing is drawn). */
+    function regionsOf() { return D.header ? D.regions : [] }
+    var multiBands = false // a v3 stream: captions above the bands, region names in tooltips
+    function isMulti() { return multiBands }
     function tagsText(r) { return r.tags.length === 0 ? "-" : r.tags.join(",") }
     function rangeText(base, size) { return hex(base) + "–" + hex(base + size - 1) }
 
     function layoutMap() {
-        var rs = regionsOf(), multi = rs.length > 1, maxRows = Math.max(40, rs.length)
+        var rs = regionsOf(), multi = D.header !== null && D.header.version >= 3, maxRows = Math.max(40, rs.length)
         function rowsFor(b) { var n = 0; for (var i = 0; i < rs.length; i++) n += Math.ceil(rs[i].size / b); return n }
         rowBytes = 64
         while (rowsFor(rowBytes) > maxRows) rowBytes *= 2
         bands = []
         holeBands = []
+        multiBands = multi
         var y = 0
         for (var i = 0; i < rs.length; i++) {
             var prevEnd = i > 0 ? rs[i - 1].base + rs[i - 1].size : rs[i].base

@@ -118,4 +118,20 @@ describe("the HTML report of a three-region heap in Chromium", () => {
         expect(titles).toEqual(THREE.map((r, i) => `heap region ${i} 0x${r.base.toString(16)}+${r.size / 1024} KiB`))
         expect(await text(page, "#memory-map")).toContain("heap: 3 regions, 16 KiB in all (from the stream's header), multi allocator")
     })
+
+    it("loads a stream cut before its region table without drawing the span as memory", async () => {
+        const file = join(dir, "cut.html")
+        writeReport(STREAM.slice(0, 2).join("\n"), file, { source: "cut.log" }) // ~H and region 0's ~M of 3
+        const cut = await browser.context.newPage()
+        const errors: string[] = []
+        cut.on("pageerror", e => errors.push(e.message))
+        await cut.goto("file://" + file)
+        await cut.waitForFunction(() => window.bareheap?.ready === true)
+        expect(errors).toEqual([])
+        expect(await rows(cut, "#regions")).toEqual([["0", "0x20020000–0x20021fff", "8 KiB", "tlsf", "fast", "0", "0", "0.0 %", "0"]])
+        expect(await text(cut, "#regions-note")).toContain("The region table is incomplete")
+        // A v3 stream is drawn region by region even while its table is incomplete: region 0's caption and 32 rows of 256 B.
+        expect(await cut.evaluate(() => document.getElementById("map").height)).toBe(14 + 32 * 10)
+        await cut.close()
+    })
 })

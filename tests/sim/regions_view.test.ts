@@ -137,6 +137,26 @@ describe("text view of a multi-region heap", () => {
         expect(regionTable(th).map(r => r[5])).toEqual(["1", "0"])
     })
 
+    test("hand-written v3: a stream cut before its table, or whose table a gap swallowed whole, draws no region and says so", () => {
+        for (const [lines, gaps] of [[["~H 0 3 pico multi 20020000 21000 1000 7ff 0 2"], false], [["~H 0 3 pico multi 20020000 21000 1000 7ff 0 2", "~A 3 10 20 8"], true]] as const) {
+            const v = viewerOf([...lines], gaps)
+            expect(v.decoder.regions).toEqual([])
+            const text = v.render()
+            expect(text).toContain("allocator multi: 0 regions, 0 B in all")
+            expect(text).toContain("(the region table is incomplete")
+            expect(text).not.toMatch(/^ {2}0x[0-9a-f]{8} [#+=\-.]+$/m) // no map row: the span is not known to be memory
+            const stream = new HeapStream({ allowGaps: gaps })
+            stream.push(lines.join("\n") + "\n")
+            const state = { recent: new Recent(10), console: new Recent(10), anomalies: new Recent(10), showConsole: false, paused: false, title: "t", rate: 0 }
+            expect(renderFrame(stream, state, 100, 30)).toContain("waiting for the region table (~M lines)…")
+            const b = new ReportBuilder({ allowGaps: gaps })
+            for (const l of lines) b.push(l)
+            const data = b.data(true)
+            expect([data.regions, data.regionsComplete, data.meta, data.tables.regions.rows]).toEqual([[], false, null, []])
+            expect(data.samples.gap.every(g => g === 0)).toBe(true)
+        }
+    })
+
     test("`bareheap start --allocator multi --board pico --quiet` and `bareheap view` of its stream print the regions", () => {
         const run = spawnSync(process.execPath, [BAREHEAP, "start", "--allocator", "multi", "--board", "pico", "--quiet"], { encoding: "utf8", cwd: ROOT, timeout: 60_000 })
         expect(run.status, run.stderr).toBe(0)
