@@ -43,7 +43,7 @@ import { Board } from "../../boards/board"
 import { BOARDS } from "../../boards/index"
 import { makeAllocator } from "../../src/allocators/registry"
 import { StaticRegion } from "../../src/core/region"
-import { DecodedEvent, DecoderOptions, HeaderEvent, HISTORY_LIMIT, StreamDecoder } from "../decoder"
+import { DecodedEvent, DecodedRegion, DecoderOptions, HeaderEvent, HISTORY_LIMIT, StreamDecoder } from "../decoder"
 import { HeapStream, StreamReport } from "../stream"
 import { Column, EncodedColumn } from "./columns"
 
@@ -141,6 +141,26 @@ export function fixedMetadata(kind: string, base: number, size: number): Span[] 
         at = Math.max(at, w.end)
     }
     if (at < size) out.push({ start: at, end: size })
+    return out
+}
+
+/**
+ * The spans of a multi-region heap's span that hold no block: each region's
+ * fixed metadata (fixedMetadata of its own kind) and the holes between
+ * regions (outside the heap), as offsets from `base`. Null when any
+ * region's metadata is unknown.
+ */
+export function regionsMetadata(regions: DecodedRegion[], base: number): Span[] | null {
+    const out: Span[] = []
+    let at = 0
+    for (const r of regions) {
+        const off = r.base - base
+        if (off > at) out.push({ start: at, end: off })
+        const m = fixedMetadata(r.kind, r.base, r.size)
+        if (m === null) return null
+        for (const x of m) out.push({ start: x.start + off, end: x.end + off })
+        at = off + r.size
+    }
     return out
 }
 
@@ -269,7 +289,11 @@ export class ReportBuilder {
                 this.open.clear()
                 this.openBytes = 0
                 this.restarts.push(e)
-                this.meta = fixedMetadata(ev.allocator, ev.base, ev.size)
+                // A version-3 heap's metadata is known once its region table is (below).
+                this.meta = ev.version >= 3 ? null : fixedMetadata(ev.allocator, ev.base, ev.size)
+                break
+            case "region":
+                if (d.regionsComplete && d.header !== null) this.meta = regionsMetadata(d.regions, d.header.base)
                 break
             case "alloc":
             case "zeroed":
