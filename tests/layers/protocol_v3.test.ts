@@ -9,6 +9,7 @@
  * input (huge counts, long tag lists) answered with a specific error.
  * The VM's byte-for-byte equality is tests/layers/protocol_v3_vm.test.ts.
  */
+import { readFileSync } from "node:fs"
 import { describe, expect, test } from "vitest"
 import { MultiAllocator, MultiPolicy } from "../../src/allocators/multi"
 import { TlsfAllocator } from "../../src/allocators/tlsf"
@@ -335,5 +336,49 @@ describe("round trip: seeded workloads over MultiAllocators", () => {
         expect([...kinds].sort()).toEqual(["~A", "~F", "~H", "~M", "~P", "~R", "~S", "~X", "~Z"])
         const d = decode(lines)
         expect(d.regionCounts.every(c => c.peakLiveBytes > 0)).toBe(true)
+    })
+})
+
+describe("docs/protocol.md §4.1: the stream of a heap of two regions", () => {
+    const L = (size: number, align: number) => Layout.fromSizeAlign(size, align)
+
+    test("is what the encoder writes for the calls the section describes, and decodes as it says", () => {
+        const lines: string[] = []
+        const multi = new MultiAllocator(
+            [new TlsfAllocator(new StaticRegion(0x20020000, 0x7000)), new TlsfAllocator(new StaticRegion(0x20040000, 0x1000))],
+            ["", "fast dma"],
+            MultiPolicy.Prefer,
+            "fast",
+        )
+        const heap = new LoggingAllocator(multi, "pico", { emit: l => lines.push(l) })
+        heap.phase("boxes")
+        const a = heap.alloc(L(12, 4))
+        const b = heap.allocZeroed(L(0x800, 8))
+        heap.alloc(L(0x900, 8))
+        heap.realloc(a, L(12, 4), 0x40)
+        heap.dealloc(b, L(0x800, 8))
+        expect(heap.alloc(L(0x8000, 4))).toBe(0)
+        heap.emitStats()
+        heap.phase("done")
+
+        const doc = readFileSync("docs/protocol.md", "utf8")
+        const m = /<!-- v3-example:begin -->\n```\n([\s\S]*?)\n```\n<!-- v3-example:end -->/.exec(doc)
+        expect(m, "docs/protocol.md has no v3-example block").not.toBeNull()
+        // The commentary starts at the first run of two spaces.
+        const docLines = (m as RegExpExecArray)[1].split("\n").map(l => l.split(/ {2,}/)[0])
+        expect(docLines).toEqual(lines)
+
+        const d = decode(docLines)
+        expect(d.regions).toEqual([
+            { index: 0, base: 0x20020000, size: 0x7000, kind: "tlsf", tags: [] },
+            { index: 1, base: 0x20040000, size: 0x1000, kind: "tlsf", tags: ["fast", "dma"] },
+        ])
+        expect(d.regionsComplete).toBe(true)
+        expect(d.counts.liveBlocks).toBe(2)
+        expect(d.regionCounts).toEqual([
+            { liveBlocks: 1, liveBytes: 2304, peakLiveBytes: 2304 },
+            { liveBlocks: 1, liveBytes: 64, peakLiveBytes: 2112 },
+        ])
+        expect(d.anomalies).toEqual([])
     })
 })
