@@ -20,9 +20,10 @@
  *       leak report names get one (docs/protocol.md §3.11)
  *   samples (≤ 2·SAMPLE_TARGET points, every `stride` events, for the timeline)
  *   regions (the decoder's list, sim/regions.ts: one for a v1/v2 stream, the
- *     v3 header's table otherwise); meta = each region's fixed metadata as
- *     offsets from the header's base; the holes between regions count as
- *     neither free nor used (largest gap and fragmentation stop at them)
+ *     v3 header's table otherwise); meta = each region's fixed metadata and
+ *     the holes between regions (regionsMetadata), as offsets from the
+ *     header's base; holes and whatever no known region covers are never
+ *     free (largest gap and fragmentation stop at them)
  *
  * Lives are appended in order of `from`, so the page finds the lives started
  * in (a, b] as one index range, and rebuilds the live set at e from a
@@ -47,7 +48,7 @@ import { Board } from "../../boards/board"
 import { BOARDS } from "../../boards/index"
 import { makeAllocator } from "../../src/allocators/registry"
 import { StaticRegion } from "../../src/core/region"
-import { DecodedEvent, DecoderOptions, HeaderEvent, HISTORY_LIMIT, StreamDecoder } from "../decoder"
+import { DecodedEvent, DecodedRegion, DecoderOptions, HeaderEvent, HISTORY_LIMIT, StreamDecoder } from "../decoder"
 import { shareText, ViewRegion } from "../regions"
 import { HeapStream, StreamReport } from "../stream"
 import { Column, EncodedColumn } from "./columns"
@@ -152,6 +153,26 @@ export function fixedMetadata(kind: string, base: number, size: number): Span[] 
     return out
 }
 
+/**
+ * The spans of a multi-region heap's span that hold no block: each region's
+ * fixed metadata (fixedMetadata of its own kind) and the holes between
+ * regions (outside the heap), as offsets from `base`. Null when any
+ * region's metadata is unknown.
+ */
+export function regionsMetadata(regions: DecodedRegion[], base: number): Span[] | null {
+    const out: Span[] = []
+    let at = 0
+    for (const r of regions) {
+        const off = r.base - base
+        if (off > at) out.push({ start: at, end: off })
+        const m = fixedMetadata(r.kind, r.base, r.size)
+        if (m === null) return null
+        for (const x of m) out.push({ start: x.start + off, end: x.end + off })
+        at = off + r.size
+    }
+    return out
+}
+
 function boardData(b: Board | undefined): ReportData["board"] {
     if (!b) return null
     return {
@@ -197,8 +218,6 @@ export class ReportBuilder {
     private samples: SampleSeries = { ev: [], live: [], gap: [], inUse: [], free: [], largest: [], frag: [], fails: [] }
     private fails = 0
     private meta: Span[] | null = null
-    /** How many regions `meta` was derived for (a v3 table arrives after its header, one ~M line at a time). */
-    private metaRegions = 0
     private phases: { name: string; ev: number }[] = []
     private restarts: number[] = []
     private peakEv = -1
@@ -279,7 +298,11 @@ export class ReportBuilder {
                 this.open.clear()
                 this.openBytes = 0
                 this.restarts.push(e)
-                this.metaRegions = -1 // derived below, from the regions the decoder now has
+                // A version-3 heap's metadata is known once its region table is (below).
+                this.meta = ev.version >= 3 ? null : fixedMetadata(ev.allocator, ev.base, ev.size)
+                break
+            case "region":
+                if (d.regionsComplete && d.header !== null) this.meta = regionsMetadata(d.regions, d.header.base)
                 break
             case "alloc":
             case "zeroed":
@@ -314,30 +337,12 @@ export class ReportBuilder {
         }
         this.lastType = ev.type
         this.evLife.push(life)
-        if (d.regions.length !== this.metaRegions) this.deriveMeta()
         if (d.modelled && (this.open.size !== d.counts.liveBlocks || this.openBytes !== d.counts.liveBytes)) this.resync(e)
         if (this.openBytes > this.peakBytes) {
             this.peakBytes = this.openBytes
             this.peakEv = e
         }
         if (e % this.stride === 0) this.sample(e)
-    }
-
-    /** Each region's fixed metadata (an empty allocator of its kind), as offsets from the header's base; null when no region's kind is known. */
-    private deriveMeta(): void {
-        const h = this.decoder.header as HeaderEvent
-        const regions = this.decoder.regions
-        this.metaRegions = regions.length
-        let known = false
-        const spans: Span[] = []
-        for (const r of regions) {
-            const m = fixedMetadata(r.kind, r.base, r.size)
-            if (m === null) continue
-            known = true
-            const at = r.base - h.base
-            for (const x of m) spans.push({ start: x.start + at, end: x.end + at })
-        }
-        this.meta = known ? spans : null
     }
 
     private tagOf(kind: string): number {
@@ -402,8 +407,9 @@ export class ReportBuilder {
         s.free.push(st ? st.free : null)
         s.largest.push(st ? st.largestFree : null)
         const metaBytes = (this.meta ?? []).reduce((n, m) => n + m.end - m.start, 0)
-        const heapBytes = this.decoder.regions.reduce((n, r) => n + r.size, 0)
-        const free = st ? st.free : h ? heapBytes - metaBytes - this.openBytes : 0
+        // meta covers the holes too (regionsMetadata); without it (an unknown kind, a v3 table not whole) the known regions are all free space.
+        const heapBytes = this.meta ? h.size - metaBytes : this.decoder.regions.reduce((n, r) => n + r.size, 0)
+        const free = st ? st.free : h ? heapBytes - this.openBytes : 0
         const largest = st ? st.largestFree : gap
         s.frag.push(free > 0 ? Math.round(1000 * (1 - largest / free)) / 10 : null)
         s.fails.push(this.fails)

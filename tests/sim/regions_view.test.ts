@@ -212,12 +212,16 @@ describe("HTML report data of a multi-region heap", () => {
             d.regions.map((r, i) => ({ index: r.index, liveBlocks: d.regionCounts[i].liveBlocks, liveBytes: d.regionCounts[i].liveBytes, peakLiveBytes: d.regionCounts[i].peakLiveBytes, share: `${((100 * d.regionCounts[i].liveBytes) / r.size).toFixed(1)} %` })),
         )
         const base = d.header!.base
-        // Each span lies inside one region; TLSF's control block starts region 0, buddy's tree ends region 1.
+        // Each span lies inside one region or is exactly a hole; TLSF's control block starts region 0, buddy's tree ends region 1.
+        const holes = regionHoles(d.regions).map(x => ({ start: x.base - base, end: x.base - base + x.size }))
+        expect(holes).toEqual([{ start: 0x2000, end: 0x10000 }])
         for (const m of data.meta!) {
+            if (holes.some(x => x.start === m.start && x.end === m.end)) continue
             const i = regionIndex(d.regions, base + m.start)
             expect(i).toBeGreaterThanOrEqual(0)
             expect(base + m.end).toBeLessThanOrEqual(d.regions[i].base + d.regions[i].size)
         }
+        expect(data.meta).toContainEqual(holes[0])
         expect(data.meta!.some(m => m.start === 0)).toBe(true)
         expect(data.meta!.some(m => m.end === 0x11000)).toBe(true)
         // The largest free gap never spans a hole: at most the largest region.
