@@ -323,6 +323,8 @@
         var s = "seq " + hex(seqAt(e)) + ": " + t
         if (l >= 0) s += " " + hex(lv.ptr.a[l]) + " " + lv.size.a[l] + " B"
         if (t === "phase") for (var i = 0; i < D.phases.length; i++) if (D.phases[i].ev === e) s += " " + D.phases[i].name
+        // a v3 table's ~M line: region i is on seq i + 1 (the decoder checks it)
+        if (t === "region") for (var k = 0; k < D.regions.length; k++) if (D.regions[k].index === seqAt(e) - 1) s += " " + D.regions[k].index + " " + rangeText(D.regions[k].base, D.regions[k].size) + " " + D.regions[k].kind
         return s
     }
 

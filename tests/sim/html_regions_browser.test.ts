@@ -85,6 +85,8 @@ describe("the HTML report of a three-region heap in Chromium", () => {
             )
         }
         expect(await text(page, "#regions-note")).toContain("3 regions; the holes between them are not heap.")
+        await page.locator("#scrubber").fill("2")
+        expect(await text(page, "#now-event")).toBe("seq 0x2: region 1 0x20030000–0x20030fff buddy")
     })
 
     it("draws one band per region and the hole as a hole: each block in its own band, no tooltip over the hole", async () => {
