@@ -840,7 +840,8 @@ export class StreamDecoder {
             if (ev.seq > tableEnd) throw this.lineErr(`a region line (~M) belongs in the table right after the header (seq 1..${hexText(tableEnd)}), not at seq ${hexText(ev.seq)}`)
             this.regionLine(ev, h)
         } else if (ev.seq <= tableEnd) {
-            throw this.lineErr(`the header announced ${h.regions} regions: expected ~M (region ${this.lastSeq}) before ~${text[1]}`)
+            // Region i is on seq i + 1 (after a gap too).
+            throw this.lineErr(`the header announced ${h.regions} regions: expected ~M (region ${ev.seq - 1}) before ~${text[1]}`)
         }
         if (ev.seq > expected) {
             if (!this.allowGaps)
