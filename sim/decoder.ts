@@ -1,7 +1,6 @@
 /**
  * sim/decoder.ts — host-side decoder of the bareheap event stream
- * (docs/protocol.md: version 2, and version 1 streams as before) and the
- * shadow heap model it keeps.
+ * (docs/protocol.md: versions 1, 2 and 3) and the shadow heap model it keeps.
  *
  * Each stream is read with the grammar of its header's version: in a
  * version-1 stream the version-2 letters (~O ~C ~L) and a 10-field ~S are
@@ -12,6 +11,17 @@
  * anomaly and the viewer show addresses, in both versions. ~E's pointer is
  * the raw address in both versions.
  *
+ * Version 3 (a heap of several regions) adds a 10th ~H field, N = regions,
+ * and N ~M lines at seq 1..N right after the header: the region table.
+ * `regions` holds it (addresses; in versions 1 and 2 one region made from the
+ * header), `regionsComplete` says whether all of it arrived, `regionOf` finds
+ * a pointer's region by binary search, and `regionCounts` keeps each region's
+ * live blocks and bytes per event. Bounds: N ≤ MAX_REGIONS (64), ≤ 8 tags
+ * per region counted before a field is split, so a hostile table costs
+ * O(64) memory. A ~M anywhere else, any other line inside the table, or a
+ * table that is unsorted, overlapping, misaligned or does not cover the
+ * header's span from its first to its last byte is a ProtocolError.
+ *
  * Two kinds of finding, kept apart on purpose:
  *   - ProtocolError (thrown): the *stream* is wrong — a malformed "~" line,
  *     an unknown letter or version, a sequence number that goes backwards or
@@ -20,7 +30,8 @@
  *     is never a silent skip. The message names the line number, the line and
  *     what was expected.
  *   - Anomaly (recorded in `anomalies`): the stream is fine but the *heap* it
- *     describes is not — a block outside the region, misaligned, overlapping a
+ *     describes is not — a block outside the region (or, in version 3, in a
+ *     hole between regions or straddling two), misaligned, overlapping a
  *     live block, a free of an unknown block, a layout mismatch, a ~S line that
  *     disagrees with the model or with the requests seen, a misuse the
  *     firmware reported (~E), a debug check that failed (~C), a leak report
@@ -48,7 +59,8 @@
  * Cost: O(fields) per line to parse; O(log n) to find, insert or remove a
  * block (n = live blocks), plus O(|extra|) ≤ MAX_OVERLAPPING only while
  * overlapping blocks are live, plus O(k) for k blocks a new block overlaps:
- * time linear in the stream. Memory: O(live blocks) for the model (at most
+ * time linear in the stream; O(log N) more per block for its region (N
+ * regions). Memory: O(live blocks) for the model (at most
  * MAX_LIVE_BLOCKS; beyond, the model is dropped and goes on unsynced) and a
  * bounded history: at most HISTORY_LIMIT anomalies, gaps, phase marks, ~O, ~C
  * and leak entries kept (the counts go on: anomalyCount, gapCount, …), and
@@ -828,7 +840,8 @@ export class StreamDecoder {
             if (ev.seq > tableEnd) throw this.lineErr(`a region line (~M) belongs in the table right after the header (seq 1..${hexText(tableEnd)}), not at seq ${hexText(ev.seq)}`)
             this.regionLine(ev, h)
         } else if (ev.seq <= tableEnd) {
-            throw this.lineErr(`the header announced ${h.regions} regions: expected ~M (region ${this.lastSeq}) before ~${text[1]}`)
+            // Region i is on seq i + 1 (after a gap too).
+            throw this.lineErr(`the header announced ${h.regions} regions: expected ~M (region ${ev.seq - 1}) before ~${text[1]}`)
         }
         if (ev.seq > expected) {
             if (!this.allowGaps)

@@ -1,7 +1,10 @@
 /**
  * logging.ts — LoggingAllocator: wraps any HeapAllocator and streams every
- * allocation event as one text line of the bareheap event protocol (version 2,
- * specified in docs/protocol.md, decoded on the host by sim/decoder.ts). It
+ * allocation event as one text line of the bareheap event protocol
+ * (specified in docs/protocol.md, decoded on the host by sim/decoder.ts). It
+ * writes the lowest version that describes the heap: version 3 for a heap
+ * whose region is a RegionSet of more than one part (a MultiAllocator), with
+ * its region table; version 2, byte for byte as before, for every other. It
  * is also the HeapEvents (events.ts) that wrapper layers report to: an OOM
  * hook call (~O), a debug check that failed outside a call (~C), a leak
  * report's blocks (~L).
@@ -13,7 +16,8 @@
  * instead of an 8-digit chip address. The host adds the base back. Only ~E
  * prints the pointer the caller passed as is (it may lie outside the region).
  *
- *   ~H <seq=0> <version> <board> <allocator> <base> <size> <maxalign> <mask> <live>
+ *   ~H <seq=0> <version> <board> <allocator> <base> <size> <maxalign> <mask> <live> [<regions>]
+ *   ~M <seq> <index> <offset> <size> <kind> <tags>    version 3: one region (seq 1..N, right after ~H)
  *   ~A <seq> <ptr> <size> <align>                     alloc returned ptr
  *   ~Z <seq> <ptr> <size> <align>                     allocZeroed returned ptr
  *   ~F <seq> <ptr> <size> <align>                     dealloc
@@ -35,8 +39,13 @@
  *   - nothing is emitted before the header: with `header: false` the wrapper is
  *     silent until start();
  *   - every line is < 150 characters (the device's dmesg line buffer is 160
- *     including the "> " prefix); the longest is ~S with nine 32-bit values
- *     and a 13-digit seq (each kind's largest: docs/protocol.md §8);
+ *     including the "> " prefix); the longest event line is ~S with nine
+ *     32-bit values and a 13-digit seq (each kind's largest: docs/protocol.md
+ *     §8); a ~M line longer than MAX_LINE is refused in the constructor;
+ *   - version 3: the header's base and size are the RegionSet's span (first
+ *     base .. last end), its 10th field N = parts (2..MAX_REGIONS), and the N
+ *     ~M lines (offset = part base − header base, tags comma-joined or "-")
+ *     follow it at seq 1..N, with no mask bit; every other line is version 2's;
  *   - the wrapper changes no allocator behaviour: results, null returns and
  *     errors reach the caller exactly as the inner allocator produced them
  *     (a HeapError is reported as ~E and rethrown, a LayoutError just passes).
@@ -45,6 +54,8 @@
  * pointer (a subtraction and two comparisons), one string build (a
  * template literal of up to six hex() results) and one call of `emit`. No
  * arrays or objects are built per event. A masked-out event costs one bit test.
+ * Version 3 changes nothing per event: the ~M lines are built once in the
+ * constructor (O(regions)) and start() only emits them.
  * Bytes per line of each kind (typical and largest) and the lines per
  * second a UART carries are properties of this format: docs/protocol.md §8
  * states them once, computed by tests/layers/protocol_budget.test.ts.

@@ -229,7 +229,7 @@ describe("decoder: table gaps (allowGaps)", () => {
     })
 
     test("a gap that ends inside the table: the rest of it must still come as ~M", () => {
-        expect(() => decode([H3x3, "~A 2 0 10 8"], true)).toThrow(/the header announced 3 regions: expected ~M \(region 0\) before ~A/)
+        expect(() => decode([H3x3, "~A 2 0 10 8"], true)).toThrow(/the header announced 3 regions: expected ~M \(region 1\) before ~A/)
     })
 })
 
