@@ -188,7 +188,7 @@ export function renderFrame(stream: HeapStream, state: FrameState, cols: number,
             if (!d.regionsComplete) out.push("(the region table is incomplete: still arriving, or lines lost in a gap)")
             // The rows left for maps are shared: each region's map gets its share (at least one row) and its caption, legend.
             const mapRows = Math.max(1, Math.floor((rows - 14 - regions.length) / regions.length) - 2)
-            const groups = blocksByRegion(regions, blocks)
+            const groups = blocksByRegion(d, blocks)
             if (rows - 14 - regions.length >= 3 * regions.length)
                 regions.forEach((r, i) => out.push(`region ${r.index}:`, ...stream.viewer.regionMap(r, groups[i], width, mapRows).split("\n")))
         }

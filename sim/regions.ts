@@ -16,14 +16,12 @@
  * disjoint, sizes > 0, N ≤ 64. A hole is outside the heap: views never
  * draw it as memory, only name it.
  *
- * Costs: regionIndex is a binary search, O(log N); usage is O(blocks · log N).
+ * Costs: blocksByRegion is O(blocks · log N) (the decoder's regionOf, a
+ * binary search); the rest O(N) or O(1).
  */
 import { DecodedRegion, StreamDecoder } from "./decoder"
 import { escapeText } from "./escape"
 import { sizeText } from "./heapmap"
-
-/** One region of the heap (addresses, not offsets): the decoder's DecodedRegion. */
-export type ViewRegion = DecodedRegion
 
 /** Live blocks and payload bytes in one region. */
 export interface RegionUsage {
@@ -48,17 +46,17 @@ export function rangeText(base: number, size: number): string {
 }
 
 /** The region's tags as the stream spells them ("fast,dma"), or "-" for none; escaped. */
-export function tagsText(r: ViewRegion): string {
+export function tagsText(r: DecodedRegion): string {
     return r.tags.length === 0 ? "-" : escapeText(r.tags.join(","), 200)
 }
 
 /** "region 1: 0x20040000–0x20040fff, 4 KiB, tlsf, tags fast" (kind and tags escaped: they come from the stream). */
-export function regionCaption(r: ViewRegion): string {
+export function regionCaption(r: DecodedRegion): string {
     return `region ${r.index}: ${rangeText(r.base, r.size)}, ${sizeText(r.size)}, ${escapeText(r.kind, 60)}, tags ${tagsText(r)}`
 }
 
 /** The holes between consecutive regions: [end of region i, base of region i + 1) where that is not empty. */
-export function regionHoles(regions: ViewRegion[]): { after: number; base: number; size: number }[] {
+export function regionHoles(regions: DecodedRegion[]): { after: number; base: number; size: number }[] {
     const out: { after: number; base: number; size: number }[] = []
     for (let i = 0; i + 1 < regions.length; i++) {
         const end = regions[i].base + regions[i].size
@@ -67,33 +65,20 @@ export function regionHoles(regions: ViewRegion[]): { after: number; base: numbe
     return out
 }
 
-/** Index into `regions` of the one holding address `ptr`, or −1 (a hole, or outside the span). O(log N). */
-export function regionIndex(regions: ViewRegion[], ptr: number): number {
-    let lo = 0
-    let hi = regions.length - 1
-    while (lo <= hi) {
-        const mid = (lo + hi) >> 1
-        const r = regions[mid]
-        if (ptr < r.base) hi = mid - 1
-        else if (ptr >= r.base + r.size) lo = mid + 1
-        else return mid
-    }
-    return -1
-}
-
-/** The blocks whose start lies in each region, parallel to `regions` (a block in a hole is in none). */
-export function blocksByRegion<B extends { ptr: number }>(regions: ViewRegion[], blocks: B[]): B[][] {
-    const out: B[][] = regions.map((): B[] => [])
+/** The blocks whose start lies in each of the decoder's regions, parallel to `regions` (a block in a hole, or in a region a gap lost, is in none). */
+export function blocksByRegion<B extends { ptr: number }>(d: StreamDecoder, blocks: B[]): B[][] {
+    const at = new Map(d.regions.map((r, i) => [r.index, i])) // a region's index → its position in `regions` (they differ after a gap)
+    const out: B[][] = d.regions.map((): B[] => [])
     for (const b of blocks) {
-        const i = regionIndex(regions, b.ptr)
-        if (i >= 0) out[i].push(b)
+        const i = at.get(d.regionOf(b.ptr))
+        if (i !== undefined) out[i].push(b)
     }
     return out
 }
 
-/** Live blocks and bytes of each group (from blocksByRegion). */
-export function usageOf(groups: { size: number }[][]): RegionUsage[] {
-    return groups.map(g => ({ liveBlocks: g.length, liveBytes: g.reduce((n, b) => n + b.size, 0) }))
+/** Live blocks and bytes of one region's blocks (a group from blocksByRegion). */
+export function usageOf(blocks: { size: number }[]): RegionUsage {
+    return { liveBlocks: blocks.length, liveBytes: blocks.reduce((n, b) => n + b.size, 0) }
 }
 
 /** "12.5 %": `part` of `whole` to one decimal. */

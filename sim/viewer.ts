@@ -27,11 +27,11 @@
  */
 import { Board } from "../boards/board"
 import { BOARDS } from "../boards/index"
-import { DecodedEvent, DecoderOptions, ShadowBlock, StreamDecoder, stripTransport } from "./decoder"
+import { DecodedEvent, DecodedRegion, DecoderOptions, ShadowBlock, StreamDecoder, stripTransport } from "./decoder"
 import { escapeText } from "./escape"
 import { MapBlock, renderHeapMap, renderMemoryMap } from "./heapmap"
 import { heapMetadata, metadataExtents } from "./heapmeta"
-import { blocksByRegion, isMultiRegion, rangeText, regionCaption, regionHoles, shareText, tagsText, usageOf, ViewRegion } from "./regions"
+import { blocksByRegion, isMultiRegion, rangeText, regionCaption, regionHoles, shareText, tagsText, usageOf } from "./regions"
 
 /** "1 live block", "2 live blocks". */
 export function plural(n: number, noun: string): string {
@@ -178,7 +178,7 @@ export class HeapViewer {
             out.push(`allocator ${h.allocator}: ${regions.length} regions, ${total} B in all, spanning ${rangeText(h.base, h.size)} (the holes between them are not heap)`)
             for (const r of regions) out.push(`  ${regionCaption(r)}`)
         }
-        if (!this.regionsComplete()) out.push(`  (the region table is incomplete: lines were lost in a gap; only the regions above are drawn)`)
+        if (!this.decoder.regionsComplete) out.push(`  (the region table is incomplete: lines were lost in a gap; only the regions above are drawn)`)
         if (this.phasesDropped > 0) out.push("", `(${this.phasesDropped} earlier phases are not drawn: the viewer keeps the last ${MAX_PHASE_MAPS})`)
         for (const p of this.peaks) {
             if (p.bytes <= 0) continue
@@ -204,13 +204,8 @@ export class HeapViewer {
         return out.join("\n")
     }
 
-    /** Whether the stream's region table is whole (false while a v3 table arrives or after it was lost in a gap). */
-    regionsComplete(): boolean {
-        return this.decoder.regionsComplete
-    }
-
     /** A heap map of one region with `blocks` (those in it) live and the metadata of the region's allocator drawn apart. */
-    regionMap(r: ViewRegion, blocks: MapBlock[], width = 64, maxRows = 4): string {
+    regionMap(r: DecodedRegion, blocks: MapBlock[], width = 64, maxRows = 4): string {
         return renderHeapMap(r.base, r.size, blocks, width, maxRows, metadataExtents(heapMetadata(r.kind, r.base, r.size), blocks))
     }
 
@@ -222,11 +217,11 @@ export class HeapViewer {
         const regions = this.decoder.regions
         if (!isMultiRegion(this.decoder)) return this.regionMap(regions[0], blocks, width, maxRows)
         if (regions.length === 0) return "  (no region of the table has arrived: nothing to draw)"
-        const groups = blocksByRegion(regions, blocks)
+        const groups = blocksByRegion(this.decoder, blocks)
         const holes = regionHoles(regions)
         const out: string[] = []
         regions.forEach((r, i) => {
-            const u = usageOf([groups[i]])[0]
+            const u = usageOf(groups[i])
             out.push(`  ${regionCaption(r)}: ${plural(u.liveBlocks, "live block")}, ${u.liveBytes} B`)
             out.push(this.regionMap(r, groups[i], width, maxRows))
             const hole = holes.find(x => x.after === i)
@@ -249,7 +244,6 @@ export class HeapViewer {
         const row = (c: string[]) => "  " + c.map((t, j) => ([1, 3, 4].includes(j) ? t.padEnd(widths[j]) : t.padStart(widths[j]))).join("  ").trimEnd()
         return ["", "regions at the end (live payload bytes; share = live B / region size):", row(head), ...cells.map(row)]
     }
-
 
     /** Summary lines for resizes, OOM hook calls, check failures and the leak report (only those that occurred). */
     lifeLines(): string[] {

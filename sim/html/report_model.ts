@@ -49,7 +49,7 @@ import { BOARDS } from "../../boards/index"
 import { makeAllocator } from "../../src/allocators/registry"
 import { StaticRegion } from "../../src/core/region"
 import { DecodedEvent, DecodedRegion, DecoderOptions, HeaderEvent, HISTORY_LIMIT, StreamDecoder } from "../decoder"
-import { shareText, ViewRegion } from "../regions"
+import { shareText } from "../regions"
 import { HeapStream, StreamReport } from "../stream"
 import { Column, EncodedColumn } from "./columns"
 
@@ -105,7 +105,7 @@ export interface ReportData {
     source: string
     header: { version: number; board: string; allocator: string; base: number; size: number; maxAlign: number } | null
     /** The heap's regions in address order (one for a v1/v2 stream; [] before a header); false `regionsComplete`: a v3 table still arriving or lost in a gap. */
-    regions: ViewRegion[]
+    regions: DecodedRegion[]
     regionsComplete: boolean
     board: { id: string; name: string; chip: string; memory: { name: string; kind: string; base: number; size: number }[]; heap: { region: string; base: number; size: number } } | null
     /** Fixed metadata spans (from an empty allocator of each region's kind; offsets from the header's base), or null when no kind is known. */

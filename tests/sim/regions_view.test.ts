@@ -15,7 +15,7 @@ import { join } from "node:path"
 import { beforeAll, describe, expect, test } from "vitest"
 import { ReportBuilder } from "../../sim/html/report_model"
 import { Recent, renderFrame } from "../../sim/live_view"
-import { regionHoles, regionIndex } from "../../sim/regions"
+import { regionHoles } from "../../sim/regions"
 import { HeapStream } from "../../sim/stream"
 import { HeapViewer } from "../../sim/viewer"
 import { BAREHEAP, ROOT } from "../helpers/firmware_stream"
@@ -70,8 +70,8 @@ describe("text view of a multi-region heap", () => {
         // Every map row starts at an address inside a region: nothing of the hole is drawn as memory.
         const rowAddrs = text.split("\n").filter(l => /^ {2}0x[0-9a-f]{8} [#+=\-.]+$/.test(l)).map(l => parseInt(l.slice(2, 12), 16))
         expect(rowAddrs.length).toBeGreaterThan(10)
-        for (const a of rowAddrs) expect(regionIndex(d.regions, a), hex8(a)).toBeGreaterThanOrEqual(0)
-        expect(rowAddrs.some(a => regionIndex(d.regions, a) === 1)).toBe(true)
+        for (const a of rowAddrs) expect(d.regionOf(a), hex8(a)).toBeGreaterThanOrEqual(0)
+        expect(rowAddrs.some(a => d.regionOf(a) === 1)).toBe(true)
         // One map per region for each phase drawn and at the end.
         const phases = text.split("\n").filter(l => l.startsWith("heap at the peak of phase")).length
         expect(text.split("\n").filter(l => /^ {2}region 1: .*: \d+ live blocks?, \d+ B$/.test(l))).toHaveLength(phases + 1)
@@ -192,7 +192,7 @@ describe("live view frame of a multi-region heap", () => {
         // Every map row is inside a region.
         const mapRows = rows.filter(l => /^ {2}0x[0-9a-f]{8} /.test(l)).map(l => parseInt(l.slice(2, 12), 16))
         expect(mapRows.length).toBeGreaterThanOrEqual(3)
-        for (const a of mapRows) expect(regionIndex(d.regions, a)).toBeGreaterThanOrEqual(0)
+        for (const a of mapRows) expect(d.regionOf(a)).toBeGreaterThanOrEqual(0)
         // A short terminal keeps the bars and drops the maps rather than the rest of the screen.
         const short = renderFrame(stream, state, 100, 20)
         expect(short.filter(r => /^region \d+ .*\[/.test(r))).toHaveLength(3)
@@ -217,7 +217,7 @@ describe("HTML report data of a multi-region heap", () => {
         expect(holes).toEqual([{ start: 0x2000, end: 0x10000 }])
         for (const m of data.meta!) {
             if (holes.some(x => x.start === m.start && x.end === m.end)) continue
-            const i = regionIndex(d.regions, base + m.start)
+            const i = d.regionOf(base + m.start)
             expect(i).toBeGreaterThanOrEqual(0)
             expect(base + m.end).toBeLessThanOrEqual(d.regions[i].base + d.regions[i].size)
         }
