@@ -266,7 +266,7 @@
         }
         return -1
     }
-    /** Index into D.regions of the region holding address `ptr`, or −1 (binary search: regions are sorted). */
+    /** Position in bands of the region holding address `ptr`, or −1: a binary search over the sorted regions (the decoder's regionOf; the page cannot import it). */
     function regionAt(ptr) {
         var lo = 0, hi = bands.length - 1
         while (lo <= hi) {
