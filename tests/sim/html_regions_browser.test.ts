@@ -8,6 +8,7 @@
  * TLSF, a buddy and a bump region, through the logging layer
  * (tests/helpers/region_streams.ts).
  */
+import { spawn } from "node:child_process"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -15,6 +16,7 @@ import { Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { StreamDecoder } from "../../sim/decoder"
 import { writeReport } from "../../sim/html/report_file"
+import { BAREHEAP, ROOT } from "../helpers/firmware_stream"
 import { THREE, threeRegionStream } from "../helpers/region_streams"
 import { Browser, launchChromium } from "./chromium"
 
@@ -135,5 +137,27 @@ describe("the HTML report of a three-region heap in Chromium", () => {
         // A v3 stream is drawn region by region even while its table is incomplete: region 0's caption and 32 rows of 256 B.
         expect(await cut.evaluate(() => document.getElementById("map").height)).toBe(14 + 32 * 10)
         await cut.close()
+    })
+
+    it("draws the regions on the live page as the table arrives (bareheap view --serve)", async () => {
+        const child = spawn(process.execPath, [BAREHEAP, "view", "--serve", "0"], { stdio: "pipe", cwd: ROOT })
+        try {
+            let out = ""
+            child.stdout.on("data", b => (out += b))
+            await expect.poll(() => out, { timeout: 20000 }).toMatch(/http:\/\/127\.0\.0\.1:\d+\//)
+            const live = await browser.context.newPage()
+            await live.goto(/http:\/\/127\.0\.0\.1:\d+\//.exec(out)![0])
+            await live.waitForFunction(() => window.bareheap?.ready === true)
+            child.stdin.write(STREAM.slice(0, 2).join("\n") + "\n") // the header and region 0 of 3
+            await expect.poll(() => rows(live, "#regions").then(r => r.map(x => x[0])), { timeout: 10000 }).toEqual(["0"])
+            child.stdin.write(STREAM.slice(2).join("\n") + "\n")
+            await expect.poll(() => rows(live, "#regions").then(r => r.map(x => x[0])), { timeout: 10000 }).toEqual(["0", "1", "2"])
+            const d = decoderAt(Infinity)
+            await expect.poll(() => rows(live, "#regions").then(r => r.map(x => x[6])), { timeout: 10000 }).toEqual(d.regionCounts.map(c => String(c.liveBytes)))
+            expect(await live.evaluate(() => document.getElementById("map").height)).toBe(HEIGHT)
+            await live.close()
+        } finally {
+            child.kill("SIGTERM")
+        }
     })
 })
