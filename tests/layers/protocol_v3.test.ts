@@ -286,7 +286,8 @@ describe("decoder: version-3 stream errors", () => {
 describe("round trip: seeded workloads over MultiAllocators", () => {
     /**
      * Decodes the workload's stream line by line and, after every call,
-     * checks every live block's region against the heap's own partIndex and
+     * checks the model's blocks against the workload's, every live block's
+     * region against the heap's own partIndex, and
      * each region's counts against its part's allocator and the workload.
      */
     function roundTrip(regions: number, tagged: boolean, seed: number, steps: number) {
@@ -299,6 +300,9 @@ describe("round trip: seeded workloads over MultiAllocators", () => {
         const after = () => {
             calls++
             const bytes = multi.region.parts.map(() => 0)
+            const live = w.ptrs.filter(p => p !== 0).sort((x, y) => x - y)
+            const model = d.blocks().map(x => x.ptr)
+            if (model.join() !== live.join()) problems.push(`call ${calls}: the model's blocks ${model.join()} are not the workload's ${live.join()}`)
             for (let i = 0; i < w.ptrs.length; i++) {
                 const p = w.ptrs[i]
                 if (p === 0) continue
