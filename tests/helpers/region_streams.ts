@@ -3,10 +3,10 @@
  * version 3) for the viewers' tests, written by the real encoder
  * (src/layers/logging.ts) over real allocators:
  *
- *   firmwareMultiStream()  the firmware's job (what `bareheap start --allocator multi
- *                          --board pico` prints): two TLSF regions, "fast" and "dma",
- *                          a 32 KiB hole between them; the First policy leaves the
- *                          second one empty
+ *   firmwareMultiStream()  the firmware's job: what `bareheap start --allocator multi
+ *                          --board pico` prints (its protocol lines), through the CLI
+ *                          so the test follows however the firmware builds its multi
+ *                          heap (two or more regions with a hole between two of them)
  *   threeRegionStream()    a MultiAllocator over three regions of three kinds, every
  *                          one of them used:
  *
@@ -17,25 +17,23 @@
  *     large ones to the bump region first, then on to the buddy region when
  *     it is full; a phase frees every third block, so the maps have holes.
  */
+import { spawnSync } from "node:child_process"
 import { boardById } from "../../boards/index"
-import { makeAllocator } from "../../src/allocators/registry"
 import { BuddyAllocator } from "../../src/allocators/buddy"
 import { BumpAllocator } from "../../src/allocators/bump"
 import { MultiAllocator, MultiPolicy } from "../../src/allocators/multi"
 import { TlsfAllocator } from "../../src/allocators/tlsf"
 import { Layout } from "../../src/core/layout"
 import { StaticRegion } from "../../src/core/region"
-import { runFirmware } from "../../src/firmware/firmware"
 import { LoggingAllocator } from "../../src/layers/logging"
 import { _simSetArch } from "../../sim/core"
+import { BAREHEAP, ROOT } from "./firmware_stream"
 
 /** The firmware's stream with `--allocator multi --board pico` (protocol lines only). */
-export async function firmwareMultiStream(): Promise<string[]> {
-    const board = boardById("pico")
-    _simSetArch(board.archId)
-    const lines: string[] = []
-    await runFirmware(board, region => makeAllocator("multi", region), { emit: l => lines.push(l), statsEvery: 16 })
-    return lines
+export function firmwareMultiStream(): string[] {
+    const run = spawnSync(process.execPath, [BAREHEAP, "start", "--allocator", "multi", "--board", "pico"], { encoding: "utf8", cwd: ROOT, timeout: 60_000 })
+    if (run.status !== 0) throw new Error(`bareheap start --allocator multi failed: ${run.stderr}`)
+    return run.stdout.split("\n").filter(l => l.startsWith("~"))
 }
 
 /** Addresses of the three regions of threeRegionStream. */

@@ -47,34 +47,34 @@ function regionTable(text: string): string[][] {
 
 let firmware: string[] = []
 let three: string[] = []
-beforeAll(async () => {
-    firmware = await firmwareMultiStream()
+beforeAll(() => {
+    firmware = firmwareMultiStream()
     three = threeRegionStream()
 })
 
 describe("text view of a multi-region heap", () => {
     test("the firmware's multi heap: a caption and a map per region, the hole named and never drawn, the memory map places each region", () => {
-        expect(firmware[0]).toMatch(/^~H 0 3 pico multi [0-9a-f]+ [0-9a-f]+ [0-9a-f]+ [0-9a-f]+ 0 2$/)
+        expect(firmware[0]).toMatch(/^~H 0 3 pico multi( [0-9a-f]+){6}$/)
         const v = viewerOf(firmware)
         const d = v.decoder
-        expect(d.regions).toHaveLength(2)
+        expect(d.regions.length).toBeGreaterThanOrEqual(2)
         const text = v.render()
-        expect(text).toContain(`allocator multi: 2 regions, ${d.regions[0].size + d.regions[1].size} B in all, spanning ${range(d.header!.base, d.header!.size)}`)
+        expect(text).toContain(`allocator multi: ${d.regions.length} regions, ${d.regions.reduce((n, r) => n + r.size, 0)} B in all, spanning ${range(d.header!.base, d.header!.size)}`)
         for (const r of d.regions) {
             expect(text).toContain(`  region ${r.index}: ${range(r.base, r.size)}, `)
             expect(text).toContain(`    └ heap region ${r.index} ${range(r.base, r.size)}`)
         }
-        const [hole] = regionHoles(d.regions)
-        expect(hole.size).toBeGreaterThan(0)
-        expect(text).toContain(`  hole ${range(hole.base, hole.size)} (${hole.size} B): not heap, not drawn`)
+        const holes = regionHoles(d.regions)
+        expect(holes.length).toBeGreaterThan(0)
+        for (const hole of holes) expect(text).toContain(`  hole ${range(hole.base, hole.size)} (${hole.size} B): not heap, not drawn`)
         // Every map row starts at an address inside a region: nothing of the hole is drawn as memory.
         const rowAddrs = text.split("\n").filter(l => /^ {2}0x[0-9a-f]{8} [#+=\-.]+$/.test(l)).map(l => parseInt(l.slice(2, 12), 16))
         expect(rowAddrs.length).toBeGreaterThan(10)
         for (const a of rowAddrs) expect(d.regionOf(a), hex8(a)).toBeGreaterThanOrEqual(0)
-        expect(rowAddrs.some(a => d.regionOf(a) === 1)).toBe(true)
+        expect(new Set(rowAddrs.map(a => d.regionOf(a))).size).toBe(d.regions.length)
         // One map per region for each phase drawn and at the end.
         const phases = text.split("\n").filter(l => l.startsWith("heap at the peak of phase")).length
-        expect(text.split("\n").filter(l => /^ {2}region 1: .*: \d+ live blocks?, \d+ B$/.test(l))).toHaveLength(phases + 1)
+        for (const r of d.regions) expect(text.split("\n").filter(l => l.startsWith(`  region ${r.index}: `) && /: \d+ live blocks?, \d+ B$/.test(l))).toHaveLength(phases + 1)
     })
 
     test("the usage table at the end is the decoder's per-region counts", () => {
@@ -88,10 +88,11 @@ describe("text view of a multi-region heap", () => {
                 }),
             )
         }
-        // The firmware's peak really is per region: the fast region peaked, the dma one was never used (First policy).
-        const c = viewerOf(firmware).decoder.regionCounts
-        expect(c[0].peakLiveBytes).toBeGreaterThan(20000)
-        expect(c[1].peakLiveBytes).toBe(0)
+        // The peaks really are per region: they differ, and none is above its region's size.
+        const v = viewerOf(firmware)
+        const peaks = v.decoder.regionCounts.map(c => c.peakLiveBytes)
+        expect(new Set(peaks).size).toBeGreaterThan(1)
+        v.decoder.regions.forEach((r, i) => expect(peaks[i]).toBeLessThanOrEqual(r.size))
     })
 
     test("three regions of three kinds: each map draws its own blocks and its own allocator's metadata; adjacent regions have no hole line", () => {
