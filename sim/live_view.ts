@@ -180,10 +180,11 @@ export function renderFrame(stream: HeapStream, state: FrameState, cols: number,
             const counts = d.regionCounts
             const labels = regions.map(r => `region ${r.index} ${escapeText(r.kind, 24)} ${tagsText(r)}`)
             const labelWidth = Math.max(...labels.map(l => l.length))
+            // Bars of 10..40 cells: on a narrow terminal the numbers after the bar are cut, not the bar.
             regions.forEach((r, i) => {
                 const c = counts[i] ?? { liveBlocks: 0, liveBytes: 0 }
                 const tail = ` ${shareText(c.liveBytes, r.size).padStart(7)} · ${c.liveBytes} / ${r.size} B · ${c.liveBlocks} blocks`
-                out.push(`${labels[i].padEnd(labelWidth)} ${usageBar(c.liveBytes, r.size, Math.min(40, cols - labelWidth - tail.length - 3))}${tail}`)
+                out.push(`${labels[i].padEnd(labelWidth)} ${usageBar(c.liveBytes, r.size, Math.max(10, Math.min(40, cols - labelWidth - tail.length - 3)))}${tail}`)
             })
             if (!d.regionsComplete) out.push("(the region table is incomplete: still arriving, or lines lost in a gap)")
             // The rows left for maps are shared: each region's map gets its share (at least one row) and its caption, legend.
