@@ -6,7 +6,7 @@
  * on the host, byte for byte. Links TLSF, buddy, multi and the logger only.
  * It sleeps every 10 steps: the VM's watchdog allows 131,072 opcodes per
  * fiber activation (devicescript.md §2.3), and a multi heap's call costs
- * thousands (MultiAllocator.notePeak reads every part's stats()).
+ * thousands (each part it tries, plus a stats() of the parts it touched).
  */
 import * as ds from "@devicescript/core"
 import { MULTI_STREAMS, multiStream, STREAM_STEPS } from "../contract/multi_stream"
