@@ -28,8 +28,10 @@
  * heap_5 would fill it; a firmware that wants DRAM first builds the heaps
  * itself with MultiPolicy.Prefer "main". TLSF for every part: O(1) per op whatever
  * the region (bench/RESULTS.md), and its add_pool is the model here. The
- * regions' sizes sum to at most the board's heap.size (validate.ts), so a
- * multi heap fits the VM's program heap exactly as the single region does.
+ * regions' sizes sum to at most the board's heap.size (validate.ts); the
+ * boards leave 4 KiB of it to the multi heap's own objects
+ * (boards/heap_regions.ts, MULTI_VM_MARGIN: measured in the VM), so a multi
+ * heap fits DeviceScript's program heap on every board.
  *
  * `new MultiAllocator(region)` (what suites that hand every kind one region
  * build) carves two TLSF parts out of the region's own address range, so
@@ -204,7 +206,7 @@ export class MultiAllocator implements HeapAllocator {
      * TLSF each, First policy (header: why).
      *
      * ```ts
-     * const heap = MultiAllocator.forBoard(PICO) // 28 KiB at 0x20020000 "main dma" + 4 KiB at 0x20040000 "fast"
+     * const heap = MultiAllocator.forBoard(PICO) // 24 KiB at 0x20020000 "main dma" + 4 KiB at 0x20040000 "fast"
      * ```
      */
     static forBoard(board: Board): MultiAllocator {

@@ -66,7 +66,7 @@ function unknownKind(kind: string): HeapError {
  * (SystemAllocator.forBoard: no region made only to be dropped), every other kind over StaticRegion.forBoard(board).
  *
  * ```ts
- * const heap = makeHeapForBoard("multi", PICO) // 28 KiB of striped SRAM + SRAM4
+ * const heap = makeHeapForBoard("multi", PICO) // 24 KiB of striped SRAM + SRAM4
  * ```
  */
 export function makeHeapForBoard(kind: string, board: Board): HeapAllocator {
