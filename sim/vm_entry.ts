@@ -5,7 +5,7 @@
  *   a program of yours     import "<your file>"         ← its top level runs (awaits included)
  *                          console.log("<end marker>")  ← reached only if it ran to its end
  *   the firmware           import { runFirmware } … from bareheap's own files
- *                          await runFirmware(boardById("<board>"), b => <heap for board b>, { statsEvery, onStart })
+ *                          await runFirmware(boardById("<board>"), <heap factory>, { statsEvery, onStart })
  *                          debug.scan(); tracker.reportLeaks()       (with --debug / --track)
  *                          console.log("<end marker>")
  *
@@ -135,7 +135,7 @@ export function firmwareEntry(projectDir: string, choices: FirmwareChoice[]): En
             `    )`,
             ...(debug ? ["    debug.scan()"] : []),
             ...(c.track ? ["    tracker.reportLeaks()"] : []),
-            `    // Let the heap go, so the next board's fits in the VM's 64 KiB heap.`,
+            `    // Let the region go, so the next board's fits in the VM's 64 KiB heap.`,
             `    setGlobalAllocator(null)`,
             ...(debug ? ["    debug = null"] : []),
             ...(c.track ? ["    tracker = null"] : []),
