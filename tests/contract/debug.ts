@@ -111,8 +111,9 @@ function expectEvent(s: Scene, code: HeapErrorCode, ptr: number, what: string): 
 
 /** Every byte of [ptr, ptr + len) is `byte`. */
 async function expectBytes(s: Scene, ptr: number, len: number, byte: number, what: string): Promise<void> {
-    const buf = s.heap.region.buf
-    const off = ptr - s.heap.region.base
+    const buf = s.heap.region.locate(ptr, len) // a view (system, multi) routes each block to its Buffer
+    assert(buf !== null, "no one Buffer holds " + len + " bytes at " + ptrText(ptr))
+    const off = s.heap.region.located
     for (let i = 0; i < len; i++) if (buf.getAt(off + i, "u8") !== byte) throw new Error(what + ": byte " + i + " at " + ptrText(ptr) + " is " + buf.getAt(off + i, "u8") + ", expected " + byte)
     await tick(len)
 }
