@@ -15,6 +15,12 @@
  *
  * Cost: each helper is one call more than a plain StaticRegion's (route,
  * then the subclass's locate).
+ *
+ * VM trap: every helper binds route()'s Buffer to a local before reading
+ * `located`. In `this.route(p, 4).getAt(this.located, "u32")` DeviceScript
+ * evaluates getAt/setAt's arguments before the Buffer expression (they
+ * compile to buffer opcodes, not calls), so the offset would be the
+ * previous route's: tests/vm/selftest_views.ts.
  */
 import * as ds from "@devicescript/core"
 import { HeapError } from "./errors"
@@ -43,44 +49,57 @@ export abstract class RoutedRegion extends StaticRegion {
         return this.located
     }
     override readU8(ptr: number): number {
-        return this.route(ptr, 1).getAt(this.located, "u8")
+        const b = this.route(ptr, 1)
+        return b.getAt(this.located, "u8")
     }
     override writeU8(ptr: number, v: number): void {
-        this.route(ptr, 1).setAt(this.located, "u8", v & 0xff)
+        const b = this.route(ptr, 1)
+        b.setAt(this.located, "u8", v & 0xff)
     }
     override readU16(ptr: number): number {
-        return this.route(ptr, 2).getAt(this.located, "u16")
+        const b = this.route(ptr, 2)
+        return b.getAt(this.located, "u16")
     }
     override writeU16(ptr: number, v: number): void {
-        this.route(ptr, 2).setAt(this.located, "u16", v & 0xffff)
+        const b = this.route(ptr, 2)
+        b.setAt(this.located, "u16", v & 0xffff)
     }
     override readU32(ptr: number): number {
-        return this.route(ptr, 4).getAt(this.located, "u32")
+        const b = this.route(ptr, 4)
+        return b.getAt(this.located, "u32")
     }
     override writeU32(ptr: number, v: number): void {
-        this.route(ptr, 4).setAt(this.located, "u32", v >>> 0)
+        const b = this.route(ptr, 4)
+        b.setAt(this.located, "u32", v >>> 0)
     }
     override readI32(ptr: number): number {
-        return this.route(ptr, 4).getAt(this.located, "i32")
+        const b = this.route(ptr, 4)
+        return b.getAt(this.located, "i32")
     }
     override writeI32(ptr: number, v: number): void {
-        this.route(ptr, 4).setAt(this.located, "i32", v | 0)
+        const b = this.route(ptr, 4)
+        b.setAt(this.located, "i32", v | 0)
     }
     override readF32(ptr: number): number {
-        return this.route(ptr, 4).getAt(this.located, "f32")
+        const b = this.route(ptr, 4)
+        return b.getAt(this.located, "f32")
     }
     override writeF32(ptr: number, v: number): void {
-        this.route(ptr, 4).setAt(this.located, "f32", v)
+        const b = this.route(ptr, 4)
+        b.setAt(this.located, "f32", v)
     }
     override readF64(ptr: number): number {
-        return this.route(ptr, 8).getAt(this.located, "f64")
+        const b = this.route(ptr, 8)
+        return b.getAt(this.located, "f64")
     }
     override writeF64(ptr: number, v: number): void {
-        this.route(ptr, 8).setAt(this.located, "f64", v)
+        const b = this.route(ptr, 8)
+        b.setAt(this.located, "f64", v)
     }
     override fill(ptr: number, len: number, byte: number): void {
         if (len === 0) return
-        this.route(ptr, len).fillAt(this.located, len, byte & 0xff)
+        const b = this.route(ptr, len)
+        b.fillAt(this.located, len, byte & 0xff)
     }
     /** memmove; blocks are separate Buffers, so only a copy inside one block can overlap. */
     override copy(dst: number, src: number, len: number): void {
@@ -106,6 +125,7 @@ export abstract class RoutedRegion extends StaticRegion {
     }
     override writeBytes(ptr: number, bytes: ds.Buffer): void {
         if (bytes.length === 0) return
-        this.route(ptr, bytes.length).blitAt(this.located, bytes, 0, bytes.length)
+        const b = this.route(ptr, bytes.length)
+        b.blitAt(this.located, bytes, 0, bytes.length)
     }
 }

@@ -528,7 +528,10 @@ export class DebugAllocator implements HeapAllocator {
     /** Sets the link word at `field` (−16 next, −12 prev) of live or quarantined block p, reached by a link. */
     private setLink(p: number, field: number, v: number): void {
         if (this.flat) this.buf.setAt(p - this.base + field, "u32", v)
-        else this.at(p).setAt(this.o + field, "u32", v)
+        else {
+            const b = this.at(p) // bound first: the VM evaluates setAt's arguments before its Buffer (routed_region.ts)
+            b.setAt(this.o + field, "u32", v)
+        }
     }
 
     /** True when p's list neighbours point back at it (p at offset o of buf): p is a live block even if its canary is gone. */
