@@ -7,7 +7,7 @@
  * Method (bench/debug_workload.ts): alloc+dealloc pairs over sizes 8..200 B
  * with 16 blocks kept live, on an 8 KiB region. Node: median of 7 runs of
  * 50,000 pairs (performance.now), no yields. VM: median of 3 runs of
- * 3,000 pairs, GC-stress off (ds.millis, ms resolution), yielding every 40
+ * 3,000 pairs, GC-stress off (ds.millis, ms resolution), yielding every 20
  * pairs, minus the time of the same yields alone. Ratios are each layer's
  * time over "off" (the bare allocator) of the same allocator in the same run. "fit" counts 16-byte blocks that fit
  * in the 8 KiB region: the capacity each level's per-block overhead costs —

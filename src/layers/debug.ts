@@ -1,7 +1,9 @@
 /**
  * debug.ts — DebugAllocator: canaries, fill patterns and a quarantine around
- * any HeapAllocator, so heap bugs show up where they happen (the debug modes
- * of dlmalloc/umm_malloc "integrity" and ASan's quarantine, as one layer).
+ * any HeapAllocator, over one region or a view (the system allocator's
+ * Buffers, a multi-region heap), so heap bugs show up where they happen (the
+ * debug modes of dlmalloc/umm_malloc "integrity" and ASan's quarantine, as
+ * one layer).
  *
  * Levels
  *   Off    plain pass-through: every call goes straight to the inner allocator.
@@ -40,6 +42,23 @@
  *   a 1-byte overflow (and an unaligned one) hits it; the head canary is the
  *   word right before p, so a 1-byte underflow hits it.
  *
+ * Resolution: which Buffer holds a block. A debug block is one inner block,
+ * and an inner block never spans two Buffers, so head, payload and tail of
+ * block p lie in one Buffer at one offset o:
+ *     one region (`flat`)   the region's Buffer, o = p − base
+ *     a view                region.locate(p − 16, 20): a system block's own
+ *                           Buffer, or the part of a RegionSet holding it
+ * at(p) finds (Buffer, o) once per block touched, and returns null for an
+ * address no one Buffer holds (a gap, past a system block's Buffer), so a
+ * garbage link or user pointer is a finding, never an access elsewhere;
+ * bounds read from a block (its size) are checked against that Buffer's
+ * length. The links next/prev (user pointers of other blocks) go through
+ * at() too. On a flat region the per-op paths (allocate, dealloc, realloc)
+ * compute o inline instead of calling at() (`this.flat ? … : this.at(p)`),
+ * and at() itself tests inline: a VM call costs 5–10 Buffer accesses
+ * (shared/devicescript.md §2), and the flat path stays what it was before
+ * views (bench/debug-cost.md: `npm run bench:debug`).
+ *
  * Invariants (check() verifies them)
  *   D1 the live list from `head` visits exactly liveBlocks blocks, each prev
  *      link names the block before it, every canary decodes as LIVE and every
@@ -67,8 +86,11 @@
  *   (one VM opcode), and O(size / 4) word reads to verify each block that
  *   leaves the quarantine (at most quarantineBytes / 4 per call, plus one
  *   oversized block).
+ *   A view adds its locate() per block touched (system O(1), multi O(log
+ *   regions)) and one call per link followed.
  *   Misuse detection O(1), except a pointer that is no debug block: O(blocks)
- *   (one inner walk). scan()/check(): O(live + quarantineBytes / 4).
+ *   (one inner walk; two on a view when no Buffer holds its head).
+ *   scan()/check(): O(live + quarantineBytes / 4).
  *   Inner bytes per 24-byte block (align 4) on a 32 KiB region (set by the
  *   block layouts, not timing),
  *   without → with the debug head and tail: buddy 32 → 64, bump 32 → 52,
@@ -79,11 +101,16 @@
  *     dealloc with the right size but the wrong align is WrongLayout and the
  *     inner allocator never sees a wrong inner layout.
  *   - The FREED canary does not depend on the size word, and Light writes it
- *     too (just before the inner dealloc, which in every kind here leaves
- *     that word alone): a double free is DoubleFree at every level, until the
- *     inner allocator hands that memory out again (then NotAllocated, or for
- *     an identical block at the same address an undetectable ABA, as in the
- *     inner allocators).
+ *     too (just before the inner dealloc, which in every region kind here
+ *     leaves that word alone): a double free is DoubleFree at every level,
+ *     until the inner allocator hands that memory out again (then
+ *     NotAllocated, or for an identical block at the same address an
+ *     undetectable ABA, as in the inner allocators). The system allocator
+ *     drops a freed block's Buffer, canary and all: then the allocator
+ *     beneath is asked about the inner block (its DoubleFree for a free slot).
+ *   - A quarantine link that leads out of every Buffer (a write after free
+ *     that the fill check could not see first) is recorded as Corrupt and
+ *     the rest of the quarantine is abandoned (leaked), never followed.
  *   - realloc marks the old place FREED first (restored when it stays or
  *     fails), so a stale pointer after a move is DoubleFree too. In Full the
  *     old place goes back to the inner allocator at once (the inner realloc
