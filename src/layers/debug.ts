@@ -55,7 +55,8 @@
  * length. The links next/prev (user pointers of other blocks) go through
  * at() too. On a flat region the per-op paths (allocate, dealloc, realloc)
  * compute o inline instead of calling at() (`this.flat ? … : this.at(p)`),
- * and at() itself tests inline: a VM call costs 5–10 Buffer accesses
+ * allocate, dealloc and unlink write links inline instead of calling
+ * setLink(), and at() itself tests inline: a VM call costs 5–10 Buffer accesses
  * (shared/devicescript.md §2), and the flat path stays what it was before
  * views (bench/debug-cost.md: `npm run bench:debug`).
  *
@@ -338,8 +339,9 @@ export class DebugAllocator implements HeapAllocator {
             if (size > 0) buf.fillAt(o, size, FILL_FREED)
             buf.setAt(o - 16, "u32", 0)
             buf.setAt(o - 12, "u32", align)
-            if (this.qTail !== 0) this.setLink(this.qTail, -16, ptr)
-            else this.qHead = ptr
+            if (this.qTail === 0) this.qHead = ptr
+            else if (this.flat) buf.setAt(this.qTail - this.base - 16, "u32", ptr) // setLink inline: a call less (header: Resolution)
+            else this.setLink(this.qTail, -16, ptr)
             this.qTail = ptr
             this.qCount++
             this.qBytes += h + size + 4
@@ -522,7 +524,10 @@ export class DebugAllocator implements HeapAllocator {
         buf.setAt(o - 8, "u32", size)
         buf.setAt(o - 4, "u32", (mixPtr(p) ^ sizeTerm(size) ^ (LIVE_TAG | log2(align))) >>> 0)
         buf.fillAt(o + size, 4, CANARY_BYTE)
-        if (this.head !== 0) this.setLink(this.head, -12, p)
+        if (this.head !== 0) {
+            if (this.flat) buf.setAt(this.head - this.base - 12, "u32", p) // setLink inline: a call less (header: Resolution)
+            else this.setLink(this.head, -12, p)
+        }
         this.head = p
         this.live++
         this.requested += size
@@ -685,9 +690,13 @@ export class DebugAllocator implements HeapAllocator {
     private unlink(p: number, buf: ds.Buffer, o: number): void {
         const next = buf.getAt(o - 16, "u32")
         const prev = buf.getAt(o - 12, "u32")
-        if (prev !== 0) this.setLink(prev, -16, next)
-        else this.head = next
-        if (next !== 0) this.setLink(next, -12, prev)
+        // setLink inline when flat: a call less per link (header: Resolution)
+        if (prev === 0) this.head = next
+        else if (this.flat) buf.setAt(prev - this.base - 16, "u32", next)
+        else this.setLink(prev, -16, next)
+        if (next === 0) return
+        if (this.flat) buf.setAt(next - this.base - 12, "u32", prev)
+        else this.setLink(next, -12, prev)
     }
 
     /** The problem with live block p's canaries (p at offset o of buf), or null. */
