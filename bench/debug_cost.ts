@@ -1,11 +1,16 @@
 /**
  * bench/debug_cost.ts — `npm run bench:debug`: what each debug level, the
  * tracking layer and the logging layer (the event stream, every kind on,
- * `emit` a no-op) cost, for every allocator, in Node and in the DeviceScript
- * VM, side by side in one run, written to bench/debug-cost.md.
+ * `emit` a no-op) cost, for every allocator (the registry's HEAP_KINDS:
+ * system and multi too, whose region is a view the debug layer routes
+ * through), in Node and in the DeviceScript VM, side by side in one run,
+ * written to bench/debug-cost.md. In the VM the allocators are split over
+ * several programs (VM_PROGRAMS), each under DeviceScript's 64 KB of
+ * function bytecode.
  *
  * Method (bench/debug_workload.ts): alloc+dealloc pairs over sizes 8..200 B
- * with 16 blocks kept live, on an 8 KiB region. Node: median of 7 runs of
+ * with 16 blocks kept live, on an 8 KiB region (system: half of it as its
+ * budget; multi: it plus a modelled second region, as the registry builds them). Node: median of 7 runs of
  * 50,000 pairs (performance.now), no yields. VM: median of 3 runs of
  * 3,000 pairs, GC-stress off (ds.millis, ms resolution), yielding every 20
  * pairs, minus the time of the same yields alone. Ratios are each layer's

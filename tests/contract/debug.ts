@@ -9,7 +9,7 @@
  * VM (tests/vm/selftest_debug.ts).
  */
 import { DebugAllocator, DebugLevel, FILL_ALLOC, FILL_FREED } from "../../src/layers/debug"
-import { HeapErrorCode } from "../../src/core/errors"
+import { HeapError, HeapErrorCode } from "../../src/core/errors"
 import { HeapEvents } from "../../src/core/events"
 import { ptrText } from "../../src/core/hex"
 import { Layout } from "../../src/core/layout"
@@ -173,6 +173,29 @@ async function misuses(t: ConformanceTarget, level: DebugLevel): Promise<void> {
     expectConsistent(s.heap, name + ": the right layout after the misuses")
 }
 
+/**
+ * Addresses past the victim's end, near and far (for the system allocator:
+ * inside the block's 64 KiB handle range but past its Buffer; for a region:
+ * other blocks' insides, free memory or outside), at one level: each is a
+ * HeapError naming it from dealloc and from realloc, never another throw or
+ * a VM panic, and nothing changes.
+ */
+async function pastTheEnd(t: ConformanceTarget, level: DebugLevel): Promise<void> {
+    const s = await scene(t, level)
+    const v = s.victim
+    const l = Layout.fromSizeAlign(8, 4)
+    for (const d of [v.layout.size + 4, v.layout.size + 64, 0x1000, 0x8000, 0xfff0]) {
+        const p = v.ptr + d
+        const what = levelName(level) + ": " + ptrText(p) + ", " + d + " bytes past the block's start"
+        const before = s.heap.stats()
+        for (const e of [thrown(() => s.heap.dealloc(p, l)), thrown(() => s.heap.realloc(p, l, 16))])
+            assert(e instanceof HeapError && (e as HeapError).message.indexOf(ptrText(p)) >= 0, what + ": expected a HeapError naming it, got " + e)
+        sameStats(s.heap.stats(), before, what)
+    }
+    await intact(s, levelName(level) + ": pointers past the end")
+    expectConsistent(s.heap, levelName(level) + ": pointers past the end")
+}
+
 /** Double free (and realloc after free) at one level. */
 async function doubleFree(t: ConformanceTarget, level: DebugLevel): Promise<void> {
     const s = await scene(t, level)
@@ -328,6 +351,12 @@ export const DEBUG_CASES: ConformanceCase[] = [
         name: "light and full: double free and realloc after free are DoubleFree",
         run: async t => {
             for (const level of LEVELS) await doubleFree(t, level)
+        },
+    },
+    {
+        name: "light and full: addresses past a block's end (a system block's: past its Buffer) are HeapErrors naming them; nothing changes",
+        run: async t => {
+            for (const level of LEVELS) await pastTheEnd(t, level)
         },
     },
     {
