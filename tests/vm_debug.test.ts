@@ -42,7 +42,7 @@ describe.sequential("the debug and tracking layers in the VM", () => {
             const host = spawnSync("node", ["bin/bareheap.mjs", "start", ...args], { encoding: "utf8", timeout: 120_000 })
             expect(host.status, host.stderr).toBe(0)
             const lines = proto(vm.stdout)
-            expect(lines[0]).toMatch(new RegExp(`^~H 0 2 ${args[1]} ${args[3]} `))
+            expect(lines[0]).toMatch(new RegExp(`^~H 0 [23] ${args[1]} ${args[3]} `)) // 3: a multi-region stream (docs/protocol.md)
             expect(lines.length).toBeGreaterThan(300)
             expect(lines.join("\n")).toBe(proto(host.stdout).join("\n"))
             expect(lines.filter(l => l.startsWith("~C "))).toEqual([]) // the final scan found nothing
