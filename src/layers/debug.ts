@@ -56,7 +56,7 @@
  * at() too. On a flat region the per-op paths (allocate, dealloc, realloc)
  * compute o inline instead of calling at() (`this.flat ? … : this.at(p)`),
  * allocate, dealloc and unlink write links inline instead of calling
- * setLink(), and at() itself tests inline: a VM call costs 5–10 Buffer accesses
+ * setLink(), evict finds its block inline, and at() itself tests inline: a VM call costs 5–10 Buffer accesses
  * (shared/devicescript.md §2), and the flat path stays what it was before
  * views (bench/debug-cost.md: `npm run bench:debug`).
  *
@@ -546,10 +546,10 @@ export class DebugAllocator implements HeapAllocator {
      */
     private at(p: number): ds.Buffer {
         if (this.flat) {
-            // locate()'s test inline for the one-Buffer region: a call less per link followed.
-            const o = p - this.base
-            if (!(o >= 16 && o + 4 <= this.end - this.base) || (o | 0) !== o || (o & 3) !== 0) return null
-            this.o = o
+            // The range test inline (what linkOk() tested before views): no locate() call per link followed.
+            // p is whole: links are u32 reads, user pointers passed verify's or misuse's whole-number test.
+            if ((p & 3) !== 0 || !(p - 16 >= this.base && p + 4 <= this.end)) return null
+            this.o = p - this.base
             return this.buf
         }
         const b = (p & 3) === 0 ? this.region.locate(p - 16, 20) : null
@@ -728,8 +728,9 @@ export class DebugAllocator implements HeapAllocator {
     /** Takes the oldest block out of the quarantine, verifies it and returns it to the inner allocator. */
     private evict(): void {
         const p = this.qHead
-        const buf = this.at(p)
-        if (buf === null) {
+        const buf = this.flat ? this.buf : this.at(p) // inline when flat: a call less per eviction (header: Resolution)
+        const o = this.flat ? p - this.base : this.o
+        if (buf === null || !(o >= 16 && o + 4 <= buf.length)) {
             // A clobbered link led here: the rest of the quarantine cannot be followed; leak it, never throw.
             this.record(HeapErrorCode.Corrupt, p, "the quarantine reaches an invalid address " + ptrText(p) + "; its " + this.qCount + " blocks are abandoned")
             this.qHead = 0
@@ -738,7 +739,6 @@ export class DebugAllocator implements HeapAllocator {
             this.qBytes = 0
             return
         }
-        const o = this.o
         const next = buf.getAt(o - 16, "u32")
         const align = buf.getAt(o - 12, "u32")
         const size = buf.getAt(o - 8, "u32")
