@@ -1,13 +1,18 @@
 /**
  * bench/debug_cost.ts — `npm run bench:debug`: what each debug level, the
  * tracking layer and the logging layer (the event stream, every kind on,
- * `emit` a no-op) cost, for every allocator, in Node and in the DeviceScript
- * VM, side by side in one run, written to bench/debug-cost.md.
+ * `emit` a no-op) cost, for every allocator (the registry's HEAP_KINDS:
+ * system and multi too, whose region is a view the debug layer routes
+ * through), in Node and in the DeviceScript VM, side by side in one run,
+ * written to bench/debug-cost.md. In the VM the allocators are split over
+ * several programs (VM_PROGRAMS), each under DeviceScript's 64 KB of
+ * function bytecode.
  *
  * Method (bench/debug_workload.ts): alloc+dealloc pairs over sizes 8..200 B
- * with 16 blocks kept live, on an 8 KiB region. Node: median of 7 runs of
+ * with 16 blocks kept live, on an 8 KiB region (system: half of it as its
+ * budget; multi: it plus a modelled second region, as the registry builds them). Node: median of 7 runs of
  * 50,000 pairs (performance.now), no yields. VM: median of 3 runs of
- * 3,000 pairs, GC-stress off (ds.millis, ms resolution), yielding every 40
+ * 3,000 pairs, GC-stress off (ds.millis, ms resolution), yielding every 20
  * pairs, minus the time of the same yields alone. Ratios are each layer's
  * time over "off" (the bare allocator) of the same allocator in the same run. "fit" counts 16-byte blocks that fit
  * in the 8 KiB region: the capacity each level's per-block overhead costs —
@@ -19,9 +24,13 @@
 import { writeFileSync } from "node:fs"
 import { performance } from "node:perf_hooks"
 import { parseArgs } from "node:util"
-import { ALLOCATOR_KINDS } from "../src/allocators/registry"
+import { HEAP_KINDS, makeAllocator } from "../src/allocators/registry"
+import { StaticRegion } from "../src/core/region"
 import { buildBytecode, runInVm } from "../sim/vm_loader"
 import { LAYER_NAMES, blocksThatFit, debugHeap, timePairs } from "./debug_workload"
+
+/** The VM programs bench/vm/debug_cost_<name>.ts: one per tests/vm/pair_*.ts (every region allocator), and views (system, multi). */
+const VM_PROGRAMS = ["buddy_bump", "tlsf_pool", "bestfit", "views"]
 
 function median(xs: number[]): number {
     const s = [...xs].sort((a, b) => a - b)
@@ -46,36 +55,40 @@ async function main(): Promise<void> {
     const pairs = quick ? 2_000 : 50_000
     const runs = quick ? 1 : 7
     const rows: Row[] = []
-    for (const kind of ALLOCATOR_KINDS) {
+    const fresh = (kind: string, level: number) => debugHeap(makeAllocator(kind, new StaticRegion(0x20020000, 8192)), level)
+    for (const kind of HEAP_KINDS) {
         for (let level = 0; level < LAYER_NAMES.length; level++) {
             const name = LAYER_NAMES[level]
             const times: number[] = []
-            for (let r = 0; r < runs; r++) times.push(await timePairs(debugHeap(kind, level, 8192), pairs, () => performance.now(), 0))
-            const fit = await blocksThatFit(debugHeap(kind, level, 8192))
+            for (let r = 0; r < runs; r++) times.push(await timePairs(fresh(kind, level), pairs, () => performance.now(), 0))
+            const fit = await blocksThatFit(fresh(kind, level))
             rows.push({ kind, level: name, nodeUs: (median(times) * 1000) / pairs, vmUs: null, fit })
             process.stderr.write(`node: ${kind} ${name} done\n`)
         }
     }
     let vmPairs = 0
     if (!quick) {
-        process.stderr.write("building bench/vm/debug_cost.ts with devs…\n")
-        const bytecode = buildBytecode("bench/vm/debug_cost.ts")
         const vmTimes = new Map<string, number[]>()
         const vmFit = new Map<string, number>()
-        await runInVm(bytecode, {
-            timeoutMs: 600_000,
-            onLine: line => {
-                const f = line.split(" ")
-                if (f[0] !== "bench") return
-                if (f[1] === "time") {
-                    const key = f[2] + " " + LAYER_NAMES[Number(f[3])]
-                    vmTimes.set(key, [...(vmTimes.get(key) ?? []), Number(f[5])])
-                    process.stderr.write(`vm: ${key} run ${f[4]}: ${f[5]} ms\n`)
-                } else if (f[1] === "fit") vmFit.set(f[2] + " " + LAYER_NAMES[Number(f[3])], Number(f[4]))
-                else if (f[1] === "done") vmPairs = Number(f[2])
-            },
-            stopWhen: line => line.startsWith("bench done"),
-        })
+        for (const pair of VM_PROGRAMS) {
+            const entry = `bench/vm/debug_cost_${pair}.ts`
+            process.stderr.write(`building ${entry} with devs…\n`)
+            const bytecode = buildBytecode(entry)
+            await runInVm(bytecode, {
+                timeoutMs: 600_000,
+                onLine: line => {
+                    const f = line.split(" ")
+                    if (f[0] !== "bench") return
+                    if (f[1] === "time") {
+                        const key = f[2] + " " + LAYER_NAMES[Number(f[3])]
+                        vmTimes.set(key, [...(vmTimes.get(key) ?? []), Number(f[5])])
+                        process.stderr.write(`vm: ${key} run ${f[4]}: ${f[5]} ms\n`)
+                    } else if (f[1] === "fit") vmFit.set(f[2] + " " + LAYER_NAMES[Number(f[3])], Number(f[4]))
+                    else if (f[1] === "done") vmPairs = Number(f[2])
+                },
+                stopWhen: line => line.startsWith("bench done"),
+            })
+        }
         for (const r of rows) {
             const t = vmTimes.get(r.kind + " " + r.level)
             if (!t) throw new Error(`no VM time for ${r.kind} ${r.level}`)

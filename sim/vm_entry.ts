@@ -6,7 +6,8 @@
  *                          console.log("<end marker>")  ← reached only if it ran to its end
  *   the firmware           import { runFirmware } … from bareheap's own files
  *                          await runFirmware(boardById("<board>"), <heap factory>, { statsEvery, onStart })
- *                          debug.scan(); tracker.reportLeaks()       (with --debug / --track)
+ *                          debug.scan(); tracker.reportLeaks()       (with --debug / --track,
+ *                                                                     each after a yield)
  *                          console.log("<end marker>")
  *
  * Why generated: the bytecode is per program and the VM's archId is
@@ -103,7 +104,7 @@ export function firmwareEntry(projectDir: string, choices: FirmwareChoice[]): En
         const debug = c.debugName !== "off"
         const levelName = c.debugName.charAt(0).toUpperCase() + c.debugName.slice(1)
         const lines = [
-            ...(choices.length > 1 ? [`import * as ds from "@devicescript/core"`] : []),
+            ...(choices.length > 1 || debug || c.track ? [`import * as ds from "@devicescript/core"`] : []),
             `import { boardById } from ${at("boards/index.ts")}`,
             `import { runFirmware } from ${at("src/firmware/firmware.ts")}`,
             `import { setGlobalAllocator } from ${at("src/api/global_alloc.ts")}`,
@@ -133,8 +134,10 @@ export function firmwareEntry(projectDir: string, choices: FirmwareChoice[]): En
             `        },`,
             `        { statsEvery: statsEvery${wire.length > 0 ? `, onStart: log => { ${wire.join("; ")} }` : ""} },`,
             `    )`,
-            ...(debug ? ["    debug.scan()"] : []),
-            ...(c.track ? ["    tracker.reportLeaks()"] : []),
+            // A yield before each: runFirmware ends with check(), and check + scan + report in one
+            // slice passed the VM's 131,072 opcodes (InfiniteLoop) at --debug full --track on pico.
+            ...(debug ? ["    await ds.sleep(0)", "    debug.scan()"] : []),
+            ...(c.track ? ["    await ds.sleep(0)", "    tracker.reportLeaks()"] : []),
             `    // Let the region go, so the next board's fits in the VM's 64 KiB heap.`,
             `    setGlobalAllocator(null)`,
             ...(debug ? ["    debug = null"] : []),

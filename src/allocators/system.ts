@@ -49,8 +49,10 @@
  *     holding min(old, new) bytes (O(new size) copy, even for a shrink).
  *   - A freed slot is reused by the next alloc, so a stale pointer to it
  *     names the newer block (as with every allocator that reuses addresses).
- *   - The debug layer needs one contiguous region (its canary list links
- *     blocks through region offsets) and refuses this allocator's view.
+ *   - The debug layer wraps it as it wraps a region allocator: a debug
+ *     block is one Buffer here, found through region.locate() (debug.ts,
+ *     "Resolution"); a freed block's canaries go with its Buffer, so a
+ *     double free is the DoubleFree this allocator gives for a free slot.
  *
  * Misuse (dealloc and realloc; HeapError thrown before any change)
  *   0 → NotAllocated; outside the handle space → OutOfRegion; not whole or

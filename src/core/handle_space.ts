@@ -25,7 +25,7 @@
  * Buffer and [ptr, ptr + len) lies inside that Buffer — anything else is a
  * HeapError(OutOfRegion) naming the address, never an access elsewhere.
  * `buf` (inherited) is empty: code reaching bytes directly must use
- * bufferOf(ptr, len) + offsetOf(ptr, len).
+ * locate(ptr, len), or bufferOf(ptr, len) + offsetOf(ptr, len).
  *
  * Cost: every helper (routed_region.ts) routes with a subtraction, a shift,
  * an array read and two comparisons — O(1), one call more than a plain
@@ -78,19 +78,23 @@ export class HandleSpace extends RoutedRegion {
     }
 
     /**
-     * The Buffer holding [ptr, ptr + len) (len 0 names one byte); sets
-     * this.off. HeapError(OutOfRegion) when no live block holds it all.
+     * The Buffer of the live block holding all of [ptr, ptr + len) (len 0
+     * names one byte), its offset in `located`; null when no live block
+     * holds it all (a free slot, past the block's Buffer, outside the space).
      */
-    protected override route(ptr: number, len: number): ds.Buffer {
+    override locate(ptr: number, len: number): ds.Buffer {
         const n = len === 0 ? 1 : len
         const a = ptr - HANDLE_BASE
         const slot = a >>> 16
         const off = a & 0xffff
         const b = a >= 0 && (a | 0) === a && slot < this.blocks.length ? this.blocks[slot] : null
-        if (b === null || !(n >= 0 && off + n <= b.length) || (n | 0) !== n)
-            throw new HeapError(HeapErrorCode.OutOfRegion, ptr, "address " + ptrText(ptr) + " (" + n + " bytes) is not inside a live block of the system heap")
-        this.off = off
+        if (b === null || !(n >= 0 && off + n <= b.length) || (n | 0) !== n) return null
+        this.located = off
         return b
+    }
+
+    protected override outside(ptr: number, len: number): HeapError {
+        return new HeapError(HeapErrorCode.OutOfRegion, ptr, "address " + ptrText(ptr) + " (" + (len === 0 ? 1 : len) + " bytes) is not inside a live block of the system heap")
     }
 
     override contains(ptr: number, len: number): boolean {

@@ -19,7 +19,10 @@
  * A view (a subclass built with `view = true`, e.g. handle_space.ts) owns no
  * bytes of its own: `buf` is empty, and every helper routes an address to
  * the Buffer that holds it. Code that must reach bytes directly asks
- * `bufferOf(ptr, len)` and `offsetOf(ptr, len)`, which work for both.
+ * `locate(ptr, len)`, which returns that Buffer and leaves ptr's offset in it
+ * in `located` (one call, never throws: null when no one Buffer holds the
+ * range), or `bufferOf(ptr, len)` and `offsetOf(ptr, len)`, which throw.
+ * All work for both.
  */
 import * as ds from "@devicescript/core"
 import { HeapError, HeapErrorCode } from "./errors"
@@ -74,9 +77,36 @@ export class StaticRegion {
         this.buf = ds.Buffer.alloc(view ? 0 : size)
     }
 
+    /** ptr's offset in the Buffer the last successful locate() returned. */
+    located = 0
+
     /**
-     * The Buffer that holds [ptr, ptr + len); pair it with offsetOf(ptr, len).
-     * A plain region has one: `buf`. A view overrides this and routes.
+     * The Buffer holding all of [ptr, ptr + len) (len 0 names one byte), with
+     * ptr's offset in it left in `located`: both at once, one call, no object.
+     * null, `located` unchanged, when no one Buffer holds the whole range
+     * (outside the region, in a view's gap or past a block's Buffer, a
+     * fractional address, a length that is not a whole number ≥ 0); never
+     * throws, so a checker can probe any pointer. A plain region has one
+     * Buffer, `buf`; a view (routed_region.ts) overrides this and routes.
+     *
+     * ```ts
+     * const b = region.locate(p, 8)
+     * if (b !== null) b.getAt(region.located + 4, "u32")
+     * ```
+     */
+    locate(ptr: number, len: number): ds.Buffer {
+        const n = len === 0 ? 1 : len
+        const off = ptr - this.base
+        // offsets are < 2^16, so (off | 0) === off is exactly "off is whole"
+        if (!(off >= 0 && off + n <= this.size) || (off | 0) !== off || (n | 0) !== n || n < 0) return null
+        this.located = off
+        return this.buf
+    }
+
+    /**
+     * The Buffer that holds [ptr, ptr + len); pair it with offsetOf(ptr, len)
+     * (or ask locate() for both). A plain region has one: `buf`. A view
+     * overrides this and routes.
      */
     bufferOf(ptr: number, len: number): ds.Buffer {
         return this.buf
@@ -110,15 +140,14 @@ export class StaticRegion {
      * comparison — and HeapError(Misaligned) for a fractional address.
      * HeapError(BadArgument) for a length that is not a whole number ≥ 0.
      * fill/copy/readBytes/writeBytes of 0 bytes check nothing (memset(p, b, 0)).
-     * Cost on a valid call: two range comparisons and one `| 0` (offsets are
-     * < 2^16, so `(off | 0) === off` is exactly "off is whole").
+     * Cost on a valid call: locate()'s test (two range comparisons and two
+     * `| 0`), one call more than writing it here, so the test exists once.
      */
     offsetOf(ptr: number, len?: number): number {
         // A zero-length range still names one address, which must be inside.
         const n = len === undefined || len === 0 ? 1 : len
-        const off = ptr - this.base
-        if (!(off >= 0 && off + n <= this.size) || (off | 0) !== off || (n | 0) !== n || n < 0) this.reject(ptr, n)
-        return off
+        if (this.locate(ptr, n) === null) this.reject(ptr, n)
+        return this.located
     }
 
     /** Throws the HeapError for an (ptr, len) that failed offsetOf's fast test. */

@@ -74,12 +74,27 @@ export class RegionSet extends RoutedRegion {
         return -1
     }
 
-    protected override route(ptr: number, len: number): ds.Buffer {
+    /** The part's Buffer when one part holds all of [ptr, ptr + len), its offset in `located`; else null. */
+    override locate(ptr: number, len: number): ds.Buffer {
         const i = this.partIndex(ptr)
-        if (i < 0) throw new HeapError(HeapErrorCode.OutOfRegion, ptr, "address " + ptrText(ptr) + " is outside every region of the set")
+        if (i < 0) return null
         const p = this.parts[i]
-        this.off = p.offsetOf(ptr, len)
-        return p.buf
+        const b = p.locate(ptr, len)
+        if (b !== null) this.located = p.located
+        return b
+    }
+
+    /** OutOfRegion in a gap or outside; inside a part, the part's own error (offsetOf's: past its end, fractional, bad length). */
+    protected override outside(ptr: number, len: number): HeapError {
+        const i = this.partIndex(ptr)
+        if (i >= 0) {
+            try {
+                this.parts[i].offsetOf(ptr, len)
+            } catch (e) {
+                if (e instanceof HeapError) return e
+            }
+        }
+        return new HeapError(HeapErrorCode.OutOfRegion, ptr, "address " + ptrText(ptr) + " is outside every region of the set")
     }
 
     override contains(ptr: number, len: number): boolean {

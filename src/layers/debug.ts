@@ -1,7 +1,9 @@
 /**
  * debug.ts — DebugAllocator: canaries, fill patterns and a quarantine around
- * any HeapAllocator, so heap bugs show up where they happen (the debug modes
- * of dlmalloc/umm_malloc "integrity" and ASan's quarantine, as one layer).
+ * any HeapAllocator, over one region or a view (the system allocator's
+ * Buffers, a multi-region heap), so heap bugs show up where they happen (the
+ * debug modes of dlmalloc/umm_malloc "integrity" and ASan's quarantine, as
+ * one layer).
  *
  * Levels
  *   Off    plain pass-through: every call goes straight to the inner allocator.
@@ -40,6 +42,24 @@
  *   a 1-byte overflow (and an unaligned one) hits it; the head canary is the
  *   word right before p, so a 1-byte underflow hits it.
  *
+ * Resolution: which Buffer holds a block. A debug block is one inner block,
+ * and an inner block never spans two Buffers, so head, payload and tail of
+ * block p lie in one Buffer at one offset o:
+ *     one region (`flat`)   the region's Buffer, o = p − base
+ *     a view                region.locate(p − 16, 20): a system block's own
+ *                           Buffer, or the part of a RegionSet holding it
+ * at(p) finds (Buffer, o) once per block touched, and returns null for an
+ * address no one Buffer holds (a gap, past a system block's Buffer), so a
+ * garbage link or user pointer is a finding, never an access elsewhere;
+ * bounds read from a block (its size) are checked against that Buffer's
+ * length. The links next/prev (user pointers of other blocks) go through
+ * at() too. On a flat region the per-op paths (allocate, dealloc, realloc)
+ * compute o inline instead of calling at() (`this.flat ? … : this.at(p)`),
+ * allocate, dealloc and unlink write links inline instead of calling
+ * setLink(), evict finds its block inline, and at() itself tests inline: a VM call costs 5–10 Buffer accesses
+ * (shared/devicescript.md §2), and the flat path stays what it was before
+ * views (bench/debug-cost.md: `npm run bench:debug`).
+ *
  * Invariants (check() verifies them)
  *   D1 the live list from `head` visits exactly liveBlocks blocks, each prev
  *      link names the block before it, every canary decodes as LIVE and every
@@ -67,8 +87,11 @@
  *   (one VM opcode), and O(size / 4) word reads to verify each block that
  *   leaves the quarantine (at most quarantineBytes / 4 per call, plus one
  *   oversized block).
+ *   A view adds its locate() per block touched (system O(1), multi O(log
+ *   regions)) and one call per link followed.
  *   Misuse detection O(1), except a pointer that is no debug block: O(blocks)
- *   (one inner walk). scan()/check(): O(live + quarantineBytes / 4).
+ *   (one inner walk; two on a view when no Buffer holds its head).
+ *   scan()/check(): O(live + quarantineBytes / 4).
  *   Inner bytes per 24-byte block (align 4) on a 32 KiB region (set by the
  *   block layouts, not timing),
  *   without → with the debug head and tail: buddy 32 → 64, bump 32 → 52,
@@ -79,11 +102,16 @@
  *     dealloc with the right size but the wrong align is WrongLayout and the
  *     inner allocator never sees a wrong inner layout.
  *   - The FREED canary does not depend on the size word, and Light writes it
- *     too (just before the inner dealloc, which in every kind here leaves
- *     that word alone): a double free is DoubleFree at every level, until the
- *     inner allocator hands that memory out again (then NotAllocated, or for
- *     an identical block at the same address an undetectable ABA, as in the
- *     inner allocators).
+ *     too (just before the inner dealloc, which in every region kind here
+ *     leaves that word alone): a double free is DoubleFree at every level,
+ *     until the inner allocator hands that memory out again (then
+ *     NotAllocated, or for an identical block at the same address an
+ *     undetectable ABA, as in the inner allocators). The system allocator
+ *     drops a freed block's Buffer, canary and all: then the allocator
+ *     beneath is asked about the inner block (its DoubleFree for a free slot).
+ *   - A quarantine link that leads out of every Buffer (a write after free
+ *     that the fill check could not see first) is recorded as Corrupt and
+ *     the rest of the quarantine is abandoned (leaked), never followed.
  *   - realloc marks the old place FREED first (restored when it stays or
  *     fails), so a stale pointer after a move is DoubleFree too. In Full the
  *     old place goes back to the inner allocator at once (the inner realloc
@@ -193,9 +221,14 @@ export class DebugAllocator implements HeapAllocator {
     readonly quarantineBytes: number
     /** Failures beyond the 32 recorded ones (counted, not kept). */
     droppedFailures = 0
+    /** flat: the region's one Buffer (offset = pointer − base); a view's is empty. */
     private buf: ds.Buffer
     private base: number
     private end: number
+    /** True when the region is one Buffer: the hot paths then find a block's offset inline (see at()). */
+    private flat: boolean
+    /** Offset of block p in the Buffer the last at(p) returned. */
+    private o = 0
     private events: HeapEvents = null
     private recorded: HeapError[] = []
     /** Newest live block (user pointer), 0 when none. */
@@ -231,14 +264,12 @@ export class DebugAllocator implements HeapAllocator {
             qb = q
         }
         this.quarantineBytes = qb
-        // Canary links are offsets in one Buffer; a view (the system allocator's handles) has none.
-        if (inner.region.buf.length !== inner.region.size)
-            throw new HeapError(HeapErrorCode.BadArgument, inner.region.base, "debug: the " + inner.kind + " allocator has no contiguous region (its blocks are separate Buffers); wrap it with tracking or logging instead")
         this.kind = inner.kind
         this.region = inner.region
         this.buf = inner.region.buf
         this.base = inner.region.base
         this.end = inner.region.base + inner.region.size
+        this.flat = inner.region.buf.length === inner.region.size
     }
 
     /**
@@ -293,21 +324,24 @@ export class DebugAllocator implements HeapAllocator {
             this.inner.dealloc(ptr, layout)
             return
         }
-        const size = this.verify(ptr, layout, "dealloc")
-        this.unlink(ptr)
+        // at(ptr) inline when flat: a VM call costs 5–10 Buffer accesses (header: Resolution)
+        const buf = this.flat ? this.buf : this.at(ptr)
+        const o = this.flat ? ptr - this.base : this.o
+        const size = this.verify(ptr, layout, "dealloc", buf, o)
+        this.unlink(ptr, buf, o)
         this.live--
         this.requested -= size
         this.frees++
         const align = layout.align
         const h = align > 16 ? align : 16
-        const o = ptr - this.base
-        this.buf.setAt(o - 4, "u32", (mixPtr(ptr) ^ FREED_TAG) >>> 0)
+        buf.setAt(o - 4, "u32", (mixPtr(ptr) ^ FREED_TAG) >>> 0)
         if (this.level === DebugLevel.Full) {
-            if (size > 0) this.buf.fillAt(o, size, FILL_FREED)
-            this.buf.setAt(o - 16, "u32", 0)
-            this.buf.setAt(o - 12, "u32", align)
-            if (this.qTail !== 0) this.buf.setAt(this.qTail - this.base - 16, "u32", ptr)
-            else this.qHead = ptr
+            if (size > 0) buf.fillAt(o, size, FILL_FREED)
+            buf.setAt(o - 16, "u32", 0)
+            buf.setAt(o - 12, "u32", align)
+            if (this.qTail === 0) this.qHead = ptr
+            else if (this.flat) buf.setAt(this.qTail - this.base - 16, "u32", ptr) // setLink inline: a call less (header: Resolution)
+            else this.setLink(this.qTail, -16, ptr)
             this.qTail = ptr
             this.qCount++
             this.qBytes += h + size + 4
@@ -326,7 +360,9 @@ export class DebugAllocator implements HeapAllocator {
     realloc(ptr: number, layout: Layout, newSize: number): number {
         if (this.level === DebugLevel.Off) return this.inner.realloc(ptr, layout, newSize)
         checkNewSize(newSize, layout.align)
-        const size = this.verify(ptr, layout, "realloc")
+        const buf = this.flat ? this.buf : this.at(ptr) // as in dealloc
+        const o = this.flat ? ptr - this.base : this.o
+        const size = this.verify(ptr, layout, "realloc", buf, o)
         if (newSize > this.peakRequest) this.peakRequest = newSize
         const align = layout.align
         const h = align > 16 ? align : 16
@@ -335,35 +371,36 @@ export class DebugAllocator implements HeapAllocator {
             return 0
         }
         const old = new Layout(h + size + 4, align > 4 ? align : 4)
-        const buf = this.buf
         // Mark the old place freed first, so a stale pointer to it after a
         // move is a DoubleFree; restored when the block stays or nothing changes.
-        const oldMarker = buf.getAt(ptr - this.base - 4, "u32")
-        buf.setAt(ptr - this.base - 4, "u32", (mixPtr(ptr) ^ FREED_TAG) >>> 0)
+        const oldMarker = buf.getAt(o - 4, "u32")
+        buf.setAt(o - 4, "u32", (mixPtr(ptr) ^ FREED_TAG) >>> 0)
         let q = this.inner.realloc(ptr - h, old, h + newSize + 4)
         if (q === 0 && this.qCount > 0) {
             this.drain()
             q = this.inner.realloc(ptr - h, old, h + newSize + 4)
         }
         if (q === 0) {
-            buf.setAt(ptr - this.base - 4, "u32", oldMarker)
+            buf.setAt(o - 4, "u32", oldMarker) // the inner block is unchanged, so is its Buffer
             this.failed++
             return 0
         }
         const p = q + h
-        const o = p - this.base
+        // The new place: another Buffer when moved, or in place (a system block gets a new Buffer at the same address).
+        const nb = this.flat ? buf : this.at(p)
+        const no = this.flat ? p - this.base : this.o
         if (p !== ptr) {
             // Moved: the head came along; point the neighbours at the new place.
-            const next = buf.getAt(o - 16, "u32")
-            const prev = buf.getAt(o - 12, "u32")
-            if (prev !== 0) buf.setAt(prev - this.base - 16, "u32", p)
+            const next = nb.getAt(no - 16, "u32")
+            const prev = nb.getAt(no - 12, "u32")
+            if (prev !== 0) this.setLink(prev, -16, p)
             else this.head = p
-            if (next !== 0) buf.setAt(next - this.base - 12, "u32", p)
+            if (next !== 0) this.setLink(next, -12, p)
         }
-        if (this.level === DebugLevel.Full && newSize > size) buf.fillAt(o + size, newSize - size, FILL_ALLOC)
-        buf.setAt(o - 8, "u32", newSize)
-        buf.setAt(o - 4, "u32", (mixPtr(p) ^ sizeTerm(newSize) ^ (LIVE_TAG | log2(align))) >>> 0)
-        buf.fillAt(o + newSize, 4, CANARY_BYTE)
+        if (this.level === DebugLevel.Full && newSize > size) nb.fillAt(no + size, newSize - size, FILL_ALLOC)
+        nb.setAt(no - 8, "u32", newSize)
+        nb.setAt(no - 4, "u32", (mixPtr(p) ^ sizeTerm(newSize) ^ (LIVE_TAG | log2(align))) >>> 0)
+        nb.fillAt(no + newSize, 4, CANARY_BYTE)
         this.requested += newSize - size
         this.reallocs++
         return p
@@ -390,26 +427,29 @@ export class DebugAllocator implements HeapAllocator {
      */
     scan(): number {
         let found = 0
-        const buf = this.buf
         let p = this.head
         for (let n = 0; p !== 0 && n < this.live; n++) {
-            if (!this.linkOk(p)) {
+            const buf = this.at(p)
+            if (buf === null) {
                 if (this.record(HeapErrorCode.Corrupt, p, "the live list reaches an invalid address " + ptrText(p))) found++
                 break
             }
-            const e = this.liveProblem(p)
+            const o = this.o
+            const e = this.liveProblem(p, buf, o)
             if (e !== null && this.recordError(e)) found++
-            p = buf.getAt(p - this.base - 16, "u32")
+            p = buf.getAt(o - 16, "u32")
         }
         p = this.qHead
         for (let n = 0; p !== 0 && n < this.qCount; n++) {
-            if (!this.linkOk(p)) {
+            const buf = this.at(p)
+            if (buf === null) {
                 if (this.record(HeapErrorCode.Corrupt, p, "the quarantine reaches an invalid address " + ptrText(p))) found++
                 break
             }
-            const e = this.freedProblem(p)
+            const o = this.o
+            const e = this.freedProblem(p, buf, o)
             if (e !== null && this.recordError(e)) found++
-            p = buf.getAt(p - this.base - 16, "u32")
+            p = buf.getAt(o - 16, "u32")
         }
         return found
     }
@@ -475,15 +515,19 @@ export class DebugAllocator implements HeapAllocator {
             return 0
         }
         const p = q + h
-        const o = p - this.base
-        const buf = this.buf
+        // at(p) inline when flat: a VM call costs 5–10 Buffer accesses (header: Resolution)
+        const buf = this.flat ? this.buf : this.at(p)
+        const o = this.flat ? p - this.base : this.o
         if (size > 0 && (zeroed || this.level === DebugLevel.Full)) buf.fillAt(o, size, zeroed ? 0 : FILL_ALLOC)
         buf.setAt(o - 16, "u32", this.head)
         buf.setAt(o - 12, "u32", 0)
         buf.setAt(o - 8, "u32", size)
         buf.setAt(o - 4, "u32", (mixPtr(p) ^ sizeTerm(size) ^ (LIVE_TAG | log2(align))) >>> 0)
         buf.fillAt(o + size, 4, CANARY_BYTE)
-        if (this.head !== 0) buf.setAt(this.head - this.base - 12, "u32", p)
+        if (this.head !== 0) {
+            if (this.flat) buf.setAt(this.head - this.base - 12, "u32", p) // setLink inline: a call less (header: Resolution)
+            else this.setLink(this.head, -12, p)
+        }
         this.head = p
         this.live++
         this.requested += size
@@ -491,21 +535,51 @@ export class DebugAllocator implements HeapAllocator {
         return p
     }
 
-    /** True when a user pointer read from a link can be followed: word-aligned, its head and tail byte in the region. */
-    private linkOk(p: number): boolean {
-        return (p & 3) === 0 && p - 16 >= this.base && p + 4 <= this.end
+    /**
+     * The Buffer holding block p's head and first 4 payload bytes [p − 16,
+     * p + 4), with p's offset in it left in this.o; null when p is not a
+     * whole word-aligned address or no one Buffer holds that range (outside
+     * the region, in a gap between regions, past a system block's Buffer).
+     * The rest of p's inner block is in the same Buffer (an inner block
+     * never spans two), so one at() per block touched is enough. Never
+     * throws: links and user pointers may be garbage.
+     */
+    private at(p: number): ds.Buffer {
+        if (this.flat) {
+            // The range test inline (what linkOk() tested before views): no locate() call per link followed.
+            // p is whole: links are u32 reads, user pointers passed verify's or misuse's whole-number test.
+            if ((p & 3) !== 0 || !(p - 16 >= this.base && p + 4 <= this.end)) return null
+            this.o = p - this.base
+            return this.buf
+        }
+        const b = (p & 3) === 0 ? this.region.locate(p - 16, 20) : null
+        this.o = this.region.located + 16
+        return b
     }
 
-    /** True when p's list neighbours point back at it: p is a live block even if its canary is gone. */
-    private linked(p: number): boolean {
-        const buf = this.buf
-        const o = p - this.base
+    /** Sets the link word at `field` (−16 next, −12 prev) of live or quarantined block p, reached by a link. */
+    private setLink(p: number, field: number, v: number): void {
+        if (this.flat) this.buf.setAt(p - this.base + field, "u32", v)
+        else {
+            const b = this.at(p) // bound first: the VM evaluates setAt's arguments before its Buffer (routed_region.ts)
+            b.setAt(this.o + field, "u32", v)
+        }
+    }
+
+    /** True when p's list neighbours point back at it (p at offset o of buf): p is a live block even if its canary is gone. */
+    private linked(p: number, buf: ds.Buffer, o: number): boolean {
         const next = buf.getAt(o - 16, "u32")
         const prev = buf.getAt(o - 12, "u32")
         if (prev === 0) {
             if (this.head !== p) return false
-        } else if (!this.linkOk(prev) || buf.getAt(prev - this.base - 16, "u32") !== p) return false
-        if (next !== 0 && (!this.linkOk(next) || buf.getAt(next - this.base - 12, "u32") !== p)) return false
+        } else {
+            const b = this.at(prev)
+            if (b === null || b.getAt(this.o - 16, "u32") !== p) return false
+        }
+        if (next !== 0) {
+            const b = this.at(next)
+            if (b === null || b.getAt(this.o - 12, "u32") !== p) return false
+        }
         return true
     }
 
@@ -517,14 +591,13 @@ export class DebugAllocator implements HeapAllocator {
      * list neighbours that point back. Only a valid layout can match a
      * canary, so a forged one fails here too; misuse() names what is wrong.
      */
-    private verify(ptr: number, layout: Layout, op: string): number {
-        const o = ptr - this.base
+    private verify(ptr: number, layout: Layout, op: string, buf: ds.Buffer, o: number): number {
+        // buf, o: the caller's at(ptr) (inline when flat: then o may be anything, tested here).
         // (o | 0) === o: a whole offset (NaN and ±Infinity fail the range test first).
-        if (o >= 16 && o < this.end - this.base && (o | 0) === o && (o & 3) === 0) {
-            const buf = this.buf
+        if (buf !== null && o >= 16 && o < buf.length && (o | 0) === o && (o & 3) === 0) {
             const size = buf.getAt(o - 8, "u32")
             const x = (buf.getAt(o - 4, "u32") ^ mixPtr(ptr) ^ sizeTerm(size)) >>> 0
-            if (x >>> 4 === LIVE_TAG_HI && size === layout.size && 1 << (x & 15) === layout.align && ptr + size + 4 <= this.end && buf.getAt(o + size, "u32") === TAIL_WORD && this.linked(ptr))
+            if (x >>> 4 === LIVE_TAG_HI && size === layout.size && 1 << (x & 15) === layout.align && o + size + 4 <= buf.length && buf.getAt(o + size, "u32") === TAIL_WORD && this.linked(ptr, buf, o))
                 return size
         }
         throw this.misuse(ptr, layout, op)
@@ -550,21 +623,31 @@ export class DebugAllocator implements HeapAllocator {
         if (o !== Math.floor(o)) return new HeapError(HeapErrorCode.Misaligned, ptr, call + "not a whole address")
         if ((o & (layout.align - 1)) !== 0) return new HeapError(HeapErrorCode.Misaligned, ptr, call + "not aligned to " + layout.align)
         if ((o & 3) !== 0 || o < 16) return new HeapError(HeapErrorCode.NotAllocated, ptr, call + "not a block of this debug layer (no room for its head)")
-        const buf = this.buf
-        const size = buf.getAt(o - 8, "u32")
-        const c = buf.getAt(o - 4, "u32")
+        const buf = this.at(ptr)
+        if (buf === null) {
+            // No one Buffer holds its head (a gap, a system block's first bytes or past its Buffer):
+            // no debug block, or one whose memory went back to the allocator beneath (the system
+            // allocator drops a freed block's Buffer, FREED canary and all): that one knows its inner block.
+            const h = layout.align > 16 ? layout.align : 16
+            const freed = layout.size <= 0x7fffffff - h - 4 ? this.innerError(ptr - h, new Layout(h + layout.size + 4, layout.align > 4 ? layout.align : 4)) : null
+            if (freed !== null && freed.code === HeapErrorCode.DoubleFree) return new HeapError(HeapErrorCode.DoubleFree, ptr, call + "the block was already freed (the allocator beneath says " + freed.message + ")")
+            return this.innerVerdict(ptr, layout, call)
+        }
+        const bo = this.o
+        const size = buf.getAt(bo - 8, "u32")
+        const c = buf.getAt(bo - 4, "u32")
         const m = mixPtr(ptr)
         const x = (c ^ m ^ sizeTerm(size)) >>> 0
         if (x >>> 4 === LIVE_TAG_HI) {
             const align = 1 << (x & 15)
             if (size !== layout.size || align !== layout.align)
                 return new HeapError(HeapErrorCode.WrongLayout, ptr, call + "the block was allocated with size " + size + ", align " + align + "; got size " + layout.size + ", align " + layout.align)
-            if (ptr + size + 4 > this.end || !this.linked(ptr))
+            if (bo + size + 4 > buf.length || !this.linked(ptr, buf, bo))
                 return new HeapError(HeapErrorCode.Corrupt, ptr, call + "the block's head is valid but its list links are broken; run check()")
             return new HeapError(HeapErrorCode.CanaryClobbered, ptr, call + "tail canary after byte " + size + " changed: a write past the block's end")
         }
         if ((c ^ m) >>> 0 === FREED_TAG) return new HeapError(HeapErrorCode.DoubleFree, ptr, call + "the block was already freed")
-        if (this.linked(ptr)) return new HeapError(HeapErrorCode.CanaryClobbered, ptr, call + "head canary changed: a write before the block's start")
+        if (this.linked(ptr, buf, bo)) return new HeapError(HeapErrorCode.CanaryClobbered, ptr, call + "head canary changed: a write before the block's start")
         return this.innerVerdict(ptr, layout, call)
     }
 
@@ -578,52 +661,61 @@ export class DebugAllocator implements HeapAllocator {
      * contract it throws before any change. O(blocks): misuse path only.
      */
     private innerVerdict(ptr: number, layout: Layout, call: string): HeapError {
-        let used = false
-        this.inner.walk((q, size, u) => {
-            if (u && q === ptr) used = true
-        })
-        if (!used) {
-            try {
-                this.inner.dealloc(ptr, layout)
-            } catch (e) {
-                if (e instanceof HeapError) return new HeapError(e.code, ptr, call + "not a block handed out by this debug layer (the allocator beneath says " + e.message + ")")
-            }
-        }
+        const e = this.innerError(ptr, layout)
+        if (e !== null) return new HeapError(e.code, ptr, call + "not a block handed out by this debug layer (the allocator beneath says " + e.message + ")")
         return new HeapError(HeapErrorCode.NotAllocated, ptr, call + "not a block handed out by this debug layer (no valid head canary)")
     }
 
-    /** Removes live block p from the live list. */
-    private unlink(p: number): void {
-        const buf = this.buf
-        const o = p - this.base
-        const next = buf.getAt(o - 16, "u32")
-        const prev = buf.getAt(o - 12, "u32")
-        if (prev !== 0) buf.setAt(prev - this.base - 16, "u32", next)
-        else this.head = next
-        if (next !== 0) buf.setAt(next - this.base - 12, "u32", prev)
+    /**
+     * The HeapError inner.dealloc(p, layout) throws, asked only when the
+     * inner walk shows p starts no used inner block (so by the inner
+     * allocators' contract the call changes nothing); null when p starts
+     * a used block or nothing is thrown. O(blocks): misuse path only.
+     */
+    private innerError(p: number, layout: Layout): HeapError {
+        let used = false
+        this.inner.walk((q, size, u) => {
+            if (u && q === p) used = true
+        })
+        if (used) return null
+        try {
+            this.inner.dealloc(p, layout)
+        } catch (e) {
+            if (e instanceof HeapError) return e
+        }
+        return null
     }
 
-    /** The problem with live block p's canaries, or null. */
-    private liveProblem(p: number): HeapError {
-        const buf = this.buf
-        const o = p - this.base
+    /** Removes live block p (at offset o of buf) from the live list. */
+    private unlink(p: number, buf: ds.Buffer, o: number): void {
+        const next = buf.getAt(o - 16, "u32")
+        const prev = buf.getAt(o - 12, "u32")
+        // setLink inline when flat: a call less per link (header: Resolution)
+        if (prev === 0) this.head = next
+        else if (this.flat) buf.setAt(prev - this.base - 16, "u32", next)
+        else this.setLink(prev, -16, next)
+        if (next === 0) return
+        if (this.flat) buf.setAt(next - this.base - 12, "u32", prev)
+        else this.setLink(next, -12, prev)
+    }
+
+    /** The problem with live block p's canaries (p at offset o of buf), or null. */
+    private liveProblem(p: number, buf: ds.Buffer, o: number): HeapError {
         const size = buf.getAt(o - 8, "u32")
         const x = (buf.getAt(o - 4, "u32") ^ mixPtr(p) ^ sizeTerm(size)) >>> 0
         if (x >>> 4 !== LIVE_TAG_HI) return new HeapError(HeapErrorCode.CanaryClobbered, p, "live block " + ptrText(p) + ": head canary changed: a write before the block's start")
-        if (p + size + 4 > this.end) return new HeapError(HeapErrorCode.Corrupt, p, "live block " + ptrText(p) + ": size " + size + " passes the region's end")
+        if (o + size + 4 > buf.length) return new HeapError(HeapErrorCode.Corrupt, p, "live block " + ptrText(p) + ": size " + size + " passes the end of its memory")
         if (buf.getAt(o + size, "u32") !== TAIL_WORD)
             return new HeapError(HeapErrorCode.CanaryClobbered, p, "live block " + ptrText(p) + " of " + size + " bytes: tail canary changed: a write past the block's end")
         return null
     }
 
-    /** The problem with quarantined block p (FREED canary, 0xDD fill, tail), or null. O(size / 4). */
-    private freedProblem(p: number): HeapError {
-        const buf = this.buf
-        const o = p - this.base
+    /** The problem with quarantined block p (at offset o of buf: FREED canary, 0xDD fill, tail), or null. O(size / 4). */
+    private freedProblem(p: number, buf: ds.Buffer, o: number): HeapError {
         if ((buf.getAt(o - 4, "u32") ^ mixPtr(p)) >>> 0 !== FREED_TAG)
             return new HeapError(HeapErrorCode.WriteAfterFree, p, "freed block " + ptrText(p) + ": head canary changed after free")
         const size = buf.getAt(o - 8, "u32")
-        if (p + size + 4 > this.end) return new HeapError(HeapErrorCode.Corrupt, p, "freed block " + ptrText(p) + ": size " + size + " passes the region's end")
+        if (o + size + 4 > buf.length) return new HeapError(HeapErrorCode.Corrupt, p, "freed block " + ptrText(p) + ": size " + size + " passes the end of its memory")
         let i = 0
         while (i + 4 <= size && buf.getAt(o + i, "u32") === FREED_WORD) i += 4
         while (i < size && buf.getAt(o + i, "u8") === FILL_FREED) i++
@@ -635,9 +727,18 @@ export class DebugAllocator implements HeapAllocator {
 
     /** Takes the oldest block out of the quarantine, verifies it and returns it to the inner allocator. */
     private evict(): void {
-        const buf = this.buf
         const p = this.qHead
-        const o = p - this.base
+        const buf = this.flat ? this.buf : this.at(p) // inline when flat: a call less per eviction (header: Resolution)
+        const o = this.flat ? p - this.base : this.o
+        if (buf === null || !(o >= 16 && o + 4 <= buf.length)) {
+            // A clobbered link led here: the rest of the quarantine cannot be followed; leak it, never throw.
+            this.record(HeapErrorCode.Corrupt, p, "the quarantine reaches an invalid address " + ptrText(p) + "; its " + this.qCount + " blocks are abandoned")
+            this.qHead = 0
+            this.qTail = 0
+            this.qCount = 0
+            this.qBytes = 0
+            return
+        }
         const next = buf.getAt(o - 16, "u32")
         const align = buf.getAt(o - 12, "u32")
         const size = buf.getAt(o - 8, "u32")
@@ -647,7 +748,7 @@ export class DebugAllocator implements HeapAllocator {
         const h = align > 16 ? align : 16
         this.qBytes -= h + size + 4
         if (this.qCount === 0) this.qBytes = 0 // a clobbered size word cannot leave a residue
-        const e = this.freedProblem(p)
+        const e = this.freedProblem(p, buf, o)
         if (e !== null) this.recordError(e)
         if (e !== null && e.code !== HeapErrorCode.WriteAfterFree && e.code !== HeapErrorCode.CanaryClobbered) return // size unknown: leak it
         try {
@@ -679,19 +780,19 @@ export class DebugAllocator implements HeapAllocator {
 
     /** D1 into out. */
     private checkLive(out: string[]): void {
-        const buf = this.buf
         let p = this.head
         let prev = 0
         let n = 0
         let sum = 0
         while (p !== 0 && n <= this.live) {
-            if (!this.linkOk(p)) {
+            const buf = this.at(p)
+            if (buf === null) {
                 out.push("debug: live list: invalid block address " + ptrText(p) + " after " + n + " blocks")
                 return
             }
-            const o = p - this.base
+            const o = this.o
             if (buf.getAt(o - 12, "u32") !== prev) out.push("debug: live block " + ptrText(p) + ": prev link " + ptrText(buf.getAt(o - 12, "u32")) + ", expected " + ptrText(prev))
-            const e = this.liveProblem(p)
+            const e = this.liveProblem(p, buf, o)
             if (e !== null && !this.isRecorded(e.code, p)) out.push("debug: " + e.message)
             sum += buf.getAt(o - 8, "u32")
             n++
@@ -704,18 +805,18 @@ export class DebugAllocator implements HeapAllocator {
 
     /** D2 into out. */
     private checkQuarantine(out: string[]): void {
-        const buf = this.buf
         let p = this.qHead
         let last = 0
         let n = 0
         let bytes = 0
         while (p !== 0 && n <= this.qCount) {
-            if (!this.linkOk(p)) {
+            const buf = this.at(p)
+            if (buf === null) {
                 out.push("debug: quarantine: invalid block address " + ptrText(p) + " after " + n + " blocks")
                 return
             }
-            const o = p - this.base
-            const e = this.freedProblem(p)
+            const o = this.o
+            const e = this.freedProblem(p, buf, o)
             if (e !== null && !this.isRecorded(e.code, p)) out.push("debug: " + e.message)
             const align = buf.getAt(o - 12, "u32")
             bytes += (align > 16 ? align : 16) + buf.getAt(o - 8, "u32") + 4

@@ -507,22 +507,32 @@ export class TrackingAllocator implements HeapAllocator {
  * 8 bits a pass (two passes for any region ≤ 64 KiB), O(n) with no comparison
  * callbacks. Not Array.sort: the VM's is an insertion sort, O(n²) calls, and a
  * few hundred blocks already exceed a fiber's 131,072-opcode slice.
+ * The digit counts live in one 1,028-byte Buffer, reused by every pass: as
+ * a number[] of 257 they took 4 KiB of the VM's heap per pass (8 bytes an
+ * element, capacity doubled to 512), which a 32 KiB board under --debug
+ * --track no longer had at the final report (OutOfMemory).
  */
 function sortByAddress(blocks: LeakBlock[], base: number): LeakBlock[] {
     let max = 0
     for (let i = 0; i < blocks.length; i++) if (blocks[i].ptr - base > max) max = blocks[i].ptr - base
     let src = blocks
+    // start[d + 1] counts digit d; after the prefix sum, start[d] is digit d's first index (u32 at 4·d).
+    const start = ds.Buffer.alloc(257 * 4)
     for (let shift = 0; shift === 0 || max >>> shift > 0; shift += 8) {
-        // start[d + 1] counts digit d; after the prefix sum, start[d] is digit d's first index.
-        const start: number[] = []
-        for (let d = 0; d <= 256; d++) start.push(0)
-        for (let i = 0; i < src.length; i++) start[(((src[i].ptr - base) >>> shift) & 255) + 1]++
-        for (let d = 0; d < 256; d++) start[d + 1] += start[d]
+        start.fillAt(0, 257 * 4, 0)
+        for (let i = 0; i < src.length; i++) {
+            const at = ((((src[i].ptr - base) >>> shift) & 255) + 1) * 4
+            start.setAt(at, "u32", start.getAt(at, "u32") + 1)
+        }
+        for (let d = 0; d < 256; d++) start.setAt(d * 4 + 4, "u32", start.getAt(d * 4 + 4, "u32") + start.getAt(d * 4, "u32"))
         const out: LeakBlock[] = []
         for (let i = 0; i < src.length; i++) out.push(null)
         for (let i = 0; i < src.length; i++) {
             const b = src[i]
-            out[start[((b.ptr - base) >>> shift) & 255]++] = b
+            const at = (((b.ptr - base) >>> shift) & 255) * 4
+            const to = start.getAt(at, "u32")
+            start.setAt(at, "u32", to + 1)
+            out[to] = b
         }
         src = out
     }

@@ -171,10 +171,14 @@ describe("layers wrap the system allocator as they wrap a region allocator", () 
         expect(heapErrorOf(() => heap.dealloc(a, L(24))).code).toBe(HeapErrorCode.DoubleFree)
     })
 
-    test("debug: refused with a clear error, since its canary list needs one contiguous region", () => {
-        const e = heapErrorOf(() => new DebugAllocator(new SystemAllocator(8192), DebugLevel.Light))
-        expect(e.code).toBe(HeapErrorCode.BadArgument)
-        expect(e.message).toContain("debug: the system allocator has no contiguous region")
+    test("debug: wraps it like a region allocator; a one-byte overflow is caught on dealloc (more in tests/layers/debug_views.test.ts)", () => {
+        const heap = new DebugAllocator(new SystemAllocator(8192), DebugLevel.Light)
+        const p = heap.alloc(L(24))
+        heap.region.writeU8(p + 24, 0)
+        expect(heapErrorOf(() => heap.dealloc(p, L(24))).code).toBe(HeapErrorCode.CanaryClobbered)
+        heap.region.writeU8(p + 24, 0xfd)
+        heap.dealloc(p, L(24))
+        expect(heap.check()).toEqual([])
     })
 })
 

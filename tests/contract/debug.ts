@@ -9,7 +9,7 @@
  * VM (tests/vm/selftest_debug.ts).
  */
 import { DebugAllocator, DebugLevel, FILL_ALLOC, FILL_FREED } from "../../src/layers/debug"
-import { HeapErrorCode } from "../../src/core/errors"
+import { HeapError, HeapErrorCode } from "../../src/core/errors"
 import { HeapEvents } from "../../src/core/events"
 import { ptrText } from "../../src/core/hex"
 import { Layout } from "../../src/core/layout"
@@ -111,8 +111,9 @@ function expectEvent(s: Scene, code: HeapErrorCode, ptr: number, what: string): 
 
 /** Every byte of [ptr, ptr + len) is `byte`. */
 async function expectBytes(s: Scene, ptr: number, len: number, byte: number, what: string): Promise<void> {
-    const buf = s.heap.region.buf
-    const off = ptr - s.heap.region.base
+    const buf = s.heap.region.locate(ptr, len) // a view (system, multi) routes each block to its Buffer
+    assert(buf !== null, "no one Buffer holds " + len + " bytes at " + ptrText(ptr))
+    const off = s.heap.region.located
     for (let i = 0; i < len; i++) if (buf.getAt(off + i, "u8") !== byte) throw new Error(what + ": byte " + i + " at " + ptrText(ptr) + " is " + buf.getAt(off + i, "u8") + ", expected " + byte)
     await tick(len)
 }
@@ -170,6 +171,32 @@ async function misuses(t: ConformanceTarget, level: DebugLevel): Promise<void> {
     forget(s, v)
     await intact(s, name + ": the right layout after the misuses")
     expectConsistent(s.heap, name + ": the right layout after the misuses")
+}
+
+/**
+ * Addresses past the victim's end, near and far (for the system allocator:
+ * inside the block's 64 KiB handle range but past its Buffer; for a region:
+ * other blocks' insides, free memory or outside), at one level: each is a
+ * HeapError naming it from dealloc and from realloc, never another throw or
+ * a VM panic, and nothing changes.
+ */
+async function pastTheEnd(t: ConformanceTarget, level: DebugLevel): Promise<void> {
+    const s = await scene(t, level)
+    const v = s.victim
+    for (const d of [v.layout.size + 4, v.layout.size + 64, 0x1000, 0x8000, 0xfff0]) notABlock(s, v.ptr + d, levelName(level) + ": " + d + " bytes past the block's start")
+    await intact(s, levelName(level) + ": pointers past the end")
+    expectConsistent(s.heap, levelName(level) + ": pointers past the end")
+}
+
+/** dealloc and realloc of p (layout 8, 4) throw a HeapError naming p and change nothing. A function of its own: the VM's closures cannot capture a loop variable. */
+function notABlock(s: Scene, p: number, what: string): void {
+    const l = Layout.fromSizeAlign(8, 4)
+    const before = s.heap.stats()
+    const e1 = thrown(() => s.heap.dealloc(p, l))
+    const e2 = thrown(() => s.heap.realloc(p, l, 16))
+    assert(e1 instanceof HeapError && (e1 as HeapError).message.indexOf(ptrText(p)) >= 0, what + ": dealloc: expected a HeapError naming " + ptrText(p) + ", got " + e1)
+    assert(e2 instanceof HeapError && (e2 as HeapError).message.indexOf(ptrText(p)) >= 0, what + ": realloc: expected a HeapError naming " + ptrText(p) + ", got " + e2)
+    sameStats(s.heap.stats(), before, what)
 }
 
 /** Double free (and realloc after free) at one level. */
@@ -327,6 +354,12 @@ export const DEBUG_CASES: ConformanceCase[] = [
         name: "light and full: double free and realloc after free are DoubleFree",
         run: async t => {
             for (const level of LEVELS) await doubleFree(t, level)
+        },
+    },
+    {
+        name: "light and full: addresses past a block's end (a system block's: past its Buffer) are HeapErrors naming them; nothing changes",
+        run: async t => {
+            for (const level of LEVELS) await pastTheEnd(t, level)
         },
     },
     {

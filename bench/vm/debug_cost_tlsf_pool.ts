@@ -1,0 +1,5 @@
+/** bench/vm/debug_cost_tlsf_pool.ts — the VM layer-cost program for tests/vm/pair_tlsf_pool.ts's allocators (bench/vm/debug_cost.ts). */
+import { PAIR_KINDS, PAIR_MAKERS } from "../../tests/vm/pair_tlsf_pool"
+import { measureKinds } from "./debug_cost"
+
+await measureKinds(PAIR_KINDS, PAIR_MAKERS)
