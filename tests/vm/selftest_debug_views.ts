@@ -1,12 +1,12 @@
 /**
  * In-VM self-tests of the debug modes (src/layers/debug.ts) over the two
  * allocators whose region is a view: system (each block a Buffer on the VM's
- * heap, an 8 KiB budget) and multi (two TLSF regions, a 4 KiB one given and
- * one modelled past it, as registry.ts builds it): the portable cases of
- * tests/contract/debug.ts. Its own program: it links only these allocators.
- * Multi gets half the others' region: the quarantine case drains a
- * quarantine as big as the heap inside one alloc, and over 8 KiB + the
- * modelled part that passed the VM's 131,072-opcode slice (InfiniteLoop).
+ * heap, an 8 KiB budget) and multi (two TLSF parts carved out of the given
+ * 8 KiB region with a hole between, 3,840 + 4,096 bytes, as registry.ts
+ * builds it): the portable cases of tests/contract/debug.ts. Its own
+ * program: it links only these allocators. Multi's heap stays about 8 KiB:
+ * the quarantine case drains a quarantine as big as the heap inside one
+ * alloc, and a larger one passed the VM's 131,072-opcode slice (InfiniteLoop).
  * Run by tests/vm.test.ts.
  */
 import { HeapAllocator } from "../../src/api/global_alloc"
@@ -17,4 +17,4 @@ import { DEBUG_CASES } from "../contract/debug"
 import { registerForEach } from "./register_target"
 
 registerForEach("debug modes", 8192, DEBUG_CASES, ["system"], [(r: StaticRegion): HeapAllocator => new SystemAllocator(r.size)])
-registerForEach("debug modes", 4096, DEBUG_CASES, ["multi"], [(r: StaticRegion): HeapAllocator => new MultiAllocator(r)])
+registerForEach("debug modes", 8192, DEBUG_CASES, ["multi"], [(r: StaticRegion): HeapAllocator => new MultiAllocator(r)])
