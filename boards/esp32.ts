@@ -57,7 +57,7 @@ export const ESP32: Board = {
         why: "64 KiB program heap − 24 KiB RUNTIME_RESERVE = 40 KiB; a 32 KiB region leaves 8 KiB of slack for the firmware's objects",
     },
     // RTC FAST (data) 0x3FF80000 + 4 KiB; ESP32 TRM "Embedded Memory Address Mapping".
-    heapRegions: espHeapRegions("SRAM2 (DRAM)", 0x3ffb8000, 24576, "RTC FAST (data)", 0x3ff81000, "rtc pro_cpu", "; on the ESP32 only the PRO_CPU reaches it, so ESP-IDF serves it to tasks pinned there"),
+    heapRegions: espHeapRegions("SRAM2 (DRAM)", 0x3ffb8000, 24576, "RTC FAST (data)", 0x3ff81000, true),
     stack: {
         region: "SRAM2 (DRAM)",
         base: null,

@@ -60,7 +60,7 @@ export const ESP32C3: Board = {
         why: "64 KiB program heap − 24 KiB RUNTIME_RESERVE = 40 KiB; a 32 KiB region leaves 8 KiB of slack for the firmware's objects",
     },
     // RTC FAST 0x50000000 + 4 KiB (ESP32-C3 TRM "Internal Memory Address Mapping").
-    heapRegions: espHeapRegions("SRAM1 (DRAM)", 0x3fca0000, 24576, "RTC FAST", 0x50001000, "rtc", ""),
+    heapRegions: espHeapRegions("SRAM1 (DRAM)", 0x3fca0000, 24576, "RTC FAST", 0x50001000, false),
     stack: {
         region: "SRAM1 (DRAM)",
         base: null,

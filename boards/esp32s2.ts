@@ -53,7 +53,7 @@ export const ESP32S2: Board = {
         why: "40 KiB program heap (JD_GC_KB 40 on the S2) − 24 KiB RUNTIME_RESERVE = 16 KiB: the region takes exactly that",
     },
     // 8 + 4 KiB: the S2's 16 KiB heap.size less MULTI_VM_MARGIN; RTC FAST (data) 0x3FF9E000 + 4 KiB (ESP32-S2 TRM "Internal Memory Address Mapping").
-    heapRegions: espHeapRegions("SRAM1 (DRAM)", 0x3ffc0000, 8192, "RTC FAST (data)", 0x3ff9f000, "rtc", ""),
+    heapRegions: espHeapRegions("SRAM1 (DRAM)", 0x3ffc0000, 8192, "RTC FAST (data)", 0x3ff9f000, false),
     stack: {
         region: "SRAM1 (DRAM)",
         base: null,

@@ -50,7 +50,7 @@ export const ESP32S3: Board = {
         why: "64 KiB program heap − 24 KiB RUNTIME_RESERVE = 40 KiB; a 32 KiB region leaves 8 KiB of slack for the firmware's objects",
     },
     // RTC FAST 0x600FE000 + 4 KiB (ESP32-S3 TRM "Internal Memory Address Mapping").
-    heapRegions: espHeapRegions("SRAM1 (DRAM)", 0x3fca0000, 24576, "RTC FAST", 0x600ff000, "rtc", ""),
+    heapRegions: espHeapRegions("SRAM1 (DRAM)", 0x3fca0000, 24576, "RTC FAST", 0x600ff000, false),
     stack: {
         region: "SRAM1 (DRAM)",
         base: null,

@@ -21,6 +21,17 @@ import { HeapRegionPlacement } from "./board"
 /** Bytes of heap.size a board's heap regions leave for the multi heap's own objects in the VM (header). */
 export const MULTI_VM_MARGIN = 4096
 
+/**
+ * Why RTC FAST memory may hold a heap, with its source. Whole literals, not
+ * built by `+`: a built string lives in DeviceScript's program heap, which
+ * every VM program shares with its region (a few KB of board text pushed
+ * `--debug full --track` on pico past it: panic 60004).
+ */
+const RTC_FAST_WHY =
+    "the upper 4 KiB of the 8 KiB RTC FAST memory: ESP-IDF places RTC_FAST_ATTR data and the deep-sleep wake stub from its start and adds the rest to the heap (Kconfig ESP_SYSTEM_ALLOW_RTC_FAST_MEM_AS_HEAP, default y; components/heap/port/<chip>/memory_layout.c, SOC_MEMORY_TYPE_RTCRAM)"
+const RTC_FAST_WHY_PRO_CPU =
+    "the upper 4 KiB of the 8 KiB RTC FAST memory: ESP-IDF places RTC_FAST_ATTR data and the deep-sleep wake stub from its start and adds the rest to the heap (Kconfig ESP_SYSTEM_ALLOW_RTC_FAST_MEM_AS_HEAP, default y; components/heap/port/esp32/memory_layout.c, SOC_MEMORY_TYPE_RTCRAM); only the PRO_CPU reaches it, so ESP-IDF serves it to tasks pinned there"
+
 /** RTC FAST bytes a multi heap takes: the upper half of its 8 KiB (the lower half holds ESP-IDF's RTC data). */
 export const RTC_FAST_HEAP = 4096
 
@@ -52,14 +63,14 @@ export const RP2040_HEAP_REGIONS: HeapRegionPlacement[] = [
 /**
  * An ESP32-family chip's pair: `dramSize` bytes of internal DRAM at
  * `dramBase` (the single-region heap's start) and the upper RTC_FAST_HEAP
- * bytes of RTC FAST memory at `rtcBase`, in address order. `rtcTags` and
- * `rtcNote` carry what differs per chip (the ESP32's PRO_CPU-only RTC FAST).
+ * bytes of RTC FAST memory at `rtcBase`, in address order. `proCpuOnly`:
+ * the ESP32's RTC FAST, which only its PRO_CPU reaches (tag "pro_cpu").
  *
  * ```ts
- * espHeapRegions("SRAM1 (DRAM)", 0x3fca0000, 24576, "RTC FAST", 0x50001000, "rtc", "")
+ * espHeapRegions("SRAM1 (DRAM)", 0x3fca0000, 24576, "RTC FAST", 0x50001000, false)
  * ```
  */
-export function espHeapRegions(dramRegion: string, dramBase: number, dramSize: number, rtcRegion: string, rtcBase: number, rtcTags: string, rtcNote: string): HeapRegionPlacement[] {
+export function espHeapRegions(dramRegion: string, dramBase: number, dramSize: number, rtcRegion: string, rtcBase: number, proCpuOnly: boolean): HeapRegionPlacement[] {
     const dram: HeapRegionPlacement = {
         region: dramRegion,
         base: dramBase,
@@ -71,11 +82,8 @@ export function espHeapRegions(dramRegion: string, dramBase: number, dramSize: n
         region: rtcRegion,
         base: rtcBase,
         size: RTC_FAST_HEAP,
-        tags: rtcTags,
-        why:
-            "the upper 4 KiB of the 8 KiB RTC FAST memory: ESP-IDF places RTC_FAST_ATTR data and the deep-sleep wake stub from its start " +
-            "and adds the rest to the heap (Kconfig ESP_SYSTEM_ALLOW_RTC_FAST_MEM_AS_HEAP, default y; components/heap/port/<chip>/memory_layout.c, SOC_MEMORY_TYPE_RTCRAM)" +
-            rtcNote,
+        tags: proCpuOnly ? "rtc pro_cpu" : "rtc",
+        why: proCpuOnly ? RTC_FAST_WHY_PRO_CPU : RTC_FAST_WHY,
     }
     return rtcBase < dramBase ? [rtc, dram] : [dram, rtc]
 }
