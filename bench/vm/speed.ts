@@ -35,7 +35,7 @@
  * ```
  */
 import * as ds from "@devicescript/core"
-import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators/registry"
+import { HEAP_KINDS, makeAllocator } from "../../src/allocators/registry"
 import { HeapAllocator } from "../../src/api/global_alloc"
 import { Layout } from "../../src/core/layout"
 import { StaticRegion } from "../../src/core/region"
@@ -164,7 +164,7 @@ export async function measureSpeed(rounds: number): Promise<void> {
             const empty = await emptyBatch(HEAP_SLICES, HEAP_PER_SLICE)
             report(round, "noop", size, (await heapBatch(noop, size)) - empty, HEAP_SLICES * HEAP_PER_SLICE)
         }
-        for (const kind of ALLOCATOR_KINDS) {
+        for (const kind of HEAP_KINDS) {
             const heap = freshHeap(kind, region)
             for (const size of SPEED_SIZES) {
                 const empty = await emptyBatch(HEAP_SLICES, HEAP_PER_SLICE)
