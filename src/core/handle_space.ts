@@ -87,10 +87,24 @@ export class HandleSpace extends RoutedRegion {
         const slot = a >>> 16
         const off = a & 0xffff
         const b = a >= 0 && (a | 0) === a && slot < this.blocks.length ? this.blocks[slot] : null
-        if (b === null || !(n >= 0 && off + n <= b.length) || (n | 0) !== n)
-            throw new HeapError(HeapErrorCode.OutOfRegion, ptr, "address " + ptrText(ptr) + " (" + n + " bytes) is not inside a live block of the system heap")
+        if (b === null || !(n >= 0 && off + n <= b.length) || (n | 0) !== n) this.refuse(ptr, n)
         this.off = off
         return b
+    }
+
+    /**
+     * Throws the HeapError for a (ptr, len) route() refused, with
+     * StaticRegion's codes (offsetOf): a length that is not a whole number
+     * ≥ 0 is BadArgument; a fractional address inside a live block is
+     * Misaligned; anything else OutOfRegion.
+     */
+    private refuse(ptr: number, n: number): void {
+        if (typeof n !== "number" || !(n >= 0 && n <= 0x7fffffff) || n !== Math.floor(n))
+            throw new HeapError(HeapErrorCode.BadArgument, ptr, "length " + ptrText(n) + " at address " + ptrText(ptr) + " must be a whole number of bytes ≥ 0")
+        const w = Math.floor(ptr)
+        if (typeof ptr === "number" && w !== ptr && this.contains(w, 1))
+            throw new HeapError(HeapErrorCode.Misaligned, ptr, "address " + ptrText(ptr) + " is not a whole address")
+        throw new HeapError(HeapErrorCode.OutOfRegion, ptr, "address " + ptrText(ptr) + " (" + n + " bytes) is not inside a live block of the system heap")
     }
 
     override contains(ptr: number, len: number): boolean {

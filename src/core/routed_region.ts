@@ -10,6 +10,12 @@
  * HeapError(OutOfRegion) naming ptr — never an access elsewhere. `buf` is
  * empty, so a stray direct access fails (setAt throws) instead of writing.
  *
+ * Each helper routes into a local before reading `off`: in DeviceScript,
+ * `this.route(p, n).setAt(this.off, …)` reads this.off before the call that
+ * sets it (getAt/setAt's arguments are evaluated before their receiver:
+ * a compiler trap; tests/vm/selftest_*_system_multi.ts caught it), so every
+ * access used the previous route's offset in the VM, not on the host.
+ *
  * Cost: each helper is one call more than a plain StaticRegion's (route).
  */
 import * as ds from "@devicescript/core"
@@ -34,44 +40,57 @@ export abstract class RoutedRegion extends StaticRegion {
         return this.off
     }
     override readU8(ptr: number): number {
-        return this.route(ptr, 1).getAt(this.off, "u8")
+        const b = this.route(ptr, 1)
+        return b.getAt(this.off, "u8")
     }
     override writeU8(ptr: number, v: number): void {
-        this.route(ptr, 1).setAt(this.off, "u8", v & 0xff)
+        const b = this.route(ptr, 1)
+        b.setAt(this.off, "u8", v & 0xff)
     }
     override readU16(ptr: number): number {
-        return this.route(ptr, 2).getAt(this.off, "u16")
+        const b = this.route(ptr, 2)
+        return b.getAt(this.off, "u16")
     }
     override writeU16(ptr: number, v: number): void {
-        this.route(ptr, 2).setAt(this.off, "u16", v & 0xffff)
+        const b = this.route(ptr, 2)
+        b.setAt(this.off, "u16", v & 0xffff)
     }
     override readU32(ptr: number): number {
-        return this.route(ptr, 4).getAt(this.off, "u32")
+        const b = this.route(ptr, 4)
+        return b.getAt(this.off, "u32")
     }
     override writeU32(ptr: number, v: number): void {
-        this.route(ptr, 4).setAt(this.off, "u32", v >>> 0)
+        const b = this.route(ptr, 4)
+        b.setAt(this.off, "u32", v >>> 0)
     }
     override readI32(ptr: number): number {
-        return this.route(ptr, 4).getAt(this.off, "i32")
+        const b = this.route(ptr, 4)
+        return b.getAt(this.off, "i32")
     }
     override writeI32(ptr: number, v: number): void {
-        this.route(ptr, 4).setAt(this.off, "i32", v | 0)
+        const b = this.route(ptr, 4)
+        b.setAt(this.off, "i32", v | 0)
     }
     override readF32(ptr: number): number {
-        return this.route(ptr, 4).getAt(this.off, "f32")
+        const b = this.route(ptr, 4)
+        return b.getAt(this.off, "f32")
     }
     override writeF32(ptr: number, v: number): void {
-        this.route(ptr, 4).setAt(this.off, "f32", v)
+        const b = this.route(ptr, 4)
+        b.setAt(this.off, "f32", v)
     }
     override readF64(ptr: number): number {
-        return this.route(ptr, 8).getAt(this.off, "f64")
+        const b = this.route(ptr, 8)
+        return b.getAt(this.off, "f64")
     }
     override writeF64(ptr: number, v: number): void {
-        this.route(ptr, 8).setAt(this.off, "f64", v)
+        const b = this.route(ptr, 8)
+        b.setAt(this.off, "f64", v)
     }
     override fill(ptr: number, len: number, byte: number): void {
         if (len === 0) return
-        this.route(ptr, len).fillAt(this.off, len, byte & 0xff)
+        const b = this.route(ptr, len)
+        b.fillAt(this.off, len, byte & 0xff)
     }
     /** memmove; blocks are separate Buffers, so only a copy inside one block can overlap. */
     override copy(dst: number, src: number, len: number): void {
@@ -97,6 +116,7 @@ export abstract class RoutedRegion extends StaticRegion {
     }
     override writeBytes(ptr: number, bytes: ds.Buffer): void {
         if (bytes.length === 0) return
-        this.route(ptr, bytes.length).blitAt(this.off, bytes, 0, bytes.length)
+        const b = this.route(ptr, bytes.length)
+        b.blitAt(this.off, bytes, 0, bytes.length)
     }
 }
