@@ -134,7 +134,7 @@
  */
 import * as ds from "@devicescript/core"
 import { HeapError, HeapErrorCode } from "../core/errors"
-import { BlockVisitor, HeapAllocator, checkNewSize } from "../api/global_alloc"
+import { allocThenZero, BlockVisitor, checkNewSize, HeapAllocator } from "../api/global_alloc"
 import { Layout, layoutError } from "../core/layout"
 import { StaticRegion } from "../core/region"
 import { HeapCounters } from "../core/counters"
@@ -261,9 +261,7 @@ export class TlsfAllocator extends HeapCounters implements HeapAllocator, TlsfVi
      * ```
      */
     allocZeroed(layout: Layout): number {
-        const p = this.alloc(layout)
-        if (p !== 0 && layout.size > 0) this.buf.fillAt(p - this.base, layout.size, 0)
-        return p
+        return allocThenZero(this, layout)
     }
 
     /**

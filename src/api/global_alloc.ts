@@ -62,6 +62,21 @@ export interface HeapAllocator extends GlobalAlloc {
 }
 
 /**
+ * Rust's default `GlobalAlloc::alloc_zeroed`, shared by every region
+ * allocator: `alloc`, then zero the payload with one native fill. A size-0
+ * block has no payload to zero. O(size) on top of alloc.
+ *
+ * ```ts
+ * allocZeroed(layout: Layout): number { return allocThenZero(this, layout) }
+ * ```
+ */
+export function allocThenZero(heap: HeapAllocator, layout: Layout): number {
+    const p = heap.alloc(layout)
+    if (p !== 0 && layout.size > 0) heap.region.fill(p, layout.size, 0)
+    return p
+}
+
+/**
  * Validates realloc's newSize against the block's alignment without building
  * a Layout object (the same rule as Layout's constructor).
  */
