@@ -10,7 +10,7 @@
  */
 import { Board } from "../boards/board"
 import { BOARDS, DEFAULT_BOARD_ID } from "../boards/index"
-import { HEAP_KINDS, DEFAULT_ALLOCATOR } from "../src/allocators/registry"
+import { ALLOCATOR_KINDS, HEAP_KINDS, DEFAULT_ALLOCATOR } from "../src/allocators/registry"
 import { DebugLevel } from "../src/layers/debug"
 import { OptionSpecs, Parsed, UsageError } from "../cli/args"
 import { quote } from "../cli/escape"
@@ -54,6 +54,9 @@ export function firmwareChoice(p: Parsed): FirmwareChoice {
     const debugName = p.string("debug") ?? "off"
     if (!Object.prototype.hasOwnProperty.call(DEBUG_LEVELS, debugName))
         throw new UsageError(`unknown debug level ${quote(debugName)}; known levels: ${Object.keys(DEBUG_LEVELS).join(", ")}`)
+    // The debug layer links its canaries through one region's bytes (debug.ts): system's and multi's are not.
+    if (debugName !== "off" && !ALLOCATOR_KINDS.includes(allocator))
+        throw new UsageError(`--debug ${debugName} needs an allocator over one region (${ALLOCATOR_KINDS.join(", ")}); ${allocator}'s blocks are not one region's bytes (use --track)`)
     const every = p.string("stats-every") ?? "16"
     const statsEvery = /^\d+$/.test(every) ? Number(every) : NaN
     if (!Number.isSafeInteger(statsEvery)) throw new UsageError(`--stats-every must be a whole number ≥ 0, not ${quote(every)}`)

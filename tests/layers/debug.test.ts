@@ -115,6 +115,7 @@ test("QUARANTINE_EXCLUDED names existing conformance cases", () => {
     for (const n of QUARANTINE_EXCLUDED) if (names.indexOf(n) < 0) expect.fail(`no conformance case named "${n}"`)
 })
 
+// Region kinds only: the debug layer refuses system's and multi's heaps (its canary list links blocks through one region's bytes).
 for (const kind of ALLOCATOR_KINDS) {
     describe(`debug cases: ${kind} on 8 KiB`, () => {
         const target = { name: `${kind} on 8 KiB`, make: () => makeAllocator(kind, new StaticRegion(0x20020000, 8192)) }

@@ -84,6 +84,12 @@ describe("npm start (sim/run.ts)", () => {
         expect(r.stderr).toContain('unknown debug level "paranoid"; known levels: off, light, full')
     })
 
+    test.each(["system", "multi"])("--debug light --allocator %s is a clear usage error (the debug layer needs one region)", allocator => {
+        const r = start(["--allocator", allocator, "--debug", "light"])
+        expect(r.status).toBe(2)
+        expect(r.stderr).toContain(`--debug light needs an allocator over one region (buddy, bump, tlsf, pool, bestfit); ${allocator}'s blocks are not one region's bytes (use --track)`)
+    })
+
     test("--help explains the options", () => {
         const r = start(["--help"])
         expect(r.status).toBe(0)

@@ -4,6 +4,12 @@
  * the VM's own heap; budget = the test region's size, the region itself is
  * not used) and "multi" (multi.ts, two TLSF parts: the test region and a
  * 4 KiB one past it, as registry.ts builds "multi").
+ *
+ * VM suites they do not run (the table of every exclusion: system.ts):
+ * debug (the layer refuses both: not one region's bytes); replay (the
+ * Replayer checks payloads in one region's bytes: bench/replay.ts); demo
+ * (tests/vm_streams.test.ts runs it in the VM: system on every board,
+ * multi on esp32s2; its two regions overflow the VM's heap next to a 32 KiB one).
  */
 import { HeapAllocator } from "../../src/api/global_alloc"
 import { MultiAllocator, MultiPolicy } from "../../src/allocators/multi"
