@@ -1,7 +1,6 @@
 /**
  * sim/decoder.ts — host-side decoder of the bareheap event stream
- * (docs/protocol.md: version 2, and version 1 streams as before) and the
- * shadow heap model it keeps.
+ * (docs/protocol.md: versions 1, 2 and 3) and the shadow heap model it keeps.
  *
  * Each stream is read with the grammar of its header's version: in a
  * version-1 stream the version-2 letters (~O ~C ~L) and a 10-field ~S are
@@ -12,6 +11,17 @@
  * anomaly and the viewer show addresses, in both versions. ~E's pointer is
  * the raw address in both versions.
  *
+ * Version 3 (a heap of several regions) adds a 10th ~H field, N = regions,
+ * and N ~M lines at seq 1..N right after the header: the region table.
+ * `regions` holds it (addresses; in versions 1 and 2 one region made from the
+ * header), `regionsComplete` says whether all of it arrived, `regionOf` finds
+ * a pointer's region by binary search, and `regionCounts` keeps each region's
+ * live blocks and bytes per event. Bounds: N ≤ MAX_REGIONS (64), ≤ 8 tags
+ * per region counted before a field is split, so a hostile table costs
+ * O(64) memory. A ~M anywhere else, any other line inside the table, or a
+ * table that is unsorted, overlapping, misaligned or does not cover the
+ * header's span from its first to its last byte is a ProtocolError.
+ *
  * Two kinds of finding, kept apart on purpose:
  *   - ProtocolError (thrown): the *stream* is wrong — a malformed "~" line,
  *     an unknown letter or version, a sequence number that goes backwards or
@@ -20,7 +30,8 @@
  *     is never a silent skip. The message names the line number, the line and
  *     what was expected.
  *   - Anomaly (recorded in `anomalies`): the stream is fine but the *heap* it
- *     describes is not — a block outside the region, misaligned, overlapping a
+ *     describes is not — a block outside the region (or, in version 3, in a
+ *     hole between regions or straddling two), misaligned, overlapping a
  *     live block, a free of an unknown block, a layout mismatch, a ~S line that
  *     disagrees with the model or with the requests seen, a misuse the
  *     firmware reported (~E), a debug check that failed (~C), a leak report
@@ -48,7 +59,8 @@
  * Cost: O(fields) per line to parse; O(log n) to find, insert or remove a
  * block (n = live blocks), plus O(|extra|) ≤ MAX_OVERLAPPING only while
  * overlapping blocks are live, plus O(k) for k blocks a new block overlaps:
- * time linear in the stream. Memory: O(live blocks) for the model (at most
+ * time linear in the stream; O(log N) more per block for its region (N
+ * regions). Memory: O(live blocks) for the model (at most
  * MAX_LIVE_BLOCKS; beyond, the model is dropped and goes on unsynced) and a
  * bounded history: at most HISTORY_LIMIT anomalies, gaps, phase marks, ~O, ~C
  * and leak entries kept (the counts go on: anomalyCount, gapCount, …), and
@@ -57,7 +69,7 @@
  */
 import * as btree from "sorted-btree"
 import { heapErrorName } from "../src/core/errors"
-import { EventKind, MASK_ALL, MASK_MODEL, MAX_ID_LENGTH, MAX_PHASE_LENGTH, PROTOCOL_VERSION } from "../src/layers/logging"
+import { EventKind, MASK_ALL, MASK_MODEL, MAX_ID_LENGTH, MAX_PHASE_LENGTH, MAX_REGION_TAGS, MAX_REGIONS, MAX_TAG_LENGTH, PROTOCOL_VERSION } from "../src/layers/logging"
 import { stripConsoleLine } from "./console_line"
 import { quote } from "./escape"
 
@@ -103,6 +115,8 @@ interface Base {
 export interface HeaderEvent extends Base {
     type: "header"
     version: number
+    /** Regions of the heap: a version-3 header's 10th field (2..64, its ~M table follows); 1 in versions 1 and 2. */
+    regions: number
     board: string
     allocator: string
     base: number
@@ -200,7 +214,51 @@ export interface LeakEvent extends Base {
     /** The container kind that allocated it: "raw", "box", "vec", … */
     kind: string
 }
-export type DecodedEvent = HeaderEvent | AllocEvent | DeallocEvent | ReallocEvent | FailEvent | ErrorEvent | StatsEvent | PhaseEvent | OomEvent | CheckEvent | LeakEvent
+/** ~M: one region of a version-3 heap's table (right after the header, seq 1..N). */
+export interface RegionEvent extends Base {
+    type: "region"
+    index: number
+    /** The region's chip address (the line carries its offset from the header's base). */
+    base: number
+    size: number
+    /** The allocator managing the region ("tlsf"). */
+    kind: string
+    /** Its capability tags (the line's "-" is none). */
+    tags: string[]
+}
+export type DecodedEvent =
+    | HeaderEvent
+    | RegionEvent
+    | AllocEvent
+    | DeallocEvent
+    | ReallocEvent
+    | FailEvent
+    | ErrorEvent
+    | StatsEvent
+    | PhaseEvent
+    | OomEvent
+    | CheckEvent
+    | LeakEvent
+
+/**
+ * One region of the heap: a version-3 stream's ~M line (addresses, not
+ * offsets), or in versions 1 and 2 the header's whole region (index 0,
+ * kind = the header's allocator, no tags).
+ */
+export interface DecodedRegion {
+    index: number
+    base: number
+    size: number
+    kind: string
+    tags: string[]
+}
+
+/** Live blocks and bytes of one region (parallel to `regions`), and its peak of live bytes since the header. */
+export interface RegionCount {
+    liveBlocks: number
+    liveBytes: number
+    peakLiveBytes: number
+}
 
 /** A live block of the shadow model. */
 export interface ShadowBlock {
@@ -335,10 +393,12 @@ const FIELD_CHARS = 40
 const TWO_32 = 0x100000000
 const ID = new RegExp(`^[A-Za-z0-9._-]{1,${MAX_ID_LENGTH}}$`)
 const PHASE = new RegExp(`^[a-z0-9_-]{1,${MAX_PHASE_LENGTH}}$`)
+const TAG = new RegExp(`^[a-z0-9_-]{1,${MAX_TAG_LENGTH}}$`)
 
 /** Fields after the letter and before the optional ones: [required, optional]. */
 const ARITY_V1: Record<string, [number, number]> = {
-    H: [9, 0],
+    // 9 fields, or 10 in a version-3 header: its version field decides (checked after it is read).
+    H: [9, 1],
     A: [4, 0],
     Z: [4, 0],
     F: [4, 0],
@@ -350,10 +410,13 @@ const ARITY_V1: Record<string, [number, number]> = {
 }
 /** Version 2: ~S gains peakreq; ~O, ~C and ~L are new. */
 const ARITY_V2: Record<string, [number, number]> = { ...ARITY_V1, S: [10, 0], O: [6, 0], C: [3, 0], L: [5, 0] }
-/** Per protocol version this decoder reads: its line arities and the largest header mask. */
-const GRAMMAR: Record<number, { arity: Record<string, [number, number]>; maxMask: number }> = {
-    1: { arity: ARITY_V1, maxMask: 0xff },
-    2: { arity: ARITY_V2, maxMask: MASK_ALL },
+/** Version 3: ~H gains the region count, and ~M (the region table) is new. */
+const ARITY_V3: Record<string, [number, number]> = { ...ARITY_V2, M: [6, 0] }
+/** Per protocol version this decoder reads: its line arities, the largest header mask and the ~H field count. */
+const GRAMMAR: Record<number, { arity: Record<string, [number, number]>; maxMask: number; headerFields: number }> = {
+    1: { arity: ARITY_V1, maxMask: 0xff, headerFields: 9 },
+    2: { arity: ARITY_V2, maxMask: MASK_ALL, headerFields: 9 },
+    3: { arity: ARITY_V3, maxMask: MASK_ALL, headerFields: 10 },
 }
 
 const KIND_BIT: Record<string, number> = {
@@ -446,6 +509,18 @@ export class StreamDecoder {
     checks: CheckEvent[] = []
     /** The current stream's last leak report (a run of consecutive ~L lines); null if none. Its `entries` keep the first HISTORY_LIMIT. */
     leakReport: LeakReport | null = null
+    /**
+     * The heap's regions in address order (addresses, not offsets): a
+     * version-3 stream's ~M table as far as it arrived; in versions 1 and 2
+     * one region made from the header (index 0, kind = its allocator, no
+     * tags), so a view can always iterate over regions. [] before any header.
+     * At most MAX_REGIONS.
+     */
+    regions: DecodedRegion[] = []
+    /** False while a version-3 table is still arriving, or when a gap lost part of it (then `regions` lacks those). */
+    regionsComplete = false
+    /** Per region, parallel to `regions`: live blocks and bytes of the model inside it, and its peak (kept per event, O(log N)). */
+    regionCounts: RegionCount[] = []
 
     private readonly allowGaps: boolean
     private lastSeq = -1
@@ -603,6 +678,20 @@ export class StreamDecoder {
         return a >= TWO_32 ? a - TWO_32 : a
     }
 
+    /** A ~M tags field: "-" (none) or 1..MAX_REGION_TAGS tags joined by commas; counted before it is split (a hostile line may hold thousands). */
+    private tagsAt(i: number): string[] {
+        const s = this.curFields[i]
+        if (s === "-") return []
+        let commas = 0
+        for (let at = s.indexOf(","); at >= 0 && commas < MAX_REGION_TAGS; at = s.indexOf(",", at + 1)) commas++
+        if (commas >= MAX_REGION_TAGS) throw this.lineErr(`field ${i + 1} (tags) holds more than ${MAX_REGION_TAGS} tags, the most a region has`)
+        const tags = s.split(",")
+        for (const t of tags)
+            if (!TAG.test(t))
+                throw this.lineErr(`field ${i + 1} (tags) must be "-" or 1-${MAX_REGION_TAGS} tags of 1-${MAX_TAG_LENGTH} characters of [a-z0-9_-] joined by commas, got ${quote(s, FIELD_CHARS)}`)
+        return tags
+    }
+
     private parse(text: string, no: number): DecodedEvent {
         this.curText = text
         this.curNo = no
@@ -611,6 +700,8 @@ export class StreamDecoder {
         const version = this.header === null ? PROTOCOL_VERSION : this.header.version
         const arities = GRAMMAR[version].arity
         const arity = arities[letter]
+        if (arity === undefined && letter === "M")
+            throw this.lineErr(`a region line (~M) exists only in protocol version 3 streams (a heap of several regions); this stream is version ${version}`)
         if (arity === undefined)
             throw this.lineErr(`unknown line type ${quote("~" + letter)}: expected one of ${Object.keys(arities).map(k => "~" + k).join(" ")} (protocol version ${version})`)
         if (text.length > 2 && text[2] !== " ") throw this.lineErr(`expected a space after "~${letter}"`)
@@ -619,7 +710,7 @@ export class StreamDecoder {
         this.curVersion = version
         const [need, optional] = arity
         if (f.length < need || f.length > need + optional) {
-            const want = optional === 0 ? `${need}` : `${need} or ${need + optional}`
+            const want = letter === "H" ? `${need} (10 in version 3)` : optional === 0 ? `${need}` : `${need} or ${need + optional}`
             const why = f.includes("") ? " (fields are separated by exactly one space)" : letter === "S" ? ` (protocol version ${version})` : ""
             throw this.lineErr(`~${letter} needs ${want} fields after the letter, got ${f.length}${why}`)
         }
@@ -628,7 +719,9 @@ export class StreamDecoder {
             case "H": {
                 const version = this.num(1, "version")
                 const grammar = GRAMMAR[version]
-                if (grammar === undefined) throw this.lineErr(`unknown protocol version ${version}: this decoder reads versions 1 and ${PROTOCOL_VERSION}`)
+                if (grammar === undefined) throw this.lineErr(`unknown protocol version ${version}: this decoder reads versions 1 to ${PROTOCOL_VERSION}`)
+                if (f.length !== grammar.headerFields)
+                    throw this.lineErr(`a version-${version} header (~H) has ${grammar.headerFields} fields after the letter, got ${f.length}${version >= 3 ? " (the 10th is the region count)" : ""}`)
                 if (!ID.test(f[2])) throw this.lineErr(`field 3 (board) must be 1-${MAX_ID_LENGTH} characters of [A-Za-z0-9._-], got ${quote(f[2], FIELD_CHARS)}`)
                 if (!ID.test(f[3])) throw this.lineErr(`field 4 (allocator) must be 1-${MAX_ID_LENGTH} characters of [A-Za-z0-9._-], got ${quote(f[3], FIELD_CHARS)}`)
                 const base = this.num(4, "base")
@@ -640,7 +733,21 @@ export class StreamDecoder {
                 if (modSafe(base, maxAlign) !== 0) throw this.lineErr(`field 5 (base) ${hexText(base)} must be aligned to maxalign ${hexText(maxAlign)}`)
                 if (size === 0 || base + size > 0x100000000) throw this.lineErr(`region ${hexText(base)}+${hexText(size)} must be non-empty and end at or below 2^32`)
                 if (mask > grammar.maxMask) throw this.lineErr(`field 8 (mask) must be 0..${grammar.maxMask.toString(16)} in protocol version ${version}, got ${f[7]}`)
-                return { type: "header", seq, lineNo: no, version, board: f[2], allocator: f[3], base, size, maxAlign, mask, live }
+                const regions = version >= 3 ? this.num(9, "regions") : 1
+                if (version >= 3 && (regions < 2 || regions > MAX_REGIONS))
+                    throw this.lineErr(`field 10 (regions) must be 2..${MAX_REGIONS.toString(16)} (a heap of one region streams version 2), got ${hexText(regions)}`)
+                return { type: "header", seq, lineNo: no, version, regions, board: f[2], allocator: f[3], base, size, maxAlign, mask, live }
+            }
+            case "M": {
+                // Syntax only: where the line may stand and how it fits the table is sequence()'s and regionLine()'s.
+                const index = this.num(1, "index")
+                const offset = this.num(2, "offset")
+                const size = this.num(3, "size")
+                if (!ID.test(f[4])) throw this.lineErr(`field 5 (kind) must be 1-${MAX_ID_LENGTH} characters of [A-Za-z0-9._-], got ${quote(f[4], FIELD_CHARS)}`)
+                const tags = this.tagsAt(5)
+                if (offset >= TWO_32) throw this.lineErr(`field 3 (offset) is an offset from the header's base and must be below 2^32 (at most 8 digits), got ${quote(f[2], FIELD_CHARS)}`)
+                const base = this.header === null ? offset : this.header.base + offset
+                return { type: "region", seq, lineNo: no, index, base, size, kind: f[4], tags }
             }
             case "A":
             case "Z":
@@ -721,11 +828,21 @@ export class StreamDecoder {
             return
         }
         if (this.header === null) throw this.lineErr(`expected the stream header (~H) before any event`)
-        const bit = KIND_BIT[text[1]]
-        if ((this.header.mask & bit) === 0) throw this.lineErr(`~${text[1]} lines are not in the header's event mask ${hexText(this.header.mask)}`)
+        const h = this.header
+        // ~M has no mask bit: like ~H it is always emitted.
+        if (ev.type !== "region" && (h.mask & KIND_BIT[text[1]]) === 0) throw this.lineErr(`~${text[1]} lines are not in the header's event mask ${hexText(h.mask)}`)
         const expected = this.lastSeq + 1
         if (ev.seq === this.lastSeq) throw this.lineErr(`duplicate line: seq ${hexText(ev.seq)} was the previous line's; expected ${hexText(expected)}`)
         if (ev.seq < this.lastSeq) throw this.lineErr(`out of order: seq ${hexText(ev.seq)} after ${hexText(this.lastSeq)}; expected ${hexText(expected)}`)
+        // A version-3 table takes seqs 1..regions: ~M there and only there (a gap may swallow part of it).
+        const tableEnd = h.version >= 3 ? h.regions : 0
+        if (ev.type === "region") {
+            if (ev.seq > tableEnd) throw this.lineErr(`a region line (~M) belongs in the table right after the header (seq 1..${hexText(tableEnd)}), not at seq ${hexText(ev.seq)}`)
+            this.regionLine(ev, h)
+        } else if (ev.seq <= tableEnd) {
+            // Region i is on seq i + 1 (after a gap too).
+            throw this.lineErr(`the header announced ${h.regions} regions: expected ~M (region ${ev.seq - 1}) before ~${text[1]}`)
+        }
         if (ev.seq > expected) {
             if (!this.allowGaps)
                 throw this.lineErr(`gap: expected seq ${hexText(expected)}, got ${hexText(ev.seq)} (${ev.seq - expected} line(s) lost; decode with --allow-gaps (option allowGaps) to go on)`)
@@ -738,6 +855,92 @@ export class StreamDecoder {
         }
     }
 
+    /** Checks a ~M line against the header and the regions before it (its seq is within the table). */
+    private regionLine(ev: RegionEvent, h: HeaderEvent): void {
+        const offset = ev.base - h.base
+        const where = (r: { index: number; base: number; size: number }) => `region ${r.index} (${hexText(r.base)}..${hexText(r.base + r.size)})`
+        if (ev.index !== ev.seq - 1)
+            throw this.lineErr(`field 2 (index) must be ${hexText(ev.seq - 1)}: the table lists the regions in address order, region i on seq i + 1; got ${hexText(ev.index)}`)
+        if (modSafe(offset, h.maxAlign) !== 0) throw this.lineErr(`field 3 (offset) ${hexText(offset)} must be a multiple of the header's maxalign ${hexText(h.maxAlign)} (every region's base is aligned)`)
+        if (ev.size === 0) throw this.lineErr(`field 4 (size) must be above 0: region ${ev.index} is empty`)
+        if (ev.index === 0 && offset !== 0) throw this.lineErr(`region 0 must start at the header's base (offset 0), got offset ${hexText(offset)}`)
+        const prev = this.regions.length > 0 ? this.regions[this.regions.length - 1] : null
+        if (prev !== null && ev.base < prev.base + prev.size)
+            throw this.lineErr(`${where(ev)} overlaps or precedes ${where(prev)}: regions are sorted by address and disjoint`)
+        if (offset + ev.size > h.size) throw this.lineErr(`${where(ev)} ends at offset ${hexText(offset + ev.size)}, past the header's span (size ${hexText(h.size)})`)
+        if (ev.index === h.regions - 1 && offset + ev.size !== h.size)
+            throw this.lineErr(`the last region (${ev.index}) must end where the header's span ends (offset ${hexText(h.size)}), it ends at offset ${hexText(offset + ev.size)}`)
+    }
+
+    // ---- regions ------------------------------------------------------------
+
+    /** Position in `regions` of the last region starting at or below ptr, −1 if none. O(log N). */
+    private regionBelow(ptr: number): number {
+        const rs = this.regions
+        let lo = 0
+        let hi = rs.length - 1
+        while (lo <= hi) {
+            const mid = (lo + hi) >> 1
+            if (rs[mid].base <= ptr) lo = mid + 1
+            else hi = mid - 1
+        }
+        return hi
+    }
+
+    /** Position in `regions` of the region holding [ptr, ptr + extent) whole, −1 if none. */
+    private regionSlot(ptr: number, extent: number): number {
+        const i = this.regionBelow(ptr)
+        if (i < 0) return -1
+        const r = this.regions[i]
+        return ptr + extent <= r.base + r.size ? i : -1
+    }
+
+    /**
+     * Index of the region holding address ptr, −1 if none (below, above or
+     * between the regions, or in a region a gap lost). O(log N).
+     */
+    regionOf(ptr: number): number {
+        const i = this.regionSlot(ptr, 1)
+        return i < 0 ? -1 : this.regions[i].index
+    }
+
+    /** Resets the region table at a header: version 3's arrives as ~M lines, versions 1 and 2 have one region, the header's. */
+    private startRegions(h: HeaderEvent): void {
+        this.regions = h.version >= 3 ? [] : [{ index: 0, base: h.base, size: h.size, kind: h.allocator, tags: [] }]
+        this.regionsComplete = h.version < 3
+        this.regionCounts = this.regions.map(() => ({ liveBlocks: 0, liveBytes: 0, peakLiveBytes: 0 }))
+    }
+
+    private addRegion(ev: RegionEvent): void {
+        this.regions.push({ index: ev.index, base: ev.base, size: ev.size, kind: ev.kind, tags: ev.tags })
+        this.regionCounts.push({ liveBlocks: 0, liveBytes: 0, peakLiveBytes: 0 })
+        // Complete only when every line of the table arrived (a gap inside it leaves a region out).
+        this.regionsComplete = this.regions.length === (this.header as HeaderEvent).regions
+    }
+
+    /** Adds (sign 1) or removes (−1) a live block in its region's counts; a block outside every region counts in none. */
+    private countInRegion(b: ShadowBlock, sign: number): void {
+        const i = this.regionSlot(b.ptr, Math.max(b.size, 1))
+        if (i < 0) return
+        const c = this.regionCounts[i]
+        c.liveBlocks += sign
+        c.liveBytes += sign * b.size
+        if (c.liveBytes > c.peakLiveBytes) c.peakLiveBytes = c.liveBytes
+    }
+
+    /** The outside-region anomaly of a block inside the span of a multi-region heap: in a hole, or past its region's end. */
+    private checkHoles(ev: DecodedEvent, ptr: number, size: number, extent: number): void {
+        const rs = this.regions
+        const where = (i: number) => `region ${rs[i].index} (${hexText(rs[i].base)}..${hexText(rs[i].base + rs[i].size)})`
+        const i = this.regionBelow(ptr)
+        if (i < 0) return // below the span: the span check reported it
+        const end = rs[i].base + rs[i].size
+        // The span check leaves only blocks below the last region's end: region i + 1 exists for both cases.
+        const block = `block ${hexText(ptr)}+${hexText(size)}`
+        if (ptr >= end) this.anomaly("outside-region", ev, ptr, `${block} lies between ${where(i)} and ${where(i + 1)}`)
+        else if (ptr + extent > end) this.anomaly("outside-region", ev, ptr, `${block} straddles ${where(i)} and ${where(i + 1)}`)
+    }
+
     // ---- model ------------------------------------------------------------
 
     private apply(ev: DecodedEvent): void {
@@ -747,6 +950,7 @@ export class StreamDecoder {
         switch (ev.type) {
             case "header":
                 this.header = ev
+                this.startRegions(ev)
                 this.restarts++
                 this.stats = null
                 this.phases = []
@@ -818,6 +1022,9 @@ export class StreamDecoder {
             case "leak":
                 this.leak(ev, previous !== "leak")
                 return
+            case "region":
+                this.addRegion(ev)
+                return
         }
     }
 
@@ -883,6 +1090,10 @@ export class StreamDecoder {
         this.freed.clear()
         this.counts.liveBlocks = 0
         this.counts.liveBytes = 0
+        for (const c of this.regionCounts) {
+            c.liveBlocks = 0
+            c.liveBytes = 0
+        }
     }
 
     /** Live blocks that share a byte with [ptr, ptr + extent). O(log n + k), plus |extra|. */
@@ -905,6 +1116,7 @@ export class StreamDecoder {
         const extent = Math.max(size, 1)
         if (ptr < h.base || ptr + extent > h.base + h.size)
             this.anomaly("outside-region", ev, ptr, `block ${hexText(ptr)}+${hexText(size)} is outside the region ${hexText(h.base)}..${hexText(h.base + h.size)}`)
+        else if (this.regionsComplete && this.regions.length > 1) this.checkHoles(ev, ptr, size, extent)
         if (modSafe(ptr, align) !== 0) this.anomaly("misaligned", ev, ptr, `block ${hexText(ptr)} is not aligned to ${align}`)
         if (this.counts.liveBlocks >= MAX_LIVE_BLOCKS) {
             // Only a broken or hostile stream gets here: keep memory bounded and say so.
@@ -928,6 +1140,7 @@ export class StreamDecoder {
         this.counts.liveBlocks++
         this.counts.liveBytes += size
         if (this.counts.liveBytes > this.counts.peakLiveBytes) this.counts.peakLiveBytes = this.counts.liveBytes
+        this.countInRegion(b, 1)
         this.onChange?.(true, b)
     }
 
@@ -942,6 +1155,7 @@ export class StreamDecoder {
         }
         this.counts.liveBlocks--
         this.counts.liveBytes -= b.size
+        this.countInRegion(b, -1)
         this.onChange?.(false, b)
         return b
     }

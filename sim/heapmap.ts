@@ -3,7 +3,9 @@
  * with the heap region placed in it, and a heap map of blocks (from the event
  * stream's shadow model or from an allocator's own walk).
  *
- * A heap map is rows of cells, each cell standing for `cellBytes` of the
+ * A heap map draws ONE region (a multi-region heap gets one map per region,
+ * sim/viewer.ts: the holes between regions are not memory of the heap).
+ * It is rows of cells, each cell standing for `cellBytes` of the
  * region. A cell is drawn by what covers most of it: live blocks ('#' the
  * whole cell, '+' part of it), the allocator's own metadata ('=' whole,
  * '-' part: headers, free lists, bitmaps; sim/heapmeta.ts finds them) or
@@ -29,15 +31,23 @@ export function sizeText(n: number): string {
     return `${n} B`
 }
 
-/** The board's memory regions in address order, with the heap region marked in the one that holds it. */
-export function renderMemoryMap(board: Board): string {
+/**
+ * The board's memory regions in address order, with the heap region marked in the one that holds it;
+ * given a multi-region stream's `heapRegions` (sim/regions.ts), each of them in the memory that holds
+ * its base instead of the board's single heap.
+ */
+export function renderMemoryMap(board: Board, heapRegions?: { index: number; base: number; size: number }[]): string {
     const lines = [
         `${board.name} (${board.chip}) memory map — DeviceScript program heap ${sizeText(board.programHeap)}`,
         `  (modelled: on the board the region is a ds.Buffer inside DeviceScript's program heap; the addresses show where such a region sits in data RAM)`,
     ]
     for (const m of [...board.memory].sort((a, b) => a.base - b.base)) {
         lines.push(`  ${hex8(m.base)}–${hex8(m.base + m.size - 1)}  ${sizeText(m.size).padStart(8)}  ${m.kind.padEnd(6)} ${m.name}`)
-        if (m.name === board.heap.region) {
+        if (heapRegions !== undefined) {
+            for (const r of heapRegions)
+                if (r.base >= m.base && r.base < m.base + m.size)
+                    lines.push(`    └ heap region ${r.index} ${hex8(r.base)}–${hex8(r.base + r.size - 1)}  ${sizeText(r.size)} at offset 0x${(r.base - m.base).toString(16)} of ${m.name}`)
+        } else if (m.name === board.heap.region) {
             const h = board.heap
             lines.push(`    └ heap ${hex8(h.base)}–${hex8(h.base + h.size - 1)}  ${sizeText(h.size)} at offset 0x${(h.base - m.base).toString(16)} of ${m.name}`)
         }

@@ -10,6 +10,9 @@
  *   in use · peak · free · largest free · fragmentation · failures · lines lost
  *   heap map of the whole region at the terminal's width ('#' used, '=' the
  *   allocator's metadata, '.' free; sim/heapmap.ts)
+ *   — a multi-region heap (protocol v3): one usage bar per region instead
+ *     (index, kind, tags, [####....], share, live bytes / size, blocks), then
+ *     a heap map per region in the rows left (holes are not drawn)
  *   latest events (or console lines, key c)
  *   anomalies: the latest, and how many in all
  *   keys
@@ -39,6 +42,7 @@ import { ReadStream } from "node:tty"
 import { DecodedEvent } from "./decoder"
 import { escapeText } from "./escape"
 import { sizeText } from "./heapmap"
+import { blocksByRegion, isMultiRegion, shareText, tagsText, usageBar } from "./regions"
 import { HeapStream, reportLine, StreamReport } from "./stream"
 
 /** How the view ended: the input ended, the user quit (q), or interrupted (Ctrl-C / SIGINT). */
@@ -116,6 +120,8 @@ export function eventText(e: DecodedEvent): string {
             return `${at}check failed: ${e.name} at ${hex(e.ptr)}`
         case "leak":
             return `${at}leak ${hex(e.ptr)} ${e.size} B ${e.kind}`
+        case "region":
+            return `${at}region ${e.index} ${hex(e.base)} ${e.size} B ${e.kind}`
     }
 }
 
@@ -147,7 +153,9 @@ export function renderFrame(stream: HeapStream, state: FrameState, cols: number,
         out.push(`waiting for a stream header (~H)… ${stream.lineNo} lines, ${stream.transport.bytes} bytes so far`)
     } else {
         const board = stream.viewer.board()
-        out.push(`board ${h.board}${board ? ` (${board.chip})` : ""} · allocator ${h.allocator} · region ${sizeText(h.size)} at ${hex(h.base)} · protocol v${h.version}`)
+        const multi = isMultiRegion(d)
+        const heapText = multi ? `${d.regions.length} regions, ${sizeText(d.regions.reduce((n, r) => n + r.size, 0))} in all from ${hex(h.base)}` : `region ${sizeText(h.size)} at ${hex(h.base)}`
+        out.push(`board ${h.board}${board ? ` (${board.chip})` : ""} · allocator ${h.allocator} · ${heapText} · protocol v${h.version}`)
         const s = d.stats
         const c = d.counts
         const frag = s && s.free > 0 ? `${Math.round((1 - s.largestFree / s.free) * 100)}%` : "–"
@@ -163,8 +171,28 @@ export function renderFrame(stream: HeapStream, state: FrameState, cols: number,
         const blocks: { ptr: number; size: number }[] = []
         d.forEachBlock(b => blocks.push(b))
         const width = Math.max(8, cols - 14)
-        const mapRows = Math.max(1, Math.min(16, rows - 14))
-        out.push(...stream.viewer.heapMap(blocks, width, mapRows).split("\n"))
+        const regions = d.regions
+        if (!multi) {
+            const mapRows = Math.max(1, Math.min(16, rows - 14))
+            out.push(...stream.viewer.heapMaps(blocks, width, mapRows).split("\n"))
+        } else if (regions.length === 0) out.push("waiting for the region table (~M lines)…")
+        else {
+            const counts = d.regionCounts
+            const labels = regions.map(r => `region ${r.index} ${escapeText(r.kind, 24)} ${tagsText(r)}`)
+            const labelWidth = Math.max(...labels.map(l => l.length))
+            // Bars of 10..40 cells: on a narrow terminal the numbers after the bar are cut, not the bar.
+            regions.forEach((r, i) => {
+                const c = counts[i] ?? { liveBlocks: 0, liveBytes: 0 }
+                const tail = ` ${shareText(c.liveBytes, r.size).padStart(7)} · ${c.liveBytes} / ${r.size} B · ${c.liveBlocks} blocks`
+                out.push(`${labels[i].padEnd(labelWidth)} ${usageBar(c.liveBytes, r.size, Math.max(10, Math.min(40, cols - labelWidth - tail.length - 3)))}${tail}`)
+            })
+            if (!d.regionsComplete) out.push("(the region table is incomplete: still arriving, or lines lost in a gap)")
+            // The rows left for maps are shared: each region's map gets its share (at least one row) and its caption, legend.
+            const mapRows = Math.max(1, Math.floor((rows - 14 - regions.length) / regions.length) - 2)
+            const groups = blocksByRegion(d, blocks)
+            if (rows - 14 - regions.length >= 3 * regions.length)
+                regions.forEach((r, i) => out.push(`region ${r.index}:`, ...stream.viewer.regionMap(r, groups[i], width, mapRows).split("\n")))
+        }
     }
     const paneRows = Math.max(1, rows - out.length - 6)
     const evRows = Math.max(1, Math.ceil(paneRows / 2))

@@ -231,7 +231,13 @@ export function reportLine(r: StreamReport): string | null {
         case "event":
             if (r.event.type === "header") {
                 const h = r.event
-                return `line ${h.lineNo}: stream header: board ${h.board}, allocator ${h.allocator}, region ${h.size} B at 0x${h.base.toString(16)}, protocol version ${h.version}`
+                const where = h.regions > 1 ? `${h.regions} regions spanning ${h.size} B` : `region ${h.size} B`
+                return `line ${h.lineNo}: stream header: board ${h.board}, allocator ${h.allocator}, ${where} at 0x${h.base.toString(16)}, protocol version ${h.version}`
+            }
+            if (r.event.type === "region") {
+                // kind and tags passed the decoder's charset checks ([A-Za-z0-9._-], [a-z0-9_-]): nothing to escape.
+                const m = r.event
+                return `line ${m.lineNo}: region ${m.index}: ${m.size} B at 0x${m.base.toString(16)}, allocator ${m.kind}, tags ${m.tags.length > 0 ? m.tags.join(",") : "none"}`
             }
             return r.event.type === "phase" ? `line ${r.event.lineNo}: phase ${r.event.name}` : null
         case "console":

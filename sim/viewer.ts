@@ -3,8 +3,10 @@
  * simulator, the WASM VM or a board's serial log) through the strict
  * decoder and keeps, for every phase, the heap as it was when the phase had
  * the most bytes live — its most telling picture. Then renders a summary:
- * the board's memory map with the heap region, one heap map per phase, the
- * last statistics, how reallocs resized (grow / shrink, in place / moved),
+ * the board's memory map with the heap region(s), one heap map per phase (a
+ * multi-region heap: one map per region and phase; the holes between regions
+ * are named, never drawn as memory: sim/regions.ts), a per-region usage
+ * table, the last statistics, how reallocs resized (grow / shrink, in place / moved),
  * OOM hook calls and recoveries, debug check failures, the last leak report
  * by container kind, the stream's size and every anomaly.
  *
@@ -25,9 +27,11 @@
  */
 import { Board } from "../boards/board"
 import { BOARDS } from "../boards/index"
-import { DecodedEvent, DecoderOptions, ShadowBlock, StreamDecoder, stripTransport } from "./decoder"
+import { DecodedEvent, DecodedRegion, DecoderOptions, ShadowBlock, StreamDecoder, stripTransport } from "./decoder"
+import { escapeText } from "./escape"
 import { MapBlock, renderHeapMap, renderMemoryMap } from "./heapmap"
 import { heapMetadata, metadataExtents } from "./heapmeta"
+import { blocksByRegion, isMultiRegion, rangeText, regionCaption, regionHoles, shareText, tagsText, usageOf } from "./regions"
 
 /** "1 live block", "2 live blocks". */
 export function plural(n: number, noun: string): string {
@@ -165,17 +169,26 @@ export class HeapViewer {
         const h = this.decoder.header
         if (!h) return "no bareheap stream found (no ~H header line)"
         const board = this.board()
-        const out: string[] = [board ? renderMemoryMap(board) : `board "${h.board}" (not one bareheap knows)`, ""]
-        out.push(`allocator ${h.allocator}: region ${h.size} B at 0x${h.base.toString(16)}`)
+        const regions = this.decoder.regions
+        const multi = isMultiRegion(this.decoder)
+        const out: string[] = [board ? renderMemoryMap(board, multi ? regions : undefined) : `board "${h.board}" (not one bareheap knows)`, ""]
+        if (!multi) out.push(`allocator ${h.allocator}: region ${h.size} B at 0x${h.base.toString(16)}`)
+        else {
+            const total = regions.reduce((n, r) => n + r.size, 0)
+            out.push(`allocator ${h.allocator}: ${regions.length} regions, ${total} B in all, spanning ${rangeText(h.base, h.size)} (the holes between them are not heap)`)
+            for (const r of regions) out.push(`  ${regionCaption(r)}`)
+        }
+        if (!this.decoder.regionsComplete) out.push(`  (the region table is incomplete: lines were lost in a gap; only the regions above are drawn)`)
         if (this.phasesDropped > 0) out.push("", `(${this.phasesDropped} earlier phases are not drawn: the viewer keeps the last ${MAX_PHASE_MAPS})`)
         for (const p of this.peaks) {
             if (p.bytes <= 0) continue
             out.push("", `heap at the peak of phase "${p.phase}": ${plural(p.blocks.length, "live block")}, ${p.bytes} B requested`)
-            out.push(this.heapMap(p.blocks))
+            out.push(this.heapMaps(p.blocks))
         }
         const live = this.decoder.blocks()
         out.push("", `at the end: ${plural(live.length, "live block")}`)
-        if (live.length > 0) out.push(this.heapMap(live))
+        if (live.length > 0) out.push(this.heapMaps(live))
+        if (multi) out.push(...this.regionTable())
         const s = this.decoder.stats
         const peakReq = s && s.peakRequest !== null ? `, peak request ${s.peakRequest} B` : ""
         if (s) out.push(`last stats: in use ${s.inUse} B, free ${s.free} B, peak ${s.peak} B, largest free ${s.largestFree} B, ${s.allocs} allocs, ${s.frees} frees, ${s.failures} failures${peakReq}`)
@@ -191,10 +204,45 @@ export class HeapViewer {
         return out.join("\n")
     }
 
-    /** A heap map of the stream's region with `blocks` live and the allocator's metadata drawn apart (the live view draws it at the terminal's width). */
-    heapMap(blocks: MapBlock[], width = 64, maxRows = 4): string {
-        const h = this.decoder.header as NonNullable<StreamDecoder["header"]>
-        return renderHeapMap(h.base, h.size, blocks, width, maxRows, metadataExtents(heapMetadata(h.allocator, h.base, h.size), blocks))
+    /** A heap map of one region with `blocks` (those in it) live and the metadata of the region's allocator drawn apart. */
+    regionMap(r: DecodedRegion, blocks: MapBlock[], width = 64, maxRows = 4): string {
+        return renderHeapMap(r.base, r.size, blocks, width, maxRows, metadataExtents(heapMetadata(r.kind, r.base, r.size), blocks))
+    }
+
+    /**
+     * The heap with `blocks` live: one region's map as it always was; for several regions, a map
+     * per region under its caption, and a line for each hole between them (not memory: not drawn).
+     */
+    heapMaps(blocks: MapBlock[], width = 64, maxRows = 4): string {
+        const regions = this.decoder.regions
+        if (!isMultiRegion(this.decoder)) return this.regionMap(regions[0], blocks, width, maxRows)
+        if (regions.length === 0) return "  (no region of the table has arrived: nothing to draw)"
+        const groups = blocksByRegion(this.decoder, blocks)
+        const holes = regionHoles(regions)
+        const out: string[] = []
+        regions.forEach((r, i) => {
+            const u = usageOf(groups[i])
+            out.push(`  ${regionCaption(r)}: ${plural(u.liveBlocks, "live block")}, ${u.liveBytes} B`)
+            out.push(this.regionMap(r, groups[i], width, maxRows))
+            const hole = holes.find(x => x.after === i)
+            if (hole) out.push(`  hole ${rangeText(hole.base, hole.size)} (${hole.size} B): not heap, not drawn`)
+        })
+        return out.join("\n")
+    }
+
+    /** The per-region usage table at the end: live blocks and bytes now, the peak of live bytes, the share of the region in use. */
+    regionTable(): string[] {
+        const regions = this.decoder.regions
+        const counts = this.decoder.regionCounts
+        const cells = regions.map((r, i) => {
+            const c = counts[i] ?? { liveBlocks: 0, liveBytes: 0, peakLiveBytes: 0 }
+            return [String(r.index), rangeText(r.base, r.size), String(r.size), escapeText(r.kind, 60), tagsText(r), String(c.liveBlocks), String(c.liveBytes), String(c.peakLiveBytes), shareText(c.liveBytes, r.size)]
+        })
+        const head = ["region", "address range", "size B", "kind", "tags", "live blocks", "live B", "peak live B", "share now"]
+        const widths = head.map((t, j) => Math.max(t.length, ...cells.map(c => c[j].length)))
+        // Numbers right-aligned; the address range, kind and tags left-aligned.
+        const row = (c: string[]) => "  " + c.map((t, j) => ([1, 3, 4].includes(j) ? t.padEnd(widths[j]) : t.padStart(widths[j]))).join("  ").trimEnd()
+        return ["", "regions at the end (live payload bytes; share = live B / region size):", row(head), ...cells.map(row)]
     }
 
     /** Summary lines for resizes, OOM hook calls, check failures and the leak report (only those that occurred). */

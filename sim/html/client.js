@@ -5,6 +5,18 @@
  * draws: the chip's memory map, the heap region at the scrubber's event,
  * the timeline, and the tables.
  *
+ * The heap map is one band per region (D.regions, in address order), all at
+ * the same bytes per row; a multi-region heap gets a caption strip above
+ * each band and a hatched strip for each hole between regions (not heap:
+ * nothing is ever drawn in it). A single region is one band at the top,
+ * exactly the old geometry:
+ *
+ *   [caption: region 0 · range · size · kind · tags]     (multi only)
+ *   rows of region 0, rowBytes each, ROW_H px
+ *   [hole 0x…–0x… (96 KiB): not heap]                      (multi, if a hole)
+ *   [caption: region 1 …]
+ *   rows of region 1
+ *
  * Columns arrive as base64 (gzipped in a report file: inflated with the
  * browser's DecompressionStream, so loading is a promise chain that keeps
  * live deltas in arrival order). Seqs are not sent per event: seqBreaks
@@ -127,32 +139,78 @@
         return "hsl(" + Math.round(50 + 230 * x) + ",75%," + Math.round(58 - 18 * x) + "%)"
     }
 
+    var CAP_H = 14, HOLE_H = 16, HOLE = "#c9ced6"
+    var bands = [] // per region: { r: the region, at: its offset from the header's base, top: y of its first row, rows }
+    var holeBands = [] // { top, base, size }
+    /** The regions (one for a v1/v2 stream; none while a v3 table has not arrived: nothing is drawn). */
+    function regionsOf() { return D.header ? D.regions : [] }
+    var multiBands = false // a v3 stream: captions above the bands, region names in tooltips
+    function isMulti() { return multiBands }
+    function tagsText(r) { return r.tags.length === 0 ? "-" : r.tags.join(",") }
+    function rangeText(base, size) { return hex(base) + "–" + hex(base + size - 1) }
+
     function layoutMap() {
-        var size = D.header ? D.header.size : 1
+        var rs = regionsOf(), multi = D.header !== null && D.header.version >= 3, maxRows = Math.max(40, rs.length)
+        function rowsFor(b) { var n = 0; for (var i = 0; i < rs.length; i++) n += Math.ceil(rs[i].size / b); return n }
         rowBytes = 64
-        while (Math.ceil(size / rowBytes) > 40) rowBytes *= 2
-        var h = Math.ceil(size / rowBytes) * ROW_H
+        while (rowsFor(rowBytes) > maxRows) rowBytes *= 2
+        bands = []
+        holeBands = []
+        multiBands = multi
+        var y = 0
+        for (var i = 0; i < rs.length; i++) {
+            var prevEnd = i > 0 ? rs[i - 1].base + rs[i - 1].size : rs[i].base
+            if (rs[i].base > prevEnd) { holeBands.push({ top: y, base: prevEnd, size: rs[i].base - prevEnd }); y += HOLE_H }
+            if (multi) y += CAP_H
+            var rows = Math.ceil(rs[i].size / rowBytes)
+            bands.push({ r: rs[i], at: rs[i].base - D.header.base, top: y, rows: rows })
+            y += rows * ROW_H
+        }
+        var h = Math.max(ROW_H, y)
         if (canvas.height !== h) canvas.height = h
     }
 
+    /** Fills [start, end) (offsets from the header's base) where it lies in a region: never a hole. */
     function fillSpan(start, end, colour) {
-        var size = D.header.size
-        start = Math.max(0, start)
-        end = Math.min(size, end)
         ctx.fillStyle = colour
-        while (start < end) {
-            var r = Math.floor(start / rowBytes), rowEnd = Math.min(end, (r + 1) * rowBytes)
-            var x0 = ((start - r * rowBytes) * W) / rowBytes, x1 = ((rowEnd - r * rowBytes) * W) / rowBytes
-            ctx.fillRect(x0, r * ROW_H, Math.max(1, x1 - x0), ROW_H - 1)
-            start = rowEnd
+        for (var i = 0; i < bands.length; i++) {
+            var b = bands[i], s = Math.max(start, b.at) - b.at, e = Math.min(end, b.at + b.r.size) - b.at
+            while (s < e) {
+                var r = Math.floor(s / rowBytes), rowEnd = Math.min(e, (r + 1) * rowBytes)
+                var x0 = ((s - r * rowBytes) * W) / rowBytes, x1 = ((rowEnd - r * rowBytes) * W) / rowBytes
+                ctx.fillRect(x0, b.top + r * ROW_H, Math.max(1, x1 - x0), ROW_H - 1)
+                s = rowEnd
+            }
         }
+    }
+
+    /** Captions above the bands and the hatched holes between them (a multi-region heap only). Canvas text: never markup. */
+    function drawBandLabels() {
+        if (!isMulti()) return
+        ctx.save()
+        ctx.font = "11px sans-serif"
+        ctx.textBaseline = "bottom"
+        for (var i = 0; i < bands.length; i++) {
+            var r = bands[i].r
+            ctx.fillStyle = "#1b1f24"
+            ctx.fillText("region " + r.index + " · " + rangeText(r.base, r.size) + " · " + sizeText(r.size) + " · " + r.kind + " · tags " + tagsText(r), 2, bands[i].top - 2)
+        }
+        for (var j = 0; j < holeBands.length; j++) {
+            var hb = holeBands[j]
+            ctx.fillStyle = HOLE
+            for (var x = -HOLE_H; x < W; x += 8) ctx.fillRect(x + (hb.top % 8), hb.top + 7, 4, 2) // a dashed strip: not memory
+            ctx.fillStyle = "#57606a"
+            ctx.fillText("hole " + rangeText(hb.base, hb.size) + " (" + sizeText(hb.size) + "): not heap", W / 3, hb.top + HOLE_H - 2)
+        }
+        ctx.restore()
     }
 
     function drawMap() {
         ctx.clearRect(0, 0, canvas.width, canvas.height)
         if (!D.header) return
-        var size = D.header.size, base = D.header.base
-        fillSpan(0, size, FREE)
+        var base = D.header.base
+        for (var bi = 0; bi < bands.length; bi++) fillSpan(bands[bi].at, bands[bi].at + bands[bi].r.size, FREE)
+        drawBandLabels()
         var meta = D.meta || []
         for (var m = 0; m < meta.length; m++) fillSpan(meta[m].start, meta[m].end, META)
         var byAge = $("colour-by").value === "age"
@@ -180,13 +238,14 @@
         }
         item(FREE, "free (or per-block headers: the stream does not say)")
         if (D.meta) item(META, "allocator metadata (fixed)")
+        if (holeBands.length > 0) item(HOLE, "hole between regions (not heap)")
         if ($("colour-by").value === "age") {
             item(ageColour(0, 1), "just allocated")
             item(ageColour(1, 1), "allocated at the start")
         } else for (var t = 0; t < D.tags.length; t++) item(tagColour(t), D.tags[t] + (t === 0 ? " (no leak report named it)" : ""))
     }
 
-    /** The live block under region offset `off`, or −1. */
+    /** The live block under offset `off` (from the header's base), or −1. */
     function blockAt(off) {
         var base = D.header.base
         for (var i = 0; i < live.length; i++) {
@@ -195,10 +254,32 @@
         }
         return -1
     }
+    /** The offset (from the header's base) under the mouse, or −1 over a caption, a hole or past a region's end. */
     function offsetAt(evt) {
         var r = canvas.getBoundingClientRect()
         var x = ((evt.clientX - r.left) * canvas.width) / r.width, y = ((evt.clientY - r.top) * canvas.height) / r.height
-        return Math.floor(y / ROW_H) * rowBytes + Math.floor((x * rowBytes) / W)
+        for (var i = 0; i < bands.length; i++) {
+            var b = bands[i]
+            if (y < b.top || y >= b.top + b.rows * ROW_H) continue
+            var local = Math.floor((y - b.top) / ROW_H) * rowBytes + Math.floor((x * rowBytes) / W)
+            return local < b.r.size ? b.at + local : -1
+        }
+        return -1
+    }
+    /** Position in bands of the region holding address `ptr`, or −1: a binary search over the sorted regions (the decoder's regionOf; the page cannot import it). */
+    function regionAt(ptr) {
+        var lo = 0, hi = bands.length - 1
+        while (lo <= hi) {
+            var mid = (lo + hi) >> 1, r = bands[mid].r
+            if (ptr < r.base) hi = mid - 1
+            else if (ptr >= r.base + r.size) lo = mid + 1
+            else return mid
+        }
+        return -1
+    }
+    function regionLine(ptr) {
+        var i = isMulti() ? regionAt(ptr) : -1
+        return i < 0 ? "" : "\nregion    " + bands[i].r.index + " (" + bands[i].r.kind + ", tags " + tagsText(bands[i].r) + ")"
     }
     function inMeta(off) {
         var meta = D.meta || []
@@ -213,12 +294,14 @@
             "alignment " + alignOf(l),
             "allocated at seq " + hex(seqAt(o)) + " (event " + o + ")",
             "tag       " + D.tags[lv.tag.a[l]],
-        ].join("\n")
+        ].join("\n") + regionLine(lv.ptr.a[l])
     }
     canvas.addEventListener("mousemove", function (evt) {
         if (!D || !D.header) return
-        var off = offsetAt(evt), l = blockAt(off), tip = $("tooltip")
-        tip.textContent = l >= 0 ? blockText(l) : hex(D.header.base + off) + "\n" + (inMeta(off) ? "allocator metadata" : "free (or a block header)")
+        var off = offsetAt(evt), tip = $("tooltip")
+        if (off < 0) { tip.hidden = true; return } // a caption or a hole: not heap
+        var l = blockAt(off)
+        tip.textContent = l >= 0 ? blockText(l) : hex(D.header.base + off) + "\n" + (inMeta(off) ? "allocator metadata" : "free (or a block header)") + regionLine(D.header.base + off)
         tip.hidden = false
         tip.style.left = Math.min(evt.offsetX + 14, W - 240) + "px"
         tip.style.top = evt.offsetY + 14 + "px"
@@ -226,7 +309,8 @@
     canvas.addEventListener("mouseleave", function () { $("tooltip").hidden = true })
     canvas.addEventListener("click", function (evt) {
         if (!D || !D.header) return
-        selected = blockAt(offsetAt(evt))
+        var off = offsetAt(evt)
+        selected = off < 0 ? -1 : blockAt(off)
         var info = $("block-info")
         info.hidden = selected < 0
         info.textContent = selected >= 0 ? blockText(selected) : ""
@@ -239,6 +323,8 @@
         var s = "seq " + hex(seqAt(e)) + ": " + t
         if (l >= 0) s += " " + hex(lv.ptr.a[l]) + " " + lv.size.a[l] + " B"
         if (t === "phase") for (var i = 0; i < D.phases.length; i++) if (D.phases[i].ev === e) s += " " + D.phases[i].name
+        // a v3 table's ~M line: region i is on seq i + 1 (the decoder checks it)
+        if (t === "region") for (var k = 0; k < D.regions.length; k++) if (D.regions[k].index === seqAt(e) - 1) s += " " + D.regions[k].index + " " + rangeText(D.regions[k].base, D.regions[k].size) + " " + D.regions[k].kind
         return s
     }
 
@@ -277,7 +363,29 @@
         document.body.dataset.event = String(cur)
         drawMap()
         renderBlocksList()
+        renderRegions()
         placeMarker()
+    }
+
+    /** The regions table: live blocks, bytes and share at the scrubbed event (from `live`), and each region's peak over the stream. */
+    function renderRegions() {
+        var body = $("regions").tBodies[0], n = bands.length
+        body.textContent = ""
+        var blocks = new Array(n).fill(0), bytes = new Array(n).fill(0)
+        for (var i = 0; i < live.length; i++) {
+            var k = regionAt(lv.ptr.a[live[i]])
+            if (k >= 0) { blocks[k]++; bytes[k] += lv.size.a[live[i]] }
+        }
+        var peaks = {}
+        var rows = D.tables.regions ? D.tables.regions.rows : []
+        for (var p = 0; p < rows.length; p++) peaks[rows[p].index] = rows[p].peakLiveBytes
+        for (var j = 0; j < n; j++) {
+            var r = bands[j].r, tr = el("tr")
+            var cells = [[r.index, "num"], [rangeText(r.base, r.size), "mono"], [sizeText(r.size), "num"], [r.kind], [tagsText(r)], [blocks[j], "num"], [bytes[j], "num"], [(r.size > 0 ? ((100 * bytes[j]) / r.size).toFixed(1) : "0.0") + " %", "num"], [peaks[r.index] === undefined ? "" : peaks[r.index], "num"]]
+            for (var c = 0; c < cells.length; c++) tr.appendChild(el("td", cells[c][0], cells[c][1]))
+            body.appendChild(tr)
+        }
+        $("regions-note").textContent = (n > 1 ? n + " regions; the holes between them are not heap. " : "") + (D.regionsComplete === false ? "The region table is incomplete (lines lost in a gap): blocks in the missing regions are not counted here. " : "") + "Live blocks, bytes and share at the scrubbed event; the peak over the whole stream."
     }
 
     // ---- timeline ---------------------------------------------------------
@@ -354,26 +462,31 @@
         box.textContent = ""
         if (!h) return
         if (!b) { box.appendChild(el("p", 'board "' + h.board + '" is not one bareheap knows: no memory map')); return }
-        var regions = b.memory.slice().sort(function (x, y) { return x.base - y.base })
-        for (var i = 0; i < regions.length; i++) {
-            var m = regions[i], row = el("div", null, "mm-row")
-            var holds = h.base >= m.base && h.base < m.base + m.size
-            if (holds) row.className += " has-heap"
+        var mems = b.memory.slice().sort(function (x, y) { return x.base - y.base }), heap = regionsOf()
+        for (var i = 0; i < mems.length; i++) {
+            var m = mems[i], row = el("div", null, "mm-row"), bar = el("div", null, "mm-bar")
+            // each heap region is drawn in the memory that holds its base
+            for (var k = 0; k < heap.length; k++) {
+                var r = heap[k]
+                if (r.base < m.base || r.base >= m.base + m.size) continue
+                row.className = "mm-row has-heap"
+                var hp = el("div", null, "mm-heap")
+                hp.style.left = (100 * (r.base - m.base)) / m.size + "%"
+                hp.style.width = (100 * Math.min(r.size, m.base + m.size - r.base)) / m.size + "%"
+                hp.title = (heap.length > 1 ? "heap region " + r.index + " " : "heap region ") + hex(r.base) + "+" + sizeText(r.size)
+                bar.appendChild(hp)
+            }
             row.appendChild(el("span", m.name))
             row.appendChild(el("span", m.kind))
             row.appendChild(el("span", hex(m.base) + "–" + hex(m.base + m.size - 1) + " (" + sizeText(m.size) + ")", "mono"))
-            var bar = el("div", null, "mm-bar")
-            if (holds) {
-                var hp = el("div", null, "mm-heap")
-                hp.style.left = (100 * (h.base - m.base)) / m.size + "%"
-                hp.style.width = (100 * Math.min(h.size, m.base + m.size - h.base)) / m.size + "%"
-                hp.title = "heap region " + hex(h.base) + "+" + sizeText(h.size)
-                bar.appendChild(hp)
-            }
             row.appendChild(bar)
             box.appendChild(row)
         }
-        box.appendChild(el("p", "heap region: " + sizeText(h.size) + " at " + hex(h.base) + " (from the stream's header), " + h.allocator + " allocator"))
+        if (heap.length > 1) {
+            var total = 0
+            for (var t = 0; t < heap.length; t++) total += heap[t].size
+            box.appendChild(el("p", "heap: " + heap.length + " regions, " + sizeText(total) + " in all (from the stream's header), " + h.allocator + " allocator"))
+        } else box.appendChild(el("p", "heap region: " + sizeText(h.size) + " at " + hex(h.base) + " (from the stream's header), " + h.allocator + " allocator"))
     }
 
     function fillTable(id, t, cells) {

@@ -19,6 +19,11 @@
  *       block's container kind only in a leak report (~L), so only blocks a
  *       leak report names get one (docs/protocol.md §3.11)
  *   samples (≤ 2·SAMPLE_TARGET points, every `stride` events, for the timeline)
+ *   regions (the decoder's list, sim/regions.ts: one for a v1/v2 stream, the
+ *     v3 header's table otherwise); meta = each region's fixed metadata and
+ *     the holes between regions (regionsMetadata), as offsets from the
+ *     header's base; holes and whatever no known region covers are never
+ *     free (largest gap and fragmentation stop at them)
  *
  * Lives are appended in order of `from`, so the page finds the lives started
  * in (a, b] as one index range, and rebuilds the live set at e from a
@@ -43,7 +48,8 @@ import { Board } from "../../boards/board"
 import { BOARDS } from "../../boards/index"
 import { makeAllocator } from "../../src/allocators/registry"
 import { StaticRegion } from "../../src/core/region"
-import { DecodedEvent, DecoderOptions, HeaderEvent, HISTORY_LIMIT, StreamDecoder } from "../decoder"
+import { DecodedEvent, DecodedRegion, DecoderOptions, HeaderEvent, HISTORY_LIMIT, StreamDecoder } from "../decoder"
+import { shareText } from "../regions"
 import { HeapStream, StreamReport } from "../stream"
 import { Column, EncodedColumn } from "./columns"
 
@@ -55,7 +61,7 @@ export const SAMPLE_TARGET = 2000
 export const MAX_ROWS = 1000
 
 /** Event type codes of the `type` column; the page gets this list as `typeNames`. */
-export const EVENT_TYPES = ["header", "alloc", "zeroed", "dealloc", "realloc", "fail", "error", "stats", "phase", "oom", "check", "leak"] as const
+export const EVENT_TYPES = ["header", "alloc", "zeroed", "dealloc", "realloc", "fail", "error", "stats", "phase", "oom", "check", "leak", "region"] as const
 const TYPE_CODE = new Map<string, number>(EVENT_TYPES.map((t, i) => [t, i]))
 
 /** A region span the allocator keeps for itself (offsets from the base, end exclusive). */
@@ -98,8 +104,11 @@ export interface ReportData {
     /** Where the stream came from: a file name, "standard input" (user text: the page shows it as text). */
     source: string
     header: { version: number; board: string; allocator: string; base: number; size: number; maxAlign: number } | null
+    /** The heap's regions in address order (one for a v1/v2 stream; [] before a header); false `regionsComplete`: a v3 table still arriving or lost in a gap. */
+    regions: DecodedRegion[]
+    regionsComplete: boolean
     board: { id: string; name: string; chip: string; memory: { name: string; kind: string; base: number; size: number }[]; heap: { region: string; base: number; size: number } } | null
-    /** Fixed metadata spans (from an empty allocator of the header's kind), or null when the kind is unknown. */
+    /** Fixed metadata spans (from an empty allocator of each region's kind; offsets from the header's base), or null when no kind is known. */
     meta: Span[] | null
     typeNames: readonly string[]
     tags: string[]
@@ -116,7 +125,7 @@ export interface ReportData {
     restarts: number[]
     /** Event index with the most live payload bytes (−1 if none). */
     peakEv: number
-    tables: { leaks: Table & { source: string }; anomalies: Table; tagsAtPeak: Table; final: Table }
+    tables: { leaks: Table & { source: string }; anomalies: Table; tagsAtPeak: Table; final: Table; regions: Table }
 }
 
 export interface BuilderOptions extends DecoderOptions {
@@ -141,6 +150,26 @@ export function fixedMetadata(kind: string, base: number, size: number): Span[] 
         at = Math.max(at, w.end)
     }
     if (at < size) out.push({ start: at, end: size })
+    return out
+}
+
+/**
+ * The spans of a multi-region heap's span that hold no block: each region's
+ * fixed metadata (fixedMetadata of its own kind) and the holes between
+ * regions (outside the heap), as offsets from `base`. Null when any
+ * region's metadata is unknown.
+ */
+export function regionsMetadata(regions: DecodedRegion[], base: number): Span[] | null {
+    const out: Span[] = []
+    let at = 0
+    for (const r of regions) {
+        const off = r.base - base
+        if (off > at) out.push({ start: at, end: off })
+        const m = fixedMetadata(r.kind, r.base, r.size)
+        if (m === null) return null
+        for (const x of m) out.push({ start: x.start + off, end: x.end + off })
+        at = off + r.size
+    }
     return out
 }
 
@@ -269,7 +298,11 @@ export class ReportBuilder {
                 this.open.clear()
                 this.openBytes = 0
                 this.restarts.push(e)
-                this.meta = fixedMetadata(ev.allocator, ev.base, ev.size)
+                // A version-3 heap's metadata is known once its region table is (below).
+                this.meta = ev.version >= 3 ? null : fixedMetadata(ev.allocator, ev.base, ev.size)
+                break
+            case "region":
+                if (d.regionsComplete && d.header !== null) this.meta = regionsMetadata(d.regions, d.header.base)
                 break
             case "alloc":
             case "zeroed":
@@ -374,7 +407,9 @@ export class ReportBuilder {
         s.free.push(st ? st.free : null)
         s.largest.push(st ? st.largestFree : null)
         const metaBytes = (this.meta ?? []).reduce((n, m) => n + m.end - m.start, 0)
-        const free = st ? st.free : h ? h.size - metaBytes - this.openBytes : 0
+        // meta covers the holes too (regionsMetadata); without it (an unknown kind, a v3 table not whole) the known regions are all free space.
+        const heapBytes = this.meta ? h.size - metaBytes : this.decoder.regions.reduce((n, r) => n + r.size, 0)
+        const free = st ? st.free : h ? heapBytes - this.openBytes : 0
         const largest = st ? st.largestFree : gap
         s.frag.push(free > 0 ? Math.round(1000 * (1 - largest / free)) / 10 : null)
         s.fails.push(this.fails)
@@ -384,9 +419,16 @@ export class ReportBuilder {
         }
     }
 
-    /** Largest run of region bytes in no live block (a zero-size block owns one byte) and no fixed metadata. O(live log live). */
+    /** Largest run of region bytes in no live block (a zero-size block owns one byte), no fixed metadata and no hole between regions. O(live log live + regions). */
     private largestGap(h: HeaderEvent): number {
         const used: Span[] = (this.meta ?? []).slice()
+        // What no known region covers (the holes; all of it while a v3 table is still arriving) is not free space.
+        let covered = 0
+        for (const r of this.decoder.regions) {
+            if (r.base - h.base > covered) used.push({ start: covered, end: r.base - h.base })
+            covered = r.base - h.base + r.size
+        }
+        if (covered < h.size) used.push({ start: covered, end: h.size })
         for (const l of this.open.values()) {
             const start = this.ptr.get(l) - h.base
             used.push({ start, end: start + Math.max(1, this.size.get(l)) })
@@ -428,7 +470,22 @@ export class ReportBuilder {
         const tagsAtPeak = [...perTag]
             .sort((a, b) => b[1].bytes - a[1].bytes)
             .map(([t, v]) => ({ tag: this.tagNames[t], blocks: v.blocks, bytes: v.bytes, share: peakTotal > 0 ? Math.round((1000 * v.bytes) / peakTotal) / 10 : 0 }))
-        return { leaks: { source: leakSource, ...table(leaks) }, anomalies: table(anomalies, this.stream.errorCount + d.gapCount + d.anomalyCount), tagsAtPeak: table(tagsAtPeak), final: table(this.finalRows()) }
+        return {
+            leaks: { source: leakSource, ...table(leaks) },
+            anomalies: table(anomalies, this.stream.errorCount + d.gapCount + d.anomalyCount),
+            tagsAtPeak: table(tagsAtPeak),
+            final: table(this.finalRows()),
+            regions: table(this.regionRows()),
+        }
+    }
+
+    /** Per region at the end: live blocks and bytes, the peak of live bytes (the decoder's regionCounts) and the share of the region live. */
+    private regionRows(): Row[] {
+        const counts = this.decoder.regionCounts
+        return this.decoder.regions.map((r, i) => {
+            const c = counts[i] ?? { liveBlocks: 0, liveBytes: 0, peakLiveBytes: 0 }
+            return { index: r.index, liveBlocks: c.liveBlocks, liveBytes: c.liveBytes, peakLiveBytes: c.peakLiveBytes, share: shareText(c.liveBytes, r.size) }
+        })
     }
 
     private finalRows(): Row[] {
@@ -520,6 +577,8 @@ export class ReportBuilder {
             live,
             source: this.source,
             header: this.headerData(),
+            regions: this.decoder.regions.map(r => ({ index: r.index, base: r.base, size: r.size, kind: r.kind, tags: r.tags.slice() })),
+            regionsComplete: this.decoder.regionsComplete,
             board: boardData(h ? BOARDS.find(b => b.id === h.board) : undefined),
             meta: this.meta,
             typeNames: EVENT_TYPES,

@@ -1,7 +1,10 @@
 /**
  * logging.ts — LoggingAllocator: wraps any HeapAllocator and streams every
- * allocation event as one text line of the bareheap event protocol (version 2,
- * specified in docs/protocol.md, decoded on the host by sim/decoder.ts). It
+ * allocation event as one text line of the bareheap event protocol
+ * (specified in docs/protocol.md, decoded on the host by sim/decoder.ts). It
+ * writes the lowest version that describes the heap: version 3 for a heap
+ * whose region is a RegionSet of more than one part (a MultiAllocator), with
+ * its region table; version 2, byte for byte as before, for every other. It
  * is also the HeapEvents (events.ts) that wrapper layers report to: an OOM
  * hook call (~O), a debug check that failed outside a call (~C), a leak
  * report's blocks (~L).
@@ -13,7 +16,8 @@
  * instead of an 8-digit chip address. The host adds the base back. Only ~E
  * prints the pointer the caller passed as is (it may lie outside the region).
  *
- *   ~H <seq=0> <version> <board> <allocator> <base> <size> <maxalign> <mask> <live>
+ *   ~H <seq=0> <version> <board> <allocator> <base> <size> <maxalign> <mask> <live> [<regions>]
+ *   ~M <seq> <index> <offset> <size> <kind> <tags>    version 3: one region (seq 1..N, right after ~H)
  *   ~A <seq> <ptr> <size> <align>                     alloc returned ptr
  *   ~Z <seq> <ptr> <size> <align>                     allocZeroed returned ptr
  *   ~F <seq> <ptr> <size> <align>                     dealloc
@@ -35,8 +39,13 @@
  *   - nothing is emitted before the header: with `header: false` the wrapper is
  *     silent until start();
  *   - every line is < 150 characters (the device's dmesg line buffer is 160
- *     including the "> " prefix); the longest is ~S with nine 32-bit values
- *     and a 13-digit seq (each kind's largest: docs/protocol.md §8);
+ *     including the "> " prefix); the longest event line is ~S with nine
+ *     32-bit values and a 13-digit seq (each kind's largest: docs/protocol.md
+ *     §8); a ~M line longer than MAX_LINE is refused in the constructor;
+ *   - version 3: the header's base and size are the RegionSet's span (first
+ *     base .. last end), its 10th field N = parts (2..MAX_REGIONS), and the N
+ *     ~M lines (offset = part base − header base, tags comma-joined or "-")
+ *     follow it at seq 1..N, with no mask bit; every other line is version 2's;
  *   - the wrapper changes no allocator behaviour: results, null returns and
  *     errors reach the caller exactly as the inner allocator produced them
  *     (a HeapError is reported as ~E and rethrown, a LayoutError just passes).
@@ -45,6 +54,8 @@
  * pointer (a subtraction and two comparisons), one string build (a
  * template literal of up to six hex() results) and one call of `emit`. No
  * arrays or objects are built per event. A masked-out event costs one bit test.
+ * Version 3 changes nothing per event: the ~M lines are built once in the
+ * constructor (O(regions)) and start() only emits them.
  * Bytes per line of each kind (typical and largest) and the lines per
  * second a UART carries are properties of this format: docs/protocol.md §8
  * states them once, computed by tests/layers/protocol_budget.test.ts.
@@ -55,9 +66,22 @@ import { HeapAllocator } from "../api/global_alloc"
 import { HeapError, HeapErrorCode } from "../core/errors"
 import { hex } from "../core/hex"
 import { Layout, MAX_ALIGN } from "../core/layout"
+import { RegionSet } from "../core/region_set"
 
-/** The protocol version this encoder writes (the ~H line's third field). */
-export const PROTOCOL_VERSION = 2
+/**
+ * The newest protocol version this encoder writes (the ~H line's third
+ * field): a heap of several regions (a RegionSet of > 1 part) streams it;
+ * every other heap streams SINGLE_REGION_VERSION, the lowest version that
+ * describes it (docs/protocol.md §5).
+ */
+export const PROTOCOL_VERSION = 3
+/** The version a heap of one region streams, byte for byte as before version 3 existed. */
+export const SINGLE_REGION_VERSION = 2
+/** Most regions a version-3 header may announce (its ~M table has one line each). */
+export const MAX_REGIONS = 64
+/** Most capability tags of one region in a ~M line, and the longest tag. */
+export const MAX_REGION_TAGS = 8
+export const MAX_TAG_LENGTH = 24
 
 /**
  * Bits of the header's event mask: which line kinds a stream carries.
@@ -176,6 +200,44 @@ function isToken(s: string, max: number, lower: boolean): boolean {
     return true
 }
 
+/** Longest line the encoder writes: the device's dmesg line buffer is 160 characters including "> " and the end of line. */
+const MAX_LINE = 149
+
+/** One region's capability tags as a ~M line writes them: space-separated in the API, comma-joined on the wire, "-" for none. */
+function tagsField(tags: string, index: number): string {
+    if (tags === "") return "-"
+    const list = tags.split(" ")
+    if (list.length > MAX_REGION_TAGS)
+        throw new HeapError(HeapErrorCode.BadArgument, 0, "region " + index + " has " + list.length + " tags; a stream carries at most " + MAX_REGION_TAGS)
+    for (const t of list)
+        if (!isToken(t, MAX_TAG_LENGTH, true))
+            throw new HeapError(HeapErrorCode.BadArgument, 0, "region " + index + "'s tag '" + t + "' must be 1.." + MAX_TAG_LENGTH + " characters of a-z 0-9 _ - (tags are separated by one space)")
+    return list.join(",")
+}
+
+/**
+ * The ~M lines (seq 1..N) of a heap over a RegionSet of N > 1 parts, built
+ * once: start() only emits them. [] for any other heap, which streams
+ * version 2. Throws HeapError(BadArgument) for what a stream cannot carry.
+ */
+function regionTable(inner: HeapAllocator): string[] {
+    const set = inner.region
+    if (!(set instanceof RegionSet) || set.parts.length < 2) return []
+    const n = set.parts.length
+    if (n > MAX_REGIONS) throw new HeapError(HeapErrorCode.BadArgument, 0, "a stream carries at most " + MAX_REGIONS + " regions, the heap has " + n)
+    const lines: string[] = []
+    for (let i = 0; i < n; i++) {
+        const p = set.parts[i]
+        const kind = set.kinds[i]
+        if (!isToken(kind, MAX_ID_LENGTH, false))
+            throw new HeapError(HeapErrorCode.BadArgument, p.base, "region " + i + "'s allocator kind '" + kind + "' must be 1.." + MAX_ID_LENGTH + " characters of A-Z a-z 0-9 . _ -")
+        const line = `~M ${hex(i + 1)} ${hex(i)} ${hex(p.base - set.base)} ${hex(p.size)} ${kind} ${tagsField(set.tags[i], i)}`
+        if (line.length > MAX_LINE)
+            throw new HeapError(HeapErrorCode.BadArgument, p.base, "region " + i + "'s table line is " + line.length + " characters, longer than the " + MAX_LINE + " a device console line holds: shorten its tags")
+        lines.push(line)
+    }
+    return lines
+}
 
 /**
  * A HeapAllocator that forwards every call to `inner` and streams it as an
@@ -207,6 +269,8 @@ export class LoggingAllocator extends ForwardingAllocator implements HeapEvents 
     private seq = 0
     /** Allocator calls since the last periodic ~S. */
     private calls = 0
+    /** The ~M lines start() emits after a version-3 header; [] for a heap of one region (version 2). */
+    private readonly table: string[]
 
     /**
      * Wraps `inner`. Throws HeapError(BadArgument) for a board id or
@@ -227,6 +291,7 @@ export class LoggingAllocator extends ForwardingAllocator implements HeapEvents 
         if (typeof every !== "number" || !(every >= 0) || every !== Math.floor(every))
             throw new HeapError(HeapErrorCode.BadArgument, 0, "statsEvery " + every + " must be a whole number ≥ 0")
         this.base = inner.region.base
+        this.table = regionTable(inner)
         this.boardId = boardId
         this.mask = mask
         this.statsEvery = every
@@ -249,12 +314,14 @@ export class LoggingAllocator extends ForwardingAllocator implements HeapEvents 
     start(): void {
         const r = this.inner.region
         const live = this.inner.stats().liveBlocks
-        this.seq = 1
+        const n = this.table.length
+        this.seq = n + 1
         this.calls = 0
         this.on = this.mask
         this.out(
-            "~H 0 " + hex(PROTOCOL_VERSION) + " " + this.boardId + " " + this.inner.kind + " " + hex(r.base) + " " + hex(r.size) + " " + hex(MAX_ALIGN) + " " + hex(this.mask) + " " + hex(live)
+            "~H 0 " + hex(n > 0 ? PROTOCOL_VERSION : SINGLE_REGION_VERSION) + " " + this.boardId + " " + this.inner.kind + " " + hex(r.base) + " " + hex(r.size) + " " + hex(MAX_ALIGN) + " " + hex(this.mask) + " " + hex(live) + (n > 0 ? " " + hex(n) : "")
         )
+        for (let i = 0; i < n; i++) this.out(this.table[i])
     }
 
     /** Counts one allocator call toward statsEvery. Only called when statsEvery > 0. */

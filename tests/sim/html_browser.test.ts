@@ -91,6 +91,12 @@ describe("the HTML report in Chromium", () => {
         expect(leaks).toEqual(d.leakReport!.entries.map(l => [hex(l.ptr), String(l.size), String(l.align), l.kind]))
         expect(leaks.length).toBeGreaterThan(3)
         expect(await rows(page, "#anomalies")).toEqual([])
+        // One region (a version-2 stream): its row at the last event is the decoder's whole heap.
+        await page.locator("#scrubber").fill(String(STREAM.length - 1))
+        const r = d.regions[0]
+        const c = d.regionCounts[0]
+        expect(await rows(page, "#regions")).toEqual([["0", `${hex(r.base)}–${hex(r.base + r.size - 1)}`, "32 KiB", r.kind, "-", String(c.liveBlocks), String(c.liveBytes), `${((100 * c.liveBytes) / r.size).toFixed(1)} %`, String(c.peakLiveBytes)]])
+        expect(c.liveBlocks).toBe(d.blocks().length)
     })
 
     it("moves the scrubber when the timeline is clicked, and plays", async () => {

@@ -6,6 +6,8 @@ import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, test } from "vitest"
+import { StreamDecoder } from "../../sim/decoder"
+import { threeRegionStream } from "../helpers/region_streams"
 
 const dir = mkdtempSync(join(tmpdir(), "bareheap-live-"))
 
@@ -117,6 +119,27 @@ describe("bareheap view --live in a real terminal", () => {
         const r = spawnSync("python3", ["tests/helpers/pty_run.py", "100", "30", "[]", "60", "--", "node", "bin/bareheap.mjs", "view", "--live"], { timeout: 90_000 })
         expect(r.stderr.toString().trim()).toBe("exit 2")
         expect(r.stdout.toString()).toContain("error: --live reads the stream from a file or a pipe")
+    })
+
+    test("a multi-region heap gets one usage bar per region, and a map per region while rows allow", () => {
+        const lines = threeRegionStream()
+        const d = new StreamDecoder()
+        for (const l of lines) d.push(l)
+        const r = liveRun(lines, [[0.5, "latest events", "q"]])
+        expect(r.status).toBe("exit 0")
+        expect(r.text).toContain("allocator multi · 3 regions, 16 KiB in all from 0x20020000 · protocol v3")
+        // The last frame: each region's bar with its kind and tags, the share of the region live, bytes and blocks.
+        d.regions.forEach((g, i) => {
+            const c = d.regionCounts[i]
+            const share = ((100 * c.liveBytes) / g.size).toFixed(1).replace(".", "\\.")
+            expect(r.text).toMatch(new RegExp(`region ${i} ${g.kind} ${g.tags.join(",") || "-"} +\\[#+\\.*\\] +${share} % · ${c.liveBytes} / ${g.size} B · ${c.liveBlocks} blocks`))
+        })
+        const screen = r.text.split(/\r*\n|\x1b\[K/).filter(l => l !== "")
+        const cap = screen.lastIndexOf("region 2:")
+        expect(cap).toBeGreaterThan(0)
+        expect(screen[cap + 1]).toMatch(/^ {2}0x20031000 [#+.=-]+$/)
+        expect(r.text).toContain("regions at the end") // the summary after q
+        expect(foreignControls(r.raw)).toEqual([])
     })
 
     test("p pauses the screen and q quits while the input is still open", () => {
