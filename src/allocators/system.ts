@@ -71,8 +71,8 @@
  * kind promises in place of the clause, beside the case.
  *
  *   suite                                 system   multi    why not
- *   conformance, Allocator API, OOM hook,   yes      yes
- *   tracking, Vec/String, Box, robustness
+ *   conformance, Allocator API, OOM hook, yes      yes
+ *     tracking, Vec/String, Box, robustness
  *   conformance: fragmentation grows      instead  yes      free memory is the VM's GC heap: walk() cannot see it
  *   Vec/tracking: growth past a neighbour instead  yes      no neighbours (a slot spans 64 KiB): the address stays
  *     moves the block
