@@ -13,6 +13,8 @@
  *                runs, and the ratio to thi.ng in the same run (host_speed.ts);
  *   accesses     region reads + writes per op, mean and max: the cost that
  *                does not depend on the machine (counting.ts);
+ *   system/multi not host columns (why, and which traces system could hold:
+ *                bench/view_kinds.ts); timed in the VM part;
  *   VM           (bench/vm_speed.ts) in DeviceScript's WASM VM, GC-stress off:
  *                µs per alloc+free pair against the VM's own Buffer.alloc of
  *                the same sizes, worst size class against the median, and the
@@ -63,6 +65,7 @@ import { formatVmSpeed, runVmSpeed, VmSpeedResult } from "./vm_speed"
 import { groupedBars, quantile, quantileChart } from "./svg"
 import { MCU_TRACES, RECORDED_TRACES, TRACE_NAMES, useTraceDir } from "./trace/encode"
 import { targetLines } from "./targets"
+import { viewKindLines } from "./view_kinds"
 import { quote, showText } from "../cli/escape"
 import { parseOptions, UsageError } from "../cli/args"
 import { benchTrace as loadTrace, MCU_ALL, MCU_WINDOWS, mcuTrace } from "./trace/windows"
@@ -343,6 +346,7 @@ async function main(): Promise<void> {
     ]
     const ht = hostTables(traces, h)
     md.push(...ht.md)
+    md.push("### system and multi on the host (bench/view_kinds.ts)", "", ...viewKindLines(traces, loadTrace), "")
     md.push("### CS:APP score", "", `The CS:APP driver's rule over ${scored.length} traces (${custom !== null ? "every trace of " + args.traces : "its default list: the 11 -bal traces"}).`, "", ...scores(scored, h), "")
     if (vm !== null) md.push("## DeviceScript VM (bench/vm_speed.ts)", "", formatVmSpeed(vm), "")
     const mcuHere = traces.filter(n => MCU_TRACES.includes(n) || MCU_WINDOWS.includes(n) || RECORDED_TRACES.includes(n))

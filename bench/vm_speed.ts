@@ -38,8 +38,14 @@
  *   buddy 1.45, bump 1.13, tlsf 1.17, pool 1.71 (pool was 2.85 before its
  *   spans became runs in size-segregated lists).
  *   Replay, verify on: 21–48 µs per op.
- *   Both tables cover the region allocators (ALLOCATOR_KINDS), whose heap is
- *   the Pico's region; "system" (system.ts) is not timed here yet (issue 15).
+ *   The pair tables cover every kind (HEAP_KINDS): the region allocators on
+ *   the Pico's region, "system" (system.ts: one Buffer.alloc per block plus
+ *   its handle table, budget half that region) and "multi" (multi.ts: two
+ *   TLSF parts, that region and a modelled quarter-size one; First policy,
+ *   so its pairs land in the first part and time the dispatch over TLSF).
+ *   The system row is also split into its Buffer.alloc and the rest (the
+ *   handle table and argument checks). The replays cover the region
+ *   allocators only (ALLOCATOR_KINDS; why: REPLAY_KINDS in replay_traces.ts).
  *
  *   npm run bench:vm                    full run (< 3 min), prints tables
  *   npm run bench:vm -- --quick         one round, small traces only (< 30 s)
@@ -53,7 +59,7 @@ import { readFileSync } from "node:fs"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
-import { ALLOCATOR_KINDS } from "../src/allocators/registry"
+import { ALLOCATOR_KINDS, HEAP_KINDS } from "../src/allocators/registry"
 import { buildBytecode, runInVm } from "../sim/vm_loader"
 import { generateVmTraces, MAX_PROGRAM_IMAGE, ROOT } from "./vm/gen_traces"
 
@@ -156,12 +162,18 @@ function median(xs: number[]): number {
     return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2
 }
 
+/** DeviceScript's limit on one program's function bytecode ("Function TOTAL" of bytecode-sizes.md). */
+export const MAX_FUNCTION_BYTES = 65536
+
 /** Builds `entry` and reads its sizes; throws if the image is over what a board stores. */
 function build(entry: string): { bytecode: Uint8Array; imageBytes: number; functionBytes: number } {
     const bytecode = buildBytecode(entry)
     const sizes = readFileSync(path.join(ROOT, ".devicescript", "bin", "bytecode-sizes.md"), "utf8")
     const m = /^\s*(\d+)\s*\|\s*Function TOTAL/m.exec(sizes)
     const functionBytes = m ? Number(m[1]) : -1
+    // DeviceScript refuses a program past 64 KB of function bytecode (verification error 1051):
+    // say which program and why here, not as a VM panic.
+    if (functionBytes > MAX_FUNCTION_BYTES) throw new Error(`${entry}: ${functionBytes} B of function bytecode is over the VM's ${MAX_FUNCTION_BYTES} B (split the program)`)
     if (bytecode.length > MAX_PROGRAM_IMAGE) throw new Error(`${entry}: program image ${bytecode.length} B is over the ${MAX_PROGRAM_IMAGE} B a board stores (too much trace data in one program: lower GROUP_BYTES in bench/vm/gen_traces.ts)`)
     return { bytecode, imageBytes: bytecode.length, functionBytes }
 }
@@ -221,7 +233,7 @@ export async function runVmSpeed(opts: VmSpeedOptions): Promise<VmSpeedResult> {
     const noop = VM_SPEED_SIZES.map(size => ({ size, us: usOf("noop", size) }))
     const pairs: VmPairRow[] = []
     const kinds: VmKindSummary[] = []
-    for (const kind of ALLOCATOR_KINDS) {
+    for (const kind of HEAP_KINDS) {
         const rows = VM_SPEED_SIZES.map((size, i) => {
             const us = usOf(kind, size)
             const netUs = us - noop[i].us
@@ -275,16 +287,32 @@ export async function runVmSpeed(opts: VmSpeedOptions): Promise<VmSpeedResult> {
     return { quick: opts.quick, rounds, pairs, kinds, buffer, noop, callUs, replays, traces, programs }
 }
 
+/**
+ * What system.ts adds to the VM's own allocator: per size class, its net
+ * pair against Buffer.alloc (which it calls once per block) and the
+ * difference, the handle table's share (slot reuse, the info word, the
+ * argument checks of alloc and dealloc), also in bytecode calls' worth.
+ */
+function systemSplit(r: VmSpeedResult): string[] {
+    const f = (x: number, d = 2) => x.toFixed(d)
+    const rows = r.pairs.filter(p => p.kind === "system")
+    if (rows.length === 0) return []
+    const out = ["system (system.ts) against the Buffer.alloc it wraps: net pair = Buffer.alloc + the handle table's work; calls' worth = handle table µs / one bytecode call.", ""]
+    out.push("| size | system net µs | Buffer.alloc µs | handle table µs | calls' worth |", "|---:|---:|---:|---:|---:|")
+    for (const p of rows) out.push(`| ${p.size} | ${f(p.netUs)} | ${f(p.bufferUs)} | ${f(p.netUs - p.bufferUs)} | ${f((p.netUs - p.bufferUs) / r.callUs, 0)} |`)
+    return out
+}
+
 /** The result as Markdown-style tables (the CLI's output). */
 export function formatVmSpeed(r: VmSpeedResult): string {
     const f = (x: number, d = 2) => x.toFixed(d)
     const out: string[] = []
     out.push(`VM (DeviceScript WASM, GC-stress off), ${r.rounds} round(s), median µs per alloc+free pair; Buffer.alloc = ds.Buffer.alloc(size) + dropping it (GC frees it); one bytecode call = ${f(r.callUs)} µs`)
     out.push("")
-    out.push("| size | " + ALLOCATOR_KINDS.join(" | ") + " | Buffer.alloc | " + ALLOCATOR_KINDS.map(k => k + " ×").join(" | ") + " |")
-    out.push("|---:|" + ALLOCATOR_KINDS.map(() => "---:|").join("") + "---:|" + ALLOCATOR_KINDS.map(() => "---:|").join(""))
+    out.push("| size | " + HEAP_KINDS.join(" | ") + " | Buffer.alloc | " + HEAP_KINDS.map(k => k + " ×").join(" | ") + " |")
+    out.push("|---:|" + HEAP_KINDS.map(() => "---:|").join("") + "---:|" + HEAP_KINDS.map(() => "---:|").join(""))
     for (const b of r.buffer) {
-        const rows = ALLOCATOR_KINDS.map(k => r.pairs.find(p => p.kind === k && p.size === b.size)!)
+        const rows = HEAP_KINDS.map(k => r.pairs.find(p => p.kind === k && p.size === b.size)!)
         out.push(`| ${b.size} | ${rows.map(p => f(p.us)).join(" | ")} | ${f(b.us)} | ${rows.map(p => f(p.ratio, 1)).join(" | ")} |`)
     }
     out.push("")
@@ -294,13 +322,15 @@ export function formatVmSpeed(r: VmSpeedResult): string {
     out.push("")
     out.push(`Net of the harness: each pair minus the noop pair of the same size in the same run (the same two interface calls doing nothing: ${r.noop.map(n => f(n.us)).join(", ")} µs for ${r.noop.map(n => n.size).join(", ")} B); calls = net µs / one bytecode call.`)
     out.push("")
-    out.push("| size | " + ALLOCATOR_KINDS.map(k => k + " net µs (× Buffer.alloc)").join(" | ") + " |")
-    out.push("|---:|" + ALLOCATOR_KINDS.map(() => "---:|").join(""))
-    for (const b of r.buffer) out.push(`| ${b.size} | ${ALLOCATOR_KINDS.map(k => r.pairs.find(p => p.kind === k && p.size === b.size)!).map(p => `${f(p.netUs)} (${f(p.netRatio, 1)})`).join(" | ")} |`)
+    out.push("| size | " + HEAP_KINDS.map(k => k + " net µs (× Buffer.alloc)").join(" | ") + " |")
+    out.push("|---:|" + HEAP_KINDS.map(() => "---:|").join(""))
+    for (const b of r.buffer) out.push(`| ${b.size} | ${HEAP_KINDS.map(k => r.pairs.find(p => p.kind === k && p.size === b.size)!).map(p => `${f(p.netUs)} (${f(p.netRatio, 1)})`).join(" | ")} |`)
     out.push("")
     out.push("| allocator | net median µs | net worst µs (size) | net worst / median | net × Buffer.alloc (median, max) | calls' worth (median) |")
     out.push("|---|---:|---:|---:|---:|---:|")
     for (const k of r.kinds) out.push(`| ${k.kind} | ${f(k.netMedianUs)} | ${f(k.netWorstUs)} (${k.netWorstSize}) | ${f(k.netWorstUs / k.netMedianUs)} | ${f(k.netRatioMedian, 1)}, ${f(k.netRatioMax, 1)} | ${f(k.netMedianUs / r.callUs, 0)} |`)
+    out.push("")
+    out.push(...systemSplit(r))
     out.push("")
     out.push("Trace replay on the Pico's 32 KiB region, verify on: failures / peak payload / ms per replay (µs per op)")
     out.push("")

@@ -13,7 +13,10 @@
  * interface calls, no work), so kind − noop is an allocator's net cost.
  * A pair is alloc(Layout(size, 8)) then dealloc of the same
  * block, on the Pico's 32 KiB region (StaticRegion.forBoard(PICO)) with LIVE
- * blocks of mixed sizes allocated first, so the heap is not empty. The
+ * blocks of mixed sizes allocated first, so the heap is not empty. Every
+ * kind of HEAP_KINDS is timed, each built by registry.ts's makeAllocator over
+ * that region: "system" takes half its size as a budget and puts each block
+ * in a Buffer of its own; "multi" adds a modelled quarter-size TLSF part. The
  * "buffer" pair is `b = ds.Buffer.alloc(size)` and dropping the reference
  * (the next pair overwrites it): Buffer.alloc is freed by the VM's garbage
  * collector, so its pair cost is the allocation (a zero-filled block) plus
@@ -35,7 +38,7 @@
  * ```
  */
 import * as ds from "@devicescript/core"
-import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators/registry"
+import { HEAP_KINDS, makeAllocator } from "../../src/allocators/registry"
 import { HeapAllocator } from "../../src/api/global_alloc"
 import { Layout } from "../../src/core/layout"
 import { StaticRegion } from "../../src/core/region"
@@ -164,7 +167,7 @@ export async function measureSpeed(rounds: number): Promise<void> {
             const empty = await emptyBatch(HEAP_SLICES, HEAP_PER_SLICE)
             report(round, "noop", size, (await heapBatch(noop, size)) - empty, HEAP_SLICES * HEAP_PER_SLICE)
         }
-        for (const kind of ALLOCATOR_KINDS) {
+        for (const kind of HEAP_KINDS) {
             const heap = freshHeap(kind, region)
             for (const size of SPEED_SIZES) {
                 const empty = await emptyBatch(HEAP_SLICES, HEAP_PER_SLICE)

@@ -63,8 +63,30 @@
  *
  * Costs: alloc O(1) plus the VM's Buffer.alloc (zeroed, so allocZeroed costs
  * the same); dealloc O(1); realloc O(new size); check()/walk() O(slots).
- * Measured next to the region allocators by bench/vm_speed.ts (its pair table
- * has a "system" column: `npx tsx bench/vm_speed.ts`).
+ * Measured in the VM next to the region allocators and multi, per size
+ * class, and split into its Buffer.alloc and the handle table's share:
+ * bench/RESULTS.md, "DeviceScript VM" (bench/vm_speed.ts; `npm run bench:vm`
+ * prints it, `npm run bench` writes it; bench/vm.csv has the pair rows).
+ *
+ * Where the shared suites apply (host: tests/ over HEAP_KINDS; VM:
+ * tests/vm/selftest_*_system_multi.ts). "instead": the case checks what the
+ * kind promises in place of the clause, beside the case.
+ *
+ *   suite                                 system   multi    why not
+ *   conformance, Allocator API, OOM hook, yes      yes
+ *     tracking, Vec/String, Box, robustness
+ *   conformance: fragmentation grows      instead  yes      free memory is the VM's GC heap: walk() cannot see it
+ *   Vec/tracking: growth past a neighbour instead  yes      no neighbours (a slot spans 64 KiB): the address stays
+ *     moves the block
+ *   robustness through the debug layer    instead  instead  debug needs one region's bytes: checks it refuses
+ *   debug cases; demo under --debug       no       no       the same (`--debug` with either is a usage error)
+ *   fuzz vs the shadow model, broken-     no       no       the shadow mirrors one region's bytes (their streams
+ *     allocator fuzz                                         are fuzzed VM = host: tests/fuzz/stream.ts)
+ *   trace replay (bench, tests/bench, VM) no       no       the Replayer checks payloads in one region's bytes
+ *   heap-map metadata (sim/heapmeta.ts)   no       no       no metadata in a region / multi's is TLSF's
+ *   demo on every board, host             yes      yes      (peak against capacity, not the region)
+ *   demo stream VM = host on every board  yes      esp32s2  multi's two regions overflow the VM heap next to a 32 KiB one
+ *   VM pair speed (bench/vm_speed.ts)     yes      yes
  */
 import * as ds from "@devicescript/core"
 import { HeapError, HeapErrorCode } from "../core/errors"

@@ -93,7 +93,18 @@ export class HandleSpace extends RoutedRegion {
         return b
     }
 
+    /**
+     * The HeapError for a (ptr, len) locate() refused, with StaticRegion's
+     * codes (offsetOf): a length that is not a whole number ≥ 0 is
+     * BadArgument; a fractional address inside a live block is Misaligned;
+     * anything else OutOfRegion.
+     */
     protected override outside(ptr: number, len: number): HeapError {
+        if (typeof len !== "number" || !(len >= 0 && len <= 0x7fffffff) || len !== Math.floor(len))
+            return new HeapError(HeapErrorCode.BadArgument, ptr, "length " + ptrText(len) + " at address " + ptrText(ptr) + " must be a whole number of bytes ≥ 0")
+        const w = Math.floor(ptr)
+        if (typeof ptr === "number" && w !== ptr && this.contains(w, 1))
+            return new HeapError(HeapErrorCode.Misaligned, ptr, "address " + ptrText(ptr) + " is not a whole address")
         return new HeapError(HeapErrorCode.OutOfRegion, ptr, "address " + ptrText(ptr) + " (" + (len === 0 ? 1 : len) + " bytes) is not inside a live block of the system heap")
     }
 

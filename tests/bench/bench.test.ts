@@ -42,7 +42,7 @@ describe("npm run bench -- --quick", () => {
 
     test("RESULTS.md has every section and the SVG plots are complete documents", () => {
         const md = readFileSync(path.join(out, "RESULTS.md"), "utf8")
-        for (const h of ["## Correctness on the boards' real regions", "### Footprint and utilization", "### Failed allocations at fixed region sizes", "### Host speed (Node)", "### Region accesses per op", "### CS:APP score", "## Targets of issue 14 (bench/targets.ts)", "### Footprint (MCU-sized traces)", "## Event stream"])
+        for (const h of ["## Correctness on the boards' real regions", "### Footprint and utilization", "### Failed allocations at fixed region sizes", "### Host speed (Node)", "### Region accesses per op", "### CS:APP score", "### system and multi on the host (bench/view_kinds.ts)", "## Targets of issue 14 (bench/targets.ts)", "### Footprint (MCU-sized traces)", "## Event stream"])
             expect(md).toContain(h)
         for (const f of ["utilization.svg", "op-cost.svg"]) {
             const svg = readFileSync(path.join(out, f), "utf8")

@@ -45,6 +45,7 @@ describe("every allocator replays the MCU traces on a Pico region", () => {
     for (const name of MCU_ALL) {
         it(name, async () => {
             const t = mcuTrace(name)
+            // Region kinds, not system or multi: the Replayer's payload checks and shadow map address one region's bytes (bench/replay.ts).
             for (const kind of ALLOCATOR_KINDS) {
                 const r = await replay(makeAllocator(kind, StaticRegion.forBoard(PICO)), t)
                 expect(r.ops, kind).toBe(t.count)

@@ -58,6 +58,7 @@ describe("MCU traces on every real board's region", () => {
     for (const board of boards) {
         test(`${board.id} (${board.heap.size} B): every trace × kind replays without a correctness failure`, async () => {
             for (const trace of traces) {
+                // Region kinds, not system or multi: the Replayer's payload checks and shadow map address one region's bytes (bench/replay.ts).
                 for (const kind of ALLOCATOR_KINDS) {
                     const heap = makeAllocator(kind, StaticRegion.forBoard(board))
                     const opts = new ReplayOptions()

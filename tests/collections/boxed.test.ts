@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from "vitest"
 import { boardById } from "../../boards/index"
-import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators/registry"
+import { HEAP_KINDS, makeAllocator } from "../../src/allocators/registry"
 import { Box } from "../../src/collections/boxed"
 import { StaticRegion } from "../../src/core/region"
 import { BOX_CASES } from "../contract/boxed"
@@ -15,7 +15,7 @@ const REGIONS: { name: string; region: () => StaticRegion }[] = [
     { name: "esp32s2 (16 KiB)", region: () => StaticRegion.forBoard(boardById("esp32s2")) },
 ]
 
-for (const kind of ALLOCATOR_KINDS) {
+for (const kind of HEAP_KINDS) {
     for (const r of REGIONS) {
         describe(`Box: ${kind} on ${r.name}`, () => {
             const target = { name: `${kind} on ${r.name}`, make: () => makeAllocator(kind, r.region()) }

@@ -7,7 +7,7 @@
 import { describe, expect, test } from "vitest"
 import { boardById } from "../../boards/index"
 import { GlobalAllocAdapter } from "../../src/api/allocator_api"
-import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators/registry"
+import { HEAP_KINDS, makeAllocator } from "../../src/allocators/registry"
 import { HeapString, utf8Length } from "../../src/collections/heap_string"
 import { StaticRegion } from "../../src/core/region"
 import { ElemKind, Vec, elemWidth } from "../../src/collections/vec"
@@ -19,7 +19,7 @@ const REGIONS: { name: string; region: () => StaticRegion }[] = [
     { name: "esp32s2 (16 KiB)", region: () => StaticRegion.forBoard(boardById("esp32s2")) },
 ]
 
-for (const kind of ALLOCATOR_KINDS) {
+for (const kind of HEAP_KINDS) {
     for (const r of REGIONS) {
         describe(`containers: ${kind} on ${r.name}`, () => {
             const target = { name: `${kind} on ${r.name}`, make: () => makeAllocator(kind, r.region()) }

@@ -11,16 +11,12 @@ import { HeapError, HeapErrorCode } from "../../src/core/errors"
 import { HeapAllocator, setGlobalAllocator } from "../../src/api/global_alloc"
 import { ptrText } from "../../src/core/hex"
 import { Layout } from "../../src/core/layout"
-import { assert, assertEq, expectConsistent, expectHeapError, thrown, settle } from "./check"
+import { assert, assertEq, expectConsistent, expectHeapError, rawByte, thrown, settle } from "./check"
 import { ConformanceCase, ConformanceTarget } from "./conformance"
-
-function byte(heap: HeapAllocator, ptr: number): number {
-    return heap.region.buf.getAt(ptr - heap.region.base, "u8")
-}
 
 function expectBytes(heap: HeapAllocator, ptr: number, len: number, v: number, what: string): void {
     for (let i = 0; i < len; i++) {
-        const got = byte(heap, ptr + i)
+        const got = rawByte(heap, ptr + i)
         if (got !== v) throw new Error(what + ": byte " + i + " of " + ptrText(ptr) + " is " + got + ", expected " + v)
     }
 }
@@ -89,8 +85,8 @@ export const BOX_CASES: ConformanceCase[] = [
             const r = row(t)
             const b = r.mid
             b.setU32(0, 0x04030201)
-            assertEq(byte(r.heap, b.ptr), 1, "u32 byte 0")
-            assertEq(byte(r.heap, b.ptr + 3), 4, "u32 byte 3")
+            assertEq(rawByte(r.heap, b.ptr), 1, "u32 byte 0")
+            assertEq(rawByte(r.heap, b.ptr + 3), 4, "u32 byte 3")
             b.setU32(0, 0xdeadbeef)
             assertEq(b.getU32(0), 0xdeadbeef, "u32 0xdeadbeef")
             b.setU32(4, -1)

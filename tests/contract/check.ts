@@ -92,6 +92,15 @@ export async function expectPattern(heap: HeapAllocator, ptr: number, len: numbe
     await tick(len)
 }
 
+/**
+ * The raw byte at ptr, read from the Buffer that holds it (bufferOf +
+ * offsetOf), so it works on every kind: one region's Buffer, a multi heap's
+ * part, or a system block's own Buffer.
+ */
+export function rawByte(heap: HeapAllocator, ptr: number): number {
+    return heap.region.bufferOf(ptr, 1).getAt(heap.region.offsetOf(ptr, 1), "u8")
+}
+
 /** Throws unless every invariant of the heap holds. */
 export function expectConsistent(heap: HeapAllocator, after: string): void {
     const problems = heap.check()

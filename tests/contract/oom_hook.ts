@@ -8,17 +8,22 @@ import { HeapEvents } from "../../src/core/events"
 import { HeapAllocator } from "../../src/api/global_alloc"
 import { Layout } from "../../src/core/layout"
 import { OomHookAllocator } from "../../src/layers/oom_hook"
-import { assert, assertEq, expectConsistent } from "./check"
+import { assert, assertEq, expectConsistent, tick } from "./check"
 import { ConformanceCase } from "./conformance"
 
 
-/** Fills the heap with 64-byte blocks (newest last) until an alloc fails. */
-function fill(heap: HeapAllocator, l: Layout): number[] {
+/**
+ * Fills the heap with 64-byte blocks (newest last) until an alloc fails,
+ * yielding as it goes (tick): multi's alloc sums its parts' stats, and a
+ * fill without yields passed the VM's 131,072-opcode slice (InfiniteLoop).
+ */
+async function fill(heap: HeapAllocator, l: Layout): Promise<number[]> {
     const ptrs: number[] = []
     for (let i = 0; i < 4096; i++) {
         const p = heap.alloc(l)
         if (p === 0) break
         ptrs.push(p)
+        await tick(l.size)
     }
     return ptrs
 }
@@ -62,7 +67,7 @@ export const OOM_CASES: ConformanceCase[] = [
         run: async t => {
             const inner = t.make()
             const l = Layout.fromSizeAlign(64, 8)
-            const ptrs = fill(inner, l)
+            const ptrs = await fill(inner, l)
             assert(ptrs.length > 0, "nothing allocated")
             const seen: number[] = []
             const heap = new OomHookAllocator(inner, (layout, attempt) => {
@@ -84,7 +89,7 @@ export const OOM_CASES: ConformanceCase[] = [
         run: async t => {
             const inner = t.make()
             const l = Layout.fromSizeAlign(64, 8)
-            fill(inner, l)
+            await fill(inner, l)
             let calls = 0
             const giveUp = new OomHookAllocator(inner, () => {
                 calls++
@@ -145,7 +150,7 @@ export const OOM_CASES: ConformanceCase[] = [
         run: async t => {
             const inner = t.make()
             const l = Layout.fromSizeAlign(64, 8)
-            const ptrs = fill(inner, l)
+            const ptrs = await fill(inner, l)
             const events = new RecordingEvents()
             let answers = 0
             const heap = new OomHookAllocator(inner, (layout, attempt) => {

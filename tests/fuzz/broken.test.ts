@@ -77,6 +77,7 @@ const FINDINGS: [Bug, RegExp][] = [
 ]
 
 describe("the fuzzer catches deliberately broken allocators", () => {
+    // Region kinds, not system or multi: the shadow model (shadow.ts) mirrors one region's bytes, which system's Buffers and multi's parts are not (their streams are fuzzed VM-vs-host in stream.ts).
     for (const kind of ALLOCATOR_KINDS) {
         test(`${kind}: the honest wrapper passes 20,000 ops`, () => {
             const r = fuzz(new Broken(makeAllocator(kind, new StaticRegion(0x20020000, 32768)), "none"), kind, DEFAULT_SEED, 20_000)

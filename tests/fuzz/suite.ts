@@ -24,7 +24,7 @@ export function fuzzRegions(label: string, kind: string, ops: number, make: (r: 
     }
 }
 
-/** The CI fuzz test of one allocator kind. */
+/** The CI fuzz test of one allocator kind (a region kind: not system or multi: the shadow model (shadow.ts) mirrors one region's bytes, which system's Buffers and multi's parts are not (their streams are fuzzed VM-vs-host in stream.ts)). */
 export function fuzzKind(kind: string): void {
     test(`fuzz: ${FUZZ_OPS_PER_KIND} random ops on ${kind} against the shadow model`, () => {
         fuzzRegions(kind, kind, FUZZ_OPS_PER_KIND, r => makeAllocator(kind, r))

@@ -7,7 +7,7 @@
 import { describe, expect, test } from "vitest"
 import { AllocTag, MAX_ALLOC_TAGS, allocTagCount, allocTagName, claimAllocTag, currentAllocTag, registerAllocTag, setAllocTag } from "../../src/layers/alloc_tag"
 import { AllocError, GlobalAllocAdapter } from "../../src/api/allocator_api"
-import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators/registry"
+import { HEAP_KINDS, makeAllocator } from "../../src/allocators/registry"
 import { Box } from "../../src/collections/boxed"
 import { HeapError, HeapErrorCode } from "../../src/core/errors"
 import { HeapString } from "../../src/collections/heap_string"
@@ -19,7 +19,7 @@ import { LoggingAllocator } from "../../src/layers/logging"
 import { StreamDecoder } from "../../sim/decoder"
 import { TRACKING_CASES } from "../contract/tracking"
 
-for (const kind of ALLOCATOR_KINDS) {
+for (const kind of HEAP_KINDS) {
     describe(`TrackingAllocator over ${kind}`, () => {
         const target = { name: `${kind} on 8 KiB`, make: () => makeAllocator(kind, new StaticRegion(0x20020000, 8192)) }
         for (const c of TRACKING_CASES) test(c.name, () => c.run(target))

@@ -6,14 +6,14 @@
  * O(1) on any double, and layoutOk() agrees with Layout's constructor.
  */
 import { describe, expect, test } from "vitest"
-import { ALLOCATOR_KINDS, makeAllocator } from "../../src/allocators/registry"
+import { HEAP_KINDS, makeAllocator } from "../../src/allocators/registry"
 import { StaticRegion } from "../../src/core/region"
 import { hex, ptrText, TEXT_MAX } from "../../src/core/hex"
 import { Layout, LayoutError, layoutOk } from "../../src/core/layout"
 import { ROBUSTNESS_CASES } from "../contract/robustness"
 import { ROBUSTNESS_API_CASES } from "../contract/robustness_api"
 
-for (const kind of ALLOCATOR_KINDS) {
+for (const kind of HEAP_KINDS) {
     describe(`robustness: ${kind}`, () => {
         for (const c of [...ROBUSTNESS_CASES, ...ROBUSTNESS_API_CASES])
             test(c.name, async () => {

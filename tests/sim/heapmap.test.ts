@@ -15,6 +15,7 @@ const { base, size } = PICO.heap
 
 describe("allocator metadata extents (sim/heapmeta.ts)", () => {
     test("each kind: the fixed extents are what the allocator keeps out of its capacity, and never overlap a block it hands out", () => {
+        // Region kinds: system keeps no metadata in any region (its table is JS arrays); multi's is its TLSF parts'.
         for (const kind of ALLOCATOR_KINDS) {
             const meta = heapMetadata(kind, base, size)
             expect(meta, kind).not.toBeNull()

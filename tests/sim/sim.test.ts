@@ -84,6 +84,12 @@ describe("npm start (sim/run.ts)", () => {
         expect(r.stderr).toContain('unknown debug level "paranoid"; known levels: off, light, full')
     })
 
+    test.each(["system", "multi"])("--debug light --allocator %s runs the demo with a clean stream (debug wraps views too)", allocator => {
+        const r = start(["--allocator", allocator, "--debug", "light"])
+        expect(r.status, r.stderr).toBe(0)
+        expect(r.stdout).toMatch(/\b0 gaps, 0 anomalies/)
+    })
+
     test("--help explains the options", () => {
         const r = start(["--help"])
         expect(r.status).toBe(0)
