@@ -21,25 +21,7 @@ import { HOST } from "../boards/host"
 import { MAX_ALIGN } from "../src/core/layout"
 import { MAX_DEVICE_REGION, StaticRegion } from "../src/core/region"
 import { HeapError } from "../src/core/errors"
-
-/** A deep copy to mutate, so the shipped board stays intact. */
-function copy(b: Board): Board {
-    return structuredClone(b)
-}
-
-/** Expects validateBoard(b) to throw a BoardError whose message contains every fragment. */
-function expectRejected(b: Board, ...fragments: string[]): void {
-    let caught: unknown = null
-    try {
-        validateBoard(b)
-    } catch (e) {
-        caught = e
-    }
-    expect(caught, "validateBoard accepted a bad board").toBeInstanceOf(BoardError)
-    const msg = (caught as BoardError).message
-    expect(msg.startsWith(`board "${b.id}": `), msg).toBe(true)
-    for (const f of fragments) expect(msg).toContain(f)
-}
+import { copy, expectRejected } from "./board_rejects"
 
 const REAL = [PICO, PICO_W, ESP32, ESP32C3, ESP32S2, ESP32S3]
 

@@ -13,23 +13,7 @@ import { ESP32 } from "../boards/esp32"
 import { ESP32S2 } from "../boards/esp32s2"
 import { MULTI_VM_MARGIN } from "../boards/heap_regions"
 import { MAX_ALIGN } from "../src/core/layout"
-
-function copy(b: Board): Board {
-    return structuredClone(b)
-}
-
-function expectRejected(b: Board, ...fragments: string[]): void {
-    let caught: unknown = null
-    try {
-        validateBoard(b)
-    } catch (e) {
-        caught = e
-    }
-    expect(caught, "validateBoard accepted a bad board").toBeInstanceOf(BoardError)
-    const msg = (caught as BoardError).message
-    expect(msg.startsWith(`board "${b.id}": `), msg).toBe(true)
-    for (const f of fragments) expect(msg).toContain(f)
-}
+import { copy, expectRejected } from "./board_rejects"
 
 describe("shipped boards declare their heap regions", () => {
     test.each(BOARDS.map(b => [b.id, b] as const))("%s: ≥ 2 regions in data RAM, aligned, sorted, disjoint, summing to heap.size less the VM margin, one tagged main", (_id, b) => {

@@ -11,23 +11,14 @@ import { MultiAllocator, MultiPolicy } from "../../src/allocators/multi"
 import { TlsfAllocator } from "../../src/allocators/tlsf"
 import { HEAP_KINDS, makeHeapForBoard } from "../../src/allocators/registry"
 import { BOARDS, boardById } from "../../boards/index"
-import { HeapError, HeapErrorCode } from "../../src/core/errors"
+import { HeapErrorCode } from "../../src/core/errors"
 import { Layout, MAX_ALIGN } from "../../src/core/layout"
 import { StaticRegion } from "../../src/core/region"
 import { HeapStats } from "../../src/core/stats"
 import { _simAllowLargeBuffers } from "../../sim/core"
+import { heapErrorOf } from "../heap_error_of"
 
 const L = (size: number, align = 8) => Layout.fromSizeAlign(size, align)
-
-function errorOf(f: () => unknown): HeapError {
-    try {
-        f()
-    } catch (e) {
-        if (e instanceof HeapError) return e
-        throw e
-    }
-    throw new Error("no HeapError")
-}
 
 describe("MultiAllocator.forBoard: the board's declared regions", () => {
     test.each(BOARDS.filter(b => !b.hostOnly).map(b => [b.id, b] as const))("%s: one TLSF per heapRegions entry, tags and bases as declared, capacity within heap.size", (_id, b) => {
@@ -84,7 +75,7 @@ describe("MultiAllocator.forBoard: the board's declared regions", () => {
             expect(makeHeapForBoard("system", b).stats().capacity).toBe(b.heap.size >> 1)
             expect((makeHeapForBoard("multi", b) as MultiAllocator).region.parts).toHaveLength(b.heapRegions.length)
         }
-        const e = errorOf(() => makeHeapForBoard("malloc", boardById("pico")))
+        const e = heapErrorOf(() => makeHeapForBoard("malloc", boardById("pico")))
         expect(e.code).toBe(HeapErrorCode.BadArgument)
         expect(e.message).toContain('unknown allocator "malloc"; known: buddy, bump, tlsf, pool, bestfit, system, multi')
     })
@@ -106,7 +97,7 @@ describe("new MultiAllocator(region): two parts carved out of the region, a hole
         // An address in the hole is outside the heap.
         const hole = a.base + a.size
         expect(m.region.contains(hole, 1)).toBe(false)
-        const e = errorOf(() => m.dealloc(hole, L(8)))
+        const e = heapErrorOf(() => m.dealloc(hole, L(8)))
         expect(e.code).toBe(HeapErrorCode.OutOfRegion)
         expect(e.message).toContain("outside every region of the heap")
         expect(() => m.region.writeU8(b.base - 1, 1)).toThrow(/outside every region of the set/)
@@ -114,7 +105,7 @@ describe("new MultiAllocator(region): two parts carved out of the region, a hole
 
     test("a region of ≤ MAX_ALIGN bytes cannot hold two aligned parts: BadArgument, naming why", () => {
         for (const size of [1, 4096]) {
-            const e = errorOf(() => new MultiAllocator(new StaticRegion(0x20020000, size)))
+            const e = heapErrorOf(() => new MultiAllocator(new StaticRegion(0x20020000, size)))
             expect(e.code).toBe(HeapErrorCode.BadArgument)
             expect(e.message).toContain(`multi: a region of ${size} bytes cannot be carved into two 4096-aligned regions`)
         }

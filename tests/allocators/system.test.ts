@@ -17,18 +17,9 @@ import { DebugAllocator, DebugLevel } from "../../src/layers/debug"
 import { BOARDS } from "../../boards/index"
 import { validateBoard } from "../../boards/validate"
 import { StreamDecoder } from "../../sim/decoder"
+import { heapErrorOf } from "../heap_error_of"
 
 const L = (size: number, align = 8) => Layout.fromSizeAlign(size, align)
-
-function heapErrorOf(f: () => unknown): HeapError {
-    try {
-        f()
-    } catch (e) {
-        if (e instanceof HeapError) return e
-        throw e
-    }
-    throw new Error("no HeapError")
-}
 
 describe("SystemAllocator", () => {
     test("pointers are handles 64 KiB apart from 0x70000000, reused last-freed first", () => {
