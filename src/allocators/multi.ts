@@ -20,13 +20,14 @@
  *
  * On a board (MultiAllocator.forBoard): one TLSF per region the board
  * declares (Board.heapRegions: RP2040 striped SRAM + SRAM4, an ESP32 chip's
- * DRAM + RTC FAST), First policy. Why First: it is FreeRTOS heap_5's rule
- * (regions in address order, the first that serves wins, overflow into the
- * next), it needs no tag, and on the RP2040, whose main region lies lowest,
- * it keeps SRAM4 free until the striped SRAM cannot serve. On the ESP32
- * and ESP32-S2 the RTC FAST block lies below DRAM, so it fills first, as
- * heap_5 would fill it; a firmware that wants DRAM first builds the heaps
- * itself with MultiPolicy.Prefer "main". TLSF for every part: O(1) per op whatever
+ * DRAM + RTC FAST), Prefer "main": the region the board tags `main` first,
+ * then the others in address order, each only when the ones before it cannot
+ * serve (FreeRTOS heap_5's overflow rule, with ESP-IDF's order: general DRAM
+ * before the special-purpose blocks). Address order alone (First) would fill
+ * an ESP32's RTC FAST block before its DRAM, since RTC FAST lies lower, and
+ * spend the memory that survives deep sleep on ordinary blocks; on the
+ * RP2040, whose main region lies lowest, both orders agree. TLSF for every
+ * part: O(1) per op whatever
  * the region (bench/RESULTS.md), and its add_pool is the model here. The
  * regions' sizes sum to at most the board's heap.size (validate.ts); the
  * boards leave 4 KiB of it to the multi heap's own objects
@@ -203,7 +204,7 @@ export class MultiAllocator implements HeapAllocator {
 
     /**
      * A multi heap over the board's declared regions (Board.heapRegions), one
-     * TLSF each, First policy (header: why).
+     * TLSF each, the region tagged main first (header: why).
      *
      * ```ts
      * const heap = MultiAllocator.forBoard(PICO) // 24 KiB at 0x20020000 "main dma" + 4 KiB at 0x20040000 "fast"
@@ -216,7 +217,7 @@ export class MultiAllocator implements HeapAllocator {
             heaps.push(new TlsfAllocator(new StaticRegion(r.base, r.size, board.hostOnly ? board.maxRegion : undefined)))
             tags.push(r.tags)
         }
-        return new MultiAllocator(heaps, tags, MultiPolicy.First)
+        return new MultiAllocator(heaps, tags, MultiPolicy.Prefer, "main")
     }
 
     /** Index of the heap owning ptr; HeapError(OutOfRegion) when no region holds it. O(log parts). */

@@ -1,6 +1,6 @@
 /**
  * MultiAllocator on a board and over one given region (src/allocators/multi.ts):
- * forBoard builds one TLSF per Board.heapRegions entry (First policy);
+ * forBoard builds one TLSF per Board.heapRegions entry (the main region first);
  * makeHeapForBoard builds any kind for a board; `new MultiAllocator(region)`
  * carves two parts with a hole out of the region's own range; the peak is
  * exact and kept by re-reading only the part an op touched.
@@ -43,25 +43,31 @@ describe("MultiAllocator.forBoard: the board's declared regions", () => {
         }
     })
 
-    test("First policy (FreeRTOS heap_5): the lowest region until it cannot serve, then overflow into the next", () => {
-        const pico = boardById("pico")
-        const m = MultiAllocator.forBoard(pico)
-        const inMain: number[] = []
-        for (;;) {
-            const p = m.alloc(L(1024))
-            expect(p).not.toBe(0)
-            if (m.region.partIndex(p) !== 0) {
-                expect(m.region.partIndex(p)).toBe(1) // SRAM4 at 0x20040000
-                expect(p).toBeGreaterThanOrEqual(0x20040000)
-                break
+    test.each(BOARDS.map(b => [b.id, b] as const))("%s: the region tagged main until it cannot serve, then overflow into the others; a freed main block is reused first", (_id, b) => {
+        if (b.hostOnly) _simAllowLargeBuffers(b.maxRegion!)
+        try {
+            const m = MultiAllocator.forBoard(b)
+            const main = b.heapRegions.findIndex(r => r.tags.split(" ").includes("main"))
+            const step = b.hostOnly ? 65536 : 1024
+            const inMain: number[] = []
+            for (;;) {
+                const p = m.alloc(L(step))
+                expect(p).not.toBe(0)
+                const part = m.region.partIndex(p)
+                if (part !== main) {
+                    expect(part).toBeGreaterThanOrEqual(0)
+                    break
+                }
+                inMain.push(p)
             }
-            inMain.push(p)
+            // The main region held all it could before the first overflow.
+            expect(inMain.length).toBeGreaterThanOrEqual(Math.floor(b.heapRegions[main].size / step) - 2)
+            m.dealloc(inMain[3], L(step))
+            expect(m.region.partIndex(m.alloc(L(step)))).toBe(main)
+            expect(m.check()).toEqual([])
+        } finally {
+            if (b.hostOnly) _simAllowLargeBuffers(0xe000)
         }
-        expect(inMain.length).toBeGreaterThanOrEqual(22) // 24 KiB of main first
-        // A freed block in main is reused before SRAM4 again.
-        m.dealloc(inMain[3], L(1024))
-        expect(m.region.partIndex(m.alloc(L(1024)))).toBe(0)
-        expect(m.check()).toEqual([])
     })
 
     test("makeHeapForBoard: every kind on every real board, no more capacity than heap.size; unknown kinds named", () => {

@@ -66,7 +66,7 @@ describe("the sensor-logger demo", () => {
         })
     }
 
-    test("multi over each board's heapRegions: clean stream, one leak, OOM recovered, every block inside a declared region, the lowest one used first", async () => {
+    test("multi over each board's heapRegions: clean stream, one leak, OOM recovered, every block inside a declared region, the main one used", async () => {
         for (const b of REAL_BOARDS) {
             const lines: string[] = []
             const heap = await runFirmware(b, x => makeHeapForBoard("multi", x), { emit: l => lines.push(l) })
@@ -76,7 +76,7 @@ describe("the sensor-logger demo", () => {
             expect(viewer.decoder.anomalies, b.id).toHaveLength(0)
             expect(viewer.decoder.blocks(), b.id).toHaveLength(1)
             expect(viewer.decoder.counts.oomRecovered, b.id).toBe(1)
-            // ~A <seq> <offset from the first region's base> …: no block in a hole; First policy fills region 0 first.
+            // ~A <seq> <offset from the first region's base> …: no block in a hole; the region tagged main serves first.
             const base = b.heapRegions[0].base
             const used = new Set<number>()
             for (const l of lines.filter(x => x.startsWith("~A "))) {
@@ -84,7 +84,7 @@ describe("the sensor-logger demo", () => {
                 used.add(b.heapRegions.findIndex(r => at >= r.base && at < r.base + r.size))
             }
             expect(used.has(-1), `${b.id}: a block outside every region`).toBe(false)
-            expect(used.has(0), b.id).toBe(true)
+            expect(used.has(b.heapRegions.findIndex(r => r.tags.split(" ").includes("main"))), b.id).toBe(true)
             expect(heap.check(), b.id).toEqual([])
         }
     })
