@@ -44,11 +44,12 @@ export const MAX_HEX_LITERAL = 61440
 /** Largest program image a DeviceScript board (and the WASM VM) stores: 27 × 4 KiB flash pages − 128 B header. */
 export const MAX_PROGRAM_IMAGE = 110464
 /**
- * Ops kept of a trace too large for one program: 4,800 ops = 38,400 bytes,
- * which with the ~68 KB of replay code (five allocator kinds since bestfit;
- * 6,000 ops fitted the ~52 KB of four) stays under MAX_PROGRAM_IMAGE.
+ * Ops kept of a trace too large for one program: 4,600 ops = 36,800 bytes,
+ * which with the ~70 KB of replay code (five allocator kinds since bestfit;
+ * 6,000 ops fitted the ~52 KB of four; 4,800 passed the image by 64 B once
+ * the views' locate() arrived) stays under MAX_PROGRAM_IMAGE.
  */
-export const VM_MAX_OPS = 4800
+export const VM_MAX_OPS = 4600
 /** Trace bytes per generated replay program (the code takes the rest of MAX_PROGRAM_IMAGE). */
 export const GROUP_BYTES = 40000
 
