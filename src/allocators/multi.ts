@@ -283,7 +283,7 @@ export class MultiAllocator implements HeapAllocator {
             const p = this.heaps[j].alloc(nl)
             if (p !== 0) {
                 const n = newSize < layout.size ? newSize : layout.size
-                if (n > 0) this.region.parts[j].buf.blitAt(p - this.region.parts[j].base, this.region.parts[i].buf, ptr - this.region.parts[i].base, n)
+                this.region.copy(p, ptr, n) // the region set routes each side to its part's Buffer
                 h.dealloc(ptr, layout)
                 this.reallocs++
                 this.markStale(i) // both parts re-read before the peak is raised: the old block is gone
